@@ -1,0 +1,15 @@
+/**
+ * What the Tokenizer needs from an engine. Both engines run the same algorithm over the same
+ * compiled model and must return identical ids for every input.
+ */
+export interface Engine {
+  readonly name: 'wasm' | 'js';
+  /**
+   * Segments the UTF-8 of `text` (already normalized and well formed). With `split`, each
+   * `\n`-terminated chunk (SPEC §2) is segmented on its own; otherwise the bytes are one chunk.
+   * `reserveFront`/`reserveBack` leave that many zeroed slots around the ids (for bos/eos).
+   */
+  encodeText(text: string, split: boolean, reserveFront: number, reserveBack: number): Uint32Array;
+  /** As `encodeText`, over raw bytes. */
+  encodeBytes(bytes: Uint8Array, split: boolean, reserveFront: number, reserveBack: number): Uint32Array;
+}

@@ -1,0 +1,12 @@
+/**
+ * bytepiece-wasm: exact BytePiece tokenization with a WebAssembly hot path.
+ * This entry works everywhere (browsers, workers, Node, edge runtimes); in Node the package's
+ * `node` entry adds file paths and synchronous loading of the kernel.
+ * @packageDocumentation
+ */
+export { Tokenizer, type LoadOptions, type EncodeOptions, type SpecialToken } from './tokenizer.js';
+export { ModelError } from './errors.js';
+export type { ModelSource } from './source.js';
+export type { ModelJson } from './vocabulary.js';
+export type { WasmSource } from './wasm-module.js';
+export type { LoneSurrogates } from './normalize.js';

@@ -1,0 +1,53 @@
+import { checkSingleBytes, type Vocabulary } from './vocabulary.js';
+import { buildDoubleArray, type DoubleArray } from './trie.js';
+import { lnCorrectlyRounded } from './ln.js';
+
+/**
+ * Everything the engines need, as flat typed arrays shared by the pure-JS and WASM engines.
+ * Immutable once built; per-call scratch space lives in the engines.
+ */
+export interface CompiledModel {
+  readonly vocab: Vocabulary;
+  readonly trie: DoubleArray;
+  /** Score per id: ln(count) − ln(Σ counts), each log correctly rounded (SPEC §3). */
+  readonly scores: Float64Array;
+  /** Byte length per id (0 for the special ids). */
+  readonly lengths: Int32Array;
+  readonly maxPieceLength: number;
+}
+
+/** Builds the trie and scores for a validated vocabulary; rejects models that are not total. */
+export function compileModel(vocab: Vocabulary, source?: string): CompiledModel {
+  const { vocabSize, offsets, counts } = vocab;
+  const trie = buildDoubleArray(vocab, source);
+  const singleByteIds = new Int32Array(256);
+  for (let b = 0; b < 256; b++) {
+    const child = trie.units[0]! + b;
+    singleByteIds[b] = trie.units[2 * child + 1] === 0 ? trie.nodeIds[child]! : -1;
+  }
+  checkSingleBytes(singleByteIds, source);
+
+  const lengths = new Int32Array(vocabSize);
+  let maxPieceLength = 0;
+  for (let id = 3; id < vocabSize; id++) {
+    const len = offsets[id + 1]! - offsets[id]!;
+    lengths[id] = len;
+    if (len > maxPieceLength) maxPieceLength = len;
+  }
+  const logTotal = lnCorrectlyRounded(exactTotal(counts));
+  const scores = new Float64Array(vocabSize);
+  scores[0] = scores[1] = scores[2] = -Infinity;
+  for (let id = 3; id < vocabSize; id++) scores[id] = lnCorrectlyRounded(counts[id]!) - logTotal;
+  return { vocab, trie, scores, lengths, maxPieceLength };
+}
+
+// The reference sums Python integers exactly and rounds once when taking the log; a float64 running
+// sum is exact only while it stays below 2^53, so fall back to BigInt past that.
+function exactTotal(counts: Float64Array): number {
+  let total = 0;
+  for (let id = 3; id < counts.length; id++) total += counts[id]!;
+  if (total <= Number.MAX_SAFE_INTEGER) return total;
+  let big = 0n;
+  for (let id = 3; id < counts.length; id++) big += BigInt(counts[id]!);
+  return Number(big);
+}

@@ -3,8 +3,9 @@
 // Fast path: x = 2^k · m, m ∈ [√½, √2), m = c·(1+s)/(1−s) with c = j/1024 the nearest table point, so
 //   ln x = k·ln2 + ln c + 2·atanh(s),   |s| ≤ 2^-11.5,
 // all in double-double arithmetic (relative error < 2^-97, bounded conservatively by 2^-90 below).
-// If that interval does not pin down a single float64 (probability ~2^-36 per call, e.g. for the
-// known hardest-to-round inputs), a BigInt fixed-point evaluation with growing precision decides (Ziv).
+// If that interval does not pin down a single float64 (about 2^-36 of random inputs; more often within
+// ~2^-20 of x = 1, where ln x ≈ (x−1) − (x−1)²/2 lies next to a midpoint), a BigInt fixed-point
+// evaluation with growing precision decides (Ziv's strategy).
 
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
@@ -19,32 +20,31 @@ const SQRT2 = Math.SQRT2;
 const J_MIN = 724; // Math.round(m·1024) for m ∈ [√½, √2) lies in [724, 1448]
 const ERR = 2 ** -90; // bound on the fast path's relative error (proven < 2^-97; margin for safety)
 
-// ln(j/1024) for j ∈ [724, 1448] as double-double (hi, lo), and ln 2; filled on first use.
-let lnCHi: Float64Array | null = null;
-let lnCLo = new Float64Array(0);
+// ln(j/1024) for j ∈ [724, 1448] as double-doubles (hi, lo interleaved), and ln 2; filled on first use.
+let lnC = new Float64Array(0);
 let ln2Hi = 0;
 let ln2Lo = 0;
 
-// ---- double-double primitives (Dekker / Knuth); results go to the registers rh + rl ----
-let rh = 0;
-let rl = 0;
+// ---- double-double primitives (Dekker / Knuth); each leaves its result in R[0] + R[1] ----
+// (a typed array rather than module-level `let`s: V8 would box every store to those)
+const R = new Float64Array(2);
 
-/** a + b = rh + rl exactly. */
+/** a + b = R[0] + R[1] exactly. */
 function twoSum(a: number, b: number): void {
   const s = a + b;
   const bb = s - a;
-  rl = a - (s - bb) + (b - bb);
-  rh = s;
+  R[1] = a - (s - bb) + (b - bb);
+  R[0] = s;
 }
 
-/** a + b = rh + rl exactly, provided |a| ≥ |b| (or a = 0). */
+/** a + b = R[0] + R[1] exactly, provided |a| ≥ |b| (or a = 0). */
 function fastTwoSum(a: number, b: number): void {
   const s = a + b;
-  rl = b - (s - a);
-  rh = s;
+  R[1] = b - (s - a);
+  R[0] = s;
 }
 
-/** a · b = rh + rl exactly (Dekker product on Veltkamp halves). */
+/** a · b = R[0] + R[1] exactly (Dekker product on Veltkamp halves). */
 function twoProd(a: number, b: number): void {
   const p = a * b;
   let t = SPLIT * a;
@@ -53,20 +53,20 @@ function twoProd(a: number, b: number): void {
   t = SPLIT * b;
   const bh = t - (t - b);
   const bl = b - bh;
-  rl = ah * bh - p + ah * bl + al * bh + al * bl;
-  rh = p;
+  R[1] = ah * bh - p + ah * bl + al * bh + al * bl;
+  R[0] = p;
 }
 
-/** (ah + al) + (bh + bl) ≈ rh + rl; fine here because no operand pair cancels by more than ~2x. */
+/** (ah + al) + (bh + bl) ≈ R[0] + R[1]; fine here because no operand pair cancels by more than ~2x. */
 function ddAdd(ah: number, al: number, bh: number, bl: number): void {
   twoSum(ah, bh);
-  fastTwoSum(rh, rl + al + bl);
+  fastTwoSum(R[0], R[1] + al + bl);
 }
 
-/** (ah + al) · (bh + bl) ≈ rh + rl. */
+/** (ah + al) · (bh + bl) ≈ R[0] + R[1]. */
 function ddMul(ah: number, al: number, bh: number, bl: number): void {
   twoProd(ah, bh);
-  fastTwoSum(rh, rl + (ah * bl + al * bh));
+  fastTwoSum(R[0], R[1] + (ah * bl + al * bh));
 }
 
 /** 2^e for an integer e ∈ [-1022, 1023], built from the bits so it is exact. */
@@ -89,7 +89,7 @@ function pow2(e: number): number {
 export function lnCorrectlyRounded(x: number): number {
   if (!(x > 0 && x < Infinity)) throw new RangeError(`lnCorrectlyRounded: expected a positive finite number, got ${x}`);
   if (x === 1) return 0;
-  if (lnCHi === null) initTables();
+  if (lnC.length === 0) initTables();
 
   // x = 2^k · m with m ∈ [√½, √2): k = 0 around x = 1, so nothing cancels there.
   let k = 0;
@@ -112,37 +112,40 @@ export function lnCorrectlyRounded(x: number): number {
   const c = j / 1024;
   const d = m - c; // exact: both are multiples of 2^-53 and |d| ≤ 2^-11
   twoSum(m, c);
-  const ah = rh;
-  const al = rl; // m + c exactly
-  // s = sh + sl: quotient plus one correction step, the remainder d − q·(ah + al) taken exactly.
+  const ah = R[0];
+  const al = R[1]; // m + c exactly
+  // s = sh + sl: quotient plus one correction from the remainder d − sh·(ah + al), taken exactly.
   const sh = d / ah;
   twoProd(sh, ah);
-  const sl = (d - rh - rl - sh * al) / ah; // d − rh is exact (Sterbenz)
+  const sl = (d - R[0] - R[1] - sh * al) / ah; // d − R[0] is exact (Sterbenz)
 
   // 2·atanh(s) = 2s·(1 + W), W = u/3 + u²/5 + u³/7 + u⁴/9 + … with u = s² ≤ 2^-23 (truncation < 2^-118).
   twoProd(sh, sh);
-  const uh = rh;
-  const ul = rl + 2 * sh * sl;
+  const uh = R[0];
+  const ul = R[1] + 2 * sh * sl;
   // u/3 as a double-double: 3w is formed exactly as w + 2w, so the remainder is exact.
   const w = uh / 3;
   twoSum(w, 2 * w);
-  const wl = (uh - rh - rl + ul) / 3;
+  const wl = (uh - R[0] - R[1] + ul) / 3;
   const tail = uh * uh * (1 / 5 + uh * (1 / 7 + uh / 9)); // ≤ 2^-48: double precision is plenty
   fastTwoSum(1, w);
-  ddMul(2 * sh, 2 * sl, rh, rl + (wl + tail));
-  const lh = rh;
-  const ll = rl;
+  ddMul(2 * sh, 2 * sl, R[0], R[1] + (wl + tail));
+  const lh = R[0];
+  const ll = R[1];
 
-  // ln x = k·ln2 + ln c + 2·atanh(s); k·ln2Hi exact via twoProd, k·ln2Lo adds < 2^-106 relative.
+  // ln x = k·ln2 + ln c + 2·atanh(s); k·ln2Hi is exact via twoProd, k·ln2Lo adds < 2^-106 relative.
   twoProd(k, ln2Hi);
-  ddAdd(rh, rl + k * ln2Lo, lnCHi[j - J_MIN], lnCLo[j - J_MIN]);
-  ddAdd(rh, rl, lh, ll);
+  const t = 2 * (j - J_MIN);
+  ddAdd(R[0], R[1] + k * ln2Lo, lnC[t], lnC[t + 1]);
+  ddAdd(R[0], R[1], lh, ll);
 
   // Ziv's rounding test: if both ends of the error interval round to the same float64, so does ln x
-  // (rounding is monotonic). ERR·|rh| dwarfs the rounding of rl ± e, so the test itself is safe.
-  const e = ERR * Math.abs(rh);
-  const r = rh + (rl - e);
-  if (r === rh + (rl + e)) return r;
+  // (rounding is monotonic). e dwarfs the rounding error of R[1] ± e, so the test itself is sound.
+  const hi = R[0];
+  const lo = R[1];
+  const e = ERR * Math.abs(hi);
+  const r = hi + (lo - e);
+  if (r === hi + (lo + e)) return r;
   return lnSlow(m, k);
 }
 
@@ -180,32 +183,33 @@ function lnSlow(m: number, k: number): number {
   for (let f = 256; ; f *= 2) {
     const fb = BigInt(f);
     const v = 2n * (atanhFixed(mi - one, mi + one, fb) + BigInt(k) * atanhFixed(1n, 3n, fb));
-    const err = fb << 16n; // ≥ 10× the worst truncation error (≈ 2^11·f/3 units for |k| ≤ 1075)
+    const err = fb << 16n; // > 30× the truncation error (< 2f units per ln 2, times |k| ≤ 1074)
     const lo = fixedToDouble(v - err, f);
     if (lo === fixedToDouble(v + err, f)) return lo;
   }
 }
 
-/** Fills ln(j/1024) (chained by ln((j+1)/j) = 2·atanh(1/(2j+1))) and ln 2, at 192 bits, rounded to double-double. */
+/** Fills ln(j/1024), chained by ln((j±1)/j) = ±2·atanh(1/(2j±1)), and ln 2: 192-bit fixed point rounded to double-double. */
 function initTables(): void {
   const f = 192n;
   const scale = pow2(-192);
-  const n = 1449 - J_MIN;
-  const hi = new Float64Array(n);
-  const lo = new Float64Array(n);
-  const store = (v: bigint, i: number): void => {
-    const h = Number(v); // |v| ≥ 2^181 or 0, so h is an integer and v − h is exact
-    hi[i] = h * scale;
-    lo[i] = Number(v - BigInt(h)) * scale;
+  const toDD = (v: bigint): void => {
+    const h = Number(v); // |v| ≥ 2^181 or v = 0, so h is an integer and v − h is exact
+    R[0] = h * scale;
+    R[1] = Number(v - BigInt(h)) * scale;
+  };
+  const table = new Float64Array(2 * (1449 - J_MIN));
+  const store = (v: bigint, j: number): void => {
+    toDD(v);
+    table.set(R, 2 * (j - J_MIN));
   };
   let v = 0n; // ln(1024/1024)
-  for (let j = 1024; j < 1448; j++) store((v += 2n * atanhFixed(1n, BigInt(2 * j + 1), f)), j + 1 - J_MIN);
+  store(v, 1024);
+  for (let j = 1024; j < 1448; j++) store((v += 2n * atanhFixed(1n, BigInt(2 * j + 1), f)), j + 1);
   v = 0n;
-  for (let j = 1024; j > J_MIN; j--) store((v -= 2n * atanhFixed(1n, BigInt(2 * j - 1), f)), j - 1 - J_MIN);
-  v = 2n * atanhFixed(1n, 3n, f);
-  const h = Number(v);
-  ln2Hi = h * scale;
-  ln2Lo = Number(v - BigInt(h)) * scale;
-  lnCLo = lo;
-  lnCHi = hi;
+  for (let j = 1024; j > J_MIN; j--) store((v -= 2n * atanhFixed(1n, BigInt(2 * j - 1), f)), j - 1);
+  toDD(2n * atanhFixed(1n, 3n, f));
+  ln2Hi = R[0];
+  ln2Lo = R[1];
+  lnC = table;
 }

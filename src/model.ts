@@ -1,6 +1,7 @@
 import { checkSingleBytes, type Vocabulary } from './vocabulary.js';
 import { buildDoubleArray, type DoubleArray } from './trie.js';
 import { lnCorrectlyRounded } from './ln.js';
+import { ModelError } from './errors.js';
 
 /**
  * Everything the engines need, as flat typed arrays shared by the pure-JS and WASM engines.
@@ -22,8 +23,8 @@ export function compileModel(vocab: Vocabulary, source?: string): CompiledModel 
   const trie = buildDoubleArray(vocab, source);
   const singleByteIds = new Int32Array(256);
   for (let b = 0; b < 256; b++) {
-    const child = trie.units[0]! + b;
-    singleByteIds[b] = trie.units[2 * child + 1] === 0 ? trie.nodeIds[child]! : -1;
+    const child = trie.rootBase + b;
+    singleByteIds[b] = trie.words[4 * child + 1] === 0 ? trie.nodeIds[child]! : -1;
   }
   checkSingleBytes(singleByteIds, source);
 
@@ -37,7 +38,18 @@ export function compileModel(vocab: Vocabulary, source?: string): CompiledModel 
   const logTotal = lnCorrectlyRounded(exactTotal(counts));
   const scores = new Float64Array(vocabSize);
   scores[0] = scores[1] = scores[2] = -Infinity;
-  for (let id = 3; id < vocabSize; id++) scores[id] = lnCorrectlyRounded(counts[id]!) - logTotal;
+  for (let id = 3; id < vocabSize; id++) {
+    const score = lnCorrectlyRounded(counts[id]!) - logTotal;
+    // The kernel compares sums of scores by their bits, which orders negative doubles only. Every
+    // count is below the total by at least 255 (the other single bytes), so this cannot fail.
+    if (!(score < 0)) throw new ModelError(`piece ${id}: score ${score} is not negative`, source);
+    scores[id] = score;
+  }
+  const { f64, nodeIds, size } = trie;
+  for (let i = 0; i < size; i++) {
+    const id = nodeIds[i]!;
+    if (id >= 0) f64[2 * i + 1] = scores[id]!;
+  }
   return { vocab, trie, scores, lengths, maxPieceLength };
 }
 

@@ -38,28 +38,20 @@ const BFS_DEPTH = 2;
 export function buildDoubleArray(vocab: Vocabulary, source?: string, bfsDepth = BFS_DEPTH): DoubleArray {
   const { bytes, offsets, vocabSize } = vocab;
   const pieces = vocabSize - 3;
-  let ids = new Int32Array(pieces);
+  const ids = new Int32Array(pieces);
   for (let i = 0; i < pieces; i++) ids[i] = i + 3;
   const tmp = new Int32Array(pieces);
 
-  let cap = Math.max(1024, bytes.length + 512);
+  // A trie has at most one node per piece byte, plus the root; the slack is for the gaps the
+  // base search leaves. Growing is rare (and copies), so it is checked inline.
+  let cap = Math.max(1024, bytes.length + (bytes.length >> 3) + 1024);
   let check = new Int32Array(cap).fill(FREE);
   let base = new Int32Array(cap);
   let nodeIds = new Int32Array(cap).fill(-1);
-  const ensure = (size: number) => {
-    if (size <= cap) return;
-    let next = cap;
-    while (next < size) next *= 2;
-    const c = new Int32Array(next).fill(FREE);
-    c.set(check);
-    const b = new Int32Array(next);
-    b.set(base);
-    const t = new Int32Array(next).fill(-1);
-    t.set(nodeIds);
-    check = c;
-    base = b;
-    nodeIds = t;
-    cap = next;
+  const grown = (a: Int32Array, size: number, fill: number) => {
+    const b = new Int32Array(size).fill(fill);
+    b.set(a);
+    return b;
   };
   check[0] = -2; // the root is occupied and is nobody's child
   let top = 0; // highest slot in use
@@ -133,7 +125,7 @@ export function buildDoubleArray(vocab: Vocabulary, source?: string, bfsDepth = 
         if (id === terminal) continue;
         tmp[start[bytes[offsets[id]! + depth]!]!++] = id;
       }
-      ids.set(tmp.subarray(lo, end), lo);
+      for (let i = lo; i < end; i++) ids[i] = tmp[i]!;
     } else {
       start[labels[0]!] = end;
     }
@@ -146,7 +138,13 @@ export function buildDoubleArray(vocab: Vocabulary, source?: string, bfsDepth = 
     let b = 0;
     for (;;) {
       pos++;
-      ensure(pos + 257);
+      if (pos + 257 > cap) {
+        const size = 2 * (pos + 257);
+        check = grown(check, size, FREE);
+        base = grown(base, size, 0);
+        nodeIds = grown(nodeIds, size, -1);
+        cap = size;
+      }
       if (check[pos] !== FREE) {
         nonzero++;
         continue;
@@ -189,16 +187,18 @@ export function buildDoubleArray(vocab: Vocabulary, source?: string, bfsDepth = 
   // Leaves point past the last node, at 256 free slots.
   const leafBase = top + 1;
   const size = top + 257;
-  ensure(size);
   const words = new Int32Array(4 * size);
   const f64 = new Float64Array(words.buffer);
   for (let i = 0; i < size; i++) {
-    const c = check[i]!;
+    const c = i < cap ? check[i]! : FREE;
     words[4 * i + 1] = c;
-    words[4 * i] = c !== FREE && base[i] === 0 ? leafBase : base[i]!;
+    const b = i < cap ? base[i]! : 0;
+    words[4 * i] = c !== FREE && b === 0 ? leafBase : b;
     f64[2 * i + 1] = -Infinity;
   }
-  return { words, f64, nodeIds: nodeIds.slice(0, size), rootBase: words[0]!, size };
+  const ids2 = new Int32Array(size).fill(-1);
+  ids2.set(nodeIds.subarray(0, Math.min(size, cap)));
+  return { words, f64, nodeIds: ids2, rootBase: words[0]!, size };
 }
 
 /** Id of the piece with exactly these bytes, or -1. */

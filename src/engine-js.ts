@@ -13,15 +13,19 @@ export class JsEngine implements Engine {
   /** Live walks: the node each has reached and best[] at its start. */
   private readonly liveNodes: Int32Array;
   private readonly liveBest: Float64Array;
+  private readonly liveStart: Int32Array;
   /** UTF-8 of the current text. */
   private input = new Uint8Array(1024);
   /** back[e] = node of the best last piece of bytes[..e); then the ids, in place (see traceback). */
   private back = new Int32Array(1024);
+  /** starts[e] = start of the best last piece of bytes[..e). */
+  private starts = new Int32Array(1024);
 
   constructor(model: CompiledModel) {
     this.model = model;
     this.liveNodes = new Int32Array(model.maxPieceLength + 2);
     this.liveBest = new Float64Array(model.maxPieceLength + 2);
+    this.liveStart = new Int32Array(model.maxPieceLength + 2);
   }
 
   /** Writes the UTF-8 of `text` to `this.input`; returns its length. */
@@ -33,10 +37,13 @@ export class JsEngine implements Engine {
 
   /** Segments input[0..n); the ids are then back[n + 1 - count .. n]. */
   private run(bytes: Uint8Array, n: number, split: boolean): number {
-    if (this.back.length < n + 1) this.back = new Int32Array(grow(n + 1));
-    const { trie, lengths } = this.model;
-    forward(bytes, n, split, trie.words, trie.f64, trie.rootBase, this.liveNodes, this.liveBest, this.back);
-    return traceback(n, this.back, trie.nodeIds, lengths);
+    if (this.back.length < n + 1) {
+      this.back = new Int32Array(grow(n + 1));
+      this.starts = new Int32Array(this.back.length);
+    }
+    const { trie } = this.model;
+    forward(bytes, n, split, trie.words, trie.f64, trie.rootBase, this.liveNodes, this.liveBest, this.liveStart, this.back, this.starts);
+    return traceback(n, this.back, this.starts, trie.nodeIds);
   }
 
   private result(n: number, count: number, front: number, backSlots: number): Uint32Array {
@@ -80,7 +87,7 @@ const grow = (n: number) => Math.max(n, 1024) + (n >> 2);
 function forward(
   bytes: Uint8Array, n: number, split: boolean,
   words: Int32Array, f64: Float64Array, rootBase: number,
-  liveNodes: Int32Array, liveBest: Float64Array, back: Int32Array,
+  liveNodes: Int32Array, liveBest: Float64Array, liveStart: Int32Array, back: Int32Array, starts: Int32Array,
 ): void {
   let live = 0;
   let bestPrev = 0;
@@ -94,19 +101,23 @@ function forward(
     prev = c;
     let best = -Infinity;
     let bestNode = 0;
+    let bestStart = 0;
     let w = 0;
     for (let k = 0; k < live; k++) {
       const node = liveNodes[k]!;
       const next = words[node << 2]! + c;
       if (words[(next << 2) + 1] !== node) continue;
       const bs = liveBest[k]!;
+      const start = liveStart[k]!;
       const score = bs + f64[(next << 1) + 1]!;
       if (score > best) {
         best = score;
         bestNode = next;
+        bestStart = start;
       }
       liveNodes[w] = next;
       liveBest[w] = bs;
+      liveStart[w] = start;
       w++;
     }
     const node1 = rootBase + c;
@@ -114,23 +125,22 @@ function forward(
     if (score1 > best) {
       best = score1;
       bestNode = node1;
+      bestStart = i;
     }
     liveNodes[w] = node1;
     liveBest[w] = bestPrev;
+    liveStart[w] = i;
     live = w + 1;
     back[i + 1] = bestNode;
+    starts[i + 1] = bestStart;
     bestPrev = best;
   }
 }
 
-// Follows back[] from n to 0 and writes the ids from back[n] downwards (the id of the piece ending
+// Follows starts[] from n to 0 and writes the ids from back[n] downwards (the id of the piece ending
 // at e goes to a slot ≥ e already read). Returns their number; they are back[n + 1 - count .. n].
-function traceback(n: number, back: Int32Array, nodeIds: Int32Array, lengths: Int32Array): number {
+function traceback(n: number, back: Int32Array, starts: Int32Array, nodeIds: Int32Array): number {
   let w = n;
-  for (let e = n; e > 0; ) {
-    const id = nodeIds[back[e]!]!;
-    back[w--] = id;
-    e -= lengths[id]!;
-  }
+  for (let e = n; e > 0; e = starts[e]!) back[w--] = nodeIds[back[e]!]!;
   return n - w;
 }

@@ -7,8 +7,8 @@ interface Kernel {
   /** Where the node table must be placed. */
   NODES: WebAssembly.Global;
   setModel(nodeIds: number, lengths: number, live: number, rootBase: number): void;
-  encode(input: number, n: number, back: number, split: number): number;
-  count(input: number, n: number, back: number, split: number): number;
+  encode(input: number, n: number, back: number, starts: number, split: number): number;
+  count(input: number, n: number, back: number, starts: number, split: number): number;
 }
 
 const PAGE = 65536;
@@ -19,9 +19,9 @@ const ONE_SHOT = 1 << 20;
 /**
  * The WebAssembly engine: one instance per Tokenizer. The model's tables are copied into linear
  * memory once; above them a scratch area holds, per call, the input bytes (written there directly
- * by `TextEncoder.encodeInto`) followed by the back pointers, which the kernel overwrites in place
- * with the ids. Memory only grows; the views over it are re-created only when it does, so a call
- * allocates nothing but its result.
+ * by `TextEncoder.encodeInto`) followed by the back pointers (node and start of the best last piece
+ * per end), which the kernel overwrites in place with the ids. Memory only grows; the views over
+ * it are re-created only when it does, so a call allocates nothing but its result.
  */
 export class WasmEngine implements Engine {
   readonly name = 'wasm' as const;
@@ -105,8 +105,9 @@ export class WasmEngine implements Engine {
   /** Runs the kernel over the n input bytes; the ids are then u32[idsAt .. idsAt + count). */
   private run(n: number, split: boolean): number {
     const back = align(this.scratch + n, 4);
-    this.reserve(back + 4 * (n + 1));
-    const count = this.kernel.encode(this.scratch, n, back, split ? 1 : 0);
+    const starts = back + 4 * (n + 1);
+    this.reserve(starts + 4 * (n + 1));
+    const count = this.kernel.encode(this.scratch, n, back, starts, split ? 1 : 0);
     this.idsAt = (back >> 2) + n + 1 - count;
     return count;
   }
@@ -132,8 +133,9 @@ export class WasmEngine implements Engine {
   countText(text: string, split: boolean): number {
     const n = this.write(text);
     const back = align(this.scratch + n, 4);
-    this.reserve(back + 4 * (n + 1));
-    return this.kernel.count(this.scratch, n, back, split ? 1 : 0);
+    const starts = back + 4 * (n + 1);
+    this.reserve(starts + 4 * (n + 1));
+    return this.kernel.count(this.scratch, n, back, starts, split ? 1 : 0);
   }
 
   encodeTextInto(text: string, split: boolean, out: Uint32Array, at: number): number {

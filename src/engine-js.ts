@@ -2,102 +2,145 @@ import type { Engine } from './engine.js';
 import type { CompiledModel } from './model.js';
 
 /**
- * The pure-JS engine: the reference algorithm (SPEC §3, trie-walk form) over the compiled model's
- * typed arrays. It is the readable twin of assembly/viterbi.ts, the baseline it is benchmarked
+ * The pure-JS engine: the algorithm of the WASM kernel (assembly/index.ts), step for step, over the
+ * same flat node table. It is the readable twin of the kernel, the baseline it is benchmarked
  * against, and the fallback where WebAssembly is unavailable. Keep the two in step.
  */
 export class JsEngine implements Engine {
   readonly name = 'js' as const;
   private readonly model: CompiledModel;
   private readonly encoder = new TextEncoder();
-  /** best[] over a window: position p lives at p & mask (the window is longer than any piece). */
-  private readonly ring: Float64Array;
-  private readonly mask: number;
-  /** back[e] = id of the best last piece of bytes[..e); out = ids of a call before copying. */
-  private back = new Int32Array(1);
-  private out = new Uint32Array(1);
+  /** Live walks: the node each has reached and best[] at its start. */
+  private readonly liveNodes: Int32Array;
+  private readonly liveBest: Float64Array;
+  private readonly liveStart: Int32Array;
+  /** UTF-8 of the current text. */
+  private input = new Uint8Array(1024);
+  /** back[e] = node of the best last piece of bytes[..e); then the ids, in place (see traceback). */
+  private back = new Int32Array(1024);
+  /** starts[e] = start of the best last piece of bytes[..e). */
+  private starts = new Int32Array(1024);
 
   constructor(model: CompiledModel) {
     this.model = model;
-    this.ring = new Float64Array(ringSize(model.maxPieceLength));
-    this.mask = this.ring.length - 1;
+    this.liveNodes = new Int32Array(model.maxPieceLength + 2);
+    this.liveBest = new Float64Array(model.maxPieceLength + 2);
+    this.liveStart = new Int32Array(model.maxPieceLength + 2);
+  }
+
+  /** Writes the UTF-8 of `text` to `this.input`; returns its length. */
+  private write(text: string): number {
+    const len = text.length;
+    if (this.input.length < 3 * len) this.input = new Uint8Array(grow(3 * len));
+    return this.encoder.encodeInto(text, this.input).written;
+  }
+
+  /** Segments input[0..n); the ids are then back[n + 1 - count .. n]. */
+  private run(bytes: Uint8Array, n: number, split: boolean): number {
+    if (this.back.length < n + 1) {
+      this.back = new Int32Array(grow(n + 1));
+      this.starts = new Int32Array(this.back.length);
+    }
+    const { trie } = this.model;
+    forward(bytes, n, split, trie.words, trie.f64, trie.rootBase, this.liveNodes, this.liveBest, this.liveStart, this.back, this.starts);
+    return traceback(n, this.back, this.starts, trie.nodeIds);
+  }
+
+  private result(n: number, count: number, front: number, backSlots: number): Uint32Array {
+    const ids = new Uint32Array(front + count + backSlots);
+    const from = n + 1 - count;
+    ids.set(this.back.subarray(from, from + count), front);
+    return ids;
   }
 
   encodeText(text: string, split: boolean, front: number, backSlots: number): Uint32Array {
-    return this.encodeBytes(this.encoder.encode(text), split, front, backSlots);
+    const n = this.write(text);
+    return this.result(n, this.run(this.input, n, split), front, backSlots);
   }
 
   encodeBytes(bytes: Uint8Array, split: boolean, front: number, backSlots: number): Uint32Array {
     const n = bytes.length;
-    if (this.back.length < n + 1) this.back = new Int32Array(grow(n + 1));
-    if (this.out.length < n) this.out = new Uint32Array(grow(n));
-    const { back, out, ring, mask } = this;
-    const { trie, scores, lengths } = this.model;
-    let count = 0;
-    for (let a = 0; a < n; ) {
-      const b = split ? chunkEnd(bytes, a, n) : n;
-      viterbi(bytes, a, b, trie.units, trie.nodeIds, scores, ring, mask, back);
-      count += traceback(a, b, back, lengths, out, count);
-      a = b;
-    }
-    const ids = new Uint32Array(front + count + backSlots);
-    ids.set(out.subarray(0, count), front);
-    return ids;
+    return this.result(n, this.run(bytes, n, split), front, backSlots);
   }
-}
 
-/** Smallest power of two greater than the longest piece, so a window holds best[s..s+maxLen]. */
-export function ringSize(maxPieceLength: number): number {
-  let r = 2;
-  while (r <= maxPieceLength) r <<= 1;
-  return r;
+  countText(text: string, split: boolean): number {
+    const n = this.write(text);
+    return this.run(this.input, n, split);
+  }
+
+  encodeTextInto(text: string, split: boolean, out: Uint32Array, at: number): number {
+    const n = this.write(text);
+    const count = this.run(this.input, n, split);
+    if (count > out.length - at) return -count;
+    const from = n + 1 - count;
+    out.set(this.back.subarray(from, from + count), at);
+    return count;
+  }
 }
 
 const grow = (n: number) => Math.max(n, 1024) + (n >> 2);
 
-/** End of the chunk starting at a: a run of non-`\n` bytes, then the run of `\n` after it. */
-export function chunkEnd(bytes: Uint8Array, a: number, n: number): number {
-  let i = a;
-  while (i < n && bytes[i] !== 10) i++;
-  while (i < n && bytes[i] === 10) i++;
-  return i;
-}
-
-// For each start s, walk the trie along bytes[s..b); every piece bytes[s..e) found offers
-// best[s] + score to best[e], taken only if strictly greater (SPEC §3 tie rule).
-function viterbi(
-  bytes: Uint8Array, a: number, b: number,
-  units: Int32Array, nodeIds: Int32Array, scores: Float64Array,
-  ring: Float64Array, mask: number, back: Int32Array,
+// All start positions walk the trie in lockstep: at byte i, each live walk (oldest first) steps
+// on bytes[i]; one that finds a piece bytes[s..i+1) offers best[s] + score to best[i + 1], taken
+// only if strictly greater (SPEC §3 tie rule: candidates for an end arrive in increasing s).
+// Then a new walk starts at i. Chunks (split) end after a run of `\n`: walks stop, best restarts at 0.
+function forward(
+  bytes: Uint8Array, n: number, split: boolean,
+  words: Int32Array, f64: Float64Array, rootBase: number,
+  liveNodes: Int32Array, liveBest: Float64Array, liveStart: Int32Array, back: Int32Array, starts: Int32Array,
 ): void {
-  ring.fill(-Infinity);
-  ring[a & mask] = 0;
-  for (let s = a; s < b; s++) {
-    const bs = ring[s & mask]!;
-    ring[s & mask] = -Infinity; // this slot next holds best[s + ring size]
-    let node = 0;
-    for (let j = s; j < b; j++) {
-      const next = units[node << 1]! + bytes[j]!;
-      if (units[(next << 1) + 1] !== node) break;
-      node = next;
-      const id = nodeIds[node]!;
-      if (id >= 0) {
-        const score = bs + scores[id]!;
-        const e = (j + 1) & mask;
-        if (score > ring[e]!) {
-          ring[e] = score;
-          back[j + 1] = id;
-        }
-      }
+  let live = 0;
+  let bestPrev = 0;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const c = bytes[i]!;
+    if (prev === 10 && c !== 10 && split) {
+      live = 0;
+      bestPrev = 0;
     }
+    prev = c;
+    let best = -Infinity;
+    let bestNode = 0;
+    let bestStart = 0;
+    let w = 0;
+    for (let k = 0; k < live; k++) {
+      const node = liveNodes[k]!;
+      const next = words[node << 2]! + c;
+      if (words[(next << 2) + 1] !== node) continue;
+      const bs = liveBest[k]!;
+      const start = liveStart[k]!;
+      const score = bs + f64[(next << 1) + 1]!;
+      if (score > best) {
+        best = score;
+        bestNode = next;
+        bestStart = start;
+      }
+      liveNodes[w] = next;
+      liveBest[w] = bs;
+      liveStart[w] = start;
+      w++;
+    }
+    const node1 = rootBase + c;
+    const score1 = bestPrev + f64[(node1 << 1) + 1]!;
+    if (score1 > best) {
+      best = score1;
+      bestNode = node1;
+      bestStart = i;
+    }
+    liveNodes[w] = node1;
+    liveBest[w] = bestPrev;
+    liveStart[w] = i;
+    live = w + 1;
+    back[i + 1] = bestNode;
+    starts[i + 1] = bestStart;
+    bestPrev = best;
   }
 }
 
-// Follows back[] from b to a and appends the ids in text order at out[at..]; returns their number.
-function traceback(a: number, b: number, back: Int32Array, lengths: Int32Array, out: Uint32Array, at: number): number {
-  let count = 0;
-  for (let e = b; e > a; e -= lengths[back[e]!]!) count++;
-  let k = at + count;
-  for (let e = b; e > a; e -= lengths[back[e]!]!) out[--k] = back[e]!;
-  return count;
+// Follows starts[] from n to 0 and writes the ids from back[n] downwards (the id of the piece ending
+// at e goes to a slot ≥ e already read). Returns their number; they are back[n + 1 - count .. n].
+function traceback(n: number, back: Int32Array, starts: Int32Array, nodeIds: Int32Array): number {
+  let w = n;
+  for (let e = n; e > 0; e = starts[e]!) back[w--] = nodeIds[back[e]!]!;
+  return n - w;
 }

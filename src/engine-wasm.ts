@@ -1,23 +1,27 @@
 import type { Engine } from './engine.js';
 import type { CompiledModel } from './model.js';
-import { ringSize } from './engine-js.js';
 
 /** The kernel's exports (assembly/index.ts). */
 interface Kernel {
   memory: WebAssembly.Memory;
-  setModel(units: number, nodeIds: number, scores: number, lengths: number, ring: number, mask: number): void;
-  encode(input: number, n: number, back: number, out: number, split: number): number;
+  /** Where the node table must be placed. */
+  NODES: WebAssembly.Global;
+  setModel(nodeIds: number, lengths: number, live: number, rootBase: number): void;
+  encode(input: number, n: number, back: number, starts: number, split: number): number;
+  count(input: number, n: number, back: number, starts: number, split: number): number;
 }
 
 const PAGE = 65536;
-const STATIC_BASE = 1024; // below this: nothing, the kernel has no data segments
 const align = (p: number, a: number) => (p + a - 1) & -a;
+/** Texts up to this many UTF-16 units get room for their worst-case UTF-8 (3 bytes per unit) at once. */
+const ONE_SHOT = 1 << 20;
 
 /**
  * The WebAssembly engine: one instance per Tokenizer. The model's tables are copied into linear
  * memory once; above them a scratch area holds, per call, the input bytes (written there directly
- * by `TextEncoder.encodeInto`), back pointers and ids. Memory only grows, and views over it are
- * re-created whenever it does.
+ * by `TextEncoder.encodeInto`) followed by the back pointers (node and start of the best last piece
+ * per end), which the kernel overwrites in place with the ids. Memory only grows; the views over
+ * it are re-created only when it does, so a call allocates nothing but its result.
  */
 export class WasmEngine implements Engine {
   readonly name = 'wasm' as const;
@@ -25,7 +29,14 @@ export class WasmEngine implements Engine {
   private readonly memory: WebAssembly.Memory;
   private readonly scratch: number;
   private readonly encoder = new TextEncoder();
-  private bytes: Uint8Array;
+  /** Current memory size in bytes (only this engine grows it). */
+  private size = 0;
+  private u8!: Uint8Array;
+  private u32!: Uint32Array;
+  /** u8 from `scratch` to the end of memory: where encodeInto writes the input. */
+  private input!: Uint8Array;
+  /** Where the last call's ids start in u32, and their number. */
+  private idsAt = 0;
 
   constructor(model: CompiledModel, module: WebAssembly.Module) {
     const instance = new WebAssembly.Instance(module, {
@@ -33,69 +44,110 @@ export class WasmEngine implements Engine {
     });
     this.kernel = instance.exports as unknown as Kernel;
     this.memory = this.kernel.memory;
-    const { trie, scores, lengths } = model;
-    let at = STATIC_BASE;
+    const { trie, lengths } = model;
+    let at = this.kernel.NODES.value as number; // the kernel has no data segments below it
     const place = (src: ArrayBufferView, alignment: number) => {
       at = align(at, alignment);
       const ptr = at;
       at += src.byteLength;
       this.reserve(at);
-      this.bytes.set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength), ptr);
+      this.u8.set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength), ptr);
       return ptr;
     };
-    this.bytes = new Uint8Array(this.memory.buffer);
-    const unitsPtr = place(trie.units, 8);
+    this.refresh();
+    place(trie.words, 64);
     const nodeIdsPtr = place(trie.nodeIds, 8);
-    const scoresPtr = place(scores, 8);
     const lengthsPtr = place(lengths, 8);
-    const ring = ringSize(model.maxPieceLength);
-    const ringPtr = align(at, 8);
-    at = ringPtr + 8 * ring;
-    this.scratch = align(at, 16);
-    this.reserve(this.scratch + 4096);
-    this.kernel.setModel(unitsPtr, nodeIdsPtr, scoresPtr, lengthsPtr, ringPtr, ring - 1);
+    const livePtr = align(at, 64);
+    at = livePtr + 16 * (model.maxPieceLength + 2);
+    this.scratch = align(at, 64);
+    this.reserve(this.scratch + PAGE);
+    this.refresh();
+    this.kernel.setModel(nodeIdsPtr, lengthsPtr, livePtr, trie.rootBase);
   }
 
-  /** Makes memory at least `end` bytes long and refreshes the byte view. */
+  /** Makes memory at least `end` bytes long. */
   private reserve(end: number): void {
+    if (end <= this.size) return;
     const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
-    if (this.bytes === undefined || this.bytes.buffer !== this.memory.buffer) this.bytes = new Uint8Array(this.memory.buffer);
+    // Grow by at least a quarter so a run of growing inputs does not grow page by page.
+    if (end > have) this.memory.grow(Math.ceil(Math.max(end - have, have >> 2) / PAGE));
+    this.refresh();
+  }
+
+  private refresh(): void {
+    const buffer = this.memory.buffer;
+    this.size = buffer.byteLength;
+    this.u8 = new Uint8Array(buffer);
+    this.u32 = new Uint32Array(buffer);
+    if (this.scratch !== undefined) this.input = new Uint8Array(buffer, this.scratch);
+  }
+
+  /** Writes the UTF-8 of `text` at `scratch`; returns its length in bytes. */
+  private write(text: string): number {
+    const len = text.length;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit. Reserve that for texts up to ONE_SHOT units; for
+    // longer ones start from one byte per unit and grow as encodeInto reports what it could not fit.
+    this.reserve(this.scratch + (len <= ONE_SHOT ? 3 * len : len + 64));
+    let r = this.encoder.encodeInto(text, this.input);
+    if (r.read === len) return r.written;
+    let read = r.read;
+    let written = r.written;
+    while (read < len) {
+      this.reserve(this.scratch + written + 3 * (len - read));
+      r = this.encoder.encodeInto(text.slice(read), this.input.subarray(written));
+      read += r.read;
+      written += r.written;
+    }
+    return written;
+  }
+
+  /** Runs the kernel over the n input bytes; the ids are then u32[idsAt .. idsAt + count). */
+  private run(n: number, split: boolean): number {
+    const back = align(this.scratch + n, 4);
+    const starts = back + 4 * (n + 1);
+    this.reserve(starts + 4 * (n + 1));
+    const count = this.kernel.encode(this.scratch, n, back, starts, split ? 1 : 0);
+    this.idsAt = (back >> 2) + n + 1 - count;
+    return count;
+  }
+
+  private result(count: number, front: number, backSlots: number): Uint32Array {
+    const from = this.idsAt;
+    if (front === 0 && backSlots === 0) return this.u32.slice(from, from + count);
+    const ids = new Uint32Array(front + count + backSlots);
+    ids.set(this.u32.subarray(from, from + count), front);
+    return ids;
   }
 
   encodeText(text: string, split: boolean, front: number, backSlots: number): Uint32Array {
-    const input = this.scratch;
-    const len = text.length;
-    // UTF-8 takes at most 3 bytes per UTF-16 unit. Reserve that for short texts; for long ones
-    // start from one byte per unit and grow as encodeInto reports what it could not fit.
-    let cap = len <= 1 << 20 ? 3 * len : len + 64;
-    this.reserve(input + cap);
-    let read = 0;
-    let written = 0;
-    for (;;) {
-      const r = this.encoder.encodeInto(read === 0 ? text : text.slice(read), this.bytes.subarray(input + written, input + cap));
-      read += r.read;
-      written += r.written;
-      if (read >= len) break;
-      cap = written + 3 * (len - read);
-      this.reserve(input + cap);
-    }
-    return this.run(written, split, front, backSlots);
+    return this.result(this.run(this.write(text), split), front, backSlots);
   }
 
   encodeBytes(bytes: Uint8Array, split: boolean, front: number, backSlots: number): Uint32Array {
     this.reserve(this.scratch + bytes.length);
-    this.bytes.set(bytes, this.scratch);
-    return this.run(bytes.length, split, front, backSlots);
+    this.u8.set(bytes, this.scratch);
+    return this.result(this.run(bytes.length, split), front, backSlots);
   }
 
-  private run(n: number, split: boolean, front: number, backSlots: number): Uint32Array {
-    const back = align(this.scratch + n, 8);
-    const out = back + 4 * (n + 1);
-    this.reserve(out + 4 * n);
-    const count = this.kernel.encode(this.scratch, n, back, out, split ? 1 : 0);
-    const ids = new Uint32Array(front + count + backSlots);
-    ids.set(new Uint32Array(this.memory.buffer, out, count), front);
-    return ids;
+  countText(text: string, split: boolean): number {
+    const n = this.write(text);
+    const back = align(this.scratch + n, 4);
+    const starts = back + 4 * (n + 1);
+    this.reserve(starts + 4 * (n + 1));
+    return this.kernel.count(this.scratch, n, back, starts, split ? 1 : 0);
+  }
+
+  encodeTextInto(text: string, split: boolean, out: Uint32Array, at: number): number {
+    const count = this.run(this.write(text), split);
+    if (count > out.length - at) return -count;
+    const from = this.idsAt;
+    if (count <= 32) {
+      const u32 = this.u32;
+      for (let k = 0; k < count; k++) out[at + k] = u32[from + k]!;
+    } else {
+      out.set(this.u32.subarray(from, from + count), at);
+    }
+    return count;
   }
 }

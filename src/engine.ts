@@ -12,4 +12,11 @@ export interface Engine {
   encodeText(text: string, split: boolean, reserveFront: number, reserveBack: number): Uint32Array;
   /** As `encodeText`, over raw bytes. */
   encodeBytes(bytes: Uint8Array, split: boolean, reserveFront: number, reserveBack: number): Uint32Array;
+  /** The number of ids `encodeText(text, split, 0, 0)` returns, without materializing them. */
+  countText(text: string, split: boolean): number;
+  /**
+   * As `encodeText(text, split, 0, 0)`, writing the ids to `out` from index `at`. If they do not
+   * fit in `out.length - at` slots, writes nothing and returns minus their number.
+   */
+  encodeTextInto(text: string, split: boolean, out: Uint32Array, at: number): number;
 }

@@ -1,6 +1,7 @@
 import { checkSingleBytes, type Vocabulary } from './vocabulary.js';
 import { buildDoubleArray, type DoubleArray } from './trie.js';
 import { lnCorrectlyRounded } from './ln.js';
+import { ModelError } from './errors.js';
 
 /**
  * Everything the engines need, as flat typed arrays shared by the pure-JS and WASM engines.
@@ -16,14 +17,17 @@ export interface CompiledModel {
   readonly maxPieceLength: number;
 }
 
-/** Builds the trie and scores for a validated vocabulary; rejects models that are not total. */
+/**
+ * Builds the trie and scores for a validated vocabulary (or takes those a binary model carries);
+ * rejects models that are not total.
+ */
 export function compileModel(vocab: Vocabulary, source?: string): CompiledModel {
-  const { vocabSize, offsets, counts } = vocab;
-  const trie = buildDoubleArray(vocab, source);
+  const { vocabSize, offsets } = vocab;
+  const trie = vocab.compiled?.trie ?? buildDoubleArray(vocab, source);
   const singleByteIds = new Int32Array(256);
   for (let b = 0; b < 256; b++) {
-    const child = trie.units[0]! + b;
-    singleByteIds[b] = trie.units[2 * child + 1] === 0 ? trie.nodeIds[child]! : -1;
+    const child = trie.rootBase + b;
+    singleByteIds[b] = trie.words[4 * child + 1] === 0 ? trie.nodeIds[child]! : -1;
   }
   checkSingleBytes(singleByteIds, source);
 
@@ -34,10 +38,22 @@ export function compileModel(vocab: Vocabulary, source?: string): CompiledModel 
     lengths[id] = len;
     if (len > maxPieceLength) maxPieceLength = len;
   }
-  const logTotal = lnCorrectlyRounded(exactTotal(counts));
+  if (vocab.compiled) return { vocab, trie, scores: vocab.compiled.scores, lengths, maxPieceLength };
+  const logTotal = lnCorrectlyRounded(exactTotal(vocab.counts));
   const scores = new Float64Array(vocabSize);
   scores[0] = scores[1] = scores[2] = -Infinity;
-  for (let id = 3; id < vocabSize; id++) scores[id] = lnCorrectlyRounded(counts[id]!) - logTotal;
+  for (let id = 3; id < vocabSize; id++) {
+    const score = lnCorrectlyRounded(vocab.counts[id]!) - logTotal;
+    // The kernel compares sums of scores by their bits, which orders negative doubles only. Every
+    // count is below the total by at least 255 (the other single bytes), so this cannot fail.
+    if (!(score < 0)) throw new ModelError(`piece ${id}: score ${score} is not negative`, source);
+    scores[id] = score;
+  }
+  const { f64, nodeIds, size } = trie;
+  for (let i = 0; i < size; i++) {
+    const id = nodeIds[i]!;
+    if (id >= 0) f64[2 * i + 1] = scores[id]!;
+  }
   return { vocab, trie, scores, lengths, maxPieceLength };
 }
 

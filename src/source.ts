@@ -1,5 +1,6 @@
 import { unzipSync } from 'fflate';
 import { ModelError } from './errors.js';
+import { isBinaryModel, readBinaryModel } from './binary-model.js';
 import { vocabularyFromJson, type ModelJson, type Vocabulary } from './vocabulary.js';
 
 /** Anything a model can be loaded from in every environment (file paths are added in Node). */
@@ -8,12 +9,14 @@ export type ModelSource = string | URL | Response | Uint8Array | ArrayBuffer | M
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads a model from the bytes of a `.model` JSON file or of a `.zip` holding exactly one
- * `*.model` entry (how the published models are distributed). `name` is used in error messages.
+ * Reads a model from the bytes of a `.model` JSON file, of a `.zip` holding exactly one `*.model`
+ * entry (how the published models are distributed), or of our binary format (`Tokenizer.toBinary`,
+ * recognized by its magic header). `name` is used in error messages.
  */
 export function vocabularyFromBytes(bytes: Uint8Array, name = 'model'): Vocabulary {
   if (bytes.length === 0) throw new ModelError('the file is empty', name);
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return vocabularyFromZip(bytes, name);
+  if (isBinaryModel(bytes)) return readBinaryModel(bytes, name);
   let text: string;
   try {
     text = fatalUtf8.decode(bytes);

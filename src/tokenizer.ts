@@ -5,6 +5,7 @@ import { compileModel, type CompiledModel } from './model.js';
 import { normalizeText, type LoneSurrogates } from './normalize.js';
 import { vocabularyFromSource, vocabularyFromValue, type ModelSource } from './source.js';
 import { lookup } from './trie.js';
+import { writeBinaryModel } from './binary-model.js';
 import { decodeUtf8Ignore } from './utf8.js';
 import { SPECIAL_TOKENS, type Vocabulary, type ModelJson } from './vocabulary.js';
 import { compileWasm, compileWasmSync, defaultWasmUrl, type WasmSource } from './wasm-module.js';
@@ -219,6 +220,52 @@ export class Tokenizer {
       throw new RangeError(`unknown id ${String(id)}${where}: ids are integers in [0, ${this.vocabSize})`);
     }
   }
+
+  /**
+   * The number of ids {@link Tokenizer.encode} would return for `text` (with the same options),
+   * without materializing them: for budgeting context windows or sizing buffers.
+   */
+  countTokens(text: string, options: EncodeOptions = {}): number {
+    return this.impl.countText(this.normalize(text), true) + (options.addBos ? 1 : 0) + (options.addEos ? 1 : 0);
+  }
+
+  /**
+   * {@link Tokenizer.encode} into a caller's buffer: writes the ids to `out` from index 0 and
+   * returns their number; reusing one buffer avoids an allocation per call. To pack many texts
+   * into one buffer, pass `out.subarray(offset)`.
+   *
+   * If the ids do not fit, throws a RangeError naming how many slots are needed and how many `out`
+   * has, and leaves `out` unchanged (nothing is truncated). A text never has more ids than UTF-8
+   * bytes, so `3 * text.length + 2` slots always suffice; {@link Tokenizer.countTokens} gives the
+   * exact number.
+   */
+  encodeInto(text: string, out: Uint32Array, options: EncodeOptions = {}): number {
+    if (!(out instanceof Uint32Array)) throw new TypeError('encodeInto: out must be a Uint32Array');
+    const bos = options.addBos ? 1 : 0;
+    const eos = options.addEos ? 1 : 0;
+    const normalized = this.normalize(text);
+    // The engine writes nothing and returns minus the count when the ids do not fit.
+    const count = out.length < bos + eos
+      ? -1 - this.impl.countText(normalized, true)
+      : this.impl.encodeTextInto(normalized, true, eos ? out.subarray(0, out.length - eos) : out, bos);
+    if (count < 0) {
+      const ids = out.length < bos + eos ? -1 - count : -count;
+      const framing = bos || eos ? ' (with <bos>/<eos>)' : '';
+      throw new RangeError(`encodeInto: the text has ${bos + ids + eos} ids${framing} but out has room for ${out.length}`);
+    }
+    if (bos) out[0] = 1;
+    if (eos) out[bos + count] = 2;
+    return bos + count + eos;
+  }
+
+  /**
+   * The model in this package's compact binary format: pieces, counts, scores and the trie, so
+   * {@link Tokenizer.load} / `loadSync` (which recognize it by its magic header) skip parsing,
+   * logarithms and the trie build. Versioned and checksummed; smaller than the published zips.
+   */
+  toBinary(): Uint8Array {
+    return writeBinaryModel(this.model);
+  }
 }
 
 function checkOptions(options: LoadOptions): 'wasm' | 'js' {
@@ -239,3 +286,4 @@ function frame(ids: Uint32Array, bos: number, eos: number): Uint32Array {
   if (eos) ids[ids.length - 1] = 2;
   return ids;
 }
+

@@ -1,5 +1,6 @@
 import { base64DecodedMax, decodeBase64Into } from './base64.js';
 import { ModelError } from './errors.js';
+import type { DoubleArray } from './trie.js';
 
 /**
  * A model's pieces in id order, as flat arrays. Ids 0, 1, 2 (`<pad>`, `<bos>`, `<eos>`) have no bytes.
@@ -11,6 +12,8 @@ export interface Vocabulary {
   readonly bytes: Uint8Array;
   readonly offsets: Uint32Array;
   readonly counts: Float64Array;
+  /** Present when read from a binary model: its trie and scores, validated, so they need not be rebuilt. */
+  readonly compiled?: { readonly trie: DoubleArray; readonly scores: Float64Array };
 }
 
 /** A model as it is stored in a `.model` file: base64 key → `[id, text, count]`. */

@@ -9,6 +9,17 @@ interface Kernel {
   encode(input: number, n: number, back: number, out: number, split: number): number;
 }
 
+/** What this host needs from the kernel; checked so a wrong or stale .wasm fails with a clear message. */
+const KERNEL_EXPORTS = ['memory', 'setModel', 'encode'] as const;
+
+function checkKernel(module: WebAssembly.Module): void {
+  const have = WebAssembly.Module.exports(module).map((e) => e.name);
+  const missing = KERNEL_EXPORTS.filter((name) => !have.includes(name));
+  if (missing.length > 0) {
+    throw new TypeError(`bytepiece-wasm: the WebAssembly module given is not this version's kernel: it lacks the export(s) ${missing.join(', ')} (it exports ${have.join(', ') || 'nothing'})`);
+  }
+}
+
 const PAGE = 65536;
 const STATIC_BASE = 1024; // below this: nothing, the kernel has no data segments
 const align = (p: number, a: number) => (p + a - 1) & -a;
@@ -28,6 +39,7 @@ export class WasmEngine implements Engine {
   private bytes: Uint8Array;
 
   constructor(model: CompiledModel, module: WebAssembly.Module) {
+    checkKernel(module);
     const instance = new WebAssembly.Instance(module, {
       env: { abort: () => { throw new Error('bytepiece-wasm: kernel abort'); } },
     });

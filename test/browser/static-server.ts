@@ -22,7 +22,7 @@ const TYPES: Record<string, string> = {
 export interface StaticServer {
   url: string;
   close(): Promise<void>;
-  /** Paths requested so far (to check what a page fetched). */
+  /** Request URLs (path and query) so far, to check what a page fetched. */
   requests: string[];
 }
 
@@ -33,7 +33,7 @@ export async function serve(mounts: Record<string, string>): Promise<StaticServe
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    requests.push(path);
+    requests.push(req.url ?? '/');
     const mount = roots.find(([prefix]) => path.startsWith(prefix) || `${path}/` === prefix);
     let file = mount ? resolve(join(mount[1], path.slice(mount[0].length))) : undefined;
     if (file && mount && file !== mount[1] && !file.startsWith(mount[1] + sep)) file = undefined; // no escaping a mount

@@ -197,13 +197,14 @@ describe.skipIf(!HAS_MODEL)('in Chromium, served as plain files (no bundler)', (
     expect(got.afterTerminate).toMatch(/terminated/);
   });
 
-  it('TokenizerWorker: explicit Module, Blob models, pure JS; errors reach the caller and the worker stays usable', async () => {
+  it('TokenizerWorker: explicit Module, Blob models, pure JS, a worker the page made; errors reach the caller and the worker stays usable', async () => {
     const got = await check<Record<string, unknown>>(page, 'workerOptions', MODEL_URL, DOCS[0]);
     expect(got.bad).toMatch(/^broken\.model: /);
     expect(got.beforeLoad).toMatch(/no model loaded/);
     expect(got.wasmIds).toEqual(want()[0]);
     expect(got.jsIds).toEqual(want()[0]);
     expect(got.jsEngine).toBe('js');
+    expect(got.ownIds).toEqual(want()[0]);
     expect(got.missingKernel).toMatch(/HTTP 404/);
     const hasSampling = typeof (node as unknown as { setSeed?: unknown }).setSeed === 'function';
     expect(got.sampling).toBe(hasSampling);

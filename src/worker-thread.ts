@@ -73,7 +73,11 @@ async function handle(req: Request): Promise<{ value: unknown; transfer: Transfe
       return { value: ids, transfer: [ids.buffer], runs: 1 };
     }
     case 'tokenize': {
-      const pieces = current().tokenize(req.text);
+      const tok = current();
+      const options = req.options as EncodeOptions | undefined;
+      checkEncodeOptions(tok, options);
+      // Older builds take no options; with sampling, tokenize takes { alpha } like encode.
+      const pieces = (tok.tokenize as (text: string, options?: EncodeOptions) => Uint8Array[]).call(tok, req.text, options);
       return { value: pieces, transfer: pieces.map((p) => p.buffer), runs: 1 };
     }
     case 'decode':

@@ -13,13 +13,16 @@
  * ```
  * @packageDocumentation
  */
-import type { EncodeOptions, LoadOptions, SpecialToken } from './tokenizer.js';
+import type { EncodeOptions, LoadOptions, SpecialToken, Tokenizer } from './tokenizer.js';
 import type { ModelJson } from './vocabulary.js';
 import type { WasmSource } from './wasm-module.js';
 import type { ModelInfo, PostedModel, PostedWasm, Reply, Request, ThreadOptions } from './worker-protocol.js';
 
 export type { ModelInfo } from './worker-protocol.js';
 export type { EncodeOptions, SpecialToken } from './tokenizer.js';
+
+/** The options `Tokenizer.tokenize` takes in this build (sampling adds `alpha`). */
+export type TokenizeOptions = Tokenizer['tokenize'] extends (text: string, options?: infer O) => unknown ? O : never;
 
 /** What a worker can load a model from. Relative URLs are resolved against the page. */
 export type WorkerModelSource = string | URL | Response | Blob | ArrayBuffer | Uint8Array | ModelJson;
@@ -130,9 +133,9 @@ export class TokenizerWorker {
     return (await this.request({ op: 'encodeBytes', id: 0, bytes, options })).value as Uint32Array;
   }
 
-  /** Pieces of `text` as bytes (see `Tokenizer.tokenize`). */
-  async tokenize(text: string): Promise<Uint8Array[]> {
-    return (await this.request({ op: 'tokenize', id: 0, text })).value as Uint8Array[];
+  /** Pieces of `text` as bytes (see `Tokenizer.tokenize`, whose options it passes on). */
+  async tokenize(text: string, options?: TokenizeOptions): Promise<Uint8Array[]> {
+    return (await this.request({ op: 'tokenize', id: 0, text, options })).value as Uint8Array[];
   }
 
   /** Text of `ids` (see `Tokenizer.decode`). */
@@ -146,7 +149,7 @@ export class TokenizerWorker {
   }
 
   /** Seeds the sampler, where this build has sampling (`info.sampling`); rejects otherwise. */
-  async setSeed(seed: number | bigint): Promise<void> {
+  async setSeed(seed: number): Promise<void> {
     await this.request({ op: 'setSeed', id: 0, seed });
   }
 

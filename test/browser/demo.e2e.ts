@@ -125,10 +125,36 @@ describe.skipIf(!HAS_MODELS)('demo page in headless Chromium', () => {
     expect(await page.locator('#tokens .chip.frag').count()).toBe(fragments);
   });
 
-  it('reports sampling as available exactly when this build has it', async () => {
+  it('offers sampling exactly when this build has it: α draws segmentations of the same text, unticking restores the best one', async () => {
     const hasSampling = typeof (node as unknown as { setSeed?: unknown }).setSeed === 'function';
     expect(await page.$eval('#sampling', (el) => (el as HTMLFieldSetElement).disabled)).toBe(!hasSampling);
-    if (!hasSampling) expect(await page.textContent('#sampling-note')).toMatch(/no sampling/);
+    if (!hasSampling) {
+      expect(await page.textContent('#sampling-note')).toMatch(/no sampling/);
+      return;
+    }
+    const text = DOCS[0]!.text;
+    let before = await renders(page);
+    await page.fill('#text', text);
+    await settled(page, before);
+    const best = await chipIds(page);
+    before = await renders(page);
+    await page.fill('#alpha', '0'); // uniform over all segmentations
+    await page.check('#sample-on');
+    await settled(page, before);
+    const draws = new Set<string>();
+    for (let i = 0; i < 5; i++) {
+      before = await renders(page);
+      await page.click('#resample');
+      await settled(page, before);
+      const ids = await chipIds(page);
+      expect(node.decode(ids)).toBe(text.normalize('NFC'));
+      draws.add(ids.join());
+    }
+    expect(draws.size).toBeGreaterThan(1);
+    before = await renders(page);
+    await page.uncheck('#sample-on');
+    await settled(page, before);
+    expect(await chipIds(page)).toEqual(best);
   });
 
   it('saves a screenshot of the page in use', async () => {

@@ -20,7 +20,7 @@ export type Request =
   | { op: 'tokenize'; id: number; text: string; options?: unknown }
   | { op: 'decode'; id: number; ids: ArrayLike<number> }
   | { op: 'idsToPieces'; id: number; ids: ArrayLike<number> }
-  | { op: 'setSeed'; id: number; seed: unknown };
+  | { op: 'setSeed'; id: number; seed: number };
 
 /** What `load` reports about the model and tokenizer now in the worker. */
 export interface ModelInfo {

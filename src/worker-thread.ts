@@ -14,7 +14,7 @@ interface WorkerScope {
 }
 
 /** Sampling arrives with `encode(text, { alpha })` and `setSeed`; older builds have neither. */
-type MaybeSampling = Tokenizer & { setSeed?: (seed: unknown) => void };
+type MaybeSampling = Tokenizer & { setSeed?: (seed: number) => void };
 
 let options: ThreadOptions = {};
 let kernel: Promise<WebAssembly.Module> | undefined;

@@ -12,19 +12,16 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meetsTargets, measureSizes } from '../../bench/sizes.js';
 import { Tokenizer } from '../../src/node.js';
-import { SHARED, modelPath } from '../shared.js';
 import { SMALL_TEXT, smallModel } from '../small-model.js';
 import { launchChromium } from './chromium.js';
+import { testModel } from './models.js';
 import { serve, type StaticServer } from './static-server.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DIST = join(ROOT, 'dist');
 const BROWSER_BUNDLES = ['browser.js', 'worker.js', 'worker-thread.js'];
-const MODEL = 'bytepiece.plus.80k';
-const HAS_MODEL = existsSync(modelPath(MODEL));
-if (!HAS_MODEL) console.warn(`[bytepiece-wasm browser tests] ${MODEL}.zip not found in ${SHARED}models: SKIPPING the in-browser bundle tests`);
-
-const MODEL_URL = `/models/${MODEL}.zip`;
+const MODEL = testModel('bytepiece.plus.80k', 'the in-browser bundle tests');
+const MODEL_URL = `/models/${MODEL.file}`;
 const DOCS = [
   '今天天气不错，我们去公园散步吧。',
   'The quick brown fox jumps over the lazy dog.',
@@ -129,20 +126,20 @@ describe('the built package', () => {
   });
 });
 
-describe.skipIf(!HAS_MODEL)('in Chromium, served as plain files (no bundler)', () => {
+describe('in Chromium, served as plain files (no bundler)', () => {
   let server: StaticServer;
   let browser: Browser;
   let page: Page;
   let node: Tokenizer;
 
   beforeAll(async () => {
-    server = await serve({ '/': join(ROOT, 'test/browser/fixtures'), '/pkg': DIST, '/models': join(SHARED, 'models') });
+    server = await serve({ '/': join(ROOT, 'test/browser/fixtures'), '/pkg': DIST, '/models': MODEL.dir });
     browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (e) => console.error('[page error]', e));
     await page.goto(server.url);
     await page.waitForSelector('body[data-ready]');
-    node = await Tokenizer.load(modelPath(MODEL));
+    node = await Tokenizer.load(MODEL.path);
   }, 120_000);
 
   afterAll(async () => {

@@ -7,15 +7,13 @@ import type { Browser } from 'playwright-core';
 import webpack from 'webpack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tokenizer } from '../../src/node.js';
-import { SHARED, modelPath } from '../shared.js';
 import { launchChromium } from './chromium.js';
+import { testModel } from './models.js';
 import { serve, type StaticServer } from './static-server.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = join(ROOT, 'test-output/webpack-app');
-const MODEL = 'bytepiece.plus.80k';
-const HAS_MODEL = existsSync(modelPath(MODEL));
-if (!HAS_MODEL) console.warn(`[bytepiece-wasm browser tests] ${MODEL}.zip not found in ${SHARED}models: SKIPPING the webpack test`);
+const MODEL = testModel('bytepiece.plus.80k', 'the webpack test');
 const DOCS = ['今天天气不错，我们去公园散步吧。', 'The quick brown fox jumps over the lazy dog.', 'family 👩‍👩‍👧‍👦 and flag 🏳️‍🌈', 'a\r\nb\r\n'];
 
 function bundle(): Promise<webpack.Stats> {
@@ -38,7 +36,7 @@ function bundle(): Promise<webpack.Stats> {
   );
 }
 
-describe.skipIf(!HAS_MODEL)('through webpack 5', () => {
+describe('through webpack 5', () => {
   let server: StaticServer;
   let browser: Browser;
 
@@ -47,7 +45,7 @@ describe.skipIf(!HAS_MODEL)('through webpack 5', () => {
     const stats = await bundle();
     expect(stats.hasWarnings(), stats.toString('errors-warnings')).toBe(false);
     copyFileSync(join(ROOT, 'test/browser/webpack-app/index.html'), join(OUT, 'index.html'));
-    server = await serve({ '/': OUT, '/models': join(SHARED, 'models') });
+    server = await serve({ '/': OUT, '/models': MODEL.dir });
     browser = await launchChromium();
   }, 180_000);
 
@@ -63,12 +61,12 @@ describe.skipIf(!HAS_MODEL)('through webpack 5', () => {
   });
 
   it('gives Node\'s ids with both engines and in the worker', async () => {
-    const node = await Tokenizer.load(modelPath(MODEL));
+    const node = await Tokenizer.load(MODEL.path);
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.error('[page error]', e));
     await page.goto(server.url);
     await page.waitForSelector('body[data-ready]', { state: 'attached' });
-    const got = (await page.evaluate(([m, d]) => (window as unknown as { app: { run(m: string, d: string[]): Promise<unknown> } }).app.run(m as string, d as string[]), [`/models/${MODEL}.zip`, DOCS] as const)) as Record<string, unknown>;
+    const got = (await page.evaluate(([m, d]) => (window as unknown as { app: { run(m: string, d: string[]): Promise<unknown> } }).app.run(m as string, d as string[]), [`/models/${MODEL.file}`, DOCS] as const)) as Record<string, unknown>;
     const want = DOCS.map((d) => Array.from(node.encode(d)));
     expect(got.wasm).toEqual(want);
     expect(got.js).toEqual(want);

@@ -68,8 +68,7 @@ interface Pending {
 export class TokenizerWorker {
   /** Resolves once the worker has started and compiled the kernel; rejects if it cannot. */
   readonly ready: Promise<void>;
-  /** The model loaded last, once `load` has resolved. */
-  info: ModelInfo | undefined;
+  private loaded: ModelInfo | undefined;
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -92,6 +91,11 @@ export class TokenizerWorker {
     this.ready.catch(() => {}); // reported through load() and the other calls too
   }
 
+  /** The model loaded last (vocabulary size, engine, whether sampling is there), once `load` has resolved. */
+  get info(): ModelInfo | undefined {
+    return this.loaded;
+  }
+
   /** Starts a worker and loads a model into it. */
   static async load(source: WorkerModelSource, options: TokenizerWorkerOptions & WorkerLoadOptions = {}): Promise<TokenizerWorker> {
     const { name, transfer, ...workerOptions } = options;
@@ -110,8 +114,8 @@ export class TokenizerWorker {
     await this.ready;
     const { model, transfer } = await postedModel(source, options.transfer ?? true);
     const reply = await this.request({ op: 'load', id: 0, model, name: options.name ?? defaultName(source) }, transfer);
-    this.info = reply.value as ModelInfo;
-    return this.info;
+    this.loaded = reply.value as ModelInfo;
+    return this.loaded;
   }
 
   /** Ids of `text` (see `Tokenizer.encode`). */

@@ -21,6 +21,6 @@ export function testModel(preferred: string, suite: string): TestModel {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'small.model');
   writeFileSync(path, JSON.stringify(smallModel()));
-  console.warn(`[bytepiece-wasm browser tests] ${preferred}.zip not found in ${SHARED}models: ${suite} uses a small model made by the tests instead`);
+  console.warn(`[bytepiece-wasm browser tests] ${preferred}.zip not found in ${SHARED}models: using a small model made by the tests for ${suite}`);
   return { dir, file: 'small.model', path };
 }

@@ -320,7 +320,10 @@ const piecesByIndex = new Map<number, Uint8Array | string>();
 
 tokensEl.addEventListener('mouseover', (event) => {
   const chip = (event.target as HTMLElement).closest<HTMLElement>('.chip');
-  if (!chip) return;
+  if (!chip) {
+    tip.hidden = true;
+    return;
+  }
   const piece = piecesByIndex.get(Number(chip.dataset.index));
   if (piece === undefined) return;
   const parts = typeof piece === 'string' ? [] : pieceParts(piece);

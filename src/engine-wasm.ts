@@ -11,6 +11,17 @@ interface Kernel {
   count(input: number, n: number, back: number, starts: number, split: number): number;
 }
 
+/** What this host needs from the kernel; checked so a wrong or stale .wasm fails with a clear message. */
+const KERNEL_EXPORTS = ['memory', 'setModel', 'encode', 'count'] as const;
+
+function checkKernel(module: WebAssembly.Module): void {
+  const have = WebAssembly.Module.exports(module).map((e) => e.name);
+  const missing = KERNEL_EXPORTS.filter((name) => !have.includes(name));
+  if (missing.length > 0) {
+    throw new TypeError(`bytepiece-wasm: the WebAssembly module given is not this version's kernel: it lacks the export(s) ${missing.join(', ')} (it exports ${have.join(', ') || 'nothing'})`);
+  }
+}
+
 const PAGE = 65536;
 const align = (p: number, a: number) => (p + a - 1) & -a;
 /** Texts up to this many UTF-16 units get room for their worst-case UTF-8 (3 bytes per unit) at once. */
@@ -39,6 +50,7 @@ export class WasmEngine implements Engine {
   private idsAt = 0;
 
   constructor(model: CompiledModel, module: WebAssembly.Module) {
+    checkKernel(module);
     const instance = new WebAssembly.Instance(module, {
       env: { abort: () => { throw new Error('bytepiece-wasm: kernel abort'); } },
     });

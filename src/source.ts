@@ -3,8 +3,14 @@ import { ModelError } from './errors.js';
 import { isBinaryModel, readBinaryModel } from './binary-model.js';
 import { vocabularyFromJson, type ModelJson, type Vocabulary } from './vocabulary.js';
 
-/** Anything a model can be loaded from in every environment (file paths are added in Node). */
-export type ModelSource = string | URL | Response | Uint8Array | ArrayBuffer | ModelJson;
+/**
+ * Anything a model can be loaded from in every environment (file paths are added in Node): a URL
+ * to fetch, a fetch Response, a Blob or File (from a file picker or drag-and-drop), the file's
+ * bytes, or the parsed `.model` JSON.
+ */
+export type ModelSource = string | URL | Response | Blob | Uint8Array | ArrayBuffer | ModelJson;
+
+const isBlob = (source: unknown): source is Blob => typeof Blob !== 'undefined' && source instanceof Blob;
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -53,6 +59,10 @@ export async function vocabularyFromSource(source: ModelSource, name?: string): 
     return vocabularyFromResponse(await fetch(source), name ?? String(source));
   }
   if (typeof Response !== 'undefined' && source instanceof Response) return vocabularyFromResponse(source, name ?? (source.url || 'response'));
+  if (isBlob(source)) {
+    const fileName = (source as Blob & { name?: unknown }).name;
+    return vocabularyFromBytes(new Uint8Array(await source.arrayBuffer()), name ?? (typeof fileName === 'string' && fileName ? fileName : 'blob'));
+  }
   return vocabularyFromValue(source as Uint8Array | ArrayBuffer | ModelJson, name);
 }
 
@@ -63,6 +73,7 @@ export function vocabularyFromValue(source: Uint8Array | ArrayBuffer | ModelJson
   if (ArrayBuffer.isView(source)) {
     throw new TypeError('pass the model bytes as a Uint8Array or an ArrayBuffer');
   }
+  if (isBlob(source)) throw new TypeError('a Blob or File is read asynchronously: use Tokenizer.load');
   return vocabularyFromJson(source, name ?? 'model object');
 }
 

@@ -8,7 +8,7 @@ import { lookup } from './trie.js';
 import { writeBinaryModel } from './binary-model.js';
 import { decodeUtf8Ignore } from './utf8.js';
 import { SPECIAL_TOKENS, type Vocabulary, type ModelJson } from './vocabulary.js';
-import { compileWasm, compileWasmSync, defaultWasmUrl, type WasmSource } from './wasm-module.js';
+import { compileDefaultWasm, compileWasm, compileWasmSync, type WasmSource } from './wasm-module.js';
 
 /** `<pad>`, `<bos>`, `<eos>`: the names of ids 0, 1, 2. */
 export type SpecialToken = (typeof SPECIAL_TOKENS)[number];
@@ -41,8 +41,6 @@ export interface Platform {
   defaultWasmSync(): WebAssembly.Module;
 }
 
-let webKernel: Promise<WebAssembly.Module> | undefined;
-
 const webPlatform: Platform = {
   readModel: (source, name) => vocabularyFromSource(source as ModelSource, name),
   readModelSync: (source, name) => {
@@ -51,7 +49,7 @@ const webPlatform: Platform = {
     }
     return vocabularyFromValue(source as Uint8Array | ArrayBuffer | ModelJson, name);
   },
-  defaultWasm: () => (webKernel ??= compileWasm(defaultWasmUrl())),
+  defaultWasm: compileDefaultWasm,
   defaultWasmSync: () => {
     throw new TypeError('Tokenizer.loadSync needs options.wasm here (a WebAssembly.Module or the .wasm bytes)');
   },

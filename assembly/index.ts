@@ -80,3 +80,5 @@ function traceback(a: i32, b: i32, back: usize, out: usize): i32 {
   }
   return count;
 }
+
+export { setSampler, setRandomState, sample } from './sampler';

@@ -1,5 +1,6 @@
 import type { Engine } from './engine.js';
 import type { CompiledModel } from './model.js';
+import { JsSampler } from './sampler-js.js';
 
 /**
  * The pure-JS engine: the reference algorithm (SPEC §3, trie-walk form) over the compiled model's
@@ -16,18 +17,25 @@ export class JsEngine implements Engine {
   /** back[e] = id of the best last piece of bytes[..e); out = ids of a call before copying. */
   private back = new Int32Array(1);
   private out = new Uint32Array(1);
+  private readonly sampler: JsSampler;
 
   constructor(model: CompiledModel) {
     this.model = model;
+    this.sampler = new JsSampler(model);
     this.ring = new Float64Array(ringSize(model.maxPieceLength));
     this.mask = this.ring.length - 1;
   }
 
-  encodeText(text: string, split: boolean, front: number, backSlots: number): Uint32Array {
-    return this.encodeBytes(this.encoder.encode(text), split, front, backSlots);
+  encodeText(text: string, split: boolean, front: number, backSlots: number, alpha = -1): Uint32Array {
+    return this.encodeBytes(this.encoder.encode(text), split, front, backSlots, alpha);
   }
 
-  encodeBytes(bytes: Uint8Array, split: boolean, front: number, backSlots: number): Uint32Array {
+  setRandomState(state: Uint32Array): void {
+    this.sampler.random.setState(state);
+  }
+
+  encodeBytes(bytes: Uint8Array, split: boolean, front: number, backSlots: number, alpha = -1): Uint32Array {
+    if (alpha >= 0) return this.sampler.encode(bytes, split, front, backSlots, alpha);
     const n = bytes.length;
     if (this.back.length < n + 1) this.back = new Int32Array(grow(n + 1));
     if (this.out.length < n) this.out = new Uint32Array(grow(n));

@@ -1,12 +1,16 @@
 import type { Engine } from './engine.js';
 import type { CompiledModel } from './model.js';
 import { ringSize } from './engine-js.js';
+import { EXP2_TABLE } from './exp-neg.js';
 
 /** The kernel's exports (assembly/index.ts). */
 interface Kernel {
   memory: WebAssembly.Memory;
   setModel(units: number, nodeIds: number, scores: number, lengths: number, ring: number, mask: number): void;
   encode(input: number, n: number, back: number, out: number, split: number): number;
+  setSampler(units: number, nodeIds: number, scores: number, lengths: number, window: number, mask: number, exp2Table: number): void;
+  setRandomState(a: number, b: number, c: number, d: number): void;
+  sample(input: number, n: number, back: number, out: number, split: number, alpha: number): number;
 }
 
 const PAGE = 65536;
@@ -51,9 +55,17 @@ export class WasmEngine implements Engine {
     const ring = ringSize(model.maxPieceLength);
     const ringPtr = align(at, 8);
     at = ringPtr + 8 * ring;
+    const exp2TablePtr = place(EXP2_TABLE, 8);
+    const windowPtr = align(at, 16); // the sampler's window: (L, m) per position
+    at = windowPtr + 16 * ring;
     this.scratch = align(at, 16);
     this.reserve(this.scratch + 4096);
     this.kernel.setModel(unitsPtr, nodeIdsPtr, scoresPtr, lengthsPtr, ringPtr, ring - 1);
+    this.kernel.setSampler(unitsPtr, nodeIdsPtr, scoresPtr, lengthsPtr, windowPtr, ring - 1, exp2TablePtr);
+  }
+
+  setRandomState(state: Uint32Array): void {
+    this.kernel.setRandomState(state[0]!, state[1]!, state[2]!, state[3]!);
   }
 
   /** Makes memory at least `end` bytes long and refreshes the byte view. */
@@ -63,7 +75,7 @@ export class WasmEngine implements Engine {
     if (this.bytes === undefined || this.bytes.buffer !== this.memory.buffer) this.bytes = new Uint8Array(this.memory.buffer);
   }
 
-  encodeText(text: string, split: boolean, front: number, backSlots: number): Uint32Array {
+  encodeText(text: string, split: boolean, front: number, backSlots: number, alpha = -1): Uint32Array {
     const input = this.scratch;
     const len = text.length;
     // UTF-8 takes at most 3 bytes per UTF-16 unit. Reserve that for short texts; for long ones
@@ -80,20 +92,22 @@ export class WasmEngine implements Engine {
       cap = written + 3 * (len - read);
       this.reserve(input + cap);
     }
-    return this.run(written, split, front, backSlots);
+    return this.run(written, split, front, backSlots, alpha);
   }
 
-  encodeBytes(bytes: Uint8Array, split: boolean, front: number, backSlots: number): Uint32Array {
+  encodeBytes(bytes: Uint8Array, split: boolean, front: number, backSlots: number, alpha = -1): Uint32Array {
     this.reserve(this.scratch + bytes.length);
     this.bytes.set(bytes, this.scratch);
-    return this.run(bytes.length, split, front, backSlots);
+    return this.run(bytes.length, split, front, backSlots, alpha);
   }
 
-  private run(n: number, split: boolean, front: number, backSlots: number): Uint32Array {
+  private run(n: number, split: boolean, front: number, backSlots: number, alpha: number): Uint32Array {
     const back = align(this.scratch + n, 8);
     const out = back + 4 * (n + 1);
     this.reserve(out + 4 * n);
-    const count = this.kernel.encode(this.scratch, n, back, out, split ? 1 : 0);
+    const count = alpha < 0
+      ? this.kernel.encode(this.scratch, n, back, out, split ? 1 : 0)
+      : this.kernel.sample(this.scratch, n, back, out, split ? 1 : 0, alpha);
     const ids = new Uint32Array(front + count + backSlots);
     ids.set(new Uint32Array(this.memory.buffer, out, count), front);
     return ids;

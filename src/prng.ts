@@ -104,6 +104,6 @@ export function randomState(): Uint32Array {
 export function checkSeed(seed: unknown, what = 'seed'): asserts seed is number {
   if (typeof seed !== 'number') throw new TypeError(`${what} must be an integer, got ${typeof seed === 'bigint' ? `${seed}n (a bigint)` : typeof seed}`);
   if (!Number.isSafeInteger(seed)) {
-    throw new RangeError(`${what} must be a finite integer with |${what}| <= 2^53 - 1, got ${String(seed)}`);
+    throw new RangeError(`${what} must be a finite integer between -(2^53 - 1) and 2^53 - 1, got ${String(seed)}`);
   }
 }

@@ -30,15 +30,15 @@ export const EXP2_TABLE = Float64Array.of(
 );
 
 /** 64/ln2, and ln2/64 split so that k·HI is exact for |k| < 2^21 (HI has 32 significant bits). */
-export const INV_LN2_64 = 92.33248261689366;
-export const LN2_64_HI = 0.01083042469326756;
-export const LN2_64_LO = 2.9815858269852933e-12;
+const INV_LN2_64 = 92.33248261689366;
+const LN2_64_HI = 0.01083042469326756;
+const LN2_64_LO = 2.9815858269852933e-12;
 /** Taylor coefficients 1/3!, 1/4!, 1/5! as doubles. */
-export const C3 = 0.16666666666666666;
-export const C4 = 0.041666666666666664;
-export const C5 = 0.008333333333333333;
+const C3 = 0.16666666666666666;
+const C4 = 0.041666666666666664;
+const C5 = 0.008333333333333333;
 /** Below this, expNeg returns 0. */
-export const EXP_NEG_MIN = -708;
+const EXP_NEG_MIN = -708;
 
 /** 2^-i for i = 0..1022 (exact). */
 const POW2_NEG = new Float64Array(1023);

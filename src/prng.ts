@@ -93,7 +93,7 @@ export function seedState(seed: number): Uint32Array {
 export function randomState(): Uint32Array {
   const c = (globalThis as { crypto?: { getRandomValues?: <T extends ArrayBufferView>(a: T) => T } }).crypto;
   if (typeof c?.getRandomValues !== 'function') {
-    throw new Error('bytepiece-wasm: crypto.getRandomValues is unavailable here; pass options.seed to Tokenizer.load');
+    throw new Error('bytepiece-wasm: crypto.getRandomValues is unavailable here; pass options.seed to Tokenizer.load or call setSeed before sampling');
   }
   const state = c.getRandomValues(new Uint32Array(4));
   if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) state[0] = 1; // xoshiro's one forbidden state

@@ -18,12 +18,16 @@ import { Xoshiro128 } from './prng.js';
  *   w ≤ L:                  t = m[s]·exp(w − L); m += t; take it if u·m < t
  *   w > L:                  m = m·exp(L − w) + m[s]; L = w; take it if u·m < m[s]
  *
- * with u uniform in [0, 1), i.e. the reference's acceptance probability, with u < p (so the first
- * candidate is always taken: back[e] never points nowhere). m[s] is rescaled by 2^−32 (and L[s]
- * raised by 32·ln2) when it passes 2^32, and every ring-size positions the whole window is shifted
- * by L[s], so L stays within a few thousand of 0 on inputs of any length: the relative rounding
- * error of every probability stays near 1e−12 however long the chunk (z itself would grow without
- * bound: ~0.5 per byte at alpha 0, ~−10·alpha per byte otherwise).
+ * with u uniform on the multiples of 2^−53 in [0, 1) (Xoshiro128.chance): the reference's acceptance
+ * probability, tested as u < p, so the first candidate is always taken and back[e] never points
+ * nowhere (the reference's rand() ≤ RAND_MAX test can reject it and then loop forever).
+ *
+ * Numerics: m[s] is rescaled by 2^−32 (and L[s] raised by 32·ln2) when it passes 2^32, and every
+ * window-size positions the whole window is shifted by L[s]. So m ≤ 2^32·(candidates per position)
+ * and |L| stays below about 2·(window size)·alpha·(largest |score|) on inputs of any length, while
+ * z itself grows without bound (~0.5 per byte at alpha 0, ~−3·alpha per byte otherwise): each
+ * probability's relative rounding error stays near |L|·2^−53 (1e−12 at alpha 5) however long the
+ * chunk. No NaN or infinity can arise for finite alpha ≤ 1e290 (Tokenizer's limit).
  */
 export class JsSampler {
   private readonly model: CompiledModel;

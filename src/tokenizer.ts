@@ -101,6 +101,8 @@ export class Tokenizer {
   private readonly model: CompiledModel;
   private readonly impl: Engine;
   private readonly loneSurrogates: LoneSurrogates;
+  /** Whether the sampling generator has a state yet (from a seed, or from crypto at first use). */
+  private seeded = false;
 
   protected constructor(model: CompiledModel, impl: Engine, options: LoadOptions) {
     this.model = model;
@@ -108,7 +110,7 @@ export class Tokenizer {
     this.engine = impl.name;
     this.vocabSize = model.vocab.vocabSize;
     this.loneSurrogates = options.loneSurrogates ?? 'error';
-    impl.setRandomState(options.seed === undefined ? randomState() : seedState(options.seed));
+    if (options.seed !== undefined) this.setSeed(options.seed);
   }
 
   /**
@@ -147,13 +149,13 @@ export class Tokenizer {
    * with `options.alpha ≥ 0` a random one (see {@link TokenizeOptions.alpha}).
    */
   tokenize(text: string, options: TokenizeOptions = {}): Uint8Array[] {
-    const alpha = checkAlpha(options.alpha);
+    const alpha = this.alphaOf(options);
     return this.piecesOf(this.impl.encodeText(this.normalize(text), true, 0, 0, alpha));
   }
 
   /** The ids of `text`'s pieces ({@link Tokenizer.tokenize}), optionally framed by `<bos>` / `<eos>`. */
   encode(text: string, options: EncodeOptions = {}): Uint32Array {
-    const alpha = checkAlpha(options.alpha);
+    const alpha = this.alphaOf(options);
     const bos = options.addBos ? 1 : 0;
     const eos = options.addEos ? 1 : 0;
     return frame(this.impl.encodeText(this.normalize(text), true, bos, eos, alpha), bos, eos);
@@ -161,13 +163,13 @@ export class Tokenizer {
 
   /** Segments raw bytes as one chunk: no NFC, no split at `\n`. `options.alpha` as in {@link Tokenizer.tokenize}. */
   tokenizeBytes(bytes: Uint8Array, options: TokenizeOptions = {}): Uint8Array[] {
-    const alpha = checkAlpha(options.alpha);
+    const alpha = this.alphaOf(options);
     return this.piecesOf(this.impl.encodeBytes(checkBytes(bytes), false, 0, 0, alpha));
   }
 
   /** Ids of {@link Tokenizer.tokenizeBytes}, optionally framed by `<bos>` / `<eos>`. */
   encodeBytes(bytes: Uint8Array, options: EncodeOptions = {}): Uint32Array {
-    const alpha = checkAlpha(options.alpha);
+    const alpha = this.alphaOf(options);
     const bos = options.addBos ? 1 : 0;
     const eos = options.addEos ? 1 : 0;
     return frame(this.impl.encodeBytes(checkBytes(bytes), false, bos, eos, alpha), bos, eos);
@@ -180,6 +182,18 @@ export class Tokenizer {
    */
   setSeed(seed: number): void {
     this.impl.setRandomState(seedState(seed));
+    this.seeded = true;
+  }
+
+  // The engines' alpha for these options (-1: deterministic); seeds the generator from crypto on
+  // the first sampling call without a seed (so deterministic use never needs crypto).
+  private alphaOf(options: TokenizeOptions): number {
+    const alpha = checkAlpha(options.alpha);
+    if (alpha >= 0 && !this.seeded) {
+      this.impl.setRandomState(randomState());
+      this.seeded = true;
+    }
+    return alpha;
   }
 
   /**

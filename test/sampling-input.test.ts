@@ -1,7 +1,7 @@
 // Must-show 6 of the sampling issue: bad alpha and seed values are clear errors, for every entry
 // point; and the documented meaning of the accepted values (negative alpha: deterministic; the
 // largest accepted alpha still samples correctly).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Tokenizer } from '../src/node.js';
 import { tinyModel } from './tiny-model.js';
 
@@ -68,6 +68,15 @@ describe('alpha', () => {
     }
   });
 
+  it('empty input samples to no pieces', async () => {
+    for (const engine of ['wasm', 'js'] as const) {
+      const tok = await Tokenizer.load(json, { seed: 3, engine });
+      expect(tok.tokenize('', { alpha: 0.1 })).toEqual([]);
+      expect(Array.from(tok.encode('', { alpha: 0, addBos: true, addEos: true }))).toEqual([1, 2]);
+      expect(Array.from(tok.encodeBytes(new Uint8Array(0), { alpha: 1 }))).toEqual([]);
+    }
+  });
+
   it('bos/eos framing is kept when sampling', async () => {
     const tok = await Tokenizer.load(json, { seed: 3 });
     const ids = tok.encode(TEXT, { alpha: 0.5, addBos: true, addEos: true });
@@ -108,6 +117,19 @@ describe('seed', () => {
       expect(() => a.setSeed(seed as never)).toThrow(message);
     }
     expect(Array.from(a.encode(TEXT, { alpha: 0.2 }))).toEqual(Array.from(b.encode(TEXT, { alpha: 0.2 })));
+  });
+
+  it('without crypto.getRandomValues: deterministic use works, sampling needs a seed and says so', async () => {
+    vi.stubGlobal('crypto', undefined);
+    try {
+      const tok = await Tokenizer.load(json);
+      expect(tok.decode(tok.encode(TEXT))).toBe(TEXT);
+      expect(() => tok.encode(TEXT, { alpha: 0.1 })).toThrow(/crypto\.getRandomValues is unavailable here; pass options\.seed/);
+      tok.setSeed(1);
+      expect(tok.decode(tok.encode(TEXT, { alpha: 0.1 }))).toBe(TEXT);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('accepts every safe integer, negative ones included', async () => {

@@ -7,12 +7,8 @@
 // on that byte. The steps of different walks do not depend on each other, so their cache misses
 // overlap, where walking one start at a time is a chain of dependent misses.
 
-/**
- * Where the host must place the node table: 16 bytes per trie node, base i32, check i32, score f64
- * (see src/trie.ts). A constant address folds into the loads' offset field and frees a register
- * in the inner loop.
- */
-export const NODES: usize = 1024;
+import { NODES } from './layout';
+export { NODES };
 
 // Model tables, set once by setModel.
 let nodeIds: usize = 0; // i32 piece id per node, or -1
@@ -148,3 +144,5 @@ function traceback(n: i32, back: usize, starts: usize): i32 {
 // walk's first two steps already start from the 256 hot root children, so the table load replaces
 // the depth-2 record load one for one. Worth measuring next: starting walks at depth 2 through it
 // would save one loop step per byte (zh has 2.6 steps/byte, en 4.1), and unrolling by two.
+
+export { setSampler, setRandomState, sample } from './sampler';

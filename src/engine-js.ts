@@ -1,5 +1,6 @@
 import type { Engine } from './engine.js';
 import type { CompiledModel } from './model.js';
+import { JsSampler } from './sampler-js.js';
 
 /**
  * The pure-JS engine: the algorithm of the WASM kernel (assembly/index.ts), step for step, over the
@@ -21,8 +22,12 @@ export class JsEngine implements Engine {
   /** starts[e] = start of the best last piece of bytes[..e). */
   private starts = new Int32Array(1024);
 
+  /** Viterbi sampling (alpha ≥ 0), with the engine's generator. */
+  private readonly sampler: JsSampler;
+
   constructor(model: CompiledModel) {
     this.model = model;
+    this.sampler = new JsSampler(model);
     this.liveNodes = new Int32Array(model.maxPieceLength + 2);
     this.liveBest = new Float64Array(model.maxPieceLength + 2);
     this.liveStart = new Int32Array(model.maxPieceLength + 2);
@@ -53,14 +58,20 @@ export class JsEngine implements Engine {
     return ids;
   }
 
-  encodeText(text: string, split: boolean, front: number, backSlots: number): Uint32Array {
+  encodeText(text: string, split: boolean, front: number, backSlots: number, alpha = -1): Uint32Array {
     const n = this.write(text);
+    if (alpha >= 0) return this.sampler.encode(this.input.subarray(0, n), split, front, backSlots, alpha);
     return this.result(n, this.run(this.input, n, split), front, backSlots);
   }
 
-  encodeBytes(bytes: Uint8Array, split: boolean, front: number, backSlots: number): Uint32Array {
+  encodeBytes(bytes: Uint8Array, split: boolean, front: number, backSlots: number, alpha = -1): Uint32Array {
+    if (alpha >= 0) return this.sampler.encode(bytes, split, front, backSlots, alpha);
     const n = bytes.length;
     return this.result(n, this.run(bytes, n, split), front, backSlots);
+  }
+
+  setRandomState(state: Uint32Array): void {
+    this.sampler.random.setState(state);
   }
 
   countText(text: string, split: boolean): number {

@@ -1,5 +1,7 @@
 import type { Engine } from './engine.js';
 import type { CompiledModel } from './model.js';
+import { EXP2_TABLE } from './exp-neg.js';
+import { ringSize } from './sampler-js.js';
 
 /** The kernel's exports (assembly/index.ts). */
 interface Kernel {
@@ -9,10 +11,13 @@ interface Kernel {
   setModel(nodeIds: number, lengths: number, live: number, rootBase: number): void;
   encode(input: number, n: number, back: number, starts: number, split: number): number;
   count(input: number, n: number, back: number, starts: number, split: number): number;
+  setSampler(nodeIds: number, lengths: number, window: number, mask: number, exp2Table: number): void;
+  setRandomState(a: number, b: number, c: number, d: number): void;
+  sample(input: number, n: number, back: number, out: number, split: number, alpha: number): number;
 }
 
 /** What this host needs from the kernel; checked so a wrong or stale .wasm fails with a clear message. */
-const KERNEL_EXPORTS = ['memory', 'setModel', 'encode', 'count'] as const;
+const KERNEL_EXPORTS = ['memory', 'NODES', 'setModel', 'encode', 'count', 'setSampler', 'setRandomState', 'sample'] as const;
 
 function checkKernel(module: WebAssembly.Module): void {
   const have = WebAssembly.Module.exports(module).map((e) => e.name);
@@ -72,10 +77,15 @@ export class WasmEngine implements Engine {
     const lengthsPtr = place(lengths, 8);
     const livePtr = align(at, 64);
     at = livePtr + 16 * (model.maxPieceLength + 2);
+    const exp2TablePtr = place(EXP2_TABLE, 8);
+    const window = ringSize(model.maxPieceLength);
+    const windowPtr = align(at, 16); // the sampler's window: (L, m) per position
+    at = windowPtr + 16 * window;
     this.scratch = align(at, 64);
     this.reserve(this.scratch + PAGE);
     this.refresh();
     this.kernel.setModel(nodeIdsPtr, lengthsPtr, livePtr, trie.rootBase);
+    this.kernel.setSampler(nodeIdsPtr, lengthsPtr, windowPtr, window - 1, exp2TablePtr);
   }
 
   /** Makes memory at least `end` bytes long. */
@@ -132,14 +142,30 @@ export class WasmEngine implements Engine {
     return ids;
   }
 
-  encodeText(text: string, split: boolean, front: number, backSlots: number): Uint32Array {
-    return this.result(this.run(this.write(text), split), front, backSlots);
+  /** Draws a segmentation of the n input bytes (alpha ≥ 0); the ids are then u32[idsAt .. idsAt + count). */
+  private sample(n: number, split: boolean, alpha: number): number {
+    const back = align(this.scratch + n, 4);
+    const out = back + 4 * (n + 1);
+    this.reserve(out + 4 * n);
+    const count = this.kernel.sample(this.scratch, n, back, out, split ? 1 : 0, alpha);
+    this.idsAt = out >> 2;
+    return count;
   }
 
-  encodeBytes(bytes: Uint8Array, split: boolean, front: number, backSlots: number): Uint32Array {
+  encodeText(text: string, split: boolean, front: number, backSlots: number, alpha = -1): Uint32Array {
+    const n = this.write(text);
+    return this.result(alpha < 0 ? this.run(n, split) : this.sample(n, split, alpha), front, backSlots);
+  }
+
+  encodeBytes(bytes: Uint8Array, split: boolean, front: number, backSlots: number, alpha = -1): Uint32Array {
     this.reserve(this.scratch + bytes.length);
     this.u8.set(bytes, this.scratch);
-    return this.result(this.run(bytes.length, split), front, backSlots);
+    const n = bytes.length;
+    return this.result(alpha < 0 ? this.run(n, split) : this.sample(n, split, alpha), front, backSlots);
+  }
+
+  setRandomState(state: Uint32Array): void {
+    this.kernel.setRandomState(state[0]!, state[1]!, state[2]!, state[3]!);
   }
 
   countText(text: string, split: boolean): number {

@@ -8,10 +8,14 @@ export interface Engine {
    * Segments the UTF-8 of `text` (already normalized and well formed). With `split`, each
    * `\n`-terminated chunk (SPEC §2) is segmented on its own; otherwise the bytes are one chunk.
    * `reserveFront`/`reserveBack` leave that many zeroed slots around the ids (for bos/eos).
+   * `alpha` ≥ 0 draws a random segmentation instead (SPEC §4) with the engine's generator;
+   * absent or negative: the deterministic one.
    */
-  encodeText(text: string, split: boolean, reserveFront: number, reserveBack: number): Uint32Array;
+  encodeText(text: string, split: boolean, reserveFront: number, reserveBack: number, alpha?: number): Uint32Array;
   /** As `encodeText`, over raw bytes. */
-  encodeBytes(bytes: Uint8Array, split: boolean, reserveFront: number, reserveBack: number): Uint32Array;
+  encodeBytes(bytes: Uint8Array, split: boolean, reserveFront: number, reserveBack: number, alpha?: number): Uint32Array;
+  /** Restarts the sampling generator from four words, not all zero (src/prng.ts). */
+  setRandomState(state: Uint32Array): void;
   /** The number of ids `encodeText(text, split, 0, 0)` returns, without materializing them. */
   countText(text: string, split: boolean): number;
   /**

@@ -4,7 +4,7 @@
  * `node` entry adds file paths and synchronous loading of the kernel.
  * @packageDocumentation
  */
-export { Tokenizer, type LoadOptions, type EncodeOptions, type SpecialToken } from './tokenizer.js';
+export { Tokenizer, type LoadOptions, type TokenizeOptions, type EncodeOptions, type SpecialToken } from './tokenizer.js';
 export { ModelError } from './errors.js';
 export type { ModelSource } from './source.js';
 export type { ModelJson } from './vocabulary.js';

@@ -12,7 +12,7 @@ import { defaultWasmUrl } from './wasm-module.js';
 import type { ModelJson } from './vocabulary.js';
 
 export { ModelError } from './errors.js';
-export type { LoadOptions, EncodeOptions, SpecialToken } from './tokenizer.js';
+export type { LoadOptions, TokenizeOptions, EncodeOptions, SpecialToken } from './tokenizer.js';
 export type { ModelSource } from './source.js';
 export type { ModelJson } from './vocabulary.js';
 export type { WasmSource } from './wasm-module.js';

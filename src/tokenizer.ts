@@ -3,6 +3,7 @@ import { JsEngine } from './engine-js.js';
 import { WasmEngine } from './engine-wasm.js';
 import { compileModel, type CompiledModel } from './model.js';
 import { normalizeText, type LoneSurrogates } from './normalize.js';
+import { checkSeed, randomState, seedState } from './prng.js';
 import { vocabularyFromSource, vocabularyFromValue, type ModelSource } from './source.js';
 import { lookup } from './trie.js';
 import { writeBinaryModel } from './binary-model.js';
@@ -23,10 +24,31 @@ export interface LoadOptions {
   loneSurrogates?: LoneSurrogates;
   /** A name for the model in error messages (defaults to the file name or URL). */
   name?: string;
+  /**
+   * Seeds the generator behind sampling (`alpha ≥ 0`): a safe integer. The same seed and the same
+   * sequence of calls give the same samples with either engine, on every platform. Without it the
+   * generator is seeded from `crypto.getRandomValues`. See {@link Tokenizer.setSeed}.
+   */
+  seed?: number;
 }
 
-/** Options of {@link Tokenizer.encode}. */
-export interface EncodeOptions {
+/** Options of {@link Tokenizer.tokenize} and {@link Tokenizer.tokenizeBytes}. */
+export interface TokenizeOptions {
+  /**
+   * Viterbi sampling (subword regularization, SPEC §4). Absent or negative: the deterministic,
+   * best segmentation. `alpha ≥ 0`: one segmentation drawn at random with probability
+   * ∝ exp(alpha · Σ piece scores), exactly (the reference's one-pass algorithm, not an n-best
+   * approximation): `0` is uniform over all segmentations, larger values concentrate on the best
+   * ones (by `alpha` ≈ 1e3 a sample is the best segmentation except where several are nearly
+   * tied, and then it picks among those at random, unlike the deterministic mode). Must be a finite
+   * number ≤ 1e290 (NaN and ±Infinity are errors: use a negative value for the deterministic mode).
+   * Draws come from the tokenizer's seedable generator.
+   */
+  alpha?: number;
+}
+
+/** Options of {@link Tokenizer.encode} and {@link Tokenizer.encodeBytes}. */
+export interface EncodeOptions extends TokenizeOptions {
   /** Put `<bos>` (id 1) first. */
   addBos?: boolean;
   /** Put `<eos>` (id 2) last. */
@@ -78,6 +100,8 @@ export class Tokenizer {
   private readonly model: CompiledModel;
   private readonly impl: Engine;
   private readonly loneSurrogates: LoneSurrogates;
+  /** Whether the sampling generator has a state yet (from a seed, or from crypto at first use). */
+  private seeded = false;
 
   protected constructor(model: CompiledModel, impl: Engine, options: LoadOptions) {
     this.model = model;
@@ -85,6 +109,7 @@ export class Tokenizer {
     this.engine = impl.name;
     this.vocabSize = model.vocab.vocabSize;
     this.loneSurrogates = options.loneSurrogates ?? 'error';
+    if (options.seed !== undefined) this.setSeed(options.seed);
   }
 
   /**
@@ -118,28 +143,56 @@ export class Tokenizer {
     return new this(model, impl, options);
   }
 
-  /** The pieces of `text` (NFC, split after each run of `\n`), as bytes. */
-  tokenize(text: string): Uint8Array[] {
-    return this.piecesOf(this.impl.encodeText(this.normalize(text), true, 0, 0));
+  /**
+   * The pieces of `text` (NFC, split after each run of `\n`), as bytes: the best segmentation, or
+   * with `options.alpha ≥ 0` a random one (see {@link TokenizeOptions.alpha}).
+   */
+  tokenize(text: string, options: TokenizeOptions = {}): Uint8Array[] {
+    const alpha = this.alphaOf(options);
+    return this.piecesOf(this.impl.encodeText(this.normalize(text), true, 0, 0, alpha));
   }
 
-  /** The ids of `text`'s pieces, optionally framed by `<bos>` / `<eos>`. */
+  /** The ids of `text`'s pieces ({@link Tokenizer.tokenize}), optionally framed by `<bos>` / `<eos>`. */
   encode(text: string, options: EncodeOptions = {}): Uint32Array {
+    const alpha = this.alphaOf(options);
     const bos = options.addBos ? 1 : 0;
     const eos = options.addEos ? 1 : 0;
-    return frame(this.impl.encodeText(this.normalize(text), true, bos, eos), bos, eos);
+    return frame(this.impl.encodeText(this.normalize(text), true, bos, eos, alpha), bos, eos);
   }
 
-  /** Segments raw bytes as one chunk: no NFC, no split at `\n`. */
-  tokenizeBytes(bytes: Uint8Array): Uint8Array[] {
-    return this.piecesOf(this.impl.encodeBytes(checkBytes(bytes), false, 0, 0));
+  /** Segments raw bytes as one chunk: no NFC, no split at `\n`. `options.alpha` as in {@link Tokenizer.tokenize}. */
+  tokenizeBytes(bytes: Uint8Array, options: TokenizeOptions = {}): Uint8Array[] {
+    const alpha = this.alphaOf(options);
+    return this.piecesOf(this.impl.encodeBytes(checkBytes(bytes), false, 0, 0, alpha));
   }
 
   /** Ids of {@link Tokenizer.tokenizeBytes}, optionally framed by `<bos>` / `<eos>`. */
   encodeBytes(bytes: Uint8Array, options: EncodeOptions = {}): Uint32Array {
+    const alpha = this.alphaOf(options);
     const bos = options.addBos ? 1 : 0;
     const eos = options.addEos ? 1 : 0;
-    return frame(this.impl.encodeBytes(checkBytes(bytes), false, bos, eos), bos, eos);
+    return frame(this.impl.encodeBytes(checkBytes(bytes), false, bos, eos, alpha), bos, eos);
+  }
+
+  /**
+   * Restarts the sampling generator from `seed` (a safe integer, negative allowed): the samples
+   * that follow are the same as after loading with `{ seed }`, with either engine. Throws a
+   * TypeError/RangeError for anything else.
+   */
+  setSeed(seed: number): void {
+    this.impl.setRandomState(seedState(seed));
+    this.seeded = true;
+  }
+
+  // The engines' alpha for these options (-1: deterministic); seeds the generator from crypto on
+  // the first sampling call without a seed (so deterministic use never needs crypto).
+  private alphaOf(options: TokenizeOptions): number {
+    const alpha = checkAlpha(options.alpha);
+    if (alpha >= 0 && !this.seeded) {
+      this.impl.setRandomState(randomState());
+      this.seeded = true;
+    }
+    return alpha;
   }
 
   /**
@@ -271,7 +324,21 @@ function checkOptions(options: LoadOptions): 'wasm' | 'js' {
   if (engine !== 'wasm' && engine !== 'js') throw new TypeError(`options.engine must be 'wasm' or 'js', got ${JSON.stringify(engine)}`);
   const ls = options.loneSurrogates ?? 'error';
   if (ls !== 'error' && ls !== 'replace') throw new TypeError(`options.loneSurrogates must be 'error' or 'replace', got ${JSON.stringify(ls)}`);
+  if (options.seed !== undefined) checkSeed(options.seed, 'options.seed');
   return engine;
+}
+
+/** The largest alpha accepted: far beyond where samples stop changing, and safe from overflow. */
+const MAX_ALPHA = 1e290;
+
+/** options.alpha → the engines' alpha (−1: deterministic), or a clear error. */
+function checkAlpha(alpha: unknown): number {
+  if (alpha === undefined) return -1;
+  if (typeof alpha !== 'number') throw new TypeError(`options.alpha must be a number, got ${typeof alpha === 'string' ? JSON.stringify(alpha) : typeof alpha}`);
+  if (Number.isNaN(alpha)) throw new RangeError('options.alpha is NaN: use a number >= 0 to sample, or a negative one (or none) for the best segmentation');
+  if (!Number.isFinite(alpha)) throw new RangeError(`options.alpha must be finite, got ${alpha}: use a negative alpha (or none) for the best segmentation, a finite alpha >= 0 to sample`);
+  if (alpha > MAX_ALPHA) throw new RangeError(`options.alpha must be at most ${MAX_ALPHA}, got ${alpha}`);
+  return alpha < 0 ? -1 : alpha;
 }
 
 function checkBytes(bytes: Uint8Array): Uint8Array {

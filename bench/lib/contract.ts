@@ -42,6 +42,11 @@ export interface ThroughputRecord {
   tokensPerSecond: number;
   /** Output checked: e.g. 'golden 5263/5263', '= WASM', 'not checked'. */
   check?: string;
+  /**
+   * Set on our engine's figures taken side by side with a peer (same process, interleaved passes):
+   * the peer's `subject|api|model`. Such records feed that peer's ratio only, not the headline.
+   */
+  pairedWith?: string;
 }
 
 /** One short-input micro-benchmark (benchmark.js), documents of about `bytes` bytes. */
@@ -104,6 +109,9 @@ export interface SectionResult {
   data?: unknown;
   failures?: Failure[];
 }
+
+/** The key a side-by-side record of ours names its peer by (ThroughputRecord.pairedWith). */
+export const pairKey = (r: { subject: string; api: string; model: string }): string => `${r.subject}|${r.api}|${r.model}`;
 
 /** Prints the result as the last stdout line (the contract). */
 export function emit(result: unknown): void {

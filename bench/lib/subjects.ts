@@ -3,6 +3,7 @@
 // Used by the probes; nothing here downloads anything (tiktoken ranks ship inside the packages).
 import { readFileSync } from 'node:fs';
 import type { Tokenizer as TokenizerClass } from '../../src/node.js';
+export { pairKey } from './contract.js';
 
 /** Our package, as built by bench/lib/bundle.ts (path passed to the probe). */
 export type Pkg = typeof import('../../src/node.js');
@@ -137,4 +138,11 @@ export function writtenCount(result: unknown): number {
     if (typeof r.length === 'number') return r.length;
   }
   throw new Error(`encodeInto returned ${String(result)}: expected the number of ids written`);
+}
+
+/** Our WASM engine on one model, as a Subject (run side by side with a peer). */
+export async function openOurs(pkgUrl: string, model: string, modelPath: string): Promise<Subject> {
+  const { Tokenizer } = await importPkg(pkgUrl);
+  const tok = Tokenizer.loadSync(modelPath, { engine: 'wasm' });
+  return { subject: 'bytepiece WASM', api: 'encode', model, count: (t) => tok.encode(t).length };
 }

@@ -1,7 +1,7 @@
 // The summary at the top of RESULTS.md, computed from every section's records: the issue's targets,
 // the headline MB/s, our WASM engine's ratios against the pure-JS engine and each peer (all
 // measured in this run), and against the quoted reference figures.
-import type { Cell, LoadRecord, ShortRecord, Table, ThroughputRecord } from './contract.js';
+import { pairKey, type Cell, type LoadRecord, type ShortRecord, type Table, type ThroughputRecord } from './contract.js';
 import { BPE_PAIR_MODEL, CEILING, REF_CORPORA, REFERENCE, REFERENCE_LOAD, REFERENCE_SOURCE, SPEED_TARGETS, type ReferenceRow } from './reference.js';
 import { shortCorpus } from './shared.js';
 import { fmt, median } from './stats.js';
@@ -24,9 +24,11 @@ const JS = 'bytepiece JS';
 
 export function summaryTables(s: SummaryInput): Table[] {
   const find = (subject: string, model: string, corpus: string, api = 'encode') =>
-    s.throughput.find((r) => r.subject === subject && r.model === model && r.corpus === corpus && r.api === api);
-  const ours = s.throughput.filter((r) => r.subject === WASM || r.subject === JS);
+    s.throughput.find((r) => r.subject === subject && r.model === model && r.corpus === corpus && r.api === api && !r.pairedWith);
   const peers = s.throughput.filter((r) => r.subject !== WASM && r.subject !== JS);
+  /** Our WASM figure to set against a peer: the side-by-side one when there is one. */
+  const oursFor = (k: ThroughputRecord, c: string) =>
+    s.throughput.find((r) => r.pairedWith === pairKey(k) && r.corpus === c) ?? find(WASM, k.vocabOf ?? BPE_PAIR_MODEL, c);
   const corpora = s.corpora;
   const cols = corpora.map(shortCorpus);
 
@@ -50,18 +52,20 @@ export function summaryTables(s: SummaryInput): Table[] {
   const ratioRows: Cell[][] = [];
   for (const m of s.models) {
     if (!corpora.some((c) => find(WASM, m, c) && find(JS, m, c))) continue;
-    ratioRows.push(['pure-JS engine (same ids)', m, m, ...corpora.map((c) => r2(find(WASM, m, c)?.mbps, find(JS, m, c)?.mbps)), '1 (identical)']);
+    ratioRows.push(['pure-JS engine (same ids)', m, m, ...corpora.map((c) => r2(find(WASM, m, c)?.mbps, find(JS, m, c)?.mbps)), '1 (identical)', 'side by side']);
   }
   for (const k of peerKeys) {
     const m = pairOf(k);
+    const paired = corpora.every((c) => s.throughput.some((r) => r.pairedWith === pairKey(k) && r.corpus === c));
     ratioRows.push([`${k.subject} ${k.api}`, k.model, m,
-      ...corpora.map((c) => r2(find(WASM, m, c)?.mbps, peerRec(k, c)?.mbps)),
-      corpora.map((c) => { const p = peerRec(k, c); const o = find(WASM, m, c); return p && o ? fmt(p.tokens / o.tokens) : '—'; }).join(' / ')]);
+      ...corpora.map((c) => r2(oursFor(k, c)?.mbps, peerRec(k, c)?.mbps)),
+      corpora.map((c) => { const p = peerRec(k, c); const o = oursFor(k, c); return p && o ? fmt(p.tokens / o.tokens) : '—'; }).join(' / '),
+      paired ? 'side by side' : 'separate processes']);
   }
   const ratios: Table = {
     title: 'Our WASM engine ÷ each alternative, same run (MB/s ratio; > 1 = we are faster)',
-    columns: ['alternative', 'its vocabulary', 'our model', ...cols, `its tokens ÷ ours (${cols.join(' / ')})`],
-    align: 'lll' + 'r'.repeat(cols.length) + 'r',
+    columns: ['alternative', 'its vocabulary', 'our model', ...cols, `its tokens ÷ ours (${cols.join(' / ')})`, 'timed'],
+    align: 'lll' + 'r'.repeat(cols.length) + 'rl',
     rows: ratioRows,
   };
 
@@ -106,12 +110,13 @@ function targets(s: SummaryInput, find: Find): Table {
   const spmModels = spm.length > 0 ? [...new Set(spm.map((r) => r.vocabOf!))] : REFERENCE.filter((r) => r.name.includes('spm_encode')).map((r) => r.ours);
   for (const m of spmModels) {
     const x = REF_CORPORA.map((c, i) => {
-      const ours = find(WASM, m, c)?.mbps;
-      const theirs = spm.length > 0 ? spm.find((r) => r.vocabOf === m && r.corpus === c)?.mbps
+      const mine = spm.find((r) => r.vocabOf === m && r.corpus === c);
+      const ours = (mine && s.throughput.find((r) => r.pairedWith === pairKey(mine) && r.corpus === c)?.mbps) ?? find(WASM, m, c)?.mbps;
+      const theirs = spm.length > 0 ? mine?.mbps
         : REFERENCE.find((r) => r.name.includes('spm_encode') && r.ours === m)?.mbps[i] ?? undefined;
       return ours !== undefined && theirs ? ours / theirs : undefined;
     });
-    rows.push([`WASM ≥ 3× native SentencePiece (≥ 5× on zh), ${m}${spm.length ? ', same run' : ', vs the reference figure (spm_encode not installed here)'}`,
+    rows.push([`WASM ≥ 3× native SentencePiece (≥ 5× on zh), ${m}${spm.length ? ', side by side in this run' : ', vs the reference figure (spm_encode not installed here)'}`,
       x.map((v) => (v === undefined ? '—' : `${fmt(v)}×`)).join(' / '),
       status(present(x) ? x.every((v, i) => v >= (i === 0 ? 5 : 3)) : undefined)]);
   }

@@ -6,10 +6,11 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { emit, progress, type Failure, type SectionResult, type ThroughputRecord } from '../lib/contract.js';
-import { ensureBundled } from '../lib/bundle.js';
+import { ensureBundled, PKG_URL } from '../lib/bundle.js';
+import { BPE_PAIR_MODEL } from '../lib/reference.js';
 import { runProbe } from '../lib/child.js';
 import { throughputTable } from '../lib/report.js';
-import { allCorpora, corpusPath, isQuick, OUT, peerReps, rel, spModelPath, spModels } from '../lib/shared.js';
+import { allCorpora, allModels, corpusPath, isQuick, modelPath, OUT, peerReps, rel, spModelPath, spModels } from '../lib/shared.js';
 import { PEER_NAMES, type PeerSpec } from '../lib/subjects.js';
 
 await ensureBundled();
@@ -21,21 +22,24 @@ const bpe = quick ? ['cl100k_base'] : ['cl100k_base', 'o200k_base'];
 const peers: PeerSpec[] = [
   ...bpe.map((model): PeerSpec => ({ peer: 'tiktoken', model })),
   ...bpe.map((model): PeerSpec => ({ peer: 'gpt-tokenizer', model, coldCache: true })),
-  // The warm-cache figure once, to show how much the cache inflates it.
-  ...(quick ? [] : [{ peer: 'gpt-tokenizer', model: 'cl100k_base' } as PeerSpec]),
   ...sp.flatMap((model): PeerSpec[] => [
     { peer: 'sentencepiece-js', model, path: spModelPath(model) },
     { peer: 'kitoken', model, path: spModelPath(model) },
   ]),
 ];
 
+/** Our model run side by side with a peer: the same vocabulary, or the BPE-scale stand-in. */
+const pairFor = (model: string) => {
+  const m = allModels().includes(model) ? model : BPE_PAIR_MODEL;
+  return allModels().includes(m) ? { pkg: PKG_URL, model: m, modelPath: modelPath(m) } : undefined;
+};
 const records: ThroughputRecord[] = [];
 const failures: Failure[] = [];
 const notes: string[] = [];
 for (const peer of peers) {
   const label = `${PEER_NAMES[peer.peer]} on ${peer.path ? rel(peer.path) : peer.model}`;
   progress(`peers: ${label}`);
-  const r = await runProbe<{ records: ThroughputRecord[] }>('peer-throughput', { peer, corpora, reps: peerReps() }, { timeoutMs: 600_000 });
+  const r = await runProbe<{ records: ThroughputRecord[] }>('peer-throughput', { peer, pair: pairFor(peer.model), corpora, reps: peerReps() }, { timeoutMs: 600_000 });
   if (r.ok) records.push(...r.value.records);
   else failures.push({ subject: label, reason: r.error });
 }
@@ -48,24 +52,25 @@ if (!spm) {
   for (const model of sp) {
     progress(`peers: spm_encode on ${model}`);
     const r = await runProbe<{ records: ThroughputRecord[]; coldStartMs: number }>('spm-native', {
-      bin: spm, modelPath: spModelPath(model), vocabOf: model, corpora, reps: peerReps(), tmp: join(OUT, 'tmp'),
+      bin: spm, modelPath: spModelPath(model), vocabOf: model, corpora, reps: peerReps(), tmp: join(OUT, 'tmp'), pair: pairFor(model),
     }, { timeoutMs: 600_000 });
     if (r.ok) {
       records.push(...r.value.records);
-      notes.push(`spm_encode (${spm}) on sp:${model}: cold start ${Math.round(r.value.coldStartMs)} ms (median, empty input), subtracted from each timing; the corpus is fed as one file, encoded line by line.`);
+      notes.push(`spm_encode (${spm}) on sp:${model}: cold start ${Math.round(r.value.coldStartMs)} ms (median, empty input); each timing has the cold start of a run on an empty input just before it subtracted; the corpus is fed as one file, encoded line by line.`);
     } else failures.push({ subject: `spm_encode on ${model}`, reason: r.error });
   }
 }
 
 notes.push(
   'Vocabularies: tiktoken and gpt-tokenizer run their own BPE vocabularies (cl100k_base, o200k_base; ranks ship inside the packages, nothing is downloaded); `sp:<model>` is the reference\'s SentencePiece conversion of that BytePiece model (../shared/bench/sp/: Unigram, byte fallback, identity normalization). Token counts of sp peers differ from ours where they are not exact (see the ratios in the summary).',
-  'gpt-tokenizer keeps a merge cache across calls: "merge cache emptied before each pass" is a first pass with a warm JIT (the fair figure); "warm merge cache" re-encodes the same corpus and is inflated by the cache.',
+  'gpt-tokenizer keeps a merge cache across calls; it is emptied before each timed pass, so each pass is a first pass with a warm JIT (re-encoding the same corpus with a warm cache would inflate its figures).',
+  `Every peer process also runs our WASM engine side by side (same vocabulary for the sp peers, ${BPE_PAIR_MODEL} for the BPE peers), its passes interleaved with the peer's: the ratios in the summary come from these pairs. spm_encode outputs no id for \`\\n\` (it encodes line by line), hence its slightly lower token counts.`,
 );
 
 const result: SectionResult = {
   title: 'Peers: corpus throughput',
-  intro: `Same method as our engines: one untimed warm-up pass, then ${peerReps()} timed passes (full GC before each), median reported; JS string in → ids out, one call per document.${quick ? ' Quick mode: cl100k_base and one SentencePiece model only.' : ''}`,
-  tables: [throughputTable(records, corpora.map((c) => c.name), [
+  intro: `Same method as our engines: one untimed warm-up pass, then ${peerReps()} timed passes (full GC before each, interleaved with our engine's), median reported; JS string in → ids out, one call per document.${quick ? ' Quick mode: cl100k_base and one SentencePiece model only.' : ''}`,
+  tables: [throughputTable(records.filter((r) => !r.pairedWith), corpora.map((c) => c.name), [
     { header: 'tokenizer', get: (r) => r.subject },
     { header: 'call', get: (r) => r.api },
     { header: 'vocabulary', get: (r) => r.model },

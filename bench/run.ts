@@ -16,8 +16,9 @@
  *   throughput?, short?, loads?, data?, failures?: [{subject, reason}] }. Progress goes to stderr.
  *   Tables and notes are rendered as given; throughput/short/loads records also feed the summary
  *   (ratios, targets); failures are listed under "What did not work".
- * - A non-zero exit, a timeout (20 min) or no JSON line is reported as the section's failure; the
- *   other sections still run.
+ * - A non-zero exit or a timeout (20 min) is reported as the section's failure; the other sections
+ *   still run. A script that exits 0 but prints plain text instead (an existing standalone
+ *   benchmark dropped in as is) gets its stdout reproduced verbatim under its name.
  * - To measure in a clean process (no tsx: it adds ~35 MB RSS), put the measuring code in
  *   bench/probes/<name>.ts and call runProbe('<name>', spec) (bench/lib/child.ts): probes are
  *   bundled with esbuild into bench/out/probes/ and import the bundled package from PKG_URL.
@@ -64,7 +65,7 @@ const t0 = performance.now();
 process.stderr.write(`bench: bundling the package and probes (esbuild) …\n`);
 await bundleProbes();
 
-const results: { name: string; seconds: number; result?: SectionResult; error?: string }[] = [];
+const results: { name: string; seconds: number; result?: SectionResult; error?: string; text?: string }[] = [];
 for (const name of selected) {
   process.stderr.write(`\n== section ${name}\n`);
   const s0 = performance.now();
@@ -73,8 +74,9 @@ for (const name of selected) {
     env: { BENCH_QUICK: quick ? '1' : '0', BENCH_BUNDLED: '1', ...(reps ? { BENCH_REPS: reps } : {}) },
   });
   const seconds = (performance.now() - s0) / 1000;
-  results.push(r.ok ? { name, seconds, result: r.value } : { name, seconds, error: r.error });
-  process.stderr.write(`== section ${name}: ${r.ok ? 'done' : `FAILED (${r.error})`} in ${seconds.toFixed(0)} s\n`);
+  const text = !r.ok && r.stdout?.trim() ? r.stdout.trim() : undefined;
+  results.push(r.ok ? { name, seconds, result: r.value } : text ? { name, seconds, text } : { name, seconds, error: r.error });
+  process.stderr.write(`== section ${name}: ${r.ok ? 'done' : text ? 'done (plain text)' : `FAILED (${r.error})`} in ${seconds.toFixed(0)} s\n`);
 }
 const totalSeconds = (performance.now() - t0) / 1000;
 
@@ -112,14 +114,20 @@ out.push(
   '',
 );
 
-out.push('## Summary', '');
-const summary = summaryTables({
-  throughput, short, loads, binaries: loadData?.binaries ?? [], corpora: allCorpora(), largest: largestModel(),
-  loadTarget: 'bytepiece.eu.plus.160k', models: ourModels,
-});
-for (const t of summary) out.push(renderTable(t), '');
+if (throughput.length + short.length + loads.length > 0) {
+  out.push('## Summary', '');
+  const summary = summaryTables({
+    throughput, short, loads, binaries: loadData?.binaries ?? [], corpora: allCorpora(), largest: largestModel(),
+    loadTarget: 'bytepiece.eu.plus.160k', models: ourModels,
+  });
+  for (const t of summary) out.push(renderTable(t), '');
+}
 
 for (const r of results) {
+  if (r.text !== undefined) {
+    out.push(`## ${r.name}`, '', `_(bench/sections/${r.name}.ts, ${r.seconds.toFixed(0)} s; its output as printed)_`, '', '```text', r.text, '```', '');
+    continue;
+  }
   if (!r.result) {
     out.push(`## Section ${r.name}: failed`, '', `\`${r.error}\``, '');
     continue;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { PROBES } from './bundle.js';
 import { REPO } from './shared.js';
 
-export type ChildResult<T> = { ok: true; value: T } | { ok: false; error: string };
+/** On failure, `stdout` is what a child that exited normally printed without a JSON last line. */
+export type ChildResult<T> = { ok: true; value: T } | { ok: false; error: string; stdout?: string };
 
 export interface ChildOptions {
   timeoutMs?: number;
@@ -39,7 +40,7 @@ export function runJson<T>(args: string[], options: ChildOptions = {}): Promise<
       try {
         resolve({ ok: true, value: JSON.parse(last) as T });
       } catch {
-        resolve({ ok: false, error: `printed no JSON result (last stdout line: ${JSON.stringify(last.slice(0, 200))})` });
+        resolve({ ok: false, error: `printed no JSON result (last stdout line: ${JSON.stringify(last.slice(0, 200))})`, stdout });
       }
     });
   });

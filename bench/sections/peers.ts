@@ -3,14 +3,15 @@
 // vocabularies), @sctg/sentencepiece-js and kitoken on the SentencePiece conversions of our models
 // in ../shared/bench/sp/, and native `spm_encode` when it is on PATH. A peer that fails is
 // recorded with the reason, never dropped.
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { emit, progress, type Failure, type SectionResult, type ThroughputRecord } from '../lib/contract.js';
 import { ensureBundled, PKG_URL } from '../lib/bundle.js';
 import { BPE_PAIR_MODEL } from '../lib/reference.js';
 import { runProbe } from '../lib/child.js';
 import { throughputTable } from '../lib/report.js';
-import { allCorpora, allModels, corpusPath, isQuick, modelPath, OUT, peerReps, rel, spModelPath, spModels } from '../lib/shared.js';
+import { allCorpora, allModels, corpusPath, isQuick, modelPath, OUT, peerReps, REPO, rel, spModelPath, spModels } from '../lib/shared.js';
 import { PEER_NAMES, type PeerSpec } from '../lib/subjects.js';
 
 await ensureBundled();
@@ -61,6 +62,18 @@ if (!spm) {
   }
 }
 
+const version = (pkg: string) => {
+  try {
+    return (JSON.parse(readFileSync(join(REPO, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'not installed';
+  }
+};
+let spmVersion = '';
+try {
+  if (spm) spmVersion = `, spm_encode ${execFileSync(spm, ['--version'], { encoding: 'utf8' }).trim().replace(/^sentencepiece\s*/, '')} (${spm})`;
+} catch { /* the version is informative only */ }
+notes.unshift(`Versions: ${Object.values(PEER_NAMES).map((p) => `${p} ${version(p)}`).join(', ')}${spmVersion}.`);
 notes.push(
   'Vocabularies: tiktoken and gpt-tokenizer run their own BPE vocabularies (cl100k_base, o200k_base; ranks ship inside the packages, nothing is downloaded); `sp:<model>` is the reference\'s SentencePiece conversion of that BytePiece model (../shared/bench/sp/: Unigram, byte fallback, identity normalization). Token counts of sp peers differ from ours where they are not exact (see the ratios in the summary).',
   'gpt-tokenizer keeps a merge cache across calls; it is emptied before each timed pass, so each pass is a first pass with a warm JIT (re-encoding the same corpus with a warm cache would inflate its figures).',

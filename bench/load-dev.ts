@@ -8,7 +8,8 @@
 //   npx tsx bench/load-dev.ts [--runs 5] [--base <git rev>] [--binary] [model ...]
 //
 // --base REV also measures the src/ of that commit (e.g. --base main) in the same run.
-// --binary also measures each model converted with toBinary() (written to a temp dir first).
+// --binary also measures each model converted with toBinary() (each variant's own, written to a
+// temp dir first).
 // Models are names in ../shared/models (without .zip) or paths.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
@@ -57,7 +58,7 @@ async function bundle(name: string, srcDir: string): Promise<string> {
   mkdirSync(join(dir, 'build'), { recursive: true });
   copyFileSync(join(ROOT, 'build', 'bytepiece.wasm'), join(dir, 'build', 'bytepiece.wasm'));
   const out = join(dir, 'dist', 'node.mjs');
-  await build({ entryPoints: [join(srcDir, 'node.ts')], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'error' });
+  await build({ entryPoints: [join(srcDir, 'node.ts')], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'error', nodePaths: [join(ROOT, 'node_modules')] });
   return out;
 }
 
@@ -70,18 +71,21 @@ if (base) {
 }
 variants.push({ name: 'this tree', bundle: await bundle('head', join(ROOT, 'src')) });
 
-const inputs: { label: string; path: string }[] = [];
+// Per model: the zip, and with --binary the model converted by each variant's own toBinary().
+const inputs: { label: string; path: (variant: number) => string }[] = [];
 for (const m of models) {
   const label = m.split('/').pop()!;
-  inputs.push({ label, path: m });
+  inputs.push({ label, path: () => m });
   if (binary) {
-    // Written by this tree's toBinary (a base without the same format would read it as version-mismatched).
-    const bin = join(work, `${label}.bpm`);
-    execFileSync(process.execPath, ['--input-type=module', '-e',
-      `const { Tokenizer } = await import(${JSON.stringify(variants.at(-1)!.bundle)});
-       const { writeFileSync } = await import('node:fs');
-       writeFileSync(${JSON.stringify(bin)}, Tokenizer.loadSync(${JSON.stringify(m)}).toBinary());`]);
-    inputs.push({ label: `${label} → toBinary`, path: bin });
+    const bins = variants.map((v, k) => {
+      const bin = join(work, `${label}.${k}.bpm`);
+      execFileSync(process.execPath, ['--input-type=module', '-e',
+        `const { Tokenizer } = await import(${JSON.stringify(v.bundle)});
+         const { writeFileSync } = await import('node:fs');
+         writeFileSync(${JSON.stringify(bin)}, Tokenizer.loadSync(${JSON.stringify(m)}).toBinary());`]);
+      return bin;
+    });
+    inputs.push({ label: `${label} → toBinary`, path: (k) => bins[k]! });
   }
 }
 
@@ -89,12 +93,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const results = new Map<string, { ms: number[]; rss: number[]; err?: string }>();
 for (let r = 0; r < runs; r++) {
   for (const input of inputs) {
-    for (const v of variants) {
+    for (const [k, v] of variants.entries()) {
       const key = `${input.label}\t${v.name}`;
       const slot = results.get(key) ?? { ms: [], rss: [] };
       results.set(key, slot);
       try {
-        const out = execFileSync(process.execPath, [join(work, 'child.mjs'), v.bundle, input.path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        const out = execFileSync(process.execPath, [join(work, 'child.mjs'), v.bundle, input.path(k)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
         const { ms, rss } = JSON.parse(out) as { ms: number; rss: number };
         slot.ms.push(ms);
         slot.rss.push(rss);

@@ -3,30 +3,39 @@ import type { CompiledModel } from './model.js';
 import type { DoubleArray } from './trie.js';
 import type { Vocabulary } from './vocabulary.js';
 
-// Our own compact model format: the vocabulary, the scores and the trie's bases, so loading is a
-// few linear passes (no JSON, no base64, no logarithms, no base search). Little-endian throughout.
+// Our own compact model format: fixed-width sections that are used with one copy or one linear
+// pass each (no JSON, no base64, no logarithms, no trie build), plus a checksum and structural
+// checks that keep every index the kernel follows in range. Little-endian throughout.
 //
 //   offset  size  field
 //   0       8     magic  89 42 50 57 4D 0D 0A 1A  ("\x89BPWM\r\n\x1a": binary, survives no text mangling)
-//   8       4     version (1)
+//   8       4     version (2)
 //   12      4     flags (0; a reader rejects bits it does not know)
 //   16      4     vocabSize (pieces + 3)
 //   20      4     trie slots (nodes + free slots + the 256 guard slots)
-//   24      4     payload length in bytes
-//   28      4     checksum of the payload (see checksum())
-//   32      ...   payload:
-//                   piece lengths, LEB128, ids 3..vocabSize-1
-//                   piece bytes, concatenated in id order
-//                   counts, LEB128 (up to 2^53 - 1), same order
-//                   padding to a multiple of 8 (from the file start), then
-//                   scores, float64, same order
-//                   bases, LEB128 of zigzag(base - slot) + 1 per trie slot, 0 for a leaf or a free slot
+//   24      4     distinct counts
+//   28      4     piece bytes in all (the bytes are not stored: each piece is its trie path)
+//   32      4     payload length in bytes (the rest of the file)
+//   36      4     CRC-32 of the payload
+//   40      24    zero
+//   64      ...   payload, each section starting at a multiple of 8 (zero padding):
+//                   u32 × pieces   byte length of each piece, ids 3..vocabSize-1
+//                   u32 × pieces   rank of its count among the distinct counts (ascending)
+//                   f64 × distinct the distinct counts, each minus the previous one
+//                   u64 × distinct the bits of their scores (float64), each minus the previous
+//                   i32 × slots    base − slot, or NONE for a leaf or a free slot
+//                   i32 × slots    check − slot, or NONE for a free slot (the root's is −2 − 0)
+//                   i32 × pieces   the slot of each piece's node, minus the previous piece's
 //
-// Checks are derived on load by walking every piece through the bases, which also validates them.
+// Counts repeat a lot, so each count and its score (bit-exact) is stored once; the deltas keep
+// everything small once gzipped (a node's base and parent are near it, pieces of one length are
+// laid out in order, sorted counts and their logs are close).
 
 export const BINARY_MAGIC = new Uint8Array([0x89, 0x42, 0x50, 0x57, 0x4d, 0x0d, 0x0a, 0x1a]);
-export const BINARY_VERSION = 1;
-const HEADER = 32;
+export const BINARY_VERSION = 2;
+const HEADER = 64;
+const NONE = -0x80000000;
+const pad8 = (n: number) => (n + 7) & ~7;
 
 /** True if `bytes` starts with the binary model magic. */
 export function isBinaryModel(bytes: Uint8Array): boolean {
@@ -35,218 +44,263 @@ export function isBinaryModel(bytes: Uint8Array): boolean {
   return true;
 }
 
+/** Byte offsets of the payload sections, from the sizes in the header. */
+function layout(vocabSize: number, size: number, distinct: number, totalBytes: number) {
+  const pieces = vocabSize - 3;
+  const lengths = HEADER;
+  const countIndex = lengths + pad8(4 * pieces);
+  const counts = countIndex + pad8(4 * pieces);
+  const scores = counts + 8 * distinct;
+  const bases = scores + 8 * distinct;
+  const checks = bases + pad8(4 * size);
+  const nodeOf = checks + pad8(4 * size);
+  return { lengths, countIndex, counts, scores, bases, checks, nodeOf, end: nodeOf + pad8(4 * pieces), totalBytes };
+}
+
 /** Serializes a compiled model (see the layout above). */
 export function writeBinaryModel(model: CompiledModel): Uint8Array {
   const { vocab, trie, scores } = model;
-  const { vocabSize, bytes, offsets, counts } = vocab;
-  const out = new Writer(HEADER + bytes.length + 12 * vocabSize + 3 * trie.size + 64);
-  out.at = HEADER;
-  for (let id = 3; id < vocabSize; id++) out.varint(offsets[id + 1]! - offsets[id]!);
-  out.bytes(bytes.subarray(offsets[3]!, offsets[vocabSize]!));
-  for (let id = 3; id < vocabSize; id++) out.varint(counts[id]!);
-  out.align(8);
-  out.bytes(new Uint8Array(scores.buffer, scores.byteOffset + 3 * 8, (vocabSize - 3) * 8));
-  const { words, size } = trie;
+  const { vocabSize, offsets, counts } = vocab;
+  const pieces = vocabSize - 3;
+  // Distinct counts, ascending, with their scores.
+  const order = Array.from({ length: pieces }, (_, k) => k + 3).sort((a, b) => counts[a]! - counts[b]!);
+  const distinctCounts: number[] = [];
+  const distinctScores: number[] = [];
+  const countIndex = new Uint32Array(pieces);
+  for (const id of order) {
+    if (distinctCounts.length === 0 || distinctCounts.at(-1) !== counts[id]) {
+      distinctCounts.push(counts[id]!);
+      distinctScores.push(scores[id]!);
+    }
+    countIndex[id - 3] = distinctCounts.length - 1;
+  }
+  const distinct = distinctCounts.length;
+  const { words, size, nodeIds } = trie;
+  const totalBytes = offsets[vocabSize]! - offsets[3]!;
+  const at = layout(vocabSize, size, distinct, totalBytes);
+  const file = new Uint8Array(at.end);
+  const view = new DataView(file.buffer);
+  const lengths = new Uint32Array(file.buffer, at.lengths, pieces);
+  for (let id = 3; id < vocabSize; id++) lengths[id - 3] = offsets[id + 1]! - offsets[id]!;
+  new Uint32Array(file.buffer, at.countIndex, pieces).set(countIndex);
+  const countDeltas = new Float64Array(file.buffer, at.counts, distinct);
+  const scoreBits = new Float64Array(distinctScores);
+  const bits = new Uint32Array(scoreBits.buffer);
+  const scoreDeltas = new Uint32Array(file.buffer, at.scores, 2 * distinct);
+  let prevLo = 0;
+  let prevHi = 0;
+  for (let k = 0; k < distinct; k++) {
+    countDeltas[k] = distinctCounts[k]! - (k > 0 ? distinctCounts[k - 1]! : 0);
+    const lo = bits[2 * k]!;
+    const hi = bits[2 * k + 1]!;
+    const borrow = lo < prevLo ? 1 : 0;
+    scoreDeltas[2 * k] = (lo - prevLo) >>> 0;
+    scoreDeltas[2 * k + 1] = (hi - prevHi - borrow) >>> 0;
+    prevLo = lo;
+    prevHi = hi;
+  }
+  const bases = new Int32Array(file.buffer, at.bases, size);
+  const checks = new Int32Array(file.buffer, at.checks, size);
   const leafBase = size - 256;
+  const nodeOfId = new Int32Array(vocabSize);
   for (let i = 0; i < size; i++) {
     const b = words[4 * i]!;
-    const interior = words[4 * i + 1] !== -1 && b !== leafBase;
-    out.varint(interior ? zigzag(b - i) + 1 : 0);
+    const c = words[4 * i + 1]!;
+    bases[i] = c === -1 || b === leafBase ? NONE : b - i;
+    checks[i] = c === -1 ? NONE : c - i;
+    if (nodeIds[i]! >= 0) nodeOfId[nodeIds[i]!] = i;
   }
-  const file = out.buf.subarray(0, out.at);
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const nodeOf = new Int32Array(file.buffer, at.nodeOf, pieces);
+  for (let id = 3; id < vocabSize; id++) nodeOf[id - 3] = nodeOfId[id]! - (id > 3 ? nodeOfId[id - 1]! : 0);
   file.set(BINARY_MAGIC, 0);
   view.setUint32(8, BINARY_VERSION, true);
   view.setUint32(12, 0, true);
   view.setUint32(16, vocabSize, true);
   view.setUint32(20, size, true);
-  view.setUint32(24, file.length - HEADER, true);
-  view.setUint32(28, checksum(file, HEADER, file.length), true);
-  return file.slice();
+  view.setUint32(24, distinct, true);
+  view.setUint32(28, totalBytes, true);
+  view.setUint32(32, file.length - HEADER, true);
+  view.setUint32(36, crc32(file.subarray(HEADER)), true);
+  return file;
 }
 
 /**
- * Reads a binary model: a vocabulary with its trie and scores already built (`compiled`), fully
- * validated (sizes, checksum, every piece's path through the trie). Errors name what is wrong and
- * the byte offset.
+ * Reads a binary model: a vocabulary with its trie and scores already built (`compiled`),
+ * validated (sizes, checksum, every index in range, the trie a tree no deeper than the longest
+ * piece, every piece at a node of its length). Errors name what is wrong and where.
  */
-export function readBinaryModel(file: Uint8Array, name = 'model'): Vocabulary {
+export function readBinaryModel(file: Uint8Array, name = 'model', checksum: Crc32 = crc32): Vocabulary {
   const fail = (why: string): never => {
     throw new ModelError(`corrupt binary model: ${why}`, name);
   };
   if (!isBinaryModel(file)) fail('no magic header');
-  if (file.length < HEADER) fail(`truncated: ${file.length} bytes, the header alone has ${HEADER}`);
+  if (file.length < 12) fail(`truncated: ${file.length} bytes, the header alone has ${HEADER}`);
+  if ((file.byteOffset & 7) !== 0) file = file.slice(); // the sections are read as aligned typed arrays
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const version = view.getUint32(8, true);
   if (version !== BINARY_VERSION) {
     throw new ModelError(`binary model version ${version} is not supported (this package reads version ${BINARY_VERSION}); re-export it with this version's toBinary()`, name);
   }
+  if (file.length < HEADER) fail(`truncated: ${file.length} bytes, the header alone has ${HEADER}`);
   const flags = view.getUint32(12, true);
   if (flags !== 0) fail(`unknown flags 0x${flags.toString(16)} at byte 12`);
   const vocabSize = view.getUint32(16, true);
   const size = view.getUint32(20, true);
-  const payload = view.getUint32(24, true);
+  const distinct = view.getUint32(24, true);
+  const totalBytes = view.getUint32(28, true);
+  const payload = view.getUint32(32, true);
   if (HEADER + payload !== file.length) {
     fail(HEADER + payload > file.length
       ? `truncated: the header announces ${HEADER + payload} bytes, the file has ${file.length}`
       : `${file.length - HEADER - payload} unexpected bytes after the payload (at byte ${HEADER + payload})`);
   }
-  const sum = checksum(file, HEADER, file.length);
-  if (sum !== view.getUint32(28, true)) fail(`checksum mismatch (stored 0x${view.getUint32(28, true).toString(16)}, computed 0x${sum.toString(16)})`);
-  if (vocabSize < 4 || size < 257 + 1) fail(`implausible sizes (vocabSize ${vocabSize}, trie slots ${size}) at byte 16`);
+  const sum = checksum(file.subarray(HEADER)) >>> 0;
+  if (sum !== view.getUint32(36, true)) fail(`checksum mismatch (stored 0x${view.getUint32(36, true).toString(16)}, computed 0x${sum.toString(16)})`);
+  for (let i = 40; i < HEADER; i++) if (file[i] !== 0) fail(`non-zero reserved byte ${i}`);
+  if (vocabSize < 4 || size < 257 + 1 || distinct < 1 || distinct > vocabSize - 3) {
+    fail(`implausible sizes (vocabSize ${vocabSize}, trie slots ${size}, distinct counts ${distinct}) at byte 16`);
+  }
+  const at = layout(vocabSize, size, distinct, totalBytes);
+  if (at.end !== file.length) fail(`the sections take ${at.end} bytes, the file has ${file.length}`);
+  const buf = file.buffer;
+  const base = file.byteOffset;
+  const pieces = vocabSize - 3;
 
-  const r = new Reader(file, HEADER, fail);
+  // Pieces: lengths → offsets.
+  const lengths = new Uint32Array(buf, base + at.lengths, pieces);
   const offsets = new Uint32Array(vocabSize + 1);
   let total = 0;
-  for (let id = 3; id < vocabSize; id++) {
-    const len = r.varint();
-    if (len === 0) fail(`piece ${id} is empty (byte ${r.at})`);
+  for (let k = 0; k < pieces; k++) {
+    const len = lengths[k]!;
+    if (len === 0 || len > totalBytes) fail(`piece ${k + 3} has length ${len} (byte ${at.lengths + 4 * k})`);
     total += len;
-    offsets[id + 1] = total;
+    offsets[k + 4] = total;
   }
-  const bytes = r.bytes(total).slice();
+  if (total !== totalBytes) fail(`the pieces' lengths add up to ${total} bytes, the header says ${totalBytes}`);
+
+  // Counts and scores, through the distinct tables.
+  const countDeltas = new Float64Array(buf, base + at.counts, distinct);
+  const scoreDeltas = new Uint32Array(buf, base + at.scores, 2 * distinct);
+  const distinctCounts = new Float64Array(distinct);
+  const distinctScores = new Float64Array(distinct);
+  const bits = new Uint32Array(distinctScores.buffer);
+  let c = 0;
+  let lo = 0;
+  let hi = 0;
+  for (let k = 0; k < distinct; k++) {
+    c += countDeltas[k]!;
+    if (!(c >= 1 && c <= Number.MAX_SAFE_INTEGER && Math.floor(c) === c)) fail(`count ${k} of the count table is ${c}`);
+    distinctCounts[k] = c;
+    const dLo = scoreDeltas[2 * k]!;
+    const sumLo = lo + dLo;
+    hi = (hi + scoreDeltas[2 * k + 1]! + (sumLo > 0xffffffff ? 1 : 0)) >>> 0;
+    lo = sumLo >>> 0;
+    bits[2 * k] = lo;
+    bits[2 * k + 1] = hi;
+    if (!(distinctScores[k]! < 0)) fail(`score ${k} of the count table is ${distinctScores[k]} (must be negative)`);
+  }
+  const countIndex = new Uint32Array(buf, base + at.countIndex, pieces);
   const counts = new Float64Array(vocabSize);
-  for (let id = 3; id < vocabSize; id++) {
-    const at = r.at;
-    const c = r.varint();
-    if (c <= 0 || c > Number.MAX_SAFE_INTEGER) fail(`count of piece ${id} is ${c} (byte ${at})`);
-    counts[id] = c;
-  }
-  r.align(8);
   const scores = new Float64Array(vocabSize);
   scores[0] = scores[1] = scores[2] = -Infinity;
-  const raw = r.bytes(8 * (vocabSize - 3));
-  new Uint8Array(scores.buffer, 24).set(raw);
-  for (let id = 3; id < vocabSize; id++) if (!(scores[id]! < 0)) fail(`score of piece ${id} is ${scores[id]} (must be negative)`);
-
-  const words = new Int32Array(4 * size);
-  const f64 = new Float64Array(words.buffer);
-  const leafBase = size - 256;
-  for (let i = 0; i < size; i++) {
-    const at = r.at;
-    const z = r.varint();
-    if (z !== 0) {
-      const b = i + unzigzag(z - 1);
-      if (b < 1 || b > leafBase - 1) fail(`base ${b} of slot ${i} out of range (byte ${at})`);
-      words[4 * i] = b;
-    } else {
-      words[4 * i] = leafBase;
-    }
-    words[4 * i + 1] = -1;
-    f64[2 * i + 1] = -Infinity;
+  for (let k = 0; k < pieces; k++) {
+    const j = countIndex[k]!;
+    if (j >= distinct) fail(`piece ${k + 3}: count index ${j} out of range (byte ${at.countIndex + 4 * k})`);
+    counts[k + 3] = distinctCounts[j]!;
+    scores[k + 3] = distinctScores[j]!;
   }
-  if (r.at !== file.length) fail(`${file.length - r.at} unexpected bytes at byte ${r.at}`);
 
-  // Derive checks and node ids by walking every piece; a path that runs into another node's slot,
-  // a missing base or two pieces ending on one node is corruption.
-  const nodeIds = new Int32Array(size).fill(-1);
-  words[1] = -2;
-  for (let id = 3; id < vocabSize; id++) {
-    let node = 0;
-    for (let k = offsets[id]!; k < offsets[id + 1]!; k++) {
-      const b = words[4 * node]!;
-      if (b === leafBase) fail(`piece ${id}: node ${node} has no base`);
-      const child = b + bytes[k]!;
-      if (child >= leafBase) fail(`piece ${id}: slot ${child} is past the last node`);
-      const check = words[4 * child + 1]!;
-      if (check === -1) words[4 * child + 1] = node;
-      else if (check !== node) fail(`piece ${id}: slot ${child} belongs to node ${check}, not ${node}`);
-      node = child;
-    }
-    if (nodeIds[node] !== -1) fail(`pieces ${nodeIds[node]} and ${id} end on one node`);
-    nodeIds[node] = id;
-    f64[2 * node + 1] = scores[id]!;
-  }
-  const trie: DoubleArray = { words, f64, nodeIds, rootBase: words[0]!, size };
+  const bytes = new Uint8Array(totalBytes);
+  const trie = readTrie(buf, base, at, size, vocabSize, offsets, bytes, scores, fail);
   return { vocabSize, bytes, offsets, counts, compiled: { trie, scores } };
 }
 
-const zigzag = (v: number) => (v >= 0 ? 2 * v : -2 * v - 1);
-const unzigzag = (z: number) => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
-
 /**
- * A 32-bit checksum of file[from..to): FNV-1a over 32-bit little-endian words (the tail padded
- * with zeros), mixed at the end. Not cryptographic; it catches corruption and is fast in JS.
+ * The node table from the trie sections, and the piece bytes from it. Every base keeps base + 255
+ * inside the table; every check is a slot; each piece is at its own node, whose path up to the
+ * root is exactly as long as the piece; every node is on such a path.
  */
-function checksum(file: Uint8Array, from: number, to: number): number {
-  const n = to - from;
-  const words = n >> 2;
-  let aligned: Uint8Array = file.subarray(from, to);
-  if ((aligned.byteOffset & 3) !== 0) aligned = aligned.slice();
-  const u32 = new Uint32Array(aligned.buffer, aligned.byteOffset, words);
-  let h = 0x811c9dc5 ^ n;
-  for (let i = 0; i < words; i++) h = Math.imul(h ^ u32[i]!, 0x01000193);
-  let tail = 0;
-  for (let i = n & ~3; i < n; i++) tail |= aligned[i]! << (8 * (i & 3));
-  h = Math.imul(h ^ tail, 0x01000193);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 12;
-  return h >>> 0;
+function readTrie(
+  buf: ArrayBufferLike, base: number, at: ReturnType<typeof layout>, size: number, vocabSize: number,
+  offsets: Uint32Array, bytes: Uint8Array, scores: Float64Array, fail: (why: string) => never,
+): DoubleArray {
+  const bases = new Int32Array(buf, base + at.bases, size);
+  const checks = new Int32Array(buf, base + at.checks, size);
+  const words = new Int32Array(4 * size);
+  const f64 = new Float64Array(words.buffer);
+  const leafBase = size - 256;
+  let occupied = 0;
+  for (let i = 0; i < size; i++) {
+    const cd = checks[i]!;
+    const bd = bases[i]!;
+    let check = -1;
+    if (cd !== NONE) {
+      check = i + cd;
+      if (i === 0 ? check !== -2 : check < 0 || check >= leafBase || check === i) fail(`slot ${i}: parent ${check} out of range`);
+    } else if (i === 0) fail('the root slot is marked free');
+    let b = leafBase;
+    if (bd !== NONE) {
+      b = i + bd;
+      if (b < 0 || b > leafBase || check === -1) fail(`slot ${i}: base ${b} out of range`);
+    }
+    words[4 * i] = b;
+    words[4 * i + 1] = check;
+    f64[2 * i + 1] = -Infinity;
+    if (check !== -1) occupied++;
+  }
+  // Pieces at their nodes; their bytes are the labels on the way up.
+  const nodeOf = new Int32Array(buf, base + at.nodeOf, vocabSize - 3);
+  const nodeIds = new Int32Array(size).fill(-1);
+  const onPath = new Uint8Array(size);
+  onPath[0] = 1;
+  let marked = 1;
+  let node = 0;
+  for (let id = 3; id < vocabSize; id++) {
+    node += nodeOf[id - 3]!;
+    if (node <= 0 || node >= leafBase || words[4 * node + 1] === -1) fail(`piece ${id}: node ${node} out of range`);
+    if (nodeIds[node] !== -1) fail(`pieces ${nodeIds[node]} and ${id} end on one node`);
+    const from = offsets[id]!;
+    const to = offsets[id + 1]!;
+    nodeIds[node] = id;
+    f64[2 * node + 1] = scores[id]!;
+    let n = node;
+    for (let k = to - 1; k >= from; k--) {
+      const parent = words[4 * n + 1]!;
+      if (parent < 0) fail(`piece ${id}: the path from its node reaches the root after ${to - 1 - k} of ${to - from} bytes`);
+      const label = n - words[4 * parent]!;
+      if (label < 0 || label > 255) fail(`piece ${id}: slot ${n} is not a child of its parent ${parent}`);
+      bytes[k] = label;
+      if (onPath[n] === 0) {
+        onPath[n] = 1;
+        marked++;
+      }
+      n = parent;
+    }
+    if (n !== 0) fail(`piece ${id}: the path from its node is longer than the piece (${to - from} bytes)`);
+  }
+  // Every node is on the path of a piece, so no walk can go deeper than the longest piece: the
+  // kernel never has more live walks than it has room for.
+  if (marked !== occupied) fail(`${occupied - marked} trie nodes lie on no piece's path`);
+  return { words, f64, nodeIds, rootBase: words[0]!, size };
 }
 
-class Writer {
-  buf: Uint8Array;
-  at = 0;
-  constructor(capacity: number) {
-    this.buf = new Uint8Array(capacity);
-  }
-  private room(n: number): void {
-    if (this.at + n <= this.buf.length) return;
-    const b = new Uint8Array(Math.max(this.at + n, 2 * this.buf.length));
-    b.set(this.buf);
-    this.buf = b;
-  }
-  varint(v: number): void {
-    this.room(10);
-    while (v >= 128) {
-      this.buf[this.at++] = (v % 128) | 128;
-      v = Math.floor(v / 128);
-    }
-    this.buf[this.at++] = v;
-  }
-  bytes(b: Uint8Array): void {
-    this.room(b.length);
-    this.buf.set(b, this.at);
-    this.at += b.length;
-  }
-  align(a: number): void {
-    this.room(a);
-    while (this.at % a !== 0) this.buf[this.at++] = 0;
-  }
-}
+/** CRC-32 (IEEE 802.3, as zip and zlib compute it) of `data`, continuing from `crc`. */
+export type Crc32 = (data: Uint8Array, crc?: number) => number;
 
-class Reader {
-  at: number;
-  constructor(private readonly file: Uint8Array, at: number, private readonly fail: (why: string) => never) {
-    this.at = at;
-  }
-  varint(): number {
-    const file = this.file;
-    let b = file[this.at++];
-    if (b === undefined) return this.fail(`truncated at byte ${this.at - 1}`);
-    if (b < 128) return b;
-    let v = b & 127;
-    let scale = 128;
-    for (let k = 1; ; k++) {
-      b = file[this.at++];
-      if (b === undefined) return this.fail(`truncated at byte ${this.at - 1}`);
-      if (k >= 8) return this.fail(`varint too long at byte ${this.at - 1}`);
-      v += (b & 127) * scale;
-      if (b < 128) return v;
-      scale *= 128;
+let crcTable: Int32Array | undefined;
+
+/** CRC-32 in plain JS (the Node entry uses native zlib.crc32, which gives the same values). */
+export const crc32: Crc32 = (data, crc = 0) => {
+  let table = crcTable;
+  if (!table) {
+    table = crcTable = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      table[n] = c;
     }
   }
-  bytes(n: number): Uint8Array {
-    if (this.at + n > this.file.length) this.fail(`truncated: ${n} bytes needed at byte ${this.at}, ${this.file.length - this.at} left`);
-    const b = this.file.subarray(this.at, this.at + n);
-    this.at += n;
-    return b;
-  }
-  align(a: number): void {
-    while (this.at % a !== 0) {
-      if (this.file[this.at] !== 0) this.fail(`non-zero padding at byte ${this.at}`);
-      this.at++;
-    }
-  }
-}
+  let c = ~crc;
+  for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+};

@@ -6,11 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { inflateRawSync } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import { Tokenizer as CoreTokenizer, type Platform } from './tokenizer.js';
 import { vocabularyFromSource, vocabularyFromValue, vocabularyFromBytes, type ModelSource, type ReadOptions } from './source.js';
 import { defaultWasmUrl } from './wasm-module.js';
 import type { ModelJson } from './vocabulary.js';
+import type { Crc32 } from './binary-model.js';
 
 export { ModelError } from './errors.js';
 export type { LoadOptions, EncodeOptions, SpecialToken } from './tokenizer.js';
@@ -23,13 +24,15 @@ export type { LoneSurrogates } from './normalize.js';
 const asPath = (source: unknown): string | undefined =>
   typeof source === 'string' ? source : source instanceof URL && source.protocol === 'file:' ? fileURLToPath(source) : undefined;
 
-// Native zlib inflates the published zips several times faster than fflate. The limit makes data
-// that inflates past its announced size fail (as a corrupt zip) instead of filling memory.
+// Native zlib inflates the published zips several times faster than fflate (the limit makes data
+// that inflates past its announced size fail, as a corrupt zip, instead of filling memory), and
+// checks binary models' CRC-32 ~10x faster than JS (zlib.crc32: Node >= 20.15; JS before that).
 const read: ReadOptions = {
   inflateRaw: (data, size) => {
-    const out = inflateRawSync(data, { maxOutputLength: Math.max(1, size) });
+    const out = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, size) });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
+  crc32: typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (zlib as unknown as { crc32: Crc32 }).crc32 : undefined,
 };
 
 let kernel: WebAssembly.Module | undefined;

@@ -1,6 +1,6 @@
 import { inflateSync, unzipSync } from 'fflate';
 import { ModelError } from './errors.js';
-import { isBinaryModel, readBinaryModel } from './binary-model.js';
+import { isBinaryModel, readBinaryModel, type Crc32 } from './binary-model.js';
 import { vocabularyFromJson, type ModelJson, type Vocabulary } from './vocabulary.js';
 import { scanModelJson } from './model-scan.js';
 import { extractZipEntry, readZipDirectory, type InflateRaw } from './zip.js';
@@ -14,6 +14,8 @@ const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 export interface ReadOptions {
   /** Raw DEFLATE inflater for zip entries (default: fflate; the Node entry passes native zlib). */
   readonly inflateRaw?: InflateRaw;
+  /** CRC-32 for binary models' checksum (default: plain JS; the Node entry passes native zlib's). */
+  readonly crc32?: Crc32;
 }
 
 const fflateInflateRaw: InflateRaw = (data, size) => {
@@ -30,7 +32,7 @@ const fflateInflateRaw: InflateRaw = (data, size) => {
 export function vocabularyFromBytes(bytes: Uint8Array, name = 'model', options: ReadOptions = {}): Vocabulary {
   if (bytes.length === 0) throw new ModelError('the file is empty', name);
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return vocabularyFromZip(bytes, name, options);
-  if (isBinaryModel(bytes)) return readBinaryModel(bytes, name);
+  if (isBinaryModel(bytes)) return readBinaryModel(bytes, name, options.crc32);
   // The usual case: the trainer's plain JSON, read without JSON.parse. Anything else (or any error)
   // goes the general way below, which words the errors.
   const scanned = scanModelJson(bytes);

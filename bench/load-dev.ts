@@ -12,7 +12,7 @@
 // temp dir first).
 // Models are names in ../shared/models (without .zip) or paths.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,3 +114,4 @@ for (const [key, { ms, rss, err }] of results) {
   if (ms.length === 0) console.log(`${key}\t${err}`);
   else console.log(`${key}\t${median(ms).toFixed(0)} [${Math.min(...ms).toFixed(0)}-${Math.max(...ms).toFixed(0)}]\t${median(rss).toFixed(0)}`);
 }
+rmSync(work, { recursive: true, force: true });

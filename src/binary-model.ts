@@ -14,22 +14,25 @@ import type { Vocabulary } from './vocabulary.js';
 //   16      4     vocabSize (pieces + 3)
 //   20      4     trie slots (nodes + free slots + the 256 guard slots)
 //   24      4     distinct counts
-//   28      4     piece bytes in all (the bytes are not stored: each piece is its trie path)
+//   28      4     piece bytes in all
 //   32      4     payload length in bytes (the rest of the file)
 //   36      4     CRC-32 of the payload
-//   40      24    zero
+//   40      8     offset of the score predictor (float64; see predictLn)
+//   48      16    zero
 //   64      ...   payload, each section starting at a multiple of 8 (zero padding):
 //                   u32 × pieces   byte length of each piece, ids 3..vocabSize-1
 //                   u32 × pieces   rank of its count among the distinct counts (ascending)
 //                   f64 × distinct the distinct counts, each minus the previous one
-//                   u64 × distinct the bits of their scores (float64), each minus the previous
+//                   u64 × distinct the bits of their scores (float64) minus the bits of a prediction
 //                   i32 × slots    base − slot, or NONE for a leaf or a free slot
 //                   i32 × slots    check − slot, or NONE for a free slot (the root's is −2 − 0)
 //                   i32 × pieces   the slot of each piece's node, minus the previous piece's
+//                   u8  × bytes    piece bytes, concatenated in id order
 //
-// Counts repeat a lot, so each count and its score (bit-exact) is stored once; the deltas keep
-// everything small once gzipped (a node's base and parent are near it, pieces of one length are
-// laid out in order, sorted counts and their logs are close).
+// Counts repeat a lot, so each count and its score is stored once; scores are stored bit-exact as
+// the (tiny) difference from predictLn(count) − offset, a few IEEE operations that give the same
+// bits in every engine; the deltas keep everything small once gzipped (a node's base and parent
+// are near it, pieces of one length are laid out in order, sorted counts are close).
 
 export const BINARY_MAGIC = new Uint8Array([0x89, 0x42, 0x50, 0x57, 0x4d, 0x0d, 0x0a, 0x1a]);
 export const BINARY_VERSION = 2;
@@ -54,7 +57,8 @@ function layout(vocabSize: number, size: number, distinct: number, totalBytes: n
   const bases = scores + 8 * distinct;
   const checks = bases + pad8(4 * size);
   const nodeOf = checks + pad8(4 * size);
-  return { lengths, countIndex, counts, scores, bases, checks, nodeOf, end: nodeOf + pad8(4 * pieces), totalBytes };
+  const bytes = nodeOf + pad8(4 * pieces);
+  return { lengths, countIndex, counts, scores, bases, checks, nodeOf, bytes, end: bytes + totalBytes };
 }
 
 /** Serializes a compiled model (see the layout above). */
@@ -84,21 +88,23 @@ export function writeBinaryModel(model: CompiledModel): Uint8Array {
   for (let id = 3; id < vocabSize; id++) lengths[id - 3] = offsets[id + 1]! - offsets[id]!;
   new Uint32Array(file.buffer, at.countIndex, pieces).set(countIndex);
   const countDeltas = new Float64Array(file.buffer, at.counts, distinct);
+  let total = 0;
+  for (let id = 3; id < vocabSize; id++) total += counts[id]!;
+  const offset = Math.log(total); // any value works: the reader uses the stored one
   const scoreBits = new Float64Array(distinctScores);
   const bits = new Uint32Array(scoreBits.buffer);
-  const scoreDeltas = new Uint32Array(file.buffer, at.scores, 2 * distinct);
-  let prevLo = 0;
-  let prevHi = 0;
+  const predicted = new Float64Array(distinct);
+  const pbits = new Uint32Array(predicted.buffer);
+  const residuals = new Uint32Array(file.buffer, at.scores, 2 * distinct);
   for (let k = 0; k < distinct; k++) {
     countDeltas[k] = distinctCounts[k]! - (k > 0 ? distinctCounts[k - 1]! : 0);
+    predicted[k] = predictLn(distinctCounts[k]!) - offset;
     const lo = bits[2 * k]!;
-    const hi = bits[2 * k + 1]!;
-    const borrow = lo < prevLo ? 1 : 0;
-    scoreDeltas[2 * k] = (lo - prevLo) >>> 0;
-    scoreDeltas[2 * k + 1] = (hi - prevHi - borrow) >>> 0;
-    prevLo = lo;
-    prevHi = hi;
+    const plo = pbits[2 * k]!;
+    residuals[2 * k] = (lo - plo) >>> 0;
+    residuals[2 * k + 1] = (bits[2 * k + 1]! - pbits[2 * k + 1]! - (lo < plo ? 1 : 0)) >>> 0;
   }
+  view.setFloat64(40, offset, true);
   const bases = new Int32Array(file.buffer, at.bases, size);
   const checks = new Int32Array(file.buffer, at.checks, size);
   const leafBase = size - 256;
@@ -112,6 +118,7 @@ export function writeBinaryModel(model: CompiledModel): Uint8Array {
   }
   const nodeOf = new Int32Array(file.buffer, at.nodeOf, pieces);
   for (let id = 3; id < vocabSize; id++) nodeOf[id - 3] = nodeOfId[id]! - (id > 3 ? nodeOfId[id - 1]! : 0);
+  file.set(vocab.bytes.subarray(offsets[3]!, offsets[vocabSize]!), at.bytes);
   file.set(BINARY_MAGIC, 0);
   view.setUint32(8, BINARY_VERSION, true);
   view.setUint32(12, 0, true);
@@ -156,7 +163,9 @@ export function readBinaryModel(file: Uint8Array, name = 'model', checksum: Crc3
   }
   const sum = checksum(file.subarray(HEADER)) >>> 0;
   if (sum !== view.getUint32(36, true)) fail(`checksum mismatch (stored 0x${view.getUint32(36, true).toString(16)}, computed 0x${sum.toString(16)})`);
-  for (let i = 40; i < HEADER; i++) if (file[i] !== 0) fail(`non-zero reserved byte ${i}`);
+  for (let i = 48; i < HEADER; i++) if (file[i] !== 0) fail(`non-zero reserved byte ${i}`);
+  const offset = view.getFloat64(40, true);
+  if (!Number.isFinite(offset)) fail(`score offset ${offset} at byte 40`);
   if (vocabSize < 4 || size < 257 + 1 || distinct < 1 || distinct > vocabSize - 3) {
     fail(`implausible sizes (vocabSize ${vocabSize}, trie slots ${size}, distinct counts ${distinct}) at byte 16`);
   }
@@ -166,68 +175,122 @@ export function readBinaryModel(file: Uint8Array, name = 'model', checksum: Crc3
   const base = file.byteOffset;
   const pieces = vocabSize - 3;
 
-  // Pieces: lengths → offsets.
-  const lengths = new Uint32Array(buf, base + at.lengths, pieces);
+  // Each pass is a small function of its own: this runs once per process, cold, and V8 compiles a
+  // small loop on-stack sooner and without deoptimizing on code after the loop that has not run yet.
   const offsets = new Uint32Array(vocabSize + 1);
-  let total = 0;
-  for (let k = 0; k < pieces; k++) {
-    const len = lengths[k]!;
-    if (len === 0 || len > totalBytes) fail(`piece ${k + 3} has length ${len} (byte ${at.lengths + 4 * k})`);
-    total += len;
-    offsets[k + 4] = total;
-  }
+  const total = offsetsFromLengths(new Uint32Array(buf, base + at.lengths, pieces), offsets);
+  const maxLength = longest(new Uint32Array(buf, base + at.lengths, pieces));
+  if (total < 0) fail(`piece ${-total + 2} is empty or too long (byte ${at.lengths + 4 * (-total - 1)})`);
   if (total !== totalBytes) fail(`the pieces' lengths add up to ${total} bytes, the header says ${totalBytes}`);
 
   // Counts and scores, through the distinct tables.
-  const countDeltas = new Float64Array(buf, base + at.counts, distinct);
-  const scoreDeltas = new Uint32Array(buf, base + at.scores, 2 * distinct);
   const distinctCounts = new Float64Array(distinct);
   const distinctScores = new Float64Array(distinct);
-  const bits = new Uint32Array(distinctScores.buffer);
-  let c = 0;
-  let lo = 0;
-  let hi = 0;
-  for (let k = 0; k < distinct; k++) {
-    c += countDeltas[k]!;
-    if (!(c >= 1 && c <= Number.MAX_SAFE_INTEGER && Math.floor(c) === c)) fail(`count ${k} of the count table is ${c}`);
-    distinctCounts[k] = c;
-    const dLo = scoreDeltas[2 * k]!;
-    const sumLo = lo + dLo;
-    hi = (hi + scoreDeltas[2 * k + 1]! + (sumLo > 0xffffffff ? 1 : 0)) >>> 0;
-    lo = sumLo >>> 0;
-    bits[2 * k] = lo;
-    bits[2 * k + 1] = hi;
-    if (!(distinctScores[k]! < 0)) fail(`score ${k} of the count table is ${distinctScores[k]} (must be negative)`);
-  }
-  const countIndex = new Uint32Array(buf, base + at.countIndex, pieces);
+  const badCount = undoDeltas(new Float64Array(buf, base + at.counts, distinct), new Uint32Array(buf, base + at.scores, 2 * distinct), offset, distinctCounts, distinctScores);
+  if (badCount >= 0) fail(`entry ${badCount} of the count table: count ${distinctCounts[badCount]}, score ${distinctScores[badCount]} (must be a positive integer and a negative number)`);
   const counts = new Float64Array(vocabSize);
   const scores = new Float64Array(vocabSize);
   scores[0] = scores[1] = scores[2] = -Infinity;
-  for (let k = 0; k < pieces; k++) {
-    const j = countIndex[k]!;
-    if (j >= distinct) fail(`piece ${k + 3}: count index ${j} out of range (byte ${at.countIndex + 4 * k})`);
-    counts[k + 3] = distinctCounts[j]!;
-    scores[k + 3] = distinctScores[j]!;
-  }
+  const badIndex = countsById(new Uint32Array(buf, base + at.countIndex, pieces), distinctCounts, distinctScores, counts, scores);
+  if (badIndex >= 0) fail(`piece ${badIndex + 3}: count index out of range (byte ${at.countIndex + 4 * badIndex})`);
 
-  const bytes = new Uint8Array(totalBytes);
-  const trie = readTrie(buf, base, at, size, vocabSize, offsets, bytes, scores, fail);
+  // The node table, then the pieces at their nodes (their bytes are the labels on the way up).
+  const words = new Int32Array(4 * size);
+  const occupied = nodeTable(new Int32Array(buf, base + at.bases, size), new Int32Array(buf, base + at.checks, size), words);
+  if (occupied < 0) fail(`trie slot ${-occupied - 1}: base or parent out of range`);
+  // No walk may go deeper than the longest piece: the kernel has room for that many live walks.
+  const depth = new Uint16Array(size);
+  const deepest = depths(words, depth, maxLength);
+  if (deepest < 0) fail(`trie slot ${-deepest - 1} is deeper than the longest piece (${maxLength} bytes), or its parents loop`);
+  const nodeIds = new Int32Array(size).fill(-1);
+  const badPiece = placePieces(new Int32Array(buf, base + at.nodeOf, pieces), words, depth, nodeIds, offsets, scores);
+  if (badPiece >= 0) fail(`piece ${badPiece}: its node is out of range, taken, or not as deep as the piece is long`);
+  const bytes = file.slice(at.bytes, at.bytes + totalBytes);
+  const trie: DoubleArray = { words, f64: new Float64Array(words.buffer), nodeIds, rootBase: words[0]!, size };
   return { vocabSize, bytes, offsets, counts, compiled: { trie, scores } };
 }
 
+/** offsets[k + 4] = sum of lengths[0..k]; the total, or -(k + 1) if piece k is empty. */
+function offsetsFromLengths(lengths: Uint32Array, offsets: Uint32Array): number {
+  let total = 0;
+  for (let k = 0; k < lengths.length; k++) {
+    const len = lengths[k]!;
+    if (len === 0 || len > 0xffff) return -(k + 1);
+    total += len;
+    offsets[k + 4] = total;
+  }
+  return total;
+}
+
+function longest(lengths: Uint32Array): number {
+  let max = 0;
+  for (let k = 0; k < lengths.length; k++) if (lengths[k]! > max) max = lengths[k]!;
+  return max;
+}
+
+/** Counts from their deltas, scores from prediction + residual (64-bit); -1, or the first bad entry. */
+function undoDeltas(countDeltas: Float64Array, residuals: Uint32Array, offset: number, counts: Float64Array, scores: Float64Array): number {
+  const bits = new Uint32Array(scores.buffer);
+  let c = 0;
+  for (let k = 0; k < counts.length; k++) {
+    c += countDeltas[k]!;
+    if (!(c >= 1 && c <= Number.MAX_SAFE_INTEGER && Math.floor(c) === c)) return k;
+    counts[k] = c;
+    scores[k] = predictLn(c) - offset;
+    const lo = bits[2 * k]!;
+    const sumLo = lo + residuals[2 * k]!;
+    bits[2 * k + 1] = (bits[2 * k + 1]! + residuals[2 * k + 1]! + (sumLo > 0xffffffff ? 1 : 0)) >>> 0;
+    bits[2 * k] = sumLo >>> 0;
+    if (!(scores[k]! < 0)) return k;
+  }
+  return -1;
+}
+
+const PF = new Float64Array(1);
+const PU = new Uint32Array(PF.buffer);
+PF[0] = 1;
+const PHI = PU[1] === 0x3ff00000 ? 1 : 0; // the high word's index (1 on little-endian)
+
 /**
- * The node table from the trie sections, and the piece bytes from it. Every base keeps base + 255
- * inside the table; every check is a slot; each piece is at its own node, whose path up to the
- * root is exactly as long as the piece; every node is on such a path.
+ * ln(c) to ~1e-15 for c ≥ 1, with basic IEEE operations only, so every engine gives the same bits
+ * (not Math.log: engines may differ in its last bit). Only a predictor: the file stores the exact
+ * scores' difference from it.
  */
-function readTrie(
-  buf: ArrayBufferLike, base: number, at: ReturnType<typeof layout>, size: number, vocabSize: number,
-  offsets: Uint32Array, bytes: Uint8Array, scores: Float64Array, fail: (why: string) => never,
-): DoubleArray {
-  const bases = new Int32Array(buf, base + at.bases, size);
-  const checks = new Int32Array(buf, base + at.checks, size);
-  const words = new Int32Array(4 * size);
+function predictLn(c: number): number {
+  PF[0] = c;
+  const hw = PU[PHI]!;
+  let k = (hw >>> 20) - 1023;
+  PU[PHI] = (hw & 0xfffff) | 0x3ff00000;
+  let m = PF[0]!;
+  if (m > 1.4142135623730951) {
+    m = m / 2;
+    k++;
+  }
+  const s = (m - 1) / (m + 1);
+  const z = s * s;
+  const series = 1 + z * (1 / 3 + z * (1 / 5 + z * (1 / 7 + z * (1 / 9 + z * (1 / 11 + z * (1 / 13 + z * (1 / 15 + z / 17)))))));
+  return k * 0.6931471805599453 + 2 * s * series;
+}
+
+/** Counts and scores by id through the distinct tables; -1, or the first piece whose index is out of range. */
+function countsById(index: Uint32Array, distinctCounts: Float64Array, distinctScores: Float64Array, counts: Float64Array, scores: Float64Array): number {
+  const distinct = distinctCounts.length;
+  for (let k = 0; k < index.length; k++) {
+    const j = index[k]!;
+    if (j >= distinct) return k;
+    counts[k + 3] = distinctCounts[j]!;
+    scores[k + 3] = distinctScores[j]!;
+  }
+  return -1;
+}
+
+/**
+ * Fills the node table (base, check, score −∞) from the delta sections, keeping every base + 255
+ * and every parent inside it; the number of occupied slots, or -(slot + 1) for a bad one.
+ */
+function nodeTable(bases: Int32Array, checks: Int32Array, words: Int32Array): number {
   const f64 = new Float64Array(words.buffer);
+  const size = bases.length;
   const leafBase = size - 256;
   let occupied = 0;
   for (let i = 0; i < size; i++) {
@@ -236,52 +299,62 @@ function readTrie(
     let check = -1;
     if (cd !== NONE) {
       check = i + cd;
-      if (i === 0 ? check !== -2 : check < 0 || check >= leafBase || check === i) fail(`slot ${i}: parent ${check} out of range`);
-    } else if (i === 0) fail('the root slot is marked free');
+      if (i === 0 ? check !== -2 : check < 0 || check >= leafBase || check === i) return -(i + 1);
+      occupied++;
+    } else if (i === 0) return -1;
     let b = leafBase;
     if (bd !== NONE) {
       b = i + bd;
-      if (b < 0 || b > leafBase || check === -1) fail(`slot ${i}: base ${b} out of range`);
+      if (b < 0 || b > leafBase || check === -1) return -(i + 1);
     }
     words[4 * i] = b;
     words[4 * i + 1] = check;
     f64[2 * i + 1] = -Infinity;
-    if (check !== -1) occupied++;
   }
-  // Pieces at their nodes; their bytes are the labels on the way up.
-  const nodeOf = new Int32Array(buf, base + at.nodeOf, vocabSize - 3);
-  const nodeIds = new Int32Array(size).fill(-1);
-  const onPath = new Uint8Array(size);
-  onPath[0] = 1;
-  let marked = 1;
+  return occupied;
+}
+
+/**
+ * depth[i] = length of node i's path from the root, following parents (each node's found once);
+ * the deepest, or -(slot + 1) for a node deeper than `limit` (a parent loop among them).
+ */
+function depths(words: Int32Array, depth: Uint16Array, limit: number): number {
+  const size = depth.length;
+  const chain = new Int32Array(limit + 2);
+  // depth[i] = 0: not yet known (the root's depth is 0 and it is never looked up).
+  let deepest = 0;
+  for (let i = 1; i < size; i++) {
+    if (depth[i] !== 0 || words[4 * i + 1] === -1) continue;
+    let n = 0;
+    let node = i;
+    while (node !== 0 && depth[node] === 0) {
+      if (n > limit) return -(i + 1);
+      chain[n++] = node;
+      node = words[4 * node + 1]!;
+      if (node < 0) return -(i + 1); // parent is a free slot
+    }
+    let d = node === 0 ? 0 : depth[node]!;
+    while (n > 0) depth[chain[--n]!] = ++d;
+    if (d > limit) return -(i + 1);
+    if (d > deepest) deepest = d;
+  }
+  return deepest;
+}
+
+/** Puts each piece at its node (id and score), which must be free and as deep as the piece is long; -1, or the first bad id. */
+function placePieces(nodeOf: Int32Array, words: Int32Array, depth: Uint16Array, nodeIds: Int32Array, offsets: Uint32Array, scores: Float64Array): number {
+  const f64 = new Float64Array(words.buffer);
+  const leafBase = nodeIds.length - 256;
+  const vocabSize = nodeOf.length + 3;
   let node = 0;
   for (let id = 3; id < vocabSize; id++) {
     node += nodeOf[id - 3]!;
-    if (node <= 0 || node >= leafBase || words[4 * node + 1] === -1) fail(`piece ${id}: node ${node} out of range`);
-    if (nodeIds[node] !== -1) fail(`pieces ${nodeIds[node]} and ${id} end on one node`);
-    const from = offsets[id]!;
-    const to = offsets[id + 1]!;
+    if (node <= 0 || node >= leafBase || words[4 * node + 1] === -1 || nodeIds[node] !== -1) return id;
+    if (depth[node] !== offsets[id + 1]! - offsets[id]!) return id;
     nodeIds[node] = id;
     f64[2 * node + 1] = scores[id]!;
-    let n = node;
-    for (let k = to - 1; k >= from; k--) {
-      const parent = words[4 * n + 1]!;
-      if (parent < 0) fail(`piece ${id}: the path from its node reaches the root after ${to - 1 - k} of ${to - from} bytes`);
-      const label = n - words[4 * parent]!;
-      if (label < 0 || label > 255) fail(`piece ${id}: slot ${n} is not a child of its parent ${parent}`);
-      bytes[k] = label;
-      if (onPath[n] === 0) {
-        onPath[n] = 1;
-        marked++;
-      }
-      n = parent;
-    }
-    if (n !== 0) fail(`piece ${id}: the path from its node is longer than the piece (${to - from} bytes)`);
   }
-  // Every node is on the path of a piece, so no walk can go deeper than the longest piece: the
-  // kernel never has more live walks than it has room for.
-  if (marked !== occupied) fail(`${occupied - marked} trie nodes lie on no piece's path`);
-  return { words, f64, nodeIds, rootBase: words[0]!, size };
+  return -1;
 }
 
 /** CRC-32 (IEEE 802.3, as zip and zlib compute it) of `data`, continuing from `crc`. */

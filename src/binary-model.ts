@@ -179,7 +179,8 @@ export function readBinaryModel(file: Uint8Array, name = 'model', checksum: Crc3
   // small loop on-stack sooner and without deoptimizing on code after the loop that has not run yet.
   const offsets = new Uint32Array(vocabSize + 1);
   const total = offsetsFromLengths(new Uint32Array(buf, base + at.lengths, pieces), offsets);
-  const maxLength = longest(new Uint32Array(buf, base + at.lengths, pieces));
+  const maxLength = offsets[0]!;
+  offsets[0] = 0;
   if (total < 0) fail(`piece ${-total + 2} is empty or too long (byte ${at.lengths + 4 * (-total - 1)})`);
   if (total !== totalBytes) fail(`the pieces' lengths add up to ${total} bytes, the header says ${totalBytes}`);
 
@@ -196,10 +197,10 @@ export function readBinaryModel(file: Uint8Array, name = 'model', checksum: Crc3
 
   // The node table, then the pieces at their nodes (their bytes are the labels on the way up).
   const words = new Int32Array(4 * size);
-  const occupied = nodeTable(new Int32Array(buf, base + at.bases, size), new Int32Array(buf, base + at.checks, size), words);
+  const depth = new Uint16Array(size);
+  const occupied = nodeTable(new Int32Array(buf, base + at.bases, size), new Int32Array(buf, base + at.checks, size), words, depth);
   if (occupied < 0) fail(`trie slot ${-occupied - 1}: base or parent out of range`);
   // No walk may go deeper than the longest piece: the kernel has room for that many live walks.
-  const depth = new Uint16Array(size);
   const deepest = depths(words, depth, maxLength);
   if (deepest < 0) fail(`trie slot ${-deepest - 1} is deeper than the longest piece (${maxLength} bytes), or its parents loop`);
   const nodeIds = new Int32Array(size).fill(-1);
@@ -210,22 +211,22 @@ export function readBinaryModel(file: Uint8Array, name = 'model', checksum: Crc3
   return { vocabSize, bytes, offsets, counts, compiled: { trie, scores } };
 }
 
-/** offsets[k + 4] = sum of lengths[0..k]; the total, or -(k + 1) if piece k is empty. */
+/**
+ * offsets[k + 4] = sum of lengths[0..k], and the longest length in offsets[0] (the caller resets
+ * it); the total, or -(k + 1) if piece k is empty or longer than 65535 bytes.
+ */
 function offsetsFromLengths(lengths: Uint32Array, offsets: Uint32Array): number {
   let total = 0;
+  let max = 0;
   for (let k = 0; k < lengths.length; k++) {
     const len = lengths[k]!;
     if (len === 0 || len > 0xffff) return -(k + 1);
+    if (len > max) max = len;
     total += len;
     offsets[k + 4] = total;
   }
+  offsets[0] = max;
   return total;
-}
-
-function longest(lengths: Uint32Array): number {
-  let max = 0;
-  for (let k = 0; k < lengths.length; k++) if (lengths[k]! > max) max = lengths[k]!;
-  return max;
 }
 
 /** Counts from their deltas, scores from prediction + residual (64-bit); -1, or the first bad entry. */
@@ -286,9 +287,11 @@ function countsById(index: Uint32Array, distinctCounts: Float64Array, distinctSc
 
 /**
  * Fills the node table (base, check, score −∞) from the delta sections, keeping every base + 255
- * and every parent inside it; the number of occupied slots, or -(slot + 1) for a bad one.
+ * and every parent inside it, and the depth of each node whose parent's is already known (most:
+ * parents usually come first; depths() finds the rest); the number of occupied slots, or
+ * -(slot + 1) for a bad one.
  */
-function nodeTable(bases: Int32Array, checks: Int32Array, words: Int32Array): number {
+function nodeTable(bases: Int32Array, checks: Int32Array, words: Int32Array, depth: Uint16Array): number {
   const f64 = new Float64Array(words.buffer);
   const size = bases.length;
   const leafBase = size - 256;
@@ -301,6 +304,8 @@ function nodeTable(bases: Int32Array, checks: Int32Array, words: Int32Array): nu
       check = i + cd;
       if (i === 0 ? check !== -2 : check < 0 || check >= leafBase || check === i) return -(i + 1);
       occupied++;
+      if (check === 0) depth[i] = 1;
+      else if (check > 0 && depth[check] !== 0 && depth[check]! < 0xffff) depth[i] = depth[check]! + 1;
     } else if (i === 0) return -1;
     let b = leafBase;
     if (bd !== NONE) {
@@ -315,8 +320,9 @@ function nodeTable(bases: Int32Array, checks: Int32Array, words: Int32Array): nu
 }
 
 /**
- * depth[i] = length of node i's path from the root, following parents (each node's found once);
- * the deepest, or -(slot + 1) for a node deeper than `limit` (a parent loop among them).
+ * Completes depth[i] = length of node i's path from the root, following parents (each node's
+ * found once; 0 = not known yet) and checks every depth against `limit`; the deepest, or
+ * -(slot + 1) for a node deeper than `limit` (a parent loop among them).
  */
 function depths(words: Int32Array, depth: Uint16Array, limit: number): number {
   const size = depth.length;
@@ -324,7 +330,14 @@ function depths(words: Int32Array, depth: Uint16Array, limit: number): number {
   // depth[i] = 0: not yet known (the root's depth is 0 and it is never looked up).
   let deepest = 0;
   for (let i = 1; i < size; i++) {
-    if (depth[i] !== 0 || words[4 * i + 1] === -1) continue;
+    const known = depth[i]!;
+    if (known !== 0) {
+      // Set by nodeTable from the parent's depth.
+      if (known > limit) return -(i + 1);
+      if (known > deepest) deepest = known;
+      continue;
+    }
+    if (words[4 * i + 1] === -1) continue;
     let n = 0;
     let node = i;
     while (node !== 0 && depth[node] === 0) {

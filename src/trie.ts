@@ -77,10 +77,10 @@ class TrieBuilder {
     this.ids = new Int32Array(pieces);
     for (let i = 0; i < pieces; i++) this.ids[i] = i + 3;
     this.tmp = new Int32Array(pieces);
-    // A trie has at most one node per piece byte, plus the root; the slack is for the gaps the
-    // base search leaves. Growing is rare (and copies).
+    // A trie has at most one node per piece byte, plus the root, but the published models have
+    // about one per three bytes: start at half (less memory to clear) and grow if needed (copies).
     const n = this.bytes.length;
-    this.cap = Math.max(1024, n + (n >> 3) + 1024);
+    this.cap = Math.max(1024, (n >> 1) + 1024);
     this.check = new Int32Array(this.cap).fill(FREE);
     this.base = new Int32Array(this.cap);
     this.nodeIds = new Int32Array(this.cap).fill(-1);

@@ -251,4 +251,41 @@ describe.skipIf(!HAS_SHARED)('binary model under corruption', () => {
     expect(view.getUint32(8, true)).toBe(2);
     console.log(`binary corruption: ${rejected} rejected, ${accepted} loaded and tokenized safely`);
   }, 120_000);
+
+  it('structural damage behind a valid checksum is caught: parent loops, deep chains, bases out of range, pieces off their nodes', () => {
+    const tok = Tokenizer.loadSync(modelPath('bytepiece.id.eu.plus.40k'));
+    const bin = tok.toBinary();
+    const v = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
+    const vocabSize = v.getUint32(16, true);
+    const size = v.getUint32(20, true);
+    const distinct = v.getUint32(24, true);
+    const pad8 = (n: number) => (n + 7) & ~7;
+    const pieces = vocabSize - 3;
+    const bases = 64 + 2 * pad8(4 * pieces) + 16 * distinct;
+    const checks = bases + pad8(4 * size);
+    const nodeOf = checks + pad8(4 * size);
+    const withFix = (edit: (d: DataView) => void) => {
+      const bad = bin.slice();
+      const d = new DataView(bad.buffer);
+      edit(d);
+      d.setUint32(36, crc32(bad.subarray(64)) >>> 0, true);
+      return bad;
+    };
+    // The first occupied non-root slot deeper than the root's children, and its parent.
+    let slot = -1;
+    for (let i = 300; i < size && slot < 0; i++) if (v.getInt32(checks + 4 * i, true) !== -0x80000000) slot = i;
+    const parent = slot + v.getInt32(checks + 4 * slot, true);
+    const cases: [string, (d: DataView) => void, RegExp][] = [
+      ['parent loop', (d) => d.setInt32(checks + 4 * parent, slot - parent, true), /deeper than the longest piece|out of range|not as deep/],
+      ['parent is itself', (d) => d.setInt32(checks + 4 * slot, 0, true), /out of range/],
+      ['parent past the table', (d) => d.setInt32(checks + 4 * slot, size, true), /out of range/],
+      ['base past the table', (d) => d.setInt32(bases + 4 * parent, size, true), /out of range/],
+      ['negative base', (d) => d.setInt32(bases + 4 * parent, -parent - 5, true), /out of range/],
+      ['piece moved to another node', (d) => d.setInt32(nodeOf + 4 * 500, d.getInt32(nodeOf + 4 * 500, true) + 1, true), /piece \d+/],
+      ['root marked free', (d) => d.setInt32(checks, -0x80000000, true), /root slot|out of range/],
+    ];
+    for (const [what, edit, message] of cases) {
+      expect(() => Tokenizer.loadSync(withFix(edit)), what).toThrow(message);
+    }
+  });
 });

@@ -12,6 +12,7 @@ import { vocabularyFromBytes } from '../src/source.js';
 import { vocabularyFromJson, type Vocabulary } from '../src/vocabulary.js';
 import { readZipDirectory } from '../src/zip.js';
 import { tinyModel } from './tiny-model.js';
+import { Tokenizer as WebTokenizer } from '../src/index.js';
 import { HAS_SHARED, modelPath } from './shared.js';
 
 /** The general path: what vocabularyFromBytes did before the scanner (its result or its error message). */
@@ -178,6 +179,17 @@ describe('zip reader', () => {
     const dirAt = new DataView(wrong.buffer).getUint32(wrong.length - 6, true);
     new DataView(wrong.buffer).setUint32(dirAt + 24, json.length + 5, true);
     expect(load(wrong, 'size.zip')).toThrow(/^size\.zip: corrupt zip/);
+  });
+
+  it('universal async load inflates with DecompressionStream, with the same errors', async () => {
+    const zip = zipSync({ 'dir/m.model': [json, { level: 6 }], 'notes.txt': strToU8('x') });
+    expect(ids(await WebTokenizer.load(zip, { engine: 'js' }))).toEqual(want);
+    expect(ids(await WebTokenizer.load(new Response(zip), { engine: 'js' }))).toEqual(want);
+    await expect(WebTokenizer.load(zipSync({ 'a.model': json, 'b.model': json }), { engine: 'js', name: 'two.zip' })).rejects.toThrow(/^two\.zip: the zip holds several/);
+    const entry = readZipDirectory(zip)!.find((e) => e.name === 'dir/m.model')!;
+    const damaged = zip.slice();
+    damaged.fill(0xff, entry.data.byteOffset, entry.data.byteOffset + Math.min(8, entry.data.length));
+    await expect(WebTokenizer.load(damaged, { engine: 'js', name: 'bad.zip' })).rejects.toThrow(/^bad\.zip: (corrupt zip|.*not valid JSON)/);
   });
 
   it('reads a zip written by another tool (zlib raw deflate, data descriptor sizes in the directory)', () => {

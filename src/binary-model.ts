@@ -175,58 +175,42 @@ export function readBinaryModel(file: Uint8Array, name = 'model', checksum: Crc3
   const base = file.byteOffset;
   const pieces = vocabSize - 3;
 
-  // Each pass is a small function of its own: this runs once per process, cold, and V8 compiles a
-  // small loop on-stack sooner and without deoptimizing on code after the loop that has not run yet.
-  const offsets = new Uint32Array(vocabSize + 1);
-  const total = offsetsFromLengths(new Uint32Array(buf, base + at.lengths, pieces), offsets);
-  const maxLength = offsets[0]!;
-  offsets[0] = 0;
-  if (total < 0) fail(`piece ${-total + 2} is empty or too long (byte ${at.lengths + 4 * (-total - 1)})`);
-  if (total !== totalBytes) fail(`the pieces' lengths add up to ${total} bytes, the header says ${totalBytes}`);
-
-  // Counts and scores, through the distinct tables.
+  // Four passes, each a small function of its own: this runs once per process, cold, and V8
+  // compiles a small loop on-stack sooner and without deoptimizing on code after the loop that has
+  // not run yet. Fewer passes matter more than their size: until it is compiled, a loop runs at
+  // interpreter speed (~50-100 ns per iteration).
+  // 1. The distinct counts and their scores.
   const distinctCounts = new Float64Array(distinct);
   const distinctScores = new Float64Array(distinct);
   const badCount = undoDeltas(new Float64Array(buf, base + at.counts, distinct), new Uint32Array(buf, base + at.scores, 2 * distinct), offset, distinctCounts, distinctScores);
   if (badCount >= 0) fail(`entry ${badCount} of the count table: count ${distinctCounts[badCount]}, score ${distinctScores[badCount]} (must be a positive integer and a negative number)`);
+  // 2. The node table, with the depth of (nearly) every node.
+  const words = new Int32Array(4 * size);
+  const depth = new Uint16Array(size);
+  const stats = new Int32Array(2); // unresolved depths, deepest node
+  const occupied = nodeTable(new Int32Array(buf, base + at.bases, size), new Int32Array(buf, base + at.checks, size), words, depth, stats);
+  if (occupied < 0) fail(`trie slot ${-occupied - 1}: base or parent out of range`);
+  // 3. The depths left (a node placed before its parent), and parent loops.
+  const deepest = stats[0] === 0 ? stats[1]! : depths(words, depth, 0xfffe);
+  if (deepest < 0) fail(`trie slot ${-deepest - 1} is too deep, or its parents loop`);
+  // 4. Per piece: offsets, count and score, and its node, which must be as deep as it is long.
+  const offsets = new Uint32Array(vocabSize + 1);
   const counts = new Float64Array(vocabSize);
   const scores = new Float64Array(vocabSize);
   scores[0] = scores[1] = scores[2] = -Infinity;
-  const badIndex = countsById(new Uint32Array(buf, base + at.countIndex, pieces), distinctCounts, distinctScores, counts, scores);
-  if (badIndex >= 0) fail(`piece ${badIndex + 3}: count index out of range (byte ${at.countIndex + 4 * badIndex})`);
-
-  // The node table, then the pieces at their nodes (their bytes are the labels on the way up).
-  const words = new Int32Array(4 * size);
-  const depth = new Uint16Array(size);
-  const occupied = nodeTable(new Int32Array(buf, base + at.bases, size), new Int32Array(buf, base + at.checks, size), words, depth);
-  if (occupied < 0) fail(`trie slot ${-occupied - 1}: base or parent out of range`);
-  // No walk may go deeper than the longest piece: the kernel has room for that many live walks.
-  const deepest = depths(words, depth, maxLength);
-  if (deepest < 0) fail(`trie slot ${-deepest - 1} is deeper than the longest piece (${maxLength} bytes), or its parents loop`);
   const nodeIds = new Int32Array(size).fill(-1);
-  const badPiece = placePieces(new Int32Array(buf, base + at.nodeOf, pieces), words, depth, nodeIds, offsets, scores);
-  if (badPiece >= 0) fail(`piece ${badPiece}: its node is out of range, taken, or not as deep as the piece is long`);
+  const badPiece = placePieces(
+    new Uint32Array(buf, base + at.lengths, pieces), new Uint32Array(buf, base + at.countIndex, pieces), new Int32Array(buf, base + at.nodeOf, pieces),
+    distinctCounts, distinctScores, words, depth, nodeIds, offsets, counts, scores, totalBytes, stats,
+  );
+  if (badPiece >= 0) fail(`piece ${badPiece}: bad count index, or its node is out of range, taken, or not as deep as the piece is long (byte ${at.lengths + 4 * (badPiece - 3)})`);
+  if (offsets[vocabSize] !== totalBytes) fail(`the pieces' lengths add up to ${offsets[vocabSize]} bytes, the header says ${totalBytes}`);
+  // No walk may go deeper than the longest piece: the kernel has room for that many live walks.
+  const maxLength = stats[0]!;
+  if (deepest > maxLength) fail(`the trie is ${deepest} deep, the longest piece has ${maxLength} bytes`);
   const bytes = file.slice(at.bytes, at.bytes + totalBytes);
   const trie: DoubleArray = { words, f64: new Float64Array(words.buffer), nodeIds, rootBase: words[0]!, size };
   return { vocabSize, bytes, offsets, counts, compiled: { trie, scores } };
-}
-
-/**
- * offsets[k + 4] = sum of lengths[0..k], and the longest length in offsets[0] (the caller resets
- * it); the total, or -(k + 1) if piece k is empty or longer than 65535 bytes.
- */
-function offsetsFromLengths(lengths: Uint32Array, offsets: Uint32Array): number {
-  let total = 0;
-  let max = 0;
-  for (let k = 0; k < lengths.length; k++) {
-    const len = lengths[k]!;
-    if (len === 0 || len > 0xffff) return -(k + 1);
-    if (len > max) max = len;
-    total += len;
-    offsets[k + 4] = total;
-  }
-  offsets[0] = max;
-  return total;
 }
 
 /** Counts from their deltas, scores from prediction + residual (64-bit); -1, or the first bad entry. */
@@ -273,29 +257,19 @@ function predictLn(c: number): number {
   return k * 0.6931471805599453 + 2 * s * series;
 }
 
-/** Counts and scores by id through the distinct tables; -1, or the first piece whose index is out of range. */
-function countsById(index: Uint32Array, distinctCounts: Float64Array, distinctScores: Float64Array, counts: Float64Array, scores: Float64Array): number {
-  const distinct = distinctCounts.length;
-  for (let k = 0; k < index.length; k++) {
-    const j = index[k]!;
-    if (j >= distinct) return k;
-    counts[k + 3] = distinctCounts[j]!;
-    scores[k + 3] = distinctScores[j]!;
-  }
-  return -1;
-}
-
 /**
  * Fills the node table (base, check, score −∞) from the delta sections, keeping every base + 255
  * and every parent inside it, and the depth of each node whose parent's is already known (most:
  * parents usually come first; depths() finds the rest); the number of occupied slots, or
  * -(slot + 1) for a bad one.
  */
-function nodeTable(bases: Int32Array, checks: Int32Array, words: Int32Array, depth: Uint16Array): number {
+function nodeTable(bases: Int32Array, checks: Int32Array, words: Int32Array, depth: Uint16Array, stats: Int32Array): number {
   const f64 = new Float64Array(words.buffer);
   const size = bases.length;
   const leafBase = size - 256;
   let occupied = 0;
+  let unresolved = 0;
+  let deepest = 0;
   for (let i = 0; i < size; i++) {
     const cd = checks[i]!;
     const bd = bases[i]!;
@@ -304,8 +278,13 @@ function nodeTable(bases: Int32Array, checks: Int32Array, words: Int32Array, dep
       check = i + cd;
       if (i === 0 ? check !== -2 : check < 0 || check >= leafBase || check === i) return -(i + 1);
       occupied++;
-      if (check === 0) depth[i] = 1;
-      else if (check > 0 && depth[check] !== 0 && depth[check]! < 0xffff) depth[i] = depth[check]! + 1;
+      const d = check === 0 ? 1 : check > 0 && depth[check] !== 0 ? depth[check]! + 1 : 0;
+      if (d === 0 || d > 0xfffe) {
+        if (i !== 0) unresolved++;
+      } else {
+        depth[i] = d;
+        if (d > deepest) deepest = d;
+      }
     } else if (i === 0) return -1;
     let b = leafBase;
     if (bd !== NONE) {
@@ -316,6 +295,8 @@ function nodeTable(bases: Int32Array, checks: Int32Array, words: Int32Array, dep
     words[4 * i + 1] = check;
     f64[2 * i + 1] = -Infinity;
   }
+  stats[0] = unresolved;
+  stats[1] = deepest;
   return occupied;
 }
 
@@ -354,19 +335,42 @@ function depths(words: Int32Array, depth: Uint16Array, limit: number): number {
   return deepest;
 }
 
-/** Puts each piece at its node (id and score), which must be free and as deep as the piece is long; -1, or the first bad id. */
-function placePieces(nodeOf: Int32Array, words: Int32Array, depth: Uint16Array, nodeIds: Int32Array, offsets: Uint32Array, scores: Float64Array): number {
+/**
+ * Per piece, in id order: its offset (from the lengths), its count and score (through the
+ * distinct tables), and its node (id and score), which must be free and as deep as the piece is
+ * long (so the lengths are at least 1 and at most the trie's depth); the longest length goes to
+ * longest[0]. Returns -1, or the first bad id.
+ */
+function placePieces(
+  lengths: Uint32Array, countIndex: Uint32Array, nodeOf: Int32Array, distinctCounts: Float64Array, distinctScores: Float64Array,
+  words: Int32Array, depth: Uint16Array, nodeIds: Int32Array, offsets: Uint32Array, counts: Float64Array, scores: Float64Array,
+  totalBytes: number, longest: Int32Array,
+): number {
   const f64 = new Float64Array(words.buffer);
   const leafBase = nodeIds.length - 256;
+  const distinct = distinctCounts.length;
   const vocabSize = nodeOf.length + 3;
   let node = 0;
+  let at = 0;
+  let max = 0;
   for (let id = 3; id < vocabSize; id++) {
-    node += nodeOf[id - 3]!;
-    if (node <= 0 || node >= leafBase || words[4 * node + 1] === -1 || nodeIds[node] !== -1) return id;
-    if (depth[node] !== offsets[id + 1]! - offsets[id]!) return id;
+    const k = id - 3;
+    node += nodeOf[k]!;
+    const j = countIndex[k]!;
+    if (node <= 0 || node >= leafBase || j >= distinct || words[4 * node + 1] === -1 || nodeIds[node] !== -1) return id;
+    const len = lengths[k]!;
+    if (depth[node] !== len) return id;
+    at += len;
+    if (at > totalBytes) return id;
+    if (len > max) max = len;
+    offsets[id + 1] = at;
+    const score = distinctScores[j]!;
+    counts[id] = distinctCounts[j]!;
+    scores[id] = score;
     nodeIds[node] = id;
-    f64[2 * node + 1] = scores[id]!;
+    f64[2 * node + 1] = score;
   }
+  longest[0] = max;
   return -1;
 }
 

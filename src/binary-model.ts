@@ -26,6 +26,7 @@ import type { Vocabulary } from './vocabulary.js';
 //                   u64 × distinct the bits of their scores (float64) minus the bits of a prediction
 //                   i32 × slots    base − slot, or NONE for a leaf or a free slot
 //                   i32 × slots    check − slot, or NONE for a free slot (the root's is −2 − 0)
+//                   u16 × slots    depth of the node at the slot (0 for the root and free slots)
 //                   i32 × pieces   the slot of each piece's node, minus the previous piece's
 //                   u8  × bytes    piece bytes, concatenated in id order
 //
@@ -56,9 +57,10 @@ function layout(vocabSize: number, size: number, distinct: number, totalBytes: n
   const scores = counts + 8 * distinct;
   const bases = scores + 8 * distinct;
   const checks = bases + pad8(4 * size);
-  const nodeOf = checks + pad8(4 * size);
+  const depths = checks + pad8(4 * size);
+  const nodeOf = depths + pad8(2 * size);
   const bytes = nodeOf + pad8(4 * pieces);
-  return { lengths, countIndex, counts, scores, bases, checks, nodeOf, bytes, end: bytes + totalBytes };
+  return { lengths, countIndex, counts, scores, bases, checks, depths, nodeOf, bytes, end: bytes + totalBytes };
 }
 
 /** Serializes a compiled model (see the layout above). */
@@ -115,6 +117,15 @@ export function writeBinaryModel(model: CompiledModel): Uint8Array {
     bases[i] = c === -1 || b === leafBase ? NONE : b - i;
     checks[i] = c === -1 ? NONE : c - i;
     if (nodeIds[i]! >= 0) nodeOfId[nodeIds[i]!] = i;
+  }
+  const depthOut = new Uint16Array(file.buffer, at.depths, size);
+  for (let id = 3; id < vocabSize; id++) {
+    // Each node's depth is the length of a piece through it: mark the paths of every piece.
+    let n = nodeOfId[id]!;
+    for (let d = offsets[id + 1]! - offsets[id]!; d > 0 && depthOut[n] === 0; d--) {
+      depthOut[n] = d;
+      n = words[4 * n + 1]!;
+    }
   }
   const nodeOf = new Int32Array(file.buffer, at.nodeOf, pieces);
   for (let id = 3; id < vocabSize; id++) nodeOf[id - 3] = nodeOfId[id]! - (id > 3 ? nodeOfId[id - 1]! : 0);
@@ -184,16 +195,16 @@ export function readBinaryModel(file: Uint8Array, name = 'model', checksum: Crc3
   const distinctScores = new Float64Array(distinct);
   const badCount = undoDeltas(new Float64Array(buf, base + at.counts, distinct), new Uint32Array(buf, base + at.scores, 2 * distinct), offset, distinctCounts, distinctScores);
   if (badCount >= 0) fail(`entry ${badCount} of the count table: count ${distinctCounts[badCount]}, score ${distinctScores[badCount]} (must be a positive integer and a negative number)`);
-  // 2. The node table, with the depth of (nearly) every node.
+  // 2. The node table. Every node's stored depth must be its parent's plus one (the root's 0, no
+  // other 0): following parents then strictly descends to the root, so there are no loops and no
+  // walk is deeper than the deepest node.
   const words = new Int32Array(4 * size);
-  const depth = new Uint16Array(size);
-  const stats = new Int32Array(2); // unresolved depths, deepest node
-  const occupied = nodeTable(new Int32Array(buf, base + at.bases, size), new Int32Array(buf, base + at.checks, size), words, depth, stats);
-  if (occupied < 0) fail(`trie slot ${-occupied - 1}: base or parent out of range`);
-  // 3. The depths left (a node placed before its parent), and parent loops.
-  const deepest = stats[0] === 0 ? stats[1]! : depths(words, depth, 0xfffe);
-  if (deepest < 0) fail(`trie slot ${-deepest - 1} is too deep, or its parents loop`);
-  // 4. Per piece: offsets, count and score, and its node, which must be as deep as it is long.
+  const depth = new Uint16Array(buf, base + at.depths, size);
+  const stats = new Int32Array(1);
+  const occupied = nodeTable(new Int32Array(buf, base + at.bases, size), new Int32Array(buf, base + at.checks, size), depth, words, stats);
+  if (occupied < 0) fail(`trie slot ${-occupied - 1}: base, parent or depth out of range`);
+  const deepest = stats[0]!;
+  // 3. Per piece: offsets, count and score, and its node, which must be as deep as it is long.
   const offsets = new Uint32Array(vocabSize + 1);
   const counts = new Float64Array(vocabSize);
   const scores = new Float64Array(vocabSize);
@@ -210,7 +221,9 @@ export function readBinaryModel(file: Uint8Array, name = 'model', checksum: Crc3
   if (deepest > maxLength) fail(`the trie is ${deepest} deep, the longest piece has ${maxLength} bytes`);
   const bytes = file.slice(at.bytes, at.bytes + totalBytes);
   const trie: DoubleArray = { words, f64: new Float64Array(words.buffer), nodeIds, rootBase: words[0]!, size };
-  return { vocabSize, bytes, offsets, counts, compiled: { trie, scores } };
+  const lengths = new Int32Array(vocabSize);
+  lengths.set(new Int32Array(buf, base + at.lengths, pieces), 3); // each checked equal to its node's depth
+  return { vocabSize, bytes, offsets, counts, compiled: { trie, scores, lengths, maxPieceLength: maxLength } };
 }
 
 /** Counts from their deltas, scores from prediction + residual (64-bit); -1, or the first bad entry. */
@@ -259,16 +272,14 @@ function predictLn(c: number): number {
 
 /**
  * Fills the node table (base, check, score −∞) from the delta sections, keeping every base + 255
- * and every parent inside it, and the depth of each node whose parent's is already known (most:
- * parents usually come first; depths() finds the rest); the number of occupied slots, or
- * -(slot + 1) for a bad one.
+ * and every parent inside it and every depth one more than its parent's; the deepest depth goes
+ * to stats[0]. Returns the number of occupied slots, or -(slot + 1) for a bad one.
  */
-function nodeTable(bases: Int32Array, checks: Int32Array, words: Int32Array, depth: Uint16Array, stats: Int32Array): number {
+function nodeTable(bases: Int32Array, checks: Int32Array, depth: Uint16Array, words: Int32Array, stats: Int32Array): number {
   const f64 = new Float64Array(words.buffer);
   const size = bases.length;
   const leafBase = size - 256;
   let occupied = 0;
-  let unresolved = 0;
   let deepest = 0;
   for (let i = 0; i < size; i++) {
     const cd = checks[i]!;
@@ -278,13 +289,11 @@ function nodeTable(bases: Int32Array, checks: Int32Array, words: Int32Array, dep
       check = i + cd;
       if (i === 0 ? check !== -2 : check < 0 || check >= leafBase || check === i) return -(i + 1);
       occupied++;
-      const d = check === 0 ? 1 : check > 0 && depth[check] !== 0 ? depth[check]! + 1 : 0;
-      if (d === 0 || d > 0xfffe) {
-        if (i !== 0) unresolved++;
-      } else {
-        depth[i] = d;
+      if (i !== 0) {
+        const d = depth[i]!;
+        if (d === 0 || d !== depth[check]! + 1) return -(i + 1);
         if (d > deepest) deepest = d;
-      }
+      } else if (depth[0] !== 0) return -1;
     } else if (i === 0) return -1;
     let b = leafBase;
     if (bd !== NONE) {
@@ -295,44 +304,8 @@ function nodeTable(bases: Int32Array, checks: Int32Array, words: Int32Array, dep
     words[4 * i + 1] = check;
     f64[2 * i + 1] = -Infinity;
   }
-  stats[0] = unresolved;
-  stats[1] = deepest;
+  stats[0] = deepest;
   return occupied;
-}
-
-/**
- * Completes depth[i] = length of node i's path from the root, following parents (each node's
- * found once; 0 = not known yet) and checks every depth against `limit`; the deepest, or
- * -(slot + 1) for a node deeper than `limit` (a parent loop among them).
- */
-function depths(words: Int32Array, depth: Uint16Array, limit: number): number {
-  const size = depth.length;
-  const chain = new Int32Array(limit + 2);
-  // depth[i] = 0: not yet known (the root's depth is 0 and it is never looked up).
-  let deepest = 0;
-  for (let i = 1; i < size; i++) {
-    const known = depth[i]!;
-    if (known !== 0) {
-      // Set by nodeTable from the parent's depth.
-      if (known > limit) return -(i + 1);
-      if (known > deepest) deepest = known;
-      continue;
-    }
-    if (words[4 * i + 1] === -1) continue;
-    let n = 0;
-    let node = i;
-    while (node !== 0 && depth[node] === 0) {
-      if (n > limit) return -(i + 1);
-      chain[n++] = node;
-      node = words[4 * node + 1]!;
-      if (node < 0) return -(i + 1); // parent is a free slot
-    }
-    let d = node === 0 ? 0 : depth[node]!;
-    while (n > 0) depth[chain[--n]!] = ++d;
-    if (d > limit) return -(i + 1);
-    if (d > deepest) deepest = d;
-  }
-  return deepest;
 }
 
 /**

@@ -31,6 +31,10 @@ export function compileModel(vocab: Vocabulary, source?: string): CompiledModel 
   }
   checkSingleBytes(singleByteIds, source);
 
+  if (vocab.compiled) {
+    const { scores, lengths, maxPieceLength } = vocab.compiled;
+    return { vocab, trie, scores, lengths, maxPieceLength };
+  }
   const lengths = new Int32Array(vocabSize);
   let maxPieceLength = 0;
   for (let id = 3; id < vocabSize; id++) {
@@ -38,7 +42,6 @@ export function compileModel(vocab: Vocabulary, source?: string): CompiledModel 
     lengths[id] = len;
     if (len > maxPieceLength) maxPieceLength = len;
   }
-  if (vocab.compiled) return { vocab, trie, scores: vocab.compiled.scores, lengths, maxPieceLength };
   const logTotal = lnCorrectlyRounded(exactTotal(vocab.counts));
   const scores = new Float64Array(vocabSize);
   scores[0] = scores[1] = scores[2] = -Infinity;

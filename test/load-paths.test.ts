@@ -275,7 +275,8 @@ describe.skipIf(!HAS_SHARED)('binary model under corruption', () => {
     const pieces = vocabSize - 3;
     const bases = 64 + 2 * pad8(4 * pieces) + 16 * distinct;
     const checks = bases + pad8(4 * size);
-    const nodeOf = checks + pad8(4 * size);
+    const depths = checks + pad8(4 * size);
+    const nodeOf = depths + pad8(2 * size);
     const withFix = (edit: (d: DataView) => void) => {
       const bad = bin.slice();
       const d = new DataView(bad.buffer);
@@ -294,6 +295,8 @@ describe.skipIf(!HAS_SHARED)('binary model under corruption', () => {
       ['base past the table', (d) => d.setInt32(bases + 4 * parent, size, true), /out of range/],
       ['negative base', (d) => d.setInt32(bases + 4 * parent, -parent - 5, true), /out of range/],
       ['piece moved to another node', (d) => d.setInt32(nodeOf + 4 * 500, d.getInt32(nodeOf + 4 * 500, true) + 1, true), /piece \d+/],
+      ['depth not its parent\'s plus one', (d) => d.setUint16(depths + 2 * slot, d.getUint16(depths + 2 * slot, true) + 1, true), /out of range/],
+      ['depths that loop', (d) => { d.setInt32(checks + 4 * parent, slot - parent, true); d.setUint16(depths + 2 * parent, d.getUint16(depths + 2 * slot, true) + 1, true); }, /out of range|not as deep/],
       ['root marked free', (d) => d.setInt32(checks, -0x80000000, true), /root slot|out of range/],
     ];
     for (const [what, edit, message] of cases) {

@@ -45,10 +45,12 @@ const CHILD = `
 const { Tokenizer } = await import(process.argv[2]);
 const { performance } = await import('node:perf_hooks');
 const t0 = performance.now();
+const c0 = process.cpuUsage();
 const tok = Tokenizer.loadSync(process.argv[3]);
 tok.encode('hello 今天天气不错');
 const ms = performance.now() - t0;
-console.log(JSON.stringify({ ms, rss: process.resourceUsage().maxRSS / 1024 }));
+const c = process.cpuUsage(c0);
+console.log(JSON.stringify({ ms, cpu: (c.user + c.system) / 1000, rss: process.resourceUsage().maxRSS / 1024 }));
 `;
 writeFileSync(join(work, 'child.mjs'), CHILD);
 
@@ -90,17 +92,18 @@ for (const m of models) {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-const results = new Map<string, { ms: number[]; rss: number[]; err?: string }>();
+const results = new Map<string, { ms: number[]; cpu: number[]; rss: number[]; err?: string }>();
 for (let r = 0; r < runs; r++) {
   for (const input of inputs) {
     for (const [k, v] of variants.entries()) {
       const key = `${input.label}\t${v.name}`;
-      const slot = results.get(key) ?? { ms: [], rss: [] };
+      const slot = results.get(key) ?? { ms: [], cpu: [], rss: [] };
       results.set(key, slot);
       try {
         const out = execFileSync(process.execPath, [join(work, 'child.mjs'), v.bundle, input.path(k)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-        const { ms, rss } = JSON.parse(out) as { ms: number; rss: number };
+        const { ms, cpu, rss } = JSON.parse(out) as { ms: number; cpu: number; rss: number };
         slot.ms.push(ms);
+        slot.cpu.push(cpu);
         slot.rss.push(rss);
       } catch (e) {
         slot.err = String((e as { stderr?: string }).stderr ?? e).split('\n').find((l) => l.includes('Error')) ?? 'failed';
@@ -109,9 +112,9 @@ for (let r = 0; r < runs; r++) {
   }
 }
 console.log(`node ${process.version}, ${runs} fresh processes per cell, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-console.log('model\tvariant\tload+first encode ms (median [min-max])\tpeak RSS MB (median)');
-for (const [key, { ms, rss, err }] of results) {
+console.log('model\tvariant\tload+first encode ms (median [min-max])\tCPU ms (median; includes V8 compiler threads)\tpeak RSS MB (median)');
+for (const [key, { ms, cpu, rss, err }] of results) {
   if (ms.length === 0) console.log(`${key}\t${err}`);
-  else console.log(`${key}\t${median(ms).toFixed(0)} [${Math.min(...ms).toFixed(0)}-${Math.max(...ms).toFixed(0)}]\t${median(rss).toFixed(0)}`);
+  else console.log(`${key}\t${median(ms).toFixed(0)} [${Math.min(...ms).toFixed(0)}-${Math.max(...ms).toFixed(0)}]\t${median(cpu).toFixed(0)}\t${median(rss).toFixed(0)}`);
 }
 rmSync(work, { recursive: true, force: true });

@@ -92,9 +92,10 @@ export async function vocabularyFromSource(source: ModelSource, name?: string, o
   if (typeof source === 'string' || source instanceof URL) {
     return vocabularyFromResponse(await fetch(source), name ?? String(source), options);
   }
-  if (typeof Response !== 'undefined' && source instanceof Response) return vocabularyFromResponse(source, name ?? (source.url || 'response'), options);
+  // Bytes before Response: touching the global Response makes Node 20 load its fetch implementation.
   if (source instanceof Uint8Array) return vocabularyFromBytesAsync(source, name, options);
   if (source instanceof ArrayBuffer) return vocabularyFromBytesAsync(new Uint8Array(source), name, options);
+  if (typeof Response !== 'undefined' && source instanceof Response) return vocabularyFromResponse(source, name ?? (source.url || 'response'), options);
   return vocabularyFromValue(source as ModelJson, name, options);
 }
 

@@ -3,30 +3,43 @@ import type { CompiledModel } from './model.js';
 import type { DoubleArray } from './trie.js';
 import type { Vocabulary } from './vocabulary.js';
 
-// Our own compact model format: the vocabulary, the scores and the trie's bases, so loading is a
-// few linear passes (no JSON, no base64, no logarithms, no base search). Little-endian throughout.
+// Our own compact model format: fixed-width sections that are used with one copy or one linear
+// pass each (no JSON, no base64, no logarithms, no trie build), plus a checksum and structural
+// checks that keep every index the kernel follows in range. Little-endian throughout.
 //
 //   offset  size  field
 //   0       8     magic  89 42 50 57 4D 0D 0A 1A  ("\x89BPWM\r\n\x1a": binary, survives no text mangling)
-//   8       4     version (1)
+//   8       4     version (2)
 //   12      4     flags (0; a reader rejects bits it does not know)
 //   16      4     vocabSize (pieces + 3)
 //   20      4     trie slots (nodes + free slots + the 256 guard slots)
-//   24      4     payload length in bytes
-//   28      4     checksum of the payload (see checksum())
-//   32      ...   payload:
-//                   piece lengths, LEB128, ids 3..vocabSize-1
-//                   piece bytes, concatenated in id order
-//                   counts, LEB128 (up to 2^53 - 1), same order
-//                   padding to a multiple of 8 (from the file start), then
-//                   scores, float64, same order
-//                   bases, LEB128 of zigzag(base - slot) + 1 per trie slot, 0 for a leaf or a free slot
+//   24      4     distinct counts
+//   28      4     piece bytes in all
+//   32      4     payload length in bytes (the rest of the file)
+//   36      4     CRC-32 of the payload
+//   40      8     offset of the score predictor (float64; see predictLn)
+//   48      16    zero
+//   64      ...   payload, each section starting at a multiple of 8 (zero padding):
+//                   u32 × pieces   byte length of each piece, ids 3..vocabSize-1
+//                   u32 × pieces   rank of its count among the distinct counts (ascending)
+//                   f64 × distinct the distinct counts, each minus the previous one
+//                   u64 × distinct the bits of their scores (float64) minus the bits of a prediction
+//                   i32 × slots    base − slot, or NONE for a leaf or a free slot
+//                   i32 × slots    check − slot, or NONE for a free slot (the root's is −2 − 0)
+//                   u16 × slots    depth of the node at the slot (0 for the root and free slots)
+//                   i32 × pieces   the slot of each piece's node, minus the previous piece's
+//                   u8  × bytes    piece bytes, concatenated in id order
 //
-// Checks are derived on load by walking every piece through the bases, which also validates them.
+// Counts repeat a lot, so each count and its score is stored once; scores are stored bit-exact as
+// the (tiny) difference from predictLn(count) − offset, a few IEEE operations that give the same
+// bits in every engine; the deltas keep everything small once gzipped (a node's base and parent
+// are near it, pieces of one length are laid out in order, sorted counts are close).
 
 export const BINARY_MAGIC = new Uint8Array([0x89, 0x42, 0x50, 0x57, 0x4d, 0x0d, 0x0a, 0x1a]);
-export const BINARY_VERSION = 1;
-const HEADER = 32;
+export const BINARY_VERSION = 2;
+const HEADER = 64;
+const NONE = -0x80000000;
+const pad8 = (n: number) => (n + 7) & ~7;
 
 /** True if `bytes` starts with the binary model magic. */
 export function isBinaryModel(bytes: Uint8Array): boolean {
@@ -35,218 +48,322 @@ export function isBinaryModel(bytes: Uint8Array): boolean {
   return true;
 }
 
+/** Byte offsets of the payload sections, from the sizes in the header. */
+function layout(vocabSize: number, size: number, distinct: number, totalBytes: number) {
+  const pieces = vocabSize - 3;
+  const lengths = HEADER;
+  const countIndex = lengths + pad8(4 * pieces);
+  const counts = countIndex + pad8(4 * pieces);
+  const scores = counts + 8 * distinct;
+  const bases = scores + 8 * distinct;
+  const checks = bases + pad8(4 * size);
+  const depths = checks + pad8(4 * size);
+  const nodeOf = depths + pad8(2 * size);
+  const bytes = nodeOf + pad8(4 * pieces);
+  return { lengths, countIndex, counts, scores, bases, checks, depths, nodeOf, bytes, end: bytes + totalBytes };
+}
+
 /** Serializes a compiled model (see the layout above). */
 export function writeBinaryModel(model: CompiledModel): Uint8Array {
   const { vocab, trie, scores } = model;
-  const { vocabSize, bytes, offsets, counts } = vocab;
-  const out = new Writer(HEADER + bytes.length + 12 * vocabSize + 3 * trie.size + 64);
-  out.at = HEADER;
-  for (let id = 3; id < vocabSize; id++) out.varint(offsets[id + 1]! - offsets[id]!);
-  out.bytes(bytes.subarray(offsets[3]!, offsets[vocabSize]!));
-  for (let id = 3; id < vocabSize; id++) out.varint(counts[id]!);
-  out.align(8);
-  out.bytes(new Uint8Array(scores.buffer, scores.byteOffset + 3 * 8, (vocabSize - 3) * 8));
-  const { words, size } = trie;
+  const { vocabSize, offsets, counts } = vocab;
+  const pieces = vocabSize - 3;
+  // Distinct counts, ascending, with their scores.
+  const order = Array.from({ length: pieces }, (_, k) => k + 3).sort((a, b) => counts[a]! - counts[b]!);
+  const distinctCounts: number[] = [];
+  const distinctScores: number[] = [];
+  const countIndex = new Uint32Array(pieces);
+  for (const id of order) {
+    if (distinctCounts.length === 0 || distinctCounts.at(-1) !== counts[id]) {
+      distinctCounts.push(counts[id]!);
+      distinctScores.push(scores[id]!);
+    }
+    countIndex[id - 3] = distinctCounts.length - 1;
+  }
+  const distinct = distinctCounts.length;
+  const { words, size, nodeIds } = trie;
+  const totalBytes = offsets[vocabSize]! - offsets[3]!;
+  const at = layout(vocabSize, size, distinct, totalBytes);
+  const file = new Uint8Array(at.end);
+  const view = new DataView(file.buffer);
+  const lengths = new Uint32Array(file.buffer, at.lengths, pieces);
+  for (let id = 3; id < vocabSize; id++) lengths[id - 3] = offsets[id + 1]! - offsets[id]!;
+  new Uint32Array(file.buffer, at.countIndex, pieces).set(countIndex);
+  const countDeltas = new Float64Array(file.buffer, at.counts, distinct);
+  let total = 0;
+  for (let id = 3; id < vocabSize; id++) total += counts[id]!;
+  const offset = Math.log(total); // any value works: the reader uses the stored one
+  const scoreBits = new Float64Array(distinctScores);
+  const bits = new Uint32Array(scoreBits.buffer);
+  const predicted = new Float64Array(distinct);
+  const pbits = new Uint32Array(predicted.buffer);
+  const residuals = new Uint32Array(file.buffer, at.scores, 2 * distinct);
+  for (let k = 0; k < distinct; k++) {
+    countDeltas[k] = distinctCounts[k]! - (k > 0 ? distinctCounts[k - 1]! : 0);
+    predicted[k] = predictLn(distinctCounts[k]!) - offset;
+    const lo = bits[2 * k]!;
+    const plo = pbits[2 * k]!;
+    residuals[2 * k] = (lo - plo) >>> 0;
+    residuals[2 * k + 1] = (bits[2 * k + 1]! - pbits[2 * k + 1]! - (lo < plo ? 1 : 0)) >>> 0;
+  }
+  view.setFloat64(40, offset, true);
+  const bases = new Int32Array(file.buffer, at.bases, size);
+  const checks = new Int32Array(file.buffer, at.checks, size);
   const leafBase = size - 256;
+  const nodeOfId = new Int32Array(vocabSize);
   for (let i = 0; i < size; i++) {
     const b = words[4 * i]!;
-    const interior = words[4 * i + 1] !== -1 && b !== leafBase;
-    out.varint(interior ? zigzag(b - i) + 1 : 0);
+    const c = words[4 * i + 1]!;
+    bases[i] = c === -1 || b === leafBase ? NONE : b - i;
+    checks[i] = c === -1 ? NONE : c - i;
+    if (nodeIds[i]! >= 0) nodeOfId[nodeIds[i]!] = i;
   }
-  const file = out.buf.subarray(0, out.at);
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const depthOut = new Uint16Array(file.buffer, at.depths, size);
+  for (let id = 3; id < vocabSize; id++) {
+    // Each node's depth is the length of a piece through it: mark the paths of every piece.
+    let n = nodeOfId[id]!;
+    for (let d = offsets[id + 1]! - offsets[id]!; d > 0 && depthOut[n] === 0; d--) {
+      depthOut[n] = d;
+      n = words[4 * n + 1]!;
+    }
+  }
+  const nodeOf = new Int32Array(file.buffer, at.nodeOf, pieces);
+  for (let id = 3; id < vocabSize; id++) nodeOf[id - 3] = nodeOfId[id]! - (id > 3 ? nodeOfId[id - 1]! : 0);
+  file.set(vocab.bytes.subarray(offsets[3]!, offsets[vocabSize]!), at.bytes);
   file.set(BINARY_MAGIC, 0);
   view.setUint32(8, BINARY_VERSION, true);
   view.setUint32(12, 0, true);
   view.setUint32(16, vocabSize, true);
   view.setUint32(20, size, true);
-  view.setUint32(24, file.length - HEADER, true);
-  view.setUint32(28, checksum(file, HEADER, file.length), true);
-  return file.slice();
+  view.setUint32(24, distinct, true);
+  view.setUint32(28, totalBytes, true);
+  view.setUint32(32, file.length - HEADER, true);
+  view.setUint32(36, crc32(file.subarray(HEADER)), true);
+  return file;
 }
 
 /**
- * Reads a binary model: a vocabulary with its trie and scores already built (`compiled`), fully
- * validated (sizes, checksum, every piece's path through the trie). Errors name what is wrong and
- * the byte offset.
+ * Reads a binary model: a vocabulary with its trie and scores already built (`compiled`),
+ * validated (sizes, checksum, every index in range, the trie a tree no deeper than the longest
+ * piece, every piece at a node of its length). Errors name what is wrong and where.
  */
-export function readBinaryModel(file: Uint8Array, name = 'model'): Vocabulary {
+export function readBinaryModel(file: Uint8Array, name = 'model', checksum: Crc32 = crc32): Vocabulary {
   const fail = (why: string): never => {
     throw new ModelError(`corrupt binary model: ${why}`, name);
   };
   if (!isBinaryModel(file)) fail('no magic header');
-  if (file.length < HEADER) fail(`truncated: ${file.length} bytes, the header alone has ${HEADER}`);
+  if (file.length < 12) fail(`truncated: ${file.length} bytes, the header alone has ${HEADER}`);
+  if ((file.byteOffset & 7) !== 0) file = file.slice(); // the sections are read as aligned typed arrays
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const version = view.getUint32(8, true);
   if (version !== BINARY_VERSION) {
     throw new ModelError(`binary model version ${version} is not supported (this package reads version ${BINARY_VERSION}); re-export it with this version's toBinary()`, name);
   }
+  if (file.length < HEADER) fail(`truncated: ${file.length} bytes, the header alone has ${HEADER}`);
   const flags = view.getUint32(12, true);
   if (flags !== 0) fail(`unknown flags 0x${flags.toString(16)} at byte 12`);
   const vocabSize = view.getUint32(16, true);
   const size = view.getUint32(20, true);
-  const payload = view.getUint32(24, true);
+  const distinct = view.getUint32(24, true);
+  const totalBytes = view.getUint32(28, true);
+  const payload = view.getUint32(32, true);
   if (HEADER + payload !== file.length) {
     fail(HEADER + payload > file.length
       ? `truncated: the header announces ${HEADER + payload} bytes, the file has ${file.length}`
       : `${file.length - HEADER - payload} unexpected bytes after the payload (at byte ${HEADER + payload})`);
   }
-  const sum = checksum(file, HEADER, file.length);
-  if (sum !== view.getUint32(28, true)) fail(`checksum mismatch (stored 0x${view.getUint32(28, true).toString(16)}, computed 0x${sum.toString(16)})`);
-  if (vocabSize < 4 || size < 257 + 1) fail(`implausible sizes (vocabSize ${vocabSize}, trie slots ${size}) at byte 16`);
+  const sum = checksum(file.subarray(HEADER)) >>> 0;
+  if (sum !== view.getUint32(36, true)) fail(`checksum mismatch (stored 0x${view.getUint32(36, true).toString(16)}, computed 0x${sum.toString(16)})`);
+  for (let i = 48; i < HEADER; i++) if (file[i] !== 0) fail(`non-zero reserved byte ${i}`);
+  const offset = view.getFloat64(40, true);
+  if (!Number.isFinite(offset)) fail(`score offset ${offset} at byte 40`);
+  if (vocabSize < 4 || size < 257 + 1 || distinct < 1 || distinct > vocabSize - 3) {
+    fail(`implausible sizes (vocabSize ${vocabSize}, trie slots ${size}, distinct counts ${distinct}) at byte 16`);
+  }
+  const at = layout(vocabSize, size, distinct, totalBytes);
+  if (at.end !== file.length) fail(`the sections take ${at.end} bytes, the file has ${file.length}`);
+  const buf = file.buffer;
+  const base = file.byteOffset;
+  const pieces = vocabSize - 3;
 
-  const r = new Reader(file, HEADER, fail);
+  // Four passes, each a small function of its own: this runs once per process, cold, and V8
+  // compiles a small loop on-stack sooner and without deoptimizing on code after the loop that has
+  // not run yet. Fewer passes matter more than their size: until it is compiled, a loop runs at
+  // interpreter speed (~50-100 ns per iteration).
+  // 1. The distinct counts and their scores.
+  const distinctCounts = new Float64Array(distinct);
+  const distinctScores = new Float64Array(distinct);
+  const badCount = undoDeltas(new Float64Array(buf, base + at.counts, distinct), new Uint32Array(buf, base + at.scores, 2 * distinct), offset, distinctCounts, distinctScores);
+  if (badCount >= 0) fail(`entry ${badCount} of the count table: count ${distinctCounts[badCount]}, score ${distinctScores[badCount]} (must be a positive integer and a negative number)`);
+  // 2. The node table. Every node's stored depth must be its parent's plus one (the root's 0, no
+  // other 0): following parents then strictly descends to the root, so there are no loops and no
+  // walk is deeper than the deepest node.
+  const words = new Int32Array(4 * size);
+  const depth = new Uint16Array(buf, base + at.depths, size);
+  const stats = new Int32Array(1);
+  const occupied = nodeTable(new Int32Array(buf, base + at.bases, size), new Int32Array(buf, base + at.checks, size), depth, words, stats);
+  if (occupied < 0) fail(`trie slot ${-occupied - 1}: base, parent or depth out of range`);
+  const deepest = stats[0]!;
+  // 3. Per piece: offsets, count and score, and its node, which must be as deep as it is long.
   const offsets = new Uint32Array(vocabSize + 1);
-  let total = 0;
-  for (let id = 3; id < vocabSize; id++) {
-    const len = r.varint();
-    if (len === 0) fail(`piece ${id} is empty (byte ${r.at})`);
-    total += len;
-    offsets[id + 1] = total;
-  }
-  const bytes = r.bytes(total).slice();
   const counts = new Float64Array(vocabSize);
-  for (let id = 3; id < vocabSize; id++) {
-    const at = r.at;
-    const c = r.varint();
-    if (c <= 0 || c > Number.MAX_SAFE_INTEGER) fail(`count of piece ${id} is ${c} (byte ${at})`);
-    counts[id] = c;
-  }
-  r.align(8);
   const scores = new Float64Array(vocabSize);
   scores[0] = scores[1] = scores[2] = -Infinity;
-  const raw = r.bytes(8 * (vocabSize - 3));
-  new Uint8Array(scores.buffer, 24).set(raw);
-  for (let id = 3; id < vocabSize; id++) if (!(scores[id]! < 0)) fail(`score of piece ${id} is ${scores[id]} (must be negative)`);
-
-  const words = new Int32Array(4 * size);
-  const f64 = new Float64Array(words.buffer);
-  const leafBase = size - 256;
-  for (let i = 0; i < size; i++) {
-    const at = r.at;
-    const z = r.varint();
-    if (z !== 0) {
-      const b = i + unzigzag(z - 1);
-      if (b < 1 || b > leafBase - 1) fail(`base ${b} of slot ${i} out of range (byte ${at})`);
-      words[4 * i] = b;
-    } else {
-      words[4 * i] = leafBase;
-    }
-    words[4 * i + 1] = -1;
-    f64[2 * i + 1] = -Infinity;
-  }
-  if (r.at !== file.length) fail(`${file.length - r.at} unexpected bytes at byte ${r.at}`);
-
-  // Derive checks and node ids by walking every piece; a path that runs into another node's slot,
-  // a missing base or two pieces ending on one node is corruption.
   const nodeIds = new Int32Array(size).fill(-1);
-  words[1] = -2;
-  for (let id = 3; id < vocabSize; id++) {
-    let node = 0;
-    for (let k = offsets[id]!; k < offsets[id + 1]!; k++) {
-      const b = words[4 * node]!;
-      if (b === leafBase) fail(`piece ${id}: node ${node} has no base`);
-      const child = b + bytes[k]!;
-      if (child >= leafBase) fail(`piece ${id}: slot ${child} is past the last node`);
-      const check = words[4 * child + 1]!;
-      if (check === -1) words[4 * child + 1] = node;
-      else if (check !== node) fail(`piece ${id}: slot ${child} belongs to node ${check}, not ${node}`);
-      node = child;
-    }
-    if (nodeIds[node] !== -1) fail(`pieces ${nodeIds[node]} and ${id} end on one node`);
-    nodeIds[node] = id;
-    f64[2 * node + 1] = scores[id]!;
-  }
-  const trie: DoubleArray = { words, f64, nodeIds, rootBase: words[0]!, size };
-  return { vocabSize, bytes, offsets, counts, compiled: { trie, scores } };
+  const badPiece = placePieces(
+    new Uint32Array(buf, base + at.lengths, pieces), new Uint32Array(buf, base + at.countIndex, pieces), new Int32Array(buf, base + at.nodeOf, pieces),
+    distinctCounts, distinctScores, words, depth, nodeIds, offsets, counts, scores, totalBytes, stats,
+  );
+  if (badPiece >= 0) fail(`piece ${badPiece}: bad count index, or its node is out of range, taken, or not as deep as the piece is long (byte ${at.lengths + 4 * (badPiece - 3)})`);
+  if (offsets[vocabSize] !== totalBytes) fail(`the pieces' lengths add up to ${offsets[vocabSize]} bytes, the header says ${totalBytes}`);
+  // No walk may go deeper than the longest piece: the kernel has room for that many live walks.
+  const maxLength = stats[0]!;
+  if (deepest > maxLength) fail(`the trie is ${deepest} deep, the longest piece has ${maxLength} bytes`);
+  const bytes = file.slice(at.bytes, at.bytes + totalBytes);
+  const trie: DoubleArray = { words, f64: new Float64Array(words.buffer), nodeIds, rootBase: words[0]!, size };
+  const lengths = new Int32Array(vocabSize);
+  lengths.set(new Int32Array(buf, base + at.lengths, pieces), 3); // each checked equal to its node's depth
+  return { vocabSize, bytes, offsets, counts, compiled: { trie, scores, lengths, maxPieceLength: maxLength } };
 }
 
-const zigzag = (v: number) => (v >= 0 ? 2 * v : -2 * v - 1);
-const unzigzag = (z: number) => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+/** Counts from their deltas, scores from prediction + residual (64-bit); -1, or the first bad entry. */
+function undoDeltas(countDeltas: Float64Array, residuals: Uint32Array, offset: number, counts: Float64Array, scores: Float64Array): number {
+  const bits = new Uint32Array(scores.buffer);
+  let c = 0;
+  for (let k = 0; k < counts.length; k++) {
+    c += countDeltas[k]!;
+    if (!(c >= 1 && c <= Number.MAX_SAFE_INTEGER && Math.floor(c) === c)) return k;
+    counts[k] = c;
+    scores[k] = predictLn(c) - offset;
+    const lo = bits[2 * k]!;
+    const sumLo = lo + residuals[2 * k]!;
+    bits[2 * k + 1] = (bits[2 * k + 1]! + residuals[2 * k + 1]! + (sumLo > 0xffffffff ? 1 : 0)) >>> 0;
+    bits[2 * k] = sumLo >>> 0;
+    if (!(scores[k]! < 0)) return k;
+  }
+  return -1;
+}
+
+const PF = new Float64Array(1);
+const PU = new Uint32Array(PF.buffer);
+PF[0] = 1;
+const PHI = PU[1] === 0x3ff00000 ? 1 : 0; // the high word's index (1 on little-endian)
 
 /**
- * A 32-bit checksum of file[from..to): FNV-1a over 32-bit little-endian words (the tail padded
- * with zeros), mixed at the end. Not cryptographic; it catches corruption and is fast in JS.
+ * ln(c) to ~1e-15 for c ≥ 1, with basic IEEE operations only, so every engine gives the same bits
+ * (not Math.log: engines may differ in its last bit). Only a predictor: the file stores the exact
+ * scores' difference from it.
  */
-function checksum(file: Uint8Array, from: number, to: number): number {
-  const n = to - from;
-  const words = n >> 2;
-  let aligned: Uint8Array = file.subarray(from, to);
-  if ((aligned.byteOffset & 3) !== 0) aligned = aligned.slice();
-  const u32 = new Uint32Array(aligned.buffer, aligned.byteOffset, words);
-  let h = 0x811c9dc5 ^ n;
-  for (let i = 0; i < words; i++) h = Math.imul(h ^ u32[i]!, 0x01000193);
-  let tail = 0;
-  for (let i = n & ~3; i < n; i++) tail |= aligned[i]! << (8 * (i & 3));
-  h = Math.imul(h ^ tail, 0x01000193);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 12;
-  return h >>> 0;
+function predictLn(c: number): number {
+  PF[0] = c;
+  const hw = PU[PHI]!;
+  let k = (hw >>> 20) - 1023;
+  PU[PHI] = (hw & 0xfffff) | 0x3ff00000;
+  let m = PF[0]!;
+  if (m > 1.4142135623730951) {
+    m = m / 2;
+    k++;
+  }
+  const s = (m - 1) / (m + 1);
+  const z = s * s;
+  const series = 1 + z * (1 / 3 + z * (1 / 5 + z * (1 / 7 + z * (1 / 9 + z * (1 / 11 + z * (1 / 13 + z * (1 / 15 + z / 17)))))));
+  return k * 0.6931471805599453 + 2 * s * series;
 }
 
-class Writer {
-  buf: Uint8Array;
-  at = 0;
-  constructor(capacity: number) {
-    this.buf = new Uint8Array(capacity);
-  }
-  private room(n: number): void {
-    if (this.at + n <= this.buf.length) return;
-    const b = new Uint8Array(Math.max(this.at + n, 2 * this.buf.length));
-    b.set(this.buf);
-    this.buf = b;
-  }
-  varint(v: number): void {
-    this.room(10);
-    while (v >= 128) {
-      this.buf[this.at++] = (v % 128) | 128;
-      v = Math.floor(v / 128);
+/**
+ * Fills the node table (base, check, score −∞) from the delta sections, keeping every base + 255
+ * and every parent inside it and every depth one more than its parent's; the deepest depth goes
+ * to stats[0]. Returns the number of occupied slots, or -(slot + 1) for a bad one.
+ */
+function nodeTable(bases: Int32Array, checks: Int32Array, depth: Uint16Array, words: Int32Array, stats: Int32Array): number {
+  const f64 = new Float64Array(words.buffer);
+  const size = bases.length;
+  const leafBase = size - 256;
+  let occupied = 0;
+  let deepest = 0;
+  for (let i = 0; i < size; i++) {
+    const cd = checks[i]!;
+    const bd = bases[i]!;
+    let check = -1;
+    if (cd !== NONE) {
+      check = i + cd;
+      if (i === 0 ? check !== -2 : check < 0 || check >= leafBase || check === i) return -(i + 1);
+      occupied++;
+      if (i !== 0) {
+        const d = depth[i]!;
+        if (d === 0 || d !== depth[check]! + 1) return -(i + 1);
+        if (d > deepest) deepest = d;
+      } else if (depth[0] !== 0) return -1;
+    } else if (i === 0) return -1;
+    let b = leafBase;
+    if (bd !== NONE) {
+      b = i + bd;
+      if (b < 0 || b > leafBase || check === -1) return -(i + 1);
     }
-    this.buf[this.at++] = v;
+    words[4 * i] = b;
+    words[4 * i + 1] = check;
+    f64[2 * i + 1] = -Infinity;
   }
-  bytes(b: Uint8Array): void {
-    this.room(b.length);
-    this.buf.set(b, this.at);
-    this.at += b.length;
-  }
-  align(a: number): void {
-    this.room(a);
-    while (this.at % a !== 0) this.buf[this.at++] = 0;
-  }
+  stats[0] = deepest;
+  return occupied;
 }
 
-class Reader {
-  at: number;
-  constructor(private readonly file: Uint8Array, at: number, private readonly fail: (why: string) => never) {
-    this.at = at;
+/**
+ * Per piece, in id order: its offset (from the lengths), its count and score (through the
+ * distinct tables), and its node (id and score), which must be free and as deep as the piece is
+ * long (so the lengths are at least 1 and at most the trie's depth); the longest length goes to
+ * longest[0]. Returns -1, or the first bad id.
+ */
+function placePieces(
+  lengths: Uint32Array, countIndex: Uint32Array, nodeOf: Int32Array, distinctCounts: Float64Array, distinctScores: Float64Array,
+  words: Int32Array, depth: Uint16Array, nodeIds: Int32Array, offsets: Uint32Array, counts: Float64Array, scores: Float64Array,
+  totalBytes: number, longest: Int32Array,
+): number {
+  const f64 = new Float64Array(words.buffer);
+  const leafBase = nodeIds.length - 256;
+  const distinct = distinctCounts.length;
+  const vocabSize = nodeOf.length + 3;
+  let node = 0;
+  let at = 0;
+  let max = 0;
+  for (let id = 3; id < vocabSize; id++) {
+    const k = id - 3;
+    node += nodeOf[k]!;
+    const j = countIndex[k]!;
+    if (node <= 0 || node >= leafBase || j >= distinct || words[4 * node + 1] === -1 || nodeIds[node] !== -1) return id;
+    const len = lengths[k]!;
+    if (depth[node] !== len) return id;
+    at += len;
+    if (at > totalBytes) return id;
+    if (len > max) max = len;
+    offsets[id + 1] = at;
+    const score = distinctScores[j]!;
+    counts[id] = distinctCounts[j]!;
+    scores[id] = score;
+    nodeIds[node] = id;
+    f64[2 * node + 1] = score;
   }
-  varint(): number {
-    const file = this.file;
-    let b = file[this.at++];
-    if (b === undefined) return this.fail(`truncated at byte ${this.at - 1}`);
-    if (b < 128) return b;
-    let v = b & 127;
-    let scale = 128;
-    for (let k = 1; ; k++) {
-      b = file[this.at++];
-      if (b === undefined) return this.fail(`truncated at byte ${this.at - 1}`);
-      if (k >= 8) return this.fail(`varint too long at byte ${this.at - 1}`);
-      v += (b & 127) * scale;
-      if (b < 128) return v;
-      scale *= 128;
-    }
-  }
-  bytes(n: number): Uint8Array {
-    if (this.at + n > this.file.length) this.fail(`truncated: ${n} bytes needed at byte ${this.at}, ${this.file.length - this.at} left`);
-    const b = this.file.subarray(this.at, this.at + n);
-    this.at += n;
-    return b;
-  }
-  align(a: number): void {
-    while (this.at % a !== 0) {
-      if (this.file[this.at] !== 0) this.fail(`non-zero padding at byte ${this.at}`);
-      this.at++;
-    }
-  }
+  longest[0] = max;
+  return -1;
 }
+
+/** CRC-32 (IEEE 802.3, as zip and zlib compute it) of `data`, continuing from `crc`. */
+export type Crc32 = (data: Uint8Array, crc?: number) => number;
+
+let crcTable: Int32Array | undefined;
+
+/** CRC-32 in plain JS (the Node entry uses native zlib.crc32, which gives the same values). */
+export const crc32: Crc32 = (data, crc = 0) => {
+  let table = crcTable;
+  if (!table) {
+    table = crcTable = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      table[n] = c;
+    }
+  }
+  let c = ~crc;
+  for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+};

@@ -1,7 +1,9 @@
-import { unzipSync } from 'fflate';
+import { inflateSync, unzipSync } from 'fflate';
 import { ModelError } from './errors.js';
-import { isBinaryModel, readBinaryModel } from './binary-model.js';
+import { isBinaryModel, readBinaryModel, type Crc32 } from './binary-model.js';
 import { vocabularyFromJson, type ModelJson, type Vocabulary } from './vocabulary.js';
+import { scanModelJson } from './model-scan.js';
+import { extractZipEntry, readZipDirectory, type InflateRaw, type ZipEntry } from './zip.js';
 
 /**
  * Anything a model can be loaded from in every environment (file paths are added in Node): a URL
@@ -14,15 +16,33 @@ const isBlob = (source: unknown): source is Blob => typeof Blob !== 'undefined' 
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** How bytes are read where the platform has better tools than the universal ones. */
+export interface ReadOptions {
+  /** Raw DEFLATE inflater for zip entries (default: fflate; the Node entry passes native zlib). */
+  readonly inflateRaw?: InflateRaw;
+  /** CRC-32 for binary models' checksum (default: plain JS; the Node entry passes native zlib's). */
+  readonly crc32?: Crc32;
+}
+
+const fflateInflateRaw: InflateRaw = (data, size) => {
+  // One spare byte, so that data inflating to more than announced shows as a size mismatch.
+  const out = inflateSync(data, { out: new Uint8Array(size + 1) });
+  return out;
+};
+
 /**
  * Reads a model from the bytes of a `.model` JSON file, of a `.zip` holding exactly one `*.model`
  * entry (how the published models are distributed), or of our binary format (`Tokenizer.toBinary`,
  * recognized by its magic header). `name` is used in error messages.
  */
-export function vocabularyFromBytes(bytes: Uint8Array, name = 'model'): Vocabulary {
+export function vocabularyFromBytes(bytes: Uint8Array, name = 'model', options: ReadOptions = {}): Vocabulary {
   if (bytes.length === 0) throw new ModelError('the file is empty', name);
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return vocabularyFromZip(bytes, name);
-  if (isBinaryModel(bytes)) return readBinaryModel(bytes, name);
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return vocabularyFromZip(bytes, name, options);
+  if (isBinaryModel(bytes)) return readBinaryModel(bytes, name, options.crc32);
+  // The usual case: the trainer's plain JSON, read without JSON.parse. Anything else (or any error)
+  // goes the general way below, which words the errors.
+  const scanned = scanModelJson(bytes);
+  if (scanned) return scanned;
   let text: string;
   try {
     text = fatalUtf8.decode(bytes);
@@ -38,7 +58,27 @@ export function vocabularyFromBytes(bytes: Uint8Array, name = 'model'): Vocabula
   return vocabularyFromJson(json, name);
 }
 
-function vocabularyFromZip(bytes: Uint8Array, name: string): Vocabulary {
+/** The one `*.model` entry of a zip's directory, or an error naming what is there instead. */
+function modelEntry(directory: readonly ZipEntry[], name: string): ZipEntry {
+  const models = directory.filter((e) => isModelEntry(e.name));
+  if (models.length === 0) throw new ModelError('the zip holds no *.model file', name);
+  if (models.length > 1) throw new ModelError(`the zip holds several *.model files (${models.map((e) => e.name).join(', ')}); unzip the one you want`, name);
+  return models[0]!;
+}
+
+function vocabularyFromZip(bytes: Uint8Array, name: string, options: ReadOptions): Vocabulary {
+  // Fast path: the central directory, and only the model entry inflated, natively where possible.
+  const directory = readZipDirectory(bytes);
+  if (directory) {
+    const entry = modelEntry(directory, name);
+    let data: Uint8Array;
+    try {
+      data = extractZipEntry(entry, options.inflateRaw ?? fflateInflateRaw);
+    } catch (e) {
+      throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
+    }
+    return vocabularyFromBytes(data, `${name}!${entry.name}`, options);
+  }
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(bytes, { filter: (f) => isModelEntry(f.name) });
@@ -48,28 +88,66 @@ function vocabularyFromZip(bytes: Uint8Array, name: string): Vocabulary {
   const names = Object.keys(entries);
   if (names.length === 0) throw new ModelError('the zip holds no *.model file', name);
   if (names.length > 1) throw new ModelError(`the zip holds several *.model files (${names.join(', ')}); unzip the one you want`, name);
-  return vocabularyFromBytes(entries[names[0]!]!, `${name}!${names[0]}`);
+  return vocabularyFromBytes(entries[names[0]!]!, `${name}!${names[0]}`, options);
 }
 
 const isModelEntry = (path: string) => path.endsWith('.model') && !path.startsWith('__MACOSX/') && !path.split('/').pop()!.startsWith('._');
 
 /** Loads a vocabulary from any environment-independent source (bytes, JSON object, URL, Response). */
-export async function vocabularyFromSource(source: ModelSource, name?: string): Promise<Vocabulary> {
+export async function vocabularyFromSource(source: ModelSource, name?: string, options: ReadOptions = {}): Promise<Vocabulary> {
   if (typeof source === 'string' || source instanceof URL) {
-    return vocabularyFromResponse(await fetch(source), name ?? String(source));
+    return vocabularyFromResponse(await fetch(source), name ?? String(source), options);
   }
-  if (typeof Response !== 'undefined' && source instanceof Response) return vocabularyFromResponse(source, name ?? (source.url || 'response'));
+  // Bytes before Response: touching the global Response makes Node 20 load its fetch implementation.
+  if (source instanceof Uint8Array) return vocabularyFromBytesAsync(source, name, options);
+  if (source instanceof ArrayBuffer) return vocabularyFromBytesAsync(new Uint8Array(source), name, options);
+  if (typeof Response !== 'undefined' && source instanceof Response) return vocabularyFromResponse(source, name ?? (source.url || 'response'), options);
   if (isBlob(source)) {
     const fileName = (source as Blob & { name?: unknown }).name;
-    return vocabularyFromBytes(new Uint8Array(await source.arrayBuffer()), name ?? (typeof fileName === 'string' && fileName ? fileName : 'blob'));
+    return vocabularyFromBytesAsync(new Uint8Array(await source.arrayBuffer()), name ?? (typeof fileName === 'string' && fileName ? fileName : 'blob'), options);
   }
-  return vocabularyFromValue(source as Uint8Array | ArrayBuffer | ModelJson, name);
+  return vocabularyFromValue(source as ModelJson, name, options);
+}
+
+/**
+ * As vocabularyFromBytes, but a zip's model entry is inflated by the platform's native
+ * DecompressionStream('deflate-raw') when there is one and no inflater was given (browsers:
+ * several times faster than fflate).
+ */
+async function vocabularyFromBytesAsync(bytes: Uint8Array, name = 'model', options: ReadOptions = {}): Promise<Vocabulary> {
+  const directory = bytes[0] === 0x50 && bytes[1] === 0x4b && !options.inflateRaw && hasNativeInflate() ? readZipDirectory(bytes) : undefined;
+  if (!directory) return vocabularyFromBytes(bytes, name, options);
+  const entry = modelEntry(directory, name);
+  let data = entry.data;
+  if (entry.method !== 0) {
+    try {
+      const stream = new Blob([entry.data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+      data = new Uint8Array(await new Response(stream).arrayBuffer());
+    } catch (e) {
+      throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
+    }
+    if (data.length !== entry.size) throw new ModelError(`corrupt zip (${entry.name} inflates to ${data.length} bytes, the directory says ${entry.size})`, name);
+  }
+  return vocabularyFromBytes(data, `${name}!${entry.name}`, options);
+}
+
+let nativeInflate: boolean | undefined;
+function hasNativeInflate(): boolean {
+  if (nativeInflate === undefined) {
+    try {
+      new DecompressionStream('deflate-raw');
+      nativeInflate = typeof Blob !== 'undefined' && typeof Response !== 'undefined';
+    } catch {
+      nativeInflate = false;
+    }
+  }
+  return nativeInflate;
 }
 
 /** Synchronous part: bytes or an already-parsed model object. */
-export function vocabularyFromValue(source: Uint8Array | ArrayBuffer | ModelJson, name?: string): Vocabulary {
-  if (source instanceof Uint8Array) return vocabularyFromBytes(source, name);
-  if (source instanceof ArrayBuffer) return vocabularyFromBytes(new Uint8Array(source), name);
+export function vocabularyFromValue(source: Uint8Array | ArrayBuffer | ModelJson, name?: string, options: ReadOptions = {}): Vocabulary {
+  if (source instanceof Uint8Array) return vocabularyFromBytes(source, name, options);
+  if (source instanceof ArrayBuffer) return vocabularyFromBytes(new Uint8Array(source), name, options);
   if (ArrayBuffer.isView(source)) {
     throw new TypeError('pass the model bytes as a Uint8Array or an ArrayBuffer');
   }
@@ -77,7 +155,7 @@ export function vocabularyFromValue(source: Uint8Array | ArrayBuffer | ModelJson
   return vocabularyFromJson(source, name ?? 'model object');
 }
 
-async function vocabularyFromResponse(response: Response, name: string): Promise<Vocabulary> {
+async function vocabularyFromResponse(response: Response, name: string, options: ReadOptions): Promise<Vocabulary> {
   if (!response.ok) throw new ModelError(`HTTP ${response.status} ${response.statusText}`.trim(), name);
-  return vocabularyFromBytes(new Uint8Array(await response.arrayBuffer()), name);
+  return vocabularyFromBytesAsync(new Uint8Array(await response.arrayBuffer()), name, options);
 }

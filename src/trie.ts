@@ -36,71 +36,164 @@ const BFS_DEPTH = 2;
  * recursive builder deoptimizes badly in V8 on deep tries.
  */
 export function buildDoubleArray(vocab: Vocabulary, source?: string, bfsDepth = BFS_DEPTH): DoubleArray {
-  const { bytes, offsets, vocabSize } = vocab;
-  const pieces = vocabSize - 3;
-  const ids = new Int32Array(pieces);
-  for (let i = 0; i < pieces; i++) ids[i] = i + 3;
-  const tmp = new Int32Array(pieces);
+  return new TrieBuilder(vocab, source, bfsDepth).build();
+}
 
-  // A trie has at most one node per piece byte, plus the root; the slack is for the gaps the
-  // base search leaves. Growing is rare (and copies), so it is checked inline.
-  let cap = Math.max(1024, bytes.length + (bytes.length >> 3) + 1024);
-  let check = new Int32Array(cap).fill(FREE);
-  let base = new Int32Array(cap);
-  let nodeIds = new Int32Array(cap).fill(-1);
-  const grown = (a: Int32Array, size: number, fill: number) => {
-    const b = new Int32Array(size).fill(fill);
-    b.set(a);
-    return b;
-  };
-  check[0] = -2; // the root is occupied and is nobody's child
-  let top = 0; // highest slot in use
+/**
+ * The builder's state and steps. Split into small methods, each run once per node, on purpose:
+ * the build runs once per process, cold, and V8 optimizes a small function called many times after
+ * a few hundred calls with complete type feedback, where one big loop is compiled on-stack with
+ * feedback missing for paths not yet taken and deoptimized again and again (measured: ~5x slower).
+ */
+class TrieBuilder {
+  private readonly bytes: Uint8Array;
+  private readonly offsets: Uint32Array;
+  private readonly ids: Int32Array;
+  private readonly tmp: Int32Array;
+  private check: Int32Array;
+  private base: Int32Array;
+  private nodeIds: Int32Array;
+  private cap: number;
+  private top = 0; // highest slot in use
+  private nextCheckPos = 1;
+  // Per node: how many ids continue with each label, where each label's ids start, the labels used.
+  private readonly count = new Int32Array(256);
+  private readonly start = new Int32Array(256);
+  private readonly labels = new Int32Array(256);
+  private nl = 0;
+  // Tasks (node, lo, hi, depth: ids[lo..hi) all start with the node's path of length depth).
+  // Shallow tasks run first-in first-out (breadth-first) from the queue, deep ones last-in
+  // first-out from the stack.
+  private queue: Int32Array;
+  private qHead = 0;
+  private qTail = 0;
+  private stack: Int32Array;
+  private sTop = 0;
 
-  // Tasks: node, lo, hi, depth (ids[lo..hi) all start with the node's path of length depth).
-  // Shallow tasks run first-in first-out (breadth-first), deep ones last-in first-out.
-  const queue: number[] = [0, 0, pieces, 0];
-  let qHead = 0;
-  const stack: number[] = [];
-  const count = new Int32Array(256);
-  const start = new Int32Array(256);
-  const labels = new Int32Array(256);
-  let nextCheckPos = 1;
-
-  for (;;) {
-    let node: number, lo: number, hi: number, depth: number;
-    if (qHead < queue.length) {
-      node = queue[qHead]!;
-      lo = queue[qHead + 1]!;
-      hi = queue[qHead + 2]!;
-      depth = queue[qHead + 3]!;
-      qHead += 4;
-    } else if (stack.length > 0) {
-      depth = stack.pop()!;
-      hi = stack.pop()!;
-      lo = stack.pop()!;
-      node = stack.pop()!;
-    } else {
-      break;
+  constructor(vocab: Vocabulary, private readonly source: string | undefined, private readonly bfsDepth: number) {
+    this.bytes = vocab.bytes;
+    this.offsets = vocab.offsets;
+    const pieces = vocab.vocabSize - 3;
+    this.ids = new Int32Array(pieces);
+    for (let i = 0; i < pieces; i++) this.ids[i] = i + 3;
+    this.tmp = new Int32Array(pieces);
+    // A trie has at most one node per piece byte, plus the root, but the published models have
+    // about one per three bytes: start at half (less memory to clear) and grow if needed (copies).
+    const n = this.bytes.length;
+    this.cap = Math.max(1024, (n >> 1) + 1024);
+    this.check = new Int32Array(this.cap).fill(FREE);
+    this.base = new Int32Array(this.cap);
+    this.nodeIds = new Int32Array(this.cap).fill(-1);
+    this.check[0] = -2; // the root is occupied and is nobody's child
+    this.queue = new Int32Array(4 * 1024);
+    this.stack = new Int32Array(4 * 1024);
+    this.push(true, 0, 0, pieces, 0);
+    // Run the loop methods on an empty range first, more times than V8 waits before it records
+    // type feedback for a function. The first real call (the root: all ids) is compiled on-stack
+    // mid-loop, and without feedback for the code after the loop, V8 deoptimized that compiled loop
+    // on every later call, thousands of times (measured with --trace-deopt).
+    for (let k = 0; k < 32; k++) {
+      this.countLabels(0, 0, 0);
+      this.scatter(0, 0, 0, -1);
+      this.copyBack(0, 0);
     }
-    // Count the labels at this depth; remember which ones occur (usually few of 256).
+  }
+
+  build(): DoubleArray {
+    for (;;) {
+      let node: number, lo: number, hi: number, depth: number;
+      if (this.qHead < this.qTail) {
+        const q = this.queue;
+        const h = this.qHead;
+        node = q[h]!;
+        lo = q[h + 1]!;
+        hi = q[h + 2]!;
+        depth = q[h + 3]!;
+        this.qHead = h + 4;
+      } else if (this.sTop > 0) {
+        const st = this.stack;
+        const t = (this.sTop -= 4);
+        node = st[t]!;
+        lo = st[t + 1]!;
+        hi = st[t + 2]!;
+        depth = st[t + 3]!;
+      } else {
+        break;
+      }
+      this.expand(node, lo, hi, depth);
+    }
+    return this.finish();
+  }
+
+  /** Places the children of `node`, whose ids are ids[lo..hi), and queues them. */
+  private expand(node: number, lo: number, hi: number, depth: number): void {
+    const counted = this.countLabels(lo, hi, depth);
+    const nl = counted % 512;
+    const terminal = (counted - nl) / 512 - 1;
+    if (terminal >= 0) this.nodeIds[node] = terminal;
+    if (nl === 0) return;
+    this.nl = nl;
+    if (nl > 1) this.sortLabels();
+    const end = this.labelStarts(lo);
+    if (nl > 1 || terminal >= 0) {
+      this.scatter(lo, hi, depth, terminal);
+      this.copyBack(lo, end);
+    } else {
+      this.start[this.labels[0]!] = end;
+    }
+    const b = this.findBase();
+    this.base[node] = b;
+    const { labels, start, check } = this;
+    for (let k = 0; k < nl; k++) {
+      const child = b + labels[k]!;
+      check[child] = node;
+      if (child > this.top) this.top = child;
+    }
+    const childDepth = depth + 1;
+    if (childDepth < this.bfsDepth) {
+      for (let k = 0; k < nl; k++) {
+        const c = labels[k]!;
+        this.push(true, b + c, k === 0 ? lo : start[labels[k - 1]!]!, start[c]!, childDepth);
+      }
+    } else {
+      // Push children last-label-first so the smallest label is placed next (depth-first layout).
+      for (let k = nl - 1; k >= 0; k--) {
+        const c = labels[k]!;
+        this.push(false, b + c, k === 0 ? lo : start[labels[k - 1]!]!, start[c]!, childDepth);
+      }
+    }
+  }
+
+  /**
+   * Counts the labels at this depth (remembering which occur: usually few of 256) and finds the
+   * piece ending here. Returns (terminal + 1) * 512 + number of labels.
+   */
+  private countLabels(lo: number, hi: number, depth: number): number {
+    const { ids, offsets, bytes, count, labels } = this;
     let terminal = -1;
     let nl = 0;
     for (let i = lo; i < hi; i++) {
       const id = ids[i]!;
       const at = offsets[id]! + depth;
       if (at === offsets[id + 1]!) {
-        if (terminal >= 0) {
-          throw new ModelError(`ids ${terminal} and ${id} are the same piece (${hex(bytes, offsets, id)})`, source);
-        }
+        if (terminal >= 0) this.duplicate(terminal, id);
         terminal = id;
       } else {
         const c = bytes[at]!;
         if (count[c]++ === 0) labels[nl++] = c;
       }
     }
-    if (terminal >= 0) nodeIds[node] = terminal;
-    if (nl === 0) continue;
-    // Labels in increasing order (insertion sort: a node has few children but the root).
+    return (terminal + 1) * 512 + nl;
+  }
+
+  private duplicate(a: number, b: number): never {
+    throw new ModelError(`ids ${a} and ${b} are the same piece (${hex(this.bytes, this.offsets, b)})`, this.source);
+  }
+
+  /** Labels in increasing order (insertion sort: a node has few children but the root). */
+  private sortLabels(): void {
+    const labels = this.labels;
+    const nl = this.nl;
     for (let k = 1; k < nl; k++) {
       const c = labels[k]!;
       let m = k - 1;
@@ -110,6 +203,12 @@ export function buildDoubleArray(vocab: Vocabulary, source?: string, bfsDepth = 
       }
       labels[m + 1] = c;
     }
+  }
+
+  /** Sets start[c] to where label c's ids will start; returns the end of the non-terminal ids. */
+  private labelStarts(lo: number): number {
+    const { labels, start, count } = this;
+    const nl = this.nl;
     let at = lo;
     for (let k = 0; k < nl; k++) {
       const c = labels[k]!;
@@ -117,40 +216,46 @@ export function buildDoubleArray(vocab: Vocabulary, source?: string, bfsDepth = 
       at += count[c]!;
       count[c] = 0;
     }
-    // Scatter the non-terminal ids into label order (stable), then copy back.
-    const end = at;
-    if (nl > 1 || terminal >= 0) {
-      for (let i = lo; i < hi; i++) {
-        const id = ids[i]!;
-        if (id === terminal) continue;
-        tmp[start[bytes[offsets[id]! + depth]!]!++] = id;
-      }
-      for (let i = lo; i < end; i++) ids[i] = tmp[i]!;
-    } else {
-      start[labels[0]!] = end;
-    }
+    return at;
+  }
 
-    // Find a base where every child slot is free.
+  /** Moves the non-terminal ids into label order (stable) in tmp; start[c] ends at label c's end. */
+  private scatter(lo: number, hi: number, depth: number, terminal: number): void {
+    const { start, ids, tmp, offsets, bytes } = this;
+    for (let i = lo; i < hi; i++) {
+      const id = ids[i]!;
+      if (id === terminal) continue;
+      tmp[start[bytes[offsets[id]! + depth]!]!++] = id;
+    }
+  }
+
+  private copyBack(lo: number, end: number): void {
+    const { ids, tmp } = this;
+    for (let i = lo; i < end; i++) ids[i] = tmp[i]!;
+  }
+
+  /** Finds a base where every child slot is free. */
+  private findBase(): number {
+    const { labels } = this;
+    const nl = this.nl;
     const first = labels[0]!;
-    let pos = Math.max(first + 1, nextCheckPos) - 1;
+    let pos = Math.max(first + 1, this.nextCheckPos) - 1;
     let nonzero = 0;
     let sawFree = false;
     let b = 0;
+    let check = this.check;
     for (;;) {
       pos++;
-      if (pos + 257 > cap) {
-        const size = 2 * (pos + 257);
-        check = grown(check, size, FREE);
-        base = grown(base, size, 0);
-        nodeIds = grown(nodeIds, size, -1);
-        cap = size;
+      if (pos + 257 > this.cap) {
+        this.grow(2 * (pos + 257));
+        check = this.check;
       }
       if (check[pos] !== FREE) {
         nonzero++;
         continue;
       }
       if (!sawFree) {
-        nextCheckPos = pos;
+        this.nextCheckPos = pos;
         sawFree = true;
       }
       b = pos - first;
@@ -163,42 +268,66 @@ export function buildDoubleArray(vocab: Vocabulary, source?: string, bfsDepth = 
       }
       if (ok) break;
     }
-    if (nonzero / (pos - nextCheckPos + 1) >= 0.95) nextCheckPos = pos;
-    base[node] = b;
-    for (let k = 0; k < nl; k++) {
-      const child = b + labels[k]!;
-      check[child] = node;
-      if (child > top) top = child;
-    }
-    const childDepth = depth + 1;
-    if (childDepth < bfsDepth) {
-      for (let k = 0; k < nl; k++) {
-        const c = labels[k]!;
-        queue.push(b + c, k === 0 ? lo : start[labels[k - 1]!]!, start[c]!, childDepth);
-      }
+    if (nonzero / (pos - this.nextCheckPos + 1) >= 0.95) this.nextCheckPos = pos;
+    return b;
+  }
+
+  private grow(size: number): void {
+    this.check = grown(this.check, size, FREE);
+    this.base = grown(this.base, size, 0);
+    this.nodeIds = grown(this.nodeIds, size, -1);
+    this.cap = size;
+  }
+
+  private push(fifo: boolean, node: number, lo: number, hi: number, depth: number): void {
+    let a: Int32Array;
+    let t: number;
+    if (fifo) {
+      if (this.qTail + 4 > this.queue.length) this.queue = grown(this.queue, 2 * this.queue.length, 0);
+      a = this.queue;
+      t = this.qTail;
+      this.qTail = t + 4;
     } else {
-      // Push children last-label-first so the smallest label is placed next (depth-first layout).
-      for (let k = nl - 1; k >= 0; k--) {
-        const c = labels[k]!;
-        stack.push(b + c, k === 0 ? lo : start[labels[k - 1]!]!, start[c]!, childDepth);
-      }
+      if (this.sTop + 4 > this.stack.length) this.stack = grown(this.stack, 2 * this.stack.length, 0);
+      a = this.stack;
+      t = this.sTop;
+      this.sTop = t + 4;
     }
+    a[t] = node;
+    a[t + 1] = lo;
+    a[t + 2] = hi;
+    a[t + 3] = depth;
   }
-  // Leaves point past the last node, at 256 free slots.
-  const leafBase = top + 1;
-  const size = top + 257;
-  const words = new Int32Array(4 * size);
-  const f64 = new Float64Array(words.buffer);
-  for (let i = 0; i < size; i++) {
-    const c = i < cap ? check[i]! : FREE;
-    words[4 * i + 1] = c;
-    const b = i < cap ? base[i]! : 0;
-    words[4 * i] = c !== FREE && b === 0 ? leafBase : b;
-    f64[2 * i + 1] = -Infinity;
+
+  /** Lays the nodes out as 16-byte records; leaves point past the last node, at 256 free slots. */
+  private finish(): DoubleArray {
+    const { check, base, nodeIds, cap } = this;
+    const leafBase = this.top + 1;
+    const size = this.top + 257;
+    const words = new Int32Array(4 * size);
+    const f64 = new Float64Array(words.buffer);
+    const used = Math.min(size, cap);
+    for (let i = 0; i < used; i++) {
+      const c = check[i]!;
+      words[4 * i + 1] = c;
+      const b = base[i]!;
+      words[4 * i] = c !== FREE && b === 0 ? leafBase : b;
+      f64[2 * i + 1] = -Infinity;
+    }
+    for (let i = used; i < size; i++) {
+      words[4 * i + 1] = FREE;
+      f64[2 * i + 1] = -Infinity;
+    }
+    const ids = new Int32Array(size).fill(-1);
+    ids.set(nodeIds.subarray(0, used));
+    return { words, f64, nodeIds: ids, rootBase: words[0]!, size };
   }
-  const ids2 = new Int32Array(size).fill(-1);
-  ids2.set(nodeIds.subarray(0, Math.min(size, cap)));
-  return { words, f64, nodeIds: ids2, rootBase: words[0]!, size };
+}
+
+function grown(a: Int32Array, size: number, fill: number): Int32Array {
+  const b = new Int32Array(size).fill(fill);
+  b.set(a);
+  return b;
 }
 
 /** Id of the piece with exactly these bytes, or -1. */

@@ -12,8 +12,11 @@ export interface Vocabulary {
   readonly bytes: Uint8Array;
   readonly offsets: Uint32Array;
   readonly counts: Float64Array;
-  /** Present when read from a binary model: its trie and scores, validated, so they need not be rebuilt. */
-  readonly compiled?: { readonly trie: DoubleArray; readonly scores: Float64Array };
+  /**
+   * Present when read from a binary model: its trie, scores and piece lengths (by id, 0 for the
+   * special ids), validated, so they need not be rebuilt.
+   */
+  readonly compiled?: { readonly trie: DoubleArray; readonly scores: Float64Array; readonly lengths: Int32Array; readonly maxPieceLength: number };
 }
 
 /** A model as it is stored in a `.model` file: base64 key → `[id, text, count]`. */

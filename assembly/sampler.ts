@@ -3,24 +3,34 @@
 // the host lays out the tables and passes their addresses to setSampler.
 //
 // Like the deterministic kernel (assembly/index.ts), all start positions walk the trie in lockstep:
-// at byte i every live walk steps on it, and those that reach a piece offer it as a candidate for
-// end i + 1, oldest walk first, then the new one-byte walk: the candidates of one end in SPEC §4's
-// order, all in one step. One pass collects them (and the largest log-weight), a second turns them
-// into weights relative to it and sums them, and one uniform draw picks the last piece of the end.
+// at byte i every live walk steps on it, oldest first, then the walk starting at i; each that
+// reaches a piece offers it to end i + 1. So an end's candidates arrive together and in SPEC §4's
+// order, z[i + 1] and its reservoir choice live in registers, and z[start] travels with each walk.
+//
+// Measured (bytepiece.plus.80k, 0.5 MB of each corpus as one chunk, alpha 0.1, best CPU time of
+// 9-11 interleaved rounds in one process on the shared 2-core machine; sampling speed as % of the
+// deterministic kernel's, code / en / zh; run-to-run noise about ±5 points):
+//   one walk per start (the previous sampler, a window of z per position): 50-55 / 47-53 / 65-68
+//   kept, lockstep with the running (L, m) of each end in registers: 54-56 / 49-57 / 58-74
+// Tried and rejected (each against the previous sampler in the same run):
+//   - one uniform per end over the candidates' cumulative weights (fewer draws, but it needs a
+//     second pass for the weights and a scan with an unpredictable exit): 40 / 46 / 49;
+//   - weights relative to a bound known before the pass (the walks' largest L), one pass, one exp
+//     per candidate (the first one too): 46 / 45 / 57; the same branch-free: 37 / 43 / 38;
+//   - the generator's state in locals, stepped inline (wasm globals are memory in V8), together
+//     with the new walk stepped from the root inside the loop: 47-51 / 52-54 / 57; the latter
+//     alone: 53 / 54 / 60;
+//   - without the exp (a wrong sampler, to bound what a cheaper exp could give): +15-20% speed.
 
 import { NODES } from './layout';
 
 // Model tables (the node table at NODES holds each node's base, check and piece score).
 let nodeIds: usize = 0; // i32 piece id per node, or -1
 let exp2Table: usize = 0; // f64 2^(j/64), j = 0..63 (src/exp-neg.ts)
-// Scratch, set by setSampler: the live walks, WALK bytes each (f64 L, f64 m: the log-weight
-// z[start] = L + ln m in the frame of the current position; i32 node reached; i32 start), then
-// the candidates of the current end, CAND bytes each (f64 log-weight, then weight; u32 address of
-// the candidate's walk record).
+// The live walks (scratch), WALK bytes each: f64 L, f64 m (z[start] = L + ln m, in the frame of
+// the current position), i32 node reached, i32 start.
 let walks: usize = 0;
-let cands: usize = 0;
 const WALK: usize = 24;
-const CAND: usize = 16;
 
 // xoshiro128** state (src/prng.ts).
 let s0: u32 = 0;
@@ -30,15 +40,14 @@ let s3: u32 = 0;
 
 /**
  * Sets the tables, and the scratch at scratchPtr for a model whose longest piece has maxPieceLength
- * bytes (at most that many walks are live at once, and as many candidates). Returns the scratch's
- * size in bytes: the host reserves that much memory from scratchPtr.
+ * bytes (at most that many walks are live at once). Returns the scratch's size in bytes: the host
+ * reserves that much memory from scratchPtr.
  */
 export function setSampler(nodeIdsPtr: usize, exp2TablePtr: usize, scratchPtr: usize, maxPieceLength: i32): i32 {
   nodeIds = nodeIdsPtr;
   exp2Table = exp2TablePtr;
   walks = scratchPtr;
-  cands = scratchPtr + WALK * <usize>(maxPieceLength + 1);
-  return <i32>(WALK + CAND) * (maxPieceLength + 1);
+  return <i32>WALK * (maxPieceLength + 1);
 }
 
 /** Restarts the generator from a state of four words (not all zero). */
@@ -85,7 +94,15 @@ export function sample(input: usize, n: i32, back: usize, out: usize, split: boo
   return traceback(n, back, starts, out);
 }
 
-const NEG_INF_BITS: i64 = 0xfff0000000000000;
+// True with probability part / total: u·total < part for u uniform on the multiples of 2^-53 in
+// [0, 1), as src/prng.ts's chance (high 32 bits of u from one output, the low 21 only if needed).
+// @ts-ignore: decorator
+@inline function chance(part: f64, total: f64): bool {
+  const high = <f64>nextUint32() * 2097152.0;
+  const yes = (high + 2097151.0) * 1.1102230246251565e-16 * total < part;
+  if (yes == (high * 1.1102230246251565e-16 * total < part)) return yes;
+  return (high + <f64>(nextUint32() >>> 11)) * 1.1102230246251565e-16 * total < part;
+}
 
 // Fills back[e] (node of the sampled last piece of bytes[..e)) and starts[e] (its start), e = 1..n.
 function forward(input: usize, n: i32, back: usize, starts: usize, split: bool, alpha: f64): void {
@@ -102,10 +119,11 @@ function forward(input: usize, n: i32, back: usize, starts: usize, split: bool, 
       mc = 1;
     }
     prev = c;
-    // Pass 1: step every walk, moving its log-weight to the frame where z[i] has L = 0; collect
-    // the pieces found as candidates, and their largest log-weight.
+    // z[i + 1] = top + ln total, accumulated over the candidates in order (in the frame where z[i]
+    // has L = 0), and the reservoir choice among them.
     let top: f64 = -Infinity;
-    let cand = cands;
+    let total: f64 = 0;
+    let chosen: usize = 0;
     let w = walks;
     for (let r = walks; r < end; r += WALK) {
       const node = load<i32>(r, 16);
@@ -114,19 +132,27 @@ function forward(input: usize, n: i32, back: usize, starts: usize, split: bool, 
       const alive = load<i32>(q, NODES + 4) == node;
       const score = load<f64>(q, NODES + 8);
       const l = load<f64>(r) - lc;
-      const start = load<i32>(r, 20);
+      const m = load<f64>(r, 8);
       store<f64>(w, l);
-      store<f64>(w, load<f64>(r, 8), 8);
+      store<f64>(w, m, 8);
       store<i32>(w, next, 16);
-      store<i32>(w, start, 20);
-      const piece = alive & (score != -Infinity);
-      // Not a piece: a zero score instead of -Infinity (0 · -Infinity would be NaN at alpha 0),
-      // and the candidate is not counted; the selects on bits keep this branch-free.
-      const x = l + alpha * reinterpret<f64>(reinterpret<i64>(score) & -(<i64>piece));
-      store<f64>(cand, x);
-      store<u32>(cand, <u32>w, 8);
-      cand += <usize>piece << 4;
-      top = max(top, reinterpret<f64>(select<i64>(reinterpret<i64>(x), NEG_INF_BITS, piece)));
+      store<i32>(w, load<i32>(r, 20), 20);
+      if (alive & (score != -Infinity)) {
+        const x = l + alpha * score;
+        if (top == -Infinity) {
+          top = x;
+          total = m;
+          chosen = w;
+        } else if (x <= top) {
+          const t = m * expNeg(x - top);
+          total += t;
+          if (chance(t, total)) chosen = w;
+        } else {
+          total = total * expNeg(top - x) + m;
+          top = x;
+          if (chance(m, total)) chosen = w;
+        }
+      }
       w += <usize>alive * WALK;
     }
     // The walk starting here, whose first step is always a piece (every byte is one).
@@ -137,41 +163,18 @@ function forward(input: usize, n: i32, back: usize, starts: usize, split: bool, 
     store<i32>(w, node1, 16);
     store<i32>(w, i, 20);
     end = w + WALK;
-    let chosen = w;
-    let total = mc;
-    if (cand != cands) {
-      store<f64>(cand, x1);
-      store<u32>(cand, <u32>w, 8);
-      cand += CAND;
-      top = max(top, x1);
-      // Pass 2: weights relative to the largest (≤ 1 each; the largest one's is its m ≥ 1).
-      total = 0;
-      for (let k = cands; k < cand; k += CAND) {
-        const weight = load<f64>(<usize>load<u32>(k, 8), 8) * expNeg(load<f64>(k) - top);
-        store<f64>(k, weight);
-        total += weight;
-      }
-      // One uniform u (a multiple of 2^-53 in [0, 1)); the piece is the first whose running sum
-      // exceeds u·total. The high 32 bits of u usually settle it; the low 21 are drawn if not.
-      const high = <f64>nextUint32() * 2097152.0;
-      const t = high * 1.1102230246251565e-16 * total;
-      let k = cands;
-      let sum = load<f64>(k);
-      const last = cand - CAND;
-      while (!(t < sum) & (k < last)) {
-        k += CAND;
-        sum += load<f64>(k);
-      }
-      if (!((high + 2097151.0) * 1.1102230246251565e-16 * total < sum)) {
-        const u = (high + <f64>(nextUint32() >>> 11)) * 1.1102230246251565e-16 * total;
-        while (!(u < sum) & (k < last)) {
-          k += CAND;
-          sum += load<f64>(k);
-        }
-      }
-      chosen = <usize>load<u32>(k, 8);
-    } else {
+    if (top == -Infinity) {
       top = x1;
+      total = mc;
+      chosen = w;
+    } else if (x1 <= top) {
+      const t = mc * expNeg(x1 - top);
+      total += t;
+      if (chance(t, total)) chosen = w;
+    } else {
+      total = total * expNeg(top - x1) + mc;
+      top = x1;
+      if (chance(mc, total)) chosen = w;
     }
     if (total >= 4294967296.0) {
       total *= 2.3283064365386963e-10;

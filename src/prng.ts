@@ -5,12 +5,8 @@
  * platform. No BigInt anywhere: a uniform double in [0, 1) takes two 32-bit outputs (27 + 26 bits).
  */
 export class Xoshiro128 {
-  /**
-   * The four state words, live (int32 storage: raw 32-bit loads and stores, no boxing in V8). A hot
-   * loop may step the generator itself on local copies of them, with exactly the arithmetic of
-   * {@link nextUint32}, and store them back (src/sampler-js.ts does).
-   */
-  readonly s = new Int32Array(4);
+  /** The four state words (int32 storage: raw 32-bit loads and stores, no boxing in V8). */
+  private readonly s = new Int32Array(4);
 
   constructor(state: Uint32Array = seedState(0)) {
     this.setState(state);

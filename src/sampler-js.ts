@@ -25,7 +25,9 @@ import { Xoshiro128 } from './prng.js';
  * live walk (oldest first) steps on it, and one that reaches a piece bytes[s..i+1) offers it to end
  * i + 1; then the walk starting at i offers its one-byte piece. So each end's candidates arrive
  * together and in SPEC §4's order: z[i + 1] and the choice for it are plain variables of the step,
- * and z[s] travels with the walk from s (no window of positions to maintain).
+ * and z[s] travels with the walk from s (no window of positions to maintain). (One uniform per end
+ * over the cumulative weights, and stepping the generator inline on local copies of its state, both
+ * measured slower; see the notes in assembly/sampler.ts.)
  *
  * Numerics: at each byte the walks' L are moved into the frame where the current position has L = 0
  * (one subtraction per walk, done while compacting them), so every stored L is a difference of z

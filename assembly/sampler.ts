@@ -1,16 +1,38 @@
 // Viterbi sampling (SPEC §4) in the kernel: the twin of src/sampler-js.ts, draw for draw (the
-// representation z[e] = L[e] + ln m[e] and the update rules are explained there). Plain loops over
-// linear memory; the host lays out the tables and passes their addresses to setSampler.
+// algorithm, its exactness and its numerics are explained there). Plain loops over linear memory;
+// the host lays out the tables and passes their addresses to setSampler.
+//
+// Like the deterministic kernel (assembly/index.ts), all start positions walk the trie in lockstep:
+// at byte i every live walk steps on it, oldest first, then the walk starting at i; each that
+// reaches a piece offers it to end i + 1. So an end's candidates arrive together and in SPEC §4's
+// order, z[i + 1] and its reservoir choice live in registers, and z[start] travels with each walk.
+//
+// Measured (bytepiece.plus.80k, 0.5 MB of each corpus as one chunk, alpha 0.1, best CPU time of
+// 9-11 interleaved rounds in one process on the shared 2-core machine; sampling speed as % of the
+// deterministic kernel's, code / en / zh; run-to-run noise about ±5 points):
+//   one walk per start (the previous sampler, a window of z per position): 50-55 / 47-53 / 65-68
+//   kept, lockstep with the running (L, m) of each end in registers: 54-56 / 49-57 / 58-74
+// Tried and rejected (each against the previous sampler in the same run):
+//   - one uniform per end over the candidates' cumulative weights (fewer draws, but it needs a
+//     second pass for the weights and a scan with an unpredictable exit): 40 / 46 / 49;
+//   - weights relative to a bound known before the pass (the walks' largest L), one pass, one exp
+//     per candidate (the first one too): 46 / 45 / 57; the same branch-free: 37 / 43 / 38;
+//   - the generator's state in locals, stepped inline (wasm globals are memory in V8), together
+//     with the new walk stepped from the root inside the loop: 47-51 / 52-54 / 57; the latter
+//     alone: 53 / 54 / 60;
+//   - without the exp (a wrong sampler, to bound what a cheaper exp could give): +15-20% speed.
+//   - in the JS twin, the generator stepped inline on local copies of its state: 40 / 50 / 42
+//     against 43 / 53 / 49 for the one-walk-per-start JS sampler (the kept twin: 45 / 53 / 49-54).
 
 import { NODES } from './layout';
 
-// Model tables (the same ones the deterministic kernel reads: the node table at NODES holds each
-// node's base, check and piece score) and the sampler's own window.
+// Model tables (the node table at NODES holds each node's base, check and piece score).
 let nodeIds: usize = 0; // i32 piece id per node, or -1
-let lengths: usize = 0; // i32 byte length per piece id
-let window: usize = 0; // (f64 L, f64 m) per position, power-of-two entries
-let mask: i32 = 0;
 let exp2Table: usize = 0; // f64 2^(j/64), j = 0..63 (src/exp-neg.ts)
+// The live walks (scratch), WALK bytes each: f64 L, f64 m (z[start] = L + ln m, in the frame of
+// the current position), i32 node reached, i32 start.
+let walks: usize = 0;
+const WALK: usize = 24;
 
 // xoshiro128** state (src/prng.ts).
 let s0: u32 = 0;
@@ -18,12 +40,16 @@ let s1: u32 = 0;
 let s2: u32 = 0;
 let s3: u32 = 0;
 
-export function setSampler(nodeIdsPtr: usize, lengthsPtr: usize, windowPtr: usize, windowMask: i32, exp2TablePtr: usize): void {
+/**
+ * Sets the tables, and the scratch at scratchPtr for a model whose longest piece has maxPieceLength
+ * bytes (at most that many walks are live at once). Returns the scratch's size in bytes: the host
+ * reserves that much memory from scratchPtr.
+ */
+export function setSampler(nodeIdsPtr: usize, exp2TablePtr: usize, scratchPtr: usize, maxPieceLength: i32): i32 {
   nodeIds = nodeIdsPtr;
-  lengths = lengthsPtr;
-  window = windowPtr;
-  mask = windowMask;
   exp2Table = exp2TablePtr;
+  walks = scratchPtr;
+  return <i32>WALK * (maxPieceLength + 1);
 }
 
 /** Restarts the generator from a state of four words (not all zero). */
@@ -47,16 +73,6 @@ export function setRandomState(a: u32, b: u32, c: u32, d: u32): void {
   return result;
 }
 
-// True with probability part / total: u·total < part for u uniform on the multiples of 2^-53 in
-// [0, 1), as src/prng.ts's chance (high 32 bits of u from one output, the low 21 only if needed).
-// @ts-ignore: decorator
-@inline function chance(part: f64, total: f64): bool {
-  const high = <f64>nextUint32() * 2097152.0;
-  const yes = (high + 2097151.0) * 1.1102230246251565e-16 * total < part;
-  if (yes == (high * 1.1102230246251565e-16 * total < part)) return yes;
-  return (high + <f64>(nextUint32() >>> 11)) * 1.1102230246251565e-16 * total < part;
-}
-
 // exp(x) for x ≤ 0, operation for operation as src/exp-neg.ts.
 // @ts-ignore: decorator
 @inline function expNeg(x: f64): f64 {
@@ -69,92 +85,120 @@ export function setRandomState(a: u32, b: u32, c: u32, d: u32): void {
   return load<f64>(exp2Table + (<usize>(k & 63) << 3)) * scale * p;
 }
 
-// @ts-ignore: decorator
-@inline function slotOf(p: i32): usize {
-  return window + (<usize>(p & mask) << 4);
-}
-
 /**
  * Draws a segmentation of input[0..n) at inverse temperature alpha ≥ 0. With split, each
- * `\n`-terminated chunk is segmented on its own. back: i32[n + 1] scratch; out: u32[n] receives
- * the ids. Returns the number of ids.
+ * `\n`-terminated chunk is segmented on its own. back: i32[n + 1] scratch; out: u32[n], right after
+ * back, receives the ids (and serves as scratch before). Returns the number of ids.
  */
 export function sample(input: usize, n: i32, back: usize, out: usize, split: bool, alpha: f64): i32 {
-  let count = 0;
-  let a = 0;
-  while (a < n) {
-    let b = n;
-    if (split) {
-      b = a;
-      while (b < n && load<u8>(input + <usize>b) != 10) b++;
-      while (b < n && load<u8>(input + <usize>b) == 10) b++;
-    }
-    forward(input, a, b, back, alpha);
-    count += traceback(a, b, back, out + (<usize>count << 2));
-    a = b;
-  }
-  return count;
+  const starts = out - 4; // starts[e] at out[e - 1], e = 1..n
+  forward(input, n, back, starts, split, alpha);
+  return traceback(n, back, starts, out);
 }
 
-function forward(input: usize, a: i32, b: i32, back: usize, alpha: f64): void {
-  for (let q = 0; q <= mask; q++) store<f64>(window + (<usize>q << 4), -Infinity);
-  store<f64>(slotOf(a), 0);
-  store<f64>(slotOf(a), 1, 8);
-  for (let s = a; s < b; s++) {
-    const here = slotOf(s);
-    let ls = load<f64>(here);
-    let ms = load<f64>(here, 8);
-    store<f64>(here, -Infinity); // this slot next holds position s + window size
-    if (ms >= 4294967296.0) {
-      ms *= 2.3283064365386963e-10;
-      ls += 22.18070977791825;
+// True with probability part / total: u·total < part for u uniform on the multiples of 2^-53 in
+// [0, 1), as src/prng.ts's chance (high 32 bits of u from one output, the low 21 only if needed).
+// @ts-ignore: decorator
+@inline function chance(part: f64, total: f64): bool {
+  const high = <f64>nextUint32() * 2097152.0;
+  const yes = (high + 2097151.0) * 1.1102230246251565e-16 * total < part;
+  if (yes == (high * 1.1102230246251565e-16 * total < part)) return yes;
+  return (high + <f64>(nextUint32() >>> 11)) * 1.1102230246251565e-16 * total < part;
+}
+
+// Fills back[e] (node of the sampled last piece of bytes[..e)) and starts[e] (its start), e = 1..n.
+function forward(input: usize, n: i32, back: usize, starts: usize, split: bool, alpha: f64): void {
+  let end = walks; // end of the live walk records
+  let lc: f64 = 0; // z[i] = lc + ln mc, in the frame of the walk records
+  let mc: f64 = 1;
+  let prev: u32 = 0;
+  for (let i = 0; i < n; i++) {
+    const c = <u32>load<u8>(input + <usize>i);
+    if (split & (prev == 10) & (c != 10)) {
+      // A chunk ends after a run of `\n`: no piece crosses it, and z restarts at 0.
+      end = walks;
+      lc = 0;
+      mc = 1;
     }
-    if ((s & mask) == 0) {
-      for (let q = 0; q <= mask; q++) {
-        const at = window + (<usize>q << 4);
-        store<f64>(at, load<f64>(at) - ls);
+    prev = c;
+    // z[i + 1] = top + ln total, accumulated over the candidates in order (in the frame where z[i]
+    // has L = 0), and the reservoir choice among them.
+    let top: f64 = -Infinity;
+    let total: f64 = 0;
+    let chosen: usize = 0;
+    let w = walks;
+    for (let r = walks; r < end; r += WALK) {
+      const node = load<i32>(r, 16);
+      const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
+      const q = <usize>next << 4;
+      const alive = load<i32>(q, NODES + 4) == node;
+      const score = load<f64>(q, NODES + 8);
+      const l = load<f64>(r) - lc;
+      const m = load<f64>(r, 8);
+      store<f64>(w, l);
+      store<f64>(w, m, 8);
+      store<i32>(w, next, 16);
+      store<i32>(w, load<i32>(r, 20), 20);
+      if (alive & (score != -Infinity)) {
+        const x = l + alpha * score;
+        if (top == -Infinity) {
+          top = x;
+          total = m;
+          chosen = w;
+        } else if (x <= top) {
+          const t = m * expNeg(x - top);
+          total += t;
+          if (chance(t, total)) chosen = w;
+        } else {
+          total = total * expNeg(top - x) + m;
+          top = x;
+          if (chance(m, total)) chosen = w;
+        }
       }
-      ls = 0;
+      w += <usize>alive * WALK;
     }
-    let node = 0;
-    for (let j = s; j < b; j++) {
-      const next = load<i32>(<usize>node << 4, NODES) + <i32>load<u8>(input + <usize>j);
-      if (load<i32>(<usize>next << 4, NODES + 4) != node) break;
-      node = next;
-      const score = load<f64>(<usize>node << 4, NODES + 8);
-      if (score == -Infinity) continue; // not a piece
-      const id = load<i32>(nodeIds + (<usize>node << 2));
-      const w = ls + alpha * score;
-      const e = slotOf(j + 1);
-      const le = load<f64>(e);
-      const backAt = back + (<usize>(j + 1) << 2);
-      if (le == -Infinity) {
-        store<f64>(e, w);
-        store<f64>(e, ms, 8);
-        store<i32>(backAt, id);
-      } else if (w <= le) {
-        const t = ms * expNeg(w - le);
-        const me = load<f64>(e, 8) + t;
-        store<f64>(e, me, 8);
-        store<i32>(backAt, select<i32>(id, load<i32>(backAt), chance(t, me)));
-      } else {
-        const me = load<f64>(e, 8) * expNeg(le - w) + ms;
-        store<f64>(e, w);
-        store<f64>(e, me, 8);
-        store<i32>(backAt, select<i32>(id, load<i32>(backAt), chance(ms, me)));
-      }
+    // The walk starting here, whose first step is always a piece (every byte is one).
+    const node1 = load<i32>(NODES) + <i32>c; // the root's base + c
+    const x1 = alpha * load<f64>(<usize>node1 << 4, NODES + 8);
+    store<f64>(w, 0);
+    store<f64>(w, mc, 8);
+    store<i32>(w, node1, 16);
+    store<i32>(w, i, 20);
+    end = w + WALK;
+    if (top == -Infinity) {
+      top = x1;
+      total = mc;
+      chosen = w;
+    } else if (x1 <= top) {
+      const t = mc * expNeg(x1 - top);
+      total += t;
+      if (chance(t, total)) chosen = w;
+    } else {
+      total = total * expNeg(top - x1) + mc;
+      top = x1;
+      if (chance(mc, total)) chosen = w;
     }
+    if (total >= 4294967296.0) {
+      total *= 2.3283064365386963e-10;
+      top += 22.18070977791825;
+    }
+    store<i32>(back + (<usize>(i + 1) << 2), load<i32>(chosen, 16));
+    store<i32>(starts + (<usize>(i + 1) << 2), load<i32>(chosen, 20));
+    lc = top;
+    mc = total;
   }
 }
 
-function traceback(a: i32, b: i32, back: usize, out: usize): i32 {
-  let count = 0;
-  for (let e = b; e > a; e -= load<i32>(lengths + (<usize>load<i32>(back + (<usize>e << 2)) << 2))) count++;
-  let k = count;
-  for (let e = b; e > a; ) {
-    const id = load<i32>(back + (<usize>e << 2));
-    store<i32>(out + (<usize>--k << 2), id);
-    e -= load<i32>(lengths + (<usize>id << 2));
+// Follows starts[] from n to 0, writing ids from back[n] downwards (the id of the piece ending at e
+// goes to a slot ≥ e already read), then moves them to out.
+function traceback(n: i32, back: usize, starts: usize, out: usize): i32 {
+  let w = back + (<usize>n << 2);
+  for (let e = n; e > 0; ) {
+    store<i32>(w, load<i32>(nodeIds + (<usize>load<i32>(back + (<usize>e << 2)) << 2)));
+    w -= 4;
+    e = load<i32>(starts + (<usize>e << 2));
   }
+  const count = <i32>((back + (<usize>n << 2) - w) >> 2);
+  memory.copy(out, w + 4, <usize>count << 2);
   return count;
 }

@@ -1,7 +1,6 @@
 import type { Engine } from './engine.js';
 import type { CompiledModel } from './model.js';
 import { EXP2_TABLE } from './exp-neg.js';
-import { ringSize } from './sampler-js.js';
 
 /** The kernel's exports (assembly/index.ts). */
 interface Kernel {
@@ -11,7 +10,8 @@ interface Kernel {
   setModel(nodeIds: number, lengths: number, live: number, rootBase: number): void;
   encode(input: number, n: number, back: number, starts: number, split: number): number;
   count(input: number, n: number, back: number, starts: number, split: number): number;
-  setSampler(nodeIds: number, lengths: number, window: number, mask: number, exp2Table: number): void;
+  /** Returns the bytes of scratch it will use from `scratch`. */
+  setSampler(nodeIds: number, exp2Table: number, scratch: number, maxPieceLength: number): number;
   setRandomState(a: number, b: number, c: number, d: number): void;
   sample(input: number, n: number, back: number, out: number, split: number, alpha: number): number;
 }
@@ -78,14 +78,12 @@ export class WasmEngine implements Engine {
     const livePtr = align(at, 64);
     at = livePtr + 16 * (model.maxPieceLength + 2);
     const exp2TablePtr = place(EXP2_TABLE, 8);
-    const window = ringSize(model.maxPieceLength);
-    const windowPtr = align(at, 16); // the sampler's window: (L, m) per position
-    at = windowPtr + 16 * window;
+    const samplerPtr = align(at, 16); // the sampler's live walks and candidates
+    at = samplerPtr + this.kernel.setSampler(nodeIdsPtr, exp2TablePtr, samplerPtr, model.maxPieceLength);
     this.scratch = align(at, 64);
     this.reserve(this.scratch + PAGE);
     this.refresh();
     this.kernel.setModel(nodeIdsPtr, lengthsPtr, livePtr, trie.rootBase);
-    this.kernel.setSampler(nodeIdsPtr, lengthsPtr, windowPtr, window - 1, exp2TablePtr);
   }
 
   /** Makes memory at least `end` bytes long. */

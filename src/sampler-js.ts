@@ -21,119 +21,149 @@ import { Xoshiro128 } from './prng.js';
  * probability, tested as u < p, so the first candidate is always taken and back[e] never points
  * nowhere (the reference's rand() ≤ RAND_MAX test can reject it and then loop forever).
  *
- * Numerics: m[s] is rescaled by 2^−32 (and L[s] raised by 32·ln2) when it passes 2^32, and every
- * window-size positions the whole window is shifted by L[s]. So m ≤ 2^32·(candidates per position)
- * and |L| stays below about 2·(window size)·alpha·(largest |score|) on inputs of any length, while
- * z itself grows without bound (~0.5 per byte at alpha 0, ~−3·alpha per byte otherwise): each
- * probability's relative rounding error stays near |L|·2^−53 (1e−12 at alpha 5) however long the
- * chunk. No NaN or infinity can arise for finite alpha ≤ 1e290 (Tokenizer's limit).
+ * All start positions walk the trie in lockstep, as in the deterministic engine: at byte i every
+ * live walk (oldest first) steps on it, and one that reaches a piece bytes[s..i+1) offers it to end
+ * i + 1; then the walk starting at i offers its one-byte piece. So each end's candidates arrive
+ * together and in SPEC §4's order: z[i + 1] and the choice for it are plain variables of the step,
+ * and z[s] travels with the walk from s (no window of positions to maintain). (One uniform per end
+ * over the cumulative weights, and stepping the generator inline on local copies of its state, both
+ * measured slower; see the notes in assembly/sampler.ts.)
+ *
+ * Numerics: at each byte the walks' L are moved into the frame where the current position has L = 0
+ * (one subtraction per walk, done while compacting them), so every stored L is a difference of z
+ * within one piece's span, |L| ≤ (longest piece)·(alpha·largest |score| + 32), however long the
+ * chunk (z itself grows without bound: ~0.5 per byte at alpha 0, ~−3·alpha per byte otherwise), and
+ * each probability's relative rounding error stays near |L|·2^−53. m is rescaled by 2^−32 (L raised
+ * by 32·ln 2) when it passes 2^32. No NaN or infinity can arise for finite alpha ≤ 1e290
+ * (Tokenizer's limit).
  */
 export class JsSampler {
   private readonly model: CompiledModel;
-  /** L and m of the window, position p at p & mask. */
-  private readonly top: Float64Array;
-  private readonly mass: Float64Array;
-  private readonly mask: number;
+  /** Live walks: log-weight of z[start] (L, m), node reached, start. */
+  private readonly liveL: Float64Array;
+  private readonly liveM: Float64Array;
+  private readonly liveNode: Int32Array;
+  private readonly liveStart: Int32Array;
+  /** back[e] = node of the sampled last piece of bytes[..e); then the ids, in place (see encode). */
   private back = new Int32Array(1);
-  private out = new Uint32Array(1);
+  /** starts[e] = start of the sampled last piece of bytes[..e). */
+  private starts = new Int32Array(1);
   /** The engine's generator; `Tokenizer.setSeed` restarts it. */
   readonly random = new Xoshiro128();
 
   constructor(model: CompiledModel) {
     this.model = model;
-    const size = ringSize(model.maxPieceLength);
-    this.top = new Float64Array(size);
-    this.mass = new Float64Array(size);
-    this.mask = size - 1;
+    const slots = model.maxPieceLength + 1;
+    this.liveL = new Float64Array(slots);
+    this.liveM = new Float64Array(slots);
+    this.liveNode = new Int32Array(slots);
+    this.liveStart = new Int32Array(slots);
   }
 
   /** Draws a segmentation of `bytes` (one per `\n`-chunk with `split`); ids framed as in the Engine. */
   encode(bytes: Uint8Array, split: boolean, front: number, backSlots: number, alpha: number): Uint32Array {
     const n = bytes.length;
-    if (this.back.length < n + 1) this.back = new Int32Array(grow(n + 1));
-    if (this.out.length < n) this.out = new Uint32Array(grow(n));
-    const { back, out } = this;
-    const lengths = this.model.lengths;
-    let count = 0;
-    for (let a = 0; a < n; ) {
-      const b = split ? chunkEnd(bytes, a, n) : n;
-      this.forward(bytes, a, b, alpha);
-      // Follow back[] from b to a; the ids come out last first.
-      let k = 0;
-      for (let e = b; e > a; e -= lengths[back[e]!]!) k++;
-      count += k;
-      for (let e = b, at = count; e > a; e -= lengths[back[e]!]!) out[--at] = back[e]!;
-      a = b;
+    if (this.back.length < n + 1) {
+      this.back = new Int32Array(grow(n + 1));
+      this.starts = new Int32Array(this.back.length);
     }
+    this.forward(bytes, n, split, alpha);
+    // Follow starts[] from n to 0, writing the ids from back[n] downwards (the id of the piece
+    // ending at e goes to a slot ≥ e already read).
+    const { back, starts } = this;
+    const nodeIds = this.model.trie.nodeIds;
+    let w = n;
+    for (let e = n; e > 0; e = starts[e]!) back[w--] = nodeIds[back[e]!]!;
+    const count = n - w;
     const ids = new Uint32Array(front + count + backSlots);
-    ids.set(out.subarray(0, count), front);
+    ids.set(back.subarray(w + 1, n + 1), front);
     return ids;
   }
 
-  // The forward pass over bytes[a..b): fills back[a+1..b] with sampled last pieces.
-  private forward(bytes: Uint8Array, a: number, b: number, alpha: number): void {
-    const { top, mass, mask, back, random } = this;
-    const { words, f64, nodeIds } = this.model.trie;
-    top.fill(-Infinity);
-    top[a & mask] = 0;
-    mass[a & mask] = 1;
-    for (let s = a; s < b; s++) {
-      const i = s & mask;
-      let ls = top[i]!;
-      let ms = mass[i]!;
-      top[i] = -Infinity; // this slot next holds position s + ring size
-      if (ms >= 4294967296) {
-        ms *= 2.3283064365386963e-10;
-        ls += 22.18070977791825;
+  // Fills back[1..n] and starts[1..n] with sampled last pieces.
+  private forward(bytes: Uint8Array, n: number, split: boolean, alpha: number): void {
+    const { liveL, liveM, liveNode, liveStart, back, starts, random } = this;
+    const { words, f64 } = this.model.trie;
+    const root = words[0]!; // the root's base: its child on byte c is root + c
+    let live = 0;
+    let lc = 0; // z[i] = lc + ln mc, in the frame of liveL
+    let mc = 1;
+    let prev = 0;
+    for (let i = 0; i < n; i++) {
+      const c = bytes[i]!;
+      if (prev === 10 && c !== 10 && split) {
+        // A chunk ends after a run of `\n`: no piece crosses it, and z restarts at 0.
+        live = 0;
+        lc = 0;
+        mc = 1;
       }
-      if (i === 0) {
-        for (let q = 0; q <= mask; q++) top[q] = top[q]! - ls;
-        ls = 0;
-      }
-      let node = 0;
-      for (let j = s; j < b; j++) {
-        const next = words[node << 2]! + bytes[j]!;
-        if (words[(next << 2) + 1] !== node) break;
-        node = next;
-        const score = f64[(node << 1) + 1]!;
-        if (score === -Infinity) continue; // not a piece
-        const id = nodeIds[node]!;
-        const w = ls + alpha * score;
-        const e = (j + 1) & mask;
-        const le = top[e]!;
-        if (le === -Infinity) {
-          top[e] = w;
-          mass[e] = ms;
-          back[j + 1] = id;
-        } else if (w <= le) {
-          const t = ms * expNeg(w - le);
-          const me = mass[e]! + t;
-          mass[e] = me;
-          if (random.chance(t, me)) back[j + 1] = id;
-        } else {
-          const me = mass[e]! * expNeg(le - w) + ms;
-          top[e] = w;
-          mass[e] = me;
-          if (random.chance(ms, me)) back[j + 1] = id;
+      prev = c;
+      // z[i + 1] = top + ln total, accumulated over the candidates in order (in the frame where
+      // z[i] has L = 0), and the reservoir choice among them (index of the walk).
+      let top = -Infinity;
+      let total = 0;
+      let chosen = 0;
+      let w = 0;
+      for (let k = 0; k < live; k++) {
+        const node = liveNode[k]!;
+        const next = words[node << 2]! + c;
+        if (words[(next << 2) + 1] !== node) continue;
+        const l = liveL[k]! - lc;
+        const m = liveM[k]!;
+        liveL[w] = l;
+        liveM[w] = m;
+        liveNode[w] = next;
+        liveStart[w] = liveStart[k]!;
+        const score = f64[(next << 1) + 1]!;
+        if (score !== -Infinity) {
+          const x = l + alpha * score;
+          if (top === -Infinity) {
+            top = x;
+            total = m;
+            chosen = w;
+          } else if (x <= top) {
+            const t = m * expNeg(x - top);
+            total += t;
+            if (random.chance(t, total)) chosen = w;
+          } else {
+            total = total * expNeg(top - x) + m;
+            top = x;
+            if (random.chance(m, total)) chosen = w;
+          }
         }
+        w++;
       }
+      // The walk starting here, whose first step is always a piece (every byte is one).
+      const node1 = root + c;
+      const x1 = alpha * f64[(node1 << 1) + 1]!;
+      liveL[w] = 0;
+      liveM[w] = mc;
+      liveNode[w] = node1;
+      liveStart[w] = i;
+      live = w + 1;
+      if (top === -Infinity) {
+        top = x1;
+        total = mc;
+        chosen = w;
+      } else if (x1 <= top) {
+        const t = mc * expNeg(x1 - top);
+        total += t;
+        if (random.chance(t, total)) chosen = w;
+      } else {
+        total = total * expNeg(top - x1) + mc;
+        top = x1;
+        if (random.chance(mc, total)) chosen = w;
+      }
+      if (total >= 4294967296) {
+        total *= 2.3283064365386963e-10;
+        top += 22.18070977791825;
+      }
+      back[i + 1] = liveNode[chosen]!;
+      starts[i + 1] = liveStart[chosen]!;
+      lc = top;
+      mc = total;
     }
   }
 }
 
 const grow = (n: number) => Math.max(n, 1024) + (n >> 2);
-
-/** Smallest power of two greater than the longest piece, so a window holds positions s..s+maxLen. */
-export function ringSize(maxPieceLength: number): number {
-  let r = 2;
-  while (r <= maxPieceLength) r <<= 1;
-  return r;
-}
-
-/** End of the chunk starting at a: a run of non-`\n` bytes, then the run of `\n` after it. */
-function chunkEnd(bytes: Uint8Array, a: number, n: number): number {
-  let i = a;
-  while (i < n && bytes[i] !== 10) i++;
-  while (i < n && bytes[i] === 10) i++;
-  return i;
-}

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EncodeStream, EncodeTransform, Tokenizer, type StreamEncodeOptions } from '../src/node.js';
 import { IncrementalEncoder } from '../src/incremental.js';
+import { firstLoneSurrogate } from '../src/normalize.js';
 import { supportsSampling } from '../src/sampling-support.js';
 import { HAS_SHARED, corpusTexts, modelPath } from './shared.js';
 
@@ -20,7 +21,11 @@ async function viaWeb(tok: Tokenizer, chunks: Chunk[], options?: StreamEncodeOpt
     },
   });
   const out: number[] = [];
-  for await (const ids of source.pipeThrough(new EncodeStream(tok, options))) for (const id of ids) out.push(id);
+  const reader = source.pipeThrough(new EncodeStream(tok, options)).getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    expect(r.value).toBeInstanceOf(Uint32Array);
+    for (const id of r.value) out.push(id);
+  }
   return out;
 }
 
@@ -51,7 +56,7 @@ function cut(s: string, fractions: number[], bytes: boolean): Chunk[] {
 // Pieces that stress each rule: NFC compositions across a cut (e + U+0301, Hangul jamo, A + ring),
 // surrogate pairs, `\n` runs, characters that are not line breaks here (\r, U+2028, U+0085), a BOM.
 const PALETTE = ['a', 'hello ', 'é', 'e', '\u0301', '\u0327', 'A\u030A', '\u1100', '\u1161', '\u11A8', '今天天气', '😀', '🇫🇷', '\n', '\n\n', '\n\n\n\n', '\r\n', '\r', '\u2028', '\u0085', '\uFEFF', ' ', '\t', 'ﬁ', '1234', '\u00A0'];
-const text = fc.array(fc.oneof(fc.constantFrom(...PALETTE), fc.string({ maxLength: 6 })), { maxLength: 60 }).map((parts) => parts.join('')).filter((s) => s.isWellFormed());
+const text = fc.array(fc.oneof(fc.constantFrom(...PALETTE), fc.string({ maxLength: 6 })), { maxLength: 60 }).map((parts) => parts.join('')).filter((s) => firstLoneSurrogate(s) < 0);
 const fractions = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 });
 
 describe.skipIf(!HAS_SHARED)('EncodeStream / EncodeTransform', () => {

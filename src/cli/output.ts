@@ -22,9 +22,9 @@ abstract class BatchedOutput implements Output {
   private used = 0;
 
   async write(bytes: Uint8Array): Promise<void> {
-    if (this.used + bytes.length > BATCH) await this.flush();
+    if (this.used + bytes.length > BATCH || bytes.length >= BATCH / 2) await this.flush();
     if (bytes.length >= BATCH / 2) {
-      await this.writeRaw(bytes);
+      await this.writeRaw(bytes); // big: no copy, after what was buffered
       return;
     }
     this.buffer.set(bytes, this.used);

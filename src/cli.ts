@@ -73,6 +73,15 @@ program
   .action((model: string, file: string | undefined, options: InfoOptions) => infoCommand(model, file, options));
 
 let stopping = false;
+// The reader of our stdout went away (`bytepiece … | head`): stop quietly, as a SIGPIPE would.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (stopping) return;
+  stopping = true;
+  cleanUp();
+  if (e.code !== 'EPIPE') process.stderr.write(`bytepiece: cannot write to stdout: ${e.message}\n`);
+  process.exit(e.code === 'EPIPE' ? 141 : 1);
+});
+
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   process.on(signal, () => {
     if (stopping) return;

@@ -17,7 +17,8 @@ export interface ModelInfo {
   model: string;
   pieces: number;
   vocabSize: number;
-  longestPiece: { id: number; bytes: number; text: string };
+  /** `text` is null when the piece is not valid UTF-8 on its own (non-eu models). */
+  longestPiece: { id: number; bytes: number; text: string | null; hex: string };
   specialIds: Record<string, number>;
   loadMs: number;
   engine: string;
@@ -42,7 +43,7 @@ export async function infoCommand(model: string, file: string | undefined, optio
     model,
     pieces: tokenizer.vocabSize - 3,
     vocabSize: tokenizer.vocabSize,
-    longestPiece: { ...longest, text: tokenizer.decode([longest.id]) },
+    longestPiece: { ...longest, ...pieceText(tokenizer.idToPiece(longest.id) as Uint8Array) },
     specialIds: { '<pad>': 0, '<bos>': 1, '<eos>': 2 },
     loadMs: Math.round(loadMs),
     engine: tokenizer.engine,
@@ -81,7 +82,7 @@ export async function infoCommand(model: string, file: string | undefined, optio
     ['model', info.model],
     ['pieces', info.pieces.toLocaleString('en-US')],
     ['vocab size', `${info.vocabSize.toLocaleString('en-US')} (ids 0-${info.vocabSize - 1})`],
-    ['longest piece', `${info.longestPiece.bytes} bytes, id ${info.longestPiece.id}: ${JSON.stringify(info.longestPiece.text)}`],
+    ['longest piece', `${info.longestPiece.bytes} bytes, id ${info.longestPiece.id}: ${info.longestPiece.text !== null ? JSON.stringify(info.longestPiece.text) : `bytes ${info.longestPiece.hex}`}`],
     ['special ids', Object.entries(info.specialIds).map(([name, id]) => `${name}=${id}`).join(' ')],
     ['load time', `${info.loadMs} ms (${info.engine} engine)`],
   ];
@@ -94,4 +95,15 @@ export async function infoCommand(model: string, file: string | undefined, optio
   }
   const width = Math.max(...rows.map(([k]) => k.length));
   process.stdout.write(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}\n`).join(''));
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function pieceText(bytes: Uint8Array): { text: string | null; hex: string } {
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+  try {
+    return { text: strictUtf8.decode(bytes), hex };
+  } catch {
+    return { text: null, hex };
+  }
 }

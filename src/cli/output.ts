@@ -127,12 +127,10 @@ export class StdoutOutput extends BatchedOutput {
   }
 
   protected writeRaw(bytes: Uint8Array): Promise<void> {
+    // A write error (EPIPE: the reader left) is also emitted on process.stdout; src/cli.ts handles it.
     return new Promise((resolve, reject) => {
-      const onError = (e: Error) => reject(new CliError(`cannot write to stdout: ${(e as NodeJS.ErrnoException).code === 'EPIPE' ? 'the reader closed the pipe' : e.message}`));
-      process.stdout.once('error', onError);
       const ok = process.stdout.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), (e) => {
-        process.stdout.off('error', onError);
-        if (e) onError(e);
+        if (e) reject(new CliError(`cannot write to stdout: ${e.message}`));
         else if (ok) resolve();
       });
       if (!ok) process.stdout.once('drain', resolve);

@@ -85,7 +85,7 @@ export class TokenizerPool {
   private calls = 0;
   private state: 'open' | 'closing' | 'closed' | 'broken' = 'open';
   private brokenBy?: Error;
-  private idle?: () => void;
+  private readonly idleWaiters: (() => void)[] = [];
   private readonly sampling: boolean;
 
   private constructor(init: WorkerInit, threads: number, resourceLimits: ResourceLimits | undefined, sampling: boolean) {
@@ -164,7 +164,7 @@ export class TokenizerPool {
   /** Finishes the work already submitted, then stops the threads. Later calls are rejected. */
   async close(): Promise<void> {
     if (this.state === 'open') this.state = 'closing';
-    if (this.pending.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    if (this.pending.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     await this.stopAll();
     if (this.state !== 'broken') this.state = 'closed';
   }
@@ -280,11 +280,7 @@ export class TokenizerPool {
 
   private afterTask(): void {
     this.dispatch();
-    if (this.pending.size === 0 && this.idle) {
-      const idle = this.idle;
-      this.idle = undefined;
-      idle();
-    }
+    if (this.pending.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   /** A worker cannot start: nothing queued can run, so fail it all now rather than hang. */

@@ -1,6 +1,7 @@
 // encodeBatch and TokenizerPool: same ids as single-thread encode (and the golden files) on every
 // shared corpus; order kept; errors name the text; a dead worker is replaced and its batch retried,
 // a batch that kills workers twice is rejected; close/terminate; sampling passes through or is refused.
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tokenizer, TokenizerPool } from '../src/node.js';
 import { supportsSampling } from '../src/sampling-support.js';
@@ -141,6 +142,15 @@ describe.skipIf(!HAS_SHARED)('TokenizerPool', () => {
     await other.terminate();
     await pending;
   }, 60_000);
+
+  it('defaults to one thread per available core', async () => {
+    const pool = await TokenizerPool.create(modelPath('bytepiece.id.eu.plus.40k'));
+    try {
+      expect(pool.threads).toBe(availableParallelism());
+    } finally {
+      await pool.close();
+    }
+  });
 
   it('rejects bad options and bad models clearly', async () => {
     await expect(TokenizerPool.create(modelPath('bytepiece.id.eu.plus.40k'), { threads: 0 })).rejects.toThrow(/threads must be a positive integer/);

@@ -139,7 +139,8 @@ describe.skipIf(!HAS_SHARED)('EncodeStream / EncodeTransform', () => {
     expect(await viaNode(lenient, ['ab\uD800', '\ncd'])).toEqual(Array.from(lenient.encode('ab\uFFFD\ncd')));
   });
 
-  it('rejects chunks that are neither text nor bytes, and text after a cut UTF-8 sequence', async () => {
+  it('rejects chunks that are neither text nor bytes, text after a cut UTF-8 sequence, and bad options', async () => {
+    expect(() => new EncodeStream(tok, { invalidUtf8: 'drop' as 'error' })).toThrow(/invalidUtf8 must be 'error' or 'replace'/);
     await expect(viaNode(tok, [42 as unknown as string])).rejects.toThrow(/strings or UTF-8 bytes.*got number/);
     await expect(viaWeb(tok, [new Uint8Array([0xe4]), 'x'])).rejects.toThrow(/string chunk came after byte chunks that ended inside a UTF-8 sequence/);
   });

@@ -39,7 +39,10 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
     throw new CliError(`--format ${options.format} writes OUT and OUT.idx: give the output path with -o OUT`);
   }
   checkSamplingFlags(options.alpha, options.seed);
-  if (paths.length === 0) paths = ['-'];
+  if (paths.length === 0) {
+    if (process.stdin.isTTY) throw new CliError('no input: give files (or -), or pipe text into stdin');
+    paths = ['-'];
+  }
   const inputs = await checkInputs(paths);
   await checkModelPath(options.model);
   if (options.output !== undefined) {

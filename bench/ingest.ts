@@ -2,10 +2,17 @@
 // from the shared corpora (plus a smaller input, to show peak RSS does not grow with input size),
 // and the encoding streams on a 1 GB generated text. Inputs are generated under the OS temp dir,
 // never in the repository. Run: npm run bench:ingest  (options: --model NAME --mb 200 --small-mb 50
-// --runs 3 --stream-mb 1000 --no-stream --no-cli --keep)
+// --runs 3 --stream-mb 1000 --no-stream --no-cli --keep --wait-idle SECONDS)
+//
+// The machine is shared, and Linux's autogroup scheduling splits the CPU between sessions, not
+// threads: while another session is busy, this process gets about one core whatever its thread
+// count, and no 2-worker speed-up can show. So each run is preceded by a probe of how many cores
+// this session gets right now (two spinning threads: CPU time / wall time), reported beside it;
+// with --wait-idle S, a run waits (up to S seconds) until the probe sees both cores.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +33,7 @@ const bigMB = Number(value('mb', '200'));
 const smallMB = Number(value('small-mb', '50'));
 const runs = Number(value('runs', '3'));
 const streamMB = Number(value('stream-mb', '1000'));
+const waitIdle = Number(value('wait-idle', '0'));
 
 if (!existsSync(CLI)) throw new Error(`${CLI} missing: run npm run build first (npm run bench:ingest does)`);
 if (!existsSync(model)) throw new Error(`${model} missing: the benchmark reads ../shared`);
@@ -70,7 +78,28 @@ async function textInput(mb: number): Promise<string> {
   return path;
 }
 
-interface Measure { wall: number; cpu: number; rssMiB: number; encodeSeconds: number }
+/** Cores this session gets right now: two threads spin for `ms`; their CPU time / wall time. */
+async function probeCores(ms = 700): Promise<number> {
+  const code = `const end = Date.now() + ${ms}; let x = 0; while (Date.now() < end) for (let i = 0; i < 1e5; i++) x += i; require('node:worker_threads').parentPort.postMessage(x);`;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await Promise.all([0, 1].map(() => new Promise((resolve) => new Worker(code, { eval: true }).once('message', resolve))));
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000 / (performance.now() - t0);
+}
+
+/** Probes, waiting (up to --wait-idle seconds) for both cores to be free. */
+async function coresNow(): Promise<number> {
+  const deadline = Date.now() + waitIdle * 1000;
+  let cores = await probeCores();
+  while (cores < 1.8 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 5000));
+    cores = await probeCores();
+  }
+  return cores;
+}
+
+interface Measure { wall: number; cpu: number; rssMiB: number; encodeSeconds: number; coresBefore?: number }
 
 /** One CLI run: wall time, CPU time and peak RSS of the whole process (all threads). */
 function runCli(input: string, workers: number): Measure {
@@ -113,7 +142,10 @@ if (!flag('no-cli')) {
   for (const input of [small, big]) {
     const mb = statSync(input).size / 1e6;
     for (let r = 0; r < runs; r++) {
-      for (const w of [1, 2]) (table[`${mb}|${w}`] ??= []).push(runCli(input, w));
+      for (const w of [1, 2]) {
+        const coresBefore = await coresNow();
+        (table[`${mb}|${w}`] ??= []).push({ ...runCli(input, w), coresBefore });
+      }
     }
     for (const w of [1, 2]) {
       const m = table[`${mb}|${w}`]!;
@@ -122,7 +154,8 @@ if (!flag('no-cli')) {
     const one = table[`${mb}|1`]!;
     const two = table[`${mb}|2`]!;
     const pairs = one.map((x, i) => x.wall / two[i]!.wall);
-    say(`\n${mb.toFixed(0)} MB: speed-up 2 vs 1 workers = ${(median(one.map((x) => x.wall)) / median(two.map((x) => x.wall))).toFixed(2)}x end to end ` +
+    say(`\n${mb.toFixed(0)} MB: cores free before each run (probe): ${one.map((x, i) => `${x.coresBefore!.toFixed(2)}/${two[i]!.coresBefore!.toFixed(2)}`).join(', ')} (1w/2w)`);
+    say(`${mb.toFixed(0)} MB: speed-up 2 vs 1 workers = ${(median(one.map((x) => x.wall)) / median(two.map((x) => x.wall))).toFixed(2)}x end to end ` +
       `(per interleaved pair: ${pairs.map((p) => p.toFixed(2)).join(', ')}), ${(median(one.map((x) => x.encodeSeconds)) / median(two.map((x) => x.encodeSeconds))).toFixed(2)}x in the encoding phase\n`);
   }
   results.cli = table;
@@ -140,6 +173,7 @@ if (!flag('no-stream')) {
   const streams: unknown[] = [];
   for (const kind of ['node', 'web']) {
     for (const file of [smallText, bigText]) {
+      await coresNow();
       const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'ingest-stream.mjs'), model, file, kind], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`stream run failed: ${r.stderr}`);
       const m = JSON.parse(r.stdout) as { bytes: number; tokens: number; seconds: number; maxRssMiB: number };

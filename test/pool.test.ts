@@ -58,6 +58,12 @@ describe.skipIf(!HAS_SHARED)('TokenizerPool', () => {
     });
     afterAll(() => pool?.close());
 
+    it('gives workers the compiled Module and the model tables on SharedArrayBuffers (nothing to re-parse)', () => {
+      const init = (pool as unknown as { init: { kernel: unknown; model: { trie: { units: Int32Array }; scores: Float64Array; vocab: { bytes: Uint8Array } } } }).init;
+      expect(init.kernel).toBeInstanceOf(WebAssembly.Module);
+      for (const table of [init.model.trie.units, init.model.scores, init.model.vocab.bytes]) expect(table.buffer).toBeInstanceOf(SharedArrayBuffer);
+    });
+
     it('keeps input order over many small texts, and handles an empty batch', async () => {
       const texts = Array.from({ length: 5000 }, (_, i) => `document ${i}: ${'x'.repeat(i % 37)}\n${i % 3 ? 'tail' : ''}`);
       const ids = await pool.encodeBatch(texts, { addEos: true });

@@ -58,4 +58,13 @@ export default defineConfig([
     platform: 'node',
     shims: true, // import.meta.url in the CJS build
   },
+  // Node scripts started by path: the pool's worker thread (dist/node.{js,cjs} start it as
+  // dist/pool-worker.js) and the CLI (the package's bin).
+  {
+    ...common,
+    entry: { 'pool-worker': 'src/pool-worker.ts', cli: 'src/cli.ts' },
+    format: ['esm'],
+    platform: 'node',
+    dts: false,
+  },
 ]);

@@ -6,6 +6,9 @@
  */
 export { Tokenizer, type LoadOptions, type TokenizeOptions, type EncodeOptions, type SpecialToken } from './tokenizer.js';
 export { ModelError } from './errors.js';
+export { EncodeStream } from './stream.js';
+export type { StreamEncodeOptions } from './incremental.js';
+export type { SamplingEncodeOptions } from './sampling-support.js';
 export type { ModelSource } from './source.js';
 export type { ModelJson } from './vocabulary.js';
 export type { WasmSource } from './wasm-module.js';

@@ -1,64 +1,23 @@
 /**
- * The Node entry: everything in the universal entry, plus model file paths (`.model` or `.zip`)
- * and synchronous loading (the kernel is read from disk next to this module).
+ * The Node entry: everything in the universal entry, plus model file paths (`.model` or `.zip`),
+ * synchronous loading (the kernel is read from disk next to this module), a worker-thread pool and
+ * a Node stream.
  * @packageDocumentation
  */
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import * as zlib from 'node:zlib';
-import { Tokenizer as CoreTokenizer, type Platform } from './tokenizer.js';
-import { vocabularyFromSource, vocabularyFromValue, vocabularyFromBytes, type ModelSource, type ReadOptions } from './source.js';
-import { defaultWasmUrl } from './wasm-module.js';
-import type { ModelJson } from './vocabulary.js';
-import type { Crc32 } from './binary-model.js';
+import { Tokenizer as CoreTokenizer } from './tokenizer.js';
+import { nodePlatform } from './node-platform.js';
 
 export { ModelError } from './errors.js';
+export { TokenizerPool, type PoolOptions, type PoolEncodeOptions } from './pool.js';
+export { EncodeStream } from './stream.js';
+export { EncodeTransform } from './node-stream.js';
+export type { StreamEncodeOptions } from './incremental.js';
+export type { SamplingEncodeOptions } from './sampling-support.js';
 export type { LoadOptions, TokenizeOptions, EncodeOptions, SpecialToken } from './tokenizer.js';
 export type { ModelSource } from './source.js';
 export type { ModelJson } from './vocabulary.js';
 export type { WasmSource } from './wasm-module.js';
 export type { LoneSurrogates } from './normalize.js';
-
-// A string is a file path in Node; URLs with file: are paths too.
-const asPath = (source: unknown): string | undefined =>
-  typeof source === 'string' ? source : source instanceof URL && source.protocol === 'file:' ? fileURLToPath(source) : undefined;
-
-// Native zlib inflates the published zips several times faster than fflate (the limit makes data
-// that inflates past its announced size fail, as a corrupt zip, instead of filling memory), and
-// checks binary models' CRC-32 ~10x faster than JS (zlib.crc32: Node >= 20.15; JS before that).
-const read: ReadOptions = {
-  inflateRaw: (data, size) => {
-    const out = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, size) });
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-  },
-  crc32: typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (zlib as unknown as { crc32: Crc32 }).crc32 : undefined,
-};
-
-let kernel: WebAssembly.Module | undefined;
-const kernelSync = () => (kernel ??= new WebAssembly.Module(readFileSync(fileURLToPath(defaultWasmUrl()))));
-
-const nodePlatform: Platform = {
-  async readModel(source, name) {
-    const path = asPath(source);
-    if (path === undefined) return vocabularyFromSource(source as ModelSource, name, read);
-    return vocabularyFromBytes(new Uint8Array(await readFile(path)), name ?? path, read);
-  },
-  readModelSync(source, name) {
-    const path = asPath(source);
-    if (path === undefined) {
-      // Bytes first: touching the global Response makes Node 20 load its fetch implementation (~20-70 ms).
-      if (source instanceof Uint8Array || source instanceof ArrayBuffer) return vocabularyFromValue(source, name, read);
-      if (source instanceof URL || (typeof Response !== 'undefined' && source instanceof Response)) {
-        throw new TypeError('Tokenizer.loadSync cannot fetch: pass a file path, bytes or a parsed model, or use Tokenizer.load');
-      }
-      return vocabularyFromValue(source as Uint8Array | ArrayBuffer | ModelJson, name, read);
-    }
-    return vocabularyFromBytes(new Uint8Array(readFileSync(path)), name ?? path, read);
-  },
-  defaultWasm: async () => kernelSync(),
-  defaultWasmSync: kernelSync,
-};
 
 /**
  * A BytePiece tokenizer (see the universal entry); in Node, `load` and `loadSync` also take a

@@ -317,6 +317,23 @@ export class Tokenizer {
   toBinary(): Uint8Array {
     return writeBinaryModel(this.model);
   }
+
+  /**
+   * {@link Tokenizer.encode} over a list, in order, on this thread (Node: `TokenizerPool` spreads a
+   * batch over worker threads). An error names the index of the text that caused it.
+   */
+  encodeBatch(texts: readonly string[], options: EncodeOptions = {}): Uint32Array[] {
+    const out: Uint32Array[] = new Array(texts.length);
+    for (let i = 0; i < texts.length; i++) {
+      try {
+        out[i] = this.encode(texts[i]!, options);
+      } catch (e) {
+        if (e instanceof Error) e.message = `texts[${i}]: ${e.message}`;
+        throw e;
+      }
+    }
+    return out;
+  }
 }
 
 function checkOptions(options: LoadOptions): 'wasm' | 'js' {

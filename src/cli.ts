@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// The `bytepiece` command line: encode, decode, info. Errors are one line on stderr with a non-zero
+// exit; Ctrl-C (or SIGTERM) stops at once, removes unfinished output and says so.
+
+import { Command, Option } from 'commander';
+import { encodeCommand, type EncodeOptions } from './cli/encode.js';
+import { decodeCommand, type DecodeOptions } from './cli/decode.js';
+import { infoCommand, type InfoOptions } from './cli/info.js';
+import { cleanUp, describeError, interruptedOutputNote } from './cli/errors.js';
+import { createRequire } from 'node:module';
+import { finiteNumber, positiveInt, positiveNumber, uint32 } from './cli/options.js';
+
+const program = new Command('bytepiece')
+  .description('Exact BytePiece tokenization (WebAssembly): encode corpora on all cores, decode ids, inspect models.')
+  .version((createRequire(import.meta.url)('../package.json') as { version: string }).version)
+  .showSuggestionAfterError()
+  .configureOutput({ outputError: (message, write) => write(`bytepiece: ${message.replace(/^error: /, '').trimEnd()}\n`) })
+  .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2));
+
+const engineOption = () => new Option('--engine <engine>', 'tokenizer engine').choices(['wasm', 'js']).default('wasm');
+const progressOption = () =>
+  new Option('--progress-interval <seconds>', 'seconds between progress lines when stderr is not a terminal').default(10).argParser(positiveNumber('--progress-interval'));
+
+program
+  .command('encode')
+  .description(
+    'Tokenize text files (one document per file), lines (--lines) or JSONL records (--jsonl) into ids. ' +
+      'Output: JSONL {"ids":[…]} per document in input order, or little-endian u16/u32 ids with one <eos> (2) ' +
+      'after each document plus OUT.idx (uint64 offset of each document start, then the total).',
+  )
+  .argument('[inputs...]', 'input files; - or nothing for stdin')
+  .requiredOption('-m, --model <path>', 'model file (.zip or .model)')
+  .option('-o, --output <path>', 'output file (default stdout; required for u16/u32); written to a temporary file renamed on success')
+  .addOption(new Option('-f, --format <format>', 'output format').choices(['jsonl', 'u16', 'u32']).default('jsonl'))
+  .option('--lines', 'one document per line (a trailing \\r of CRLF lines is dropped)')
+  .option('--jsonl', 'inputs are JSONL: one document per record, blank lines skipped')
+  .option('--field <name>', 'JSONL field holding the text (default "text")')
+  .option('-w, --workers <n>', 'worker threads (default: available cores)', positiveInt('--workers'))
+  .option('--alpha <a>', 'sample segmentations (Viterbi sampling, alpha >= 0); default deterministic', finiteNumber('--alpha'))
+  .option('--seed <s>', 'seed for --alpha: same input, seed and --block-size give the same ids for any --workers', uint32('--seed'))
+  .option('--add-bos', 'put <bos> (1) before each document')
+  .option('--add-eos', 'put <eos> (2) after each document (u16/u32 always end a document with one <eos>)')
+  .option('--lossy', 'replace invalid UTF-8 and lone surrogates by U+FFFD instead of failing')
+  .addOption(new Option('--block-size <bytes>', 'input bytes per worker task').default(1 << 20).argParser(positiveInt('--block-size')))
+  .addOption(engineOption())
+  .addOption(progressOption())
+  .option('-q, --quiet', 'no progress and no summary on stderr')
+  .action((inputs: string[], options: EncodeOptions) => encodeCommand(inputs, options));
+
+program
+  .command('decode')
+  .description('Turn ids back into text: one JSONL line {"text": …} per document.')
+  .argument('<input>', 'ids: JSONL {"ids":[…]} lines (- for stdin), or a u16/u32 file (documents from INPUT.idx if present, else split after each <eos>)')
+  .requiredOption('-m, --model <path>', 'model file (.zip or .model)')
+  .option('-o, --output <path>', 'output file (default stdout); written to a temporary file renamed on success')
+  .addOption(new Option('-f, --format <format>', 'input format (default: from the extension .u16/.u32, else jsonl)').choices(['jsonl', 'u16', 'u32']))
+  .addOption(engineOption())
+  .addOption(progressOption())
+  .option('-q, --quiet', 'no progress and no summary on stderr')
+  .action((input: string, options: DecodeOptions) => decodeCommand(input, options));
+
+program
+  .command('info')
+  .description('Show a model: pieces, vocab size, longest piece, special ids, load time; with FILE, bytes/token on it.')
+  .argument('<model>', 'model file (.zip or .model)')
+  .argument('[file]', 'a text file to measure bytes/token on (- for stdin)')
+  .option('--lines', 'FILE has one document per line')
+  .option('--jsonl', 'FILE is JSONL')
+  .option('--field <name>', 'JSONL field holding the text (default "text")')
+  .option('--lossy', 'replace invalid UTF-8 by U+FFFD instead of failing')
+  .option('--json', 'print one JSON object')
+  .addOption(engineOption())
+  .action((model: string, file: string | undefined, options: InfoOptions) => infoCommand(model, file, options));
+
+let stopping = false;
+// The reader of our stdout went away (`bytepiece … | head`): stop quietly, as a SIGPIPE would.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (stopping) return;
+  stopping = true;
+  cleanUp();
+  if (e.code !== 'EPIPE') process.stderr.write(`bytepiece: cannot write to stdout: ${e.message}\n`);
+  process.exit(e.code === 'EPIPE' ? 141 : 1);
+});
+
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    cleanUp();
+    process.stderr.write(`\nbytepiece: interrupted (${signal}); ${interruptedOutputNote()}\n`);
+    process.exit(code);
+  });
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (!stopping) {
+    stopping = true;
+    cleanUp();
+    process.stderr.write(`bytepiece: ${describeError(e)}\n`);
+    process.exit(1);
+  }
+}

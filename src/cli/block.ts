@@ -1,0 +1,255 @@
+// One block of CLI input, processed where it lands (a pool worker, or the main thread for `info`):
+// bytes → UTF-8 check → documents → ids → output bytes in the requested format. The main thread
+// only cuts files into blocks and writes results in order, so it stays off the critical path.
+
+import type { Tokenizer } from '../tokenizer.js';
+import { mixSeed, supportsSampling, type SamplingEncodeOptions } from '../sampling-support.js';
+import { firstLoneSurrogate } from '../normalize.js';
+import { invalidUtf8Offset } from '../utf8-scan.js';
+
+/** How input bytes become documents. */
+export type InputMode = 'doc' | 'lines' | 'jsonl';
+/** How ids are written. */
+export type OutputFormat = 'jsonl' | 'u16' | 'u32';
+
+export interface BlockJob {
+  /** The block: whole lines (lines, jsonl), or a part of a document cut right after a `\n` run (doc). */
+  bytes: Uint8Array;
+  mode: InputMode;
+  /** JSONL field holding the text. */
+  field: string;
+  format: OutputFormat;
+  /** Frame each document with `<bos>` / `<eos>` (lines and jsonl modes; doc mode is framed by the writer). */
+  addBos: boolean;
+  addEos: boolean;
+  /** Invalid UTF-8 and lone surrogates become U+FFFD instead of being errors. */
+  lossy: boolean;
+  /** Offset of bytes[0] in its file, for messages. */
+  fileOffset: number;
+  /** Drop a leading UTF-8 BOM (the first block of a JSONL file: a BOM is not JSON). */
+  stripBom: boolean;
+  alpha?: number;
+  /** Seed of this block; document k is encoded with mixSeed(seed, k). */
+  seed?: number;
+}
+
+export interface BlockResult {
+  /** Output bytes: JSONL lines; in doc mode with jsonl format, the comma-separated ids only; or packed ids. */
+  data: Uint8Array;
+  /** Tokens written per document (binary formats include the `<eos>` separator). */
+  docTokens: Uint32Array;
+  /** `\n` bytes in the block (the writer numbers lines across blocks). */
+  lines: number;
+  /** Tokens written in all. */
+  tokens: number;
+  /** UTF-8 bytes of the documents' text (for bytes/token). */
+  textBytes: number;
+}
+
+/** A problem in a block; `line` is 1-based within the block (0 when not line-specific). */
+export class BlockError extends Error {
+  override name = 'BlockError';
+  constructor(message: string, readonly line: number) {
+    super(message);
+  }
+}
+
+const EOS = 2;
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lossyDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+export function processBlock(tokenizer: Tokenizer, job: BlockJob): BlockResult {
+  const text = decode(job);
+  const docs: Uint32Array[] = [];
+  let textBytes = 0;
+  let lines = 0;
+  const binary = job.format !== 'jsonl';
+  const options: SamplingEncodeOptions = {};
+  if (job.alpha !== undefined) options.alpha = job.alpha;
+  const seeded = job.seed !== undefined && supportsSampling(tokenizer) ? tokenizer : undefined;
+  const encode = (s: string, line: number, what: string): Uint32Array => {
+    if (seeded) seeded.setSeed(mixSeed(job.seed!, docs.length));
+    try {
+      return tokenizer.encode(s, options);
+    } catch (e) {
+      const at = firstLoneSurrogate(s);
+      if (at >= 0) {
+        const unit = s.charCodeAt(at).toString(16).toUpperCase();
+        throw new BlockError(`${what}lone surrogate U+${unit} at UTF-16 offset ${at}: not encodable as UTF-8 (use --lossy to replace it with U+FFFD)`, line);
+      }
+      throw e;
+    }
+  };
+
+  if (job.mode === 'doc') {
+    options.addBos = options.addEos = false;
+    docs.push(encode(text, 0, ''));
+    textBytes = job.bytes.length;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  } else {
+    options.addBos = job.addBos;
+    options.addEos = job.addEos && !binary; // binary formats end every document with one <eos> anyway
+    let start = 0;
+    let line = 0;
+    while (start < text.length) {
+      let end = text.indexOf('\n', start);
+      const next = end < 0 ? text.length : end + 1;
+      if (end < 0) end = text.length;
+      else lines++;
+      line++;
+      if (job.mode === 'lines') {
+        const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end; // CRLF files
+        const s = text.slice(start, stop);
+        textBytes += utf8Length(s);
+        docs.push(encode(s, line, ''));
+      } else {
+        let s = text.slice(start, end);
+        if (line === 1 && job.stripBom && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+        if (!isBlank(s)) {
+          const value = fieldOf(s, job.field, line);
+          textBytes += utf8Length(value);
+          docs.push(encode(value, line, `"${job.field}": `));
+        }
+      }
+      start = next;
+    }
+  }
+
+  let tokens = 0;
+  const docTokens = new Uint32Array(docs.length);
+  const separator = binary && job.mode !== 'doc' ? 1 : 0;
+  for (let d = 0; d < docs.length; d++) {
+    docTokens[d] = docs[d]!.length + separator;
+    tokens += docTokens[d]!;
+  }
+  let data: Uint8Array;
+  if (binary) data = pack(docs, tokens, job.format === 'u16' ? 2 : 4, separator === 1);
+  else if (job.mode === 'doc') data = writeIds(new ByteSink(docs[0]!.length * 7 + 16), docs[0]!).bytes();
+  else {
+    const sink = new ByteSink(tokens * 7 + docs.length * 12 + 16);
+    for (const ids of docs) {
+      sink.ascii('{"ids":[');
+      writeIds(sink, ids);
+      sink.ascii(']}\n');
+    }
+    data = sink.bytes();
+  }
+  return { data, docTokens, lines, tokens, textBytes };
+}
+
+function decode(job: BlockJob): string {
+  try {
+    return (job.lossy ? lossyDecoder : strictDecoder).decode(job.bytes);
+  } catch {
+    const at = Math.max(0, invalidUtf8Offset(job.bytes));
+    let line = 1;
+    for (let i = 0; i < at; i++) if (job.bytes[i] === 10) line++;
+    throw new BlockError(`invalid UTF-8 at byte offset ${job.fileOffset + at} (use --lossy to replace invalid bytes with U+FFFD)`, line);
+  }
+}
+
+function isBlank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
+function fieldOf(line: string, field: string, lineNo: number): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (e) {
+    throw new BlockError(`invalid JSON (${(e as Error).message})`, lineNo);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new BlockError(`expected a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`, lineNo);
+  }
+  const text = (value as Record<string, unknown>)[field];
+  if (text === undefined || !Object.prototype.hasOwnProperty.call(value, field)) {
+    throw new BlockError(`no "${field}" field (choose the field with --field)`, lineNo);
+  }
+  if (typeof text !== 'string') {
+    throw new BlockError(`"${field}" is ${text === null ? 'null' : Array.isArray(text) ? 'an array' : `a ${typeof text}`}, expected a string`, lineNo);
+  }
+  return text;
+}
+
+/** Concatenates the documents' ids as little-endian u16/u32, each followed by `<eos>` if asked. */
+function pack(docs: Uint32Array[], total: number, width: 2 | 4, eos: boolean): Uint8Array {
+  const out = width === 2 ? new Uint16Array(total) : new Uint32Array(total);
+  let at = 0;
+  for (const ids of docs) {
+    out.set(ids, at); // u16: ids < 65536 (checked against the vocabulary before starting)
+    at += ids.length;
+    if (eos) out[at++] = EOS;
+  }
+  const bytes = new Uint8Array(out.buffer);
+  if (!LITTLE_ENDIAN) swapBytes(bytes, width);
+  return bytes;
+}
+
+function swapBytes(bytes: Uint8Array, width: number): void {
+  for (let i = 0; i < bytes.length; i += width) bytes.subarray(i, i + width).reverse();
+}
+
+/** A growable byte buffer for ASCII output. */
+class ByteSink {
+  buf: Uint8Array;
+  at = 0;
+  constructor(capacity: number) {
+    this.buf = new Uint8Array(Math.max(64, capacity));
+  }
+  ensure(extra: number): void {
+    if (this.at + extra <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.at + extra));
+    next.set(this.buf.subarray(0, this.at));
+    this.buf = next;
+  }
+  ascii(s: string): void {
+    this.ensure(s.length);
+    for (let i = 0; i < s.length; i++) this.buf[this.at++] = s.charCodeAt(i);
+  }
+  bytes(): Uint8Array {
+    return this.buf.slice(0, this.at);
+  }
+}
+
+/** Writes ids as comma-separated decimals. */
+function writeIds(sink: ByteSink, ids: Uint32Array): ByteSink {
+  sink.ensure(ids.length * 11);
+  const buf = sink.buf;
+  let at = sink.at;
+  for (let i = 0; i < ids.length; i++) {
+    if (i > 0) buf[at++] = 44; // ','
+    let v = ids[i]!;
+    let digits = 1;
+    for (let p = 10; p <= v && digits < 10; p *= 10) digits++;
+    at += digits;
+    let k = at;
+    do {
+      const d = v % 10;
+      buf[--k] = 48 + d;
+      v = (v - d) / 10; // exact: no rounding, any uint32
+    } while (v > 0);
+  }
+  sink.at = at;
+  return sink;
+}
+
+/** UTF-8 byte length of a well-formed string (a lone surrogate counts as the 3 bytes of U+FFFD). */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2; // 4 bytes for 2 units
+      i++;
+    } else n += 2;
+  }
+  return n;
+}

@@ -1,0 +1,271 @@
+// `bytepiece encode`: inputs → blocks → worker pool → ordered output (+ .idx), written to a
+// temporary file renamed into place on success.
+
+import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { TokenizerPool } from '../pool.js';
+import { mixSeed } from '../sampling-support.js';
+import type { BlockJob, BlockResult, InputMode, OutputFormat } from './block.js';
+import { CliError, describeError } from './errors.js';
+import { checkInputs, readBlocks, type InputFile } from './input.js';
+import { commitOutputs, discardOutputs, StdoutOutput, TempFileOutput, type Output } from './output.js';
+import { Progress, peakRssMiB } from './progress.js';
+import { checkModelPath, checkSamplingFlags, checkU16, type CommonOptions } from './options.js';
+
+export interface EncodeOptions extends CommonOptions {
+  output?: string;
+  format: OutputFormat;
+  lines?: boolean;
+  jsonl?: boolean;
+  field?: string;
+  workers?: number;
+  alpha?: number;
+  seed?: number;
+  addBos?: boolean;
+  addEos?: boolean;
+  blockSize: number;
+}
+
+const BOS = 1;
+const EOS = 2;
+
+export async function encodeCommand(paths: string[], options: EncodeOptions): Promise<void> {
+  const mode: InputMode = options.jsonl ? 'jsonl' : options.lines ? 'lines' : 'doc';
+  if (options.jsonl && options.lines) throw new CliError('--lines and --jsonl exclude each other');
+  if (options.field !== undefined && !options.jsonl) throw new CliError('--field only applies with --jsonl');
+  const field = options.field ?? 'text';
+  const binary = options.format !== 'jsonl';
+  if (binary && options.output === undefined) {
+    throw new CliError(`--format ${options.format} writes OUT and OUT.idx: give the output path with -o OUT`);
+  }
+  checkSamplingFlags(options.alpha, options.seed);
+  if (paths.length === 0) {
+    if (process.stdin.isTTY) throw new CliError('no input: give files (or -), or pipe text into stdin');
+    paths = ['-'];
+  }
+  const inputs = await checkInputs(paths);
+  await checkModelPath(options.model);
+  if (options.output !== undefined) {
+    const out = resolve(options.output);
+    const clash = inputs.find((input) => input.path !== '-' && resolve(input.path) === out);
+    if (clash) throw new CliError(`${options.output} is also an input: write the output elsewhere`);
+    if (binary && inputs.some((input) => input.path !== '-' && resolve(input.path) === `${out}.idx`)) {
+      throw new CliError(`${options.output}.idx is also an input: write the output elsewhere`);
+    }
+  }
+
+  // Outputs are created before the (slow) model load, so an unwritable path fails at once.
+  const files: TempFileOutput[] = [];
+  let pool: TokenizerPool | undefined;
+  try {
+    let main: Output;
+    let index: TempFileOutput | undefined;
+    if (options.output !== undefined) {
+      const file = await TempFileOutput.create(options.output);
+      files.push(file);
+      main = file;
+      if (binary) {
+        index = await TempFileOutput.create(`${options.output}.idx`);
+        files.push(index);
+      }
+    } else {
+      main = new StdoutOutput();
+    }
+
+    const threads = options.workers ?? availableParallelism();
+    pool = await TokenizerPool.create(options.model, {
+      threads,
+      engine: options.engine,
+      loneSurrogates: options.lossy ? 'replace' : 'error',
+    });
+    if (options.format === 'u16') checkU16(pool.vocabSize, options.model);
+
+    const total = inputs.every((input) => input.size !== undefined) ? inputs.reduce((sum, input) => sum + input.size!, 0) : undefined;
+    const progress = new Progress(total, { quiet: options.quiet === true, interval: options.progressInterval, verb: 'encode' });
+    const writer = new OrderedWriter(main, index, options, mode, progress);
+    const maxInFlight = 2 * threads + 2;
+    const queue: Entry[] = [];
+    let blocks = 0;
+
+    const settle = async () => {
+      const entry = queue.shift()!;
+      if (entry.kind === 'block') blocks--;
+      await writer.handle(entry);
+    };
+    let jobIndex = 0;
+    for (const input of inputs) {
+      queue.push({ kind: 'start', input });
+      for await (const block of readBlocks(input, mode, options.blockSize)) {
+        while (blocks >= maxInFlight) await settle();
+        const job: BlockJob = {
+          bytes: block.bytes,
+          mode,
+          field,
+          format: options.format,
+          addBos: options.addBos === true,
+          addEos: options.addEos === true,
+          lossy: options.lossy === true,
+          fileOffset: block.offset,
+          stripBom: mode === 'jsonl' && block.index === 0,
+        };
+        if (options.alpha !== undefined) job.alpha = options.alpha;
+        if (options.seed !== undefined) job.seed = mixSeed(options.seed, jobIndex);
+        jobIndex++;
+        const result = pool.runBlock(job);
+        result.catch(() => {}); // handled in order by the writer
+        queue.push({ kind: 'block', input, bytes: block.bytes.length, result });
+        blocks++;
+      }
+      queue.push({ kind: 'end', input });
+    }
+    while (queue.length > 0) await settle();
+    await writer.finish();
+    await pool.close();
+    pool = undefined;
+    await commitOutputs(files);
+
+    const seconds = progress.seconds;
+    const where = options.output ?? 'stdout';
+    const idx = index ? ` and ${options.output}.idx` : '';
+    progress.finish(
+      `encoded ${writer.documents.toLocaleString('en-US')} documents, ${(writer.bytes / 1e6).toFixed(1)} MB → ` +
+        `${writer.tokens.toLocaleString('en-US')} tokens (${writer.tokens > 0 ? (writer.textBytes / writer.tokens).toFixed(2) : '-'} bytes/token) ` +
+        `in ${seconds.toFixed(1)} s, ${(writer.bytes / 1e6 / seconds).toFixed(1)} MB/s, ${threads} worker${threads === 1 ? '' : 's'}, ` +
+        `peak RSS ${peakRssMiB()} MiB; wrote ${where}${idx}`,
+    );
+  } catch (e) {
+    await pool?.terminate();
+    await discardOutputs(files);
+    throw e;
+  }
+}
+
+type Entry =
+  | { kind: 'start'; input: InputFile }
+  | { kind: 'block'; input: InputFile; bytes: number; result: Promise<BlockResult> }
+  | { kind: 'end'; input: InputFile };
+
+/**
+ * Writes results in input order. In doc mode one document spans a file's blocks, so the framing
+ * (`{"ids":[` … `]}`, `<bos>`, `<eos>`) is written here; in lines/jsonl modes blocks hold whole
+ * documents, framed by the workers.
+ */
+class OrderedWriter {
+  documents = 0;
+  tokens = 0;
+  bytes = 0;
+  textBytes = 0;
+  private linesBefore = 0;
+  private needComma = false;
+  private readonly encoder = new TextEncoder();
+  private readonly width: number;
+
+  constructor(
+    private readonly out: Output,
+    private readonly index: Output | undefined,
+    private readonly options: EncodeOptions,
+    private readonly mode: InputMode,
+    private readonly progress: Progress,
+  ) {
+    this.width = options.format === 'u16' ? 2 : 4;
+  }
+
+  async handle(entry: Entry): Promise<void> {
+    if (entry.kind === 'start') {
+      this.linesBefore = 0;
+      if (this.mode === 'doc') await this.startDocument();
+      return;
+    }
+    if (entry.kind === 'end') {
+      if (this.mode === 'doc') await this.endDocument();
+      return;
+    }
+    let result: BlockResult;
+    try {
+      result = await entry.result;
+    } catch (e) {
+      const line = (e as { line?: number }).line;
+      const where = line ? `${entry.input.name}:${this.linesBefore + line}` : entry.input.name;
+      throw new CliError(`${where}: ${describeError(e)}`);
+    }
+    this.linesBefore += result.lines;
+    this.bytes += entry.bytes;
+    this.textBytes += result.textBytes;
+    if (this.mode === 'doc') {
+      if (result.data.length > 0) {
+        if (this.options.format === 'jsonl' && this.needComma) await this.out.write(this.ascii(','));
+        await this.out.write(result.data);
+        this.needComma = true;
+      }
+      this.tokens += result.tokens;
+    } else {
+      await this.out.write(result.data);
+      if (this.index) await this.writeOffsets(result.docTokens);
+      else this.tokens += result.tokens;
+      this.documents += result.docTokens.length;
+    }
+    this.progress.add(entry.bytes);
+  }
+
+  async finish(): Promise<void> {
+    if (this.index) await this.index.write(offsetBytes([this.tokens]));
+    await this.out.close();
+    await this.index?.close();
+  }
+
+  private async startDocument(): Promise<void> {
+    this.documents++;
+    const bos = this.options.addBos === true;
+    if (this.options.format === 'jsonl') {
+      await this.out.write(this.ascii(bos ? `{"ids":[${BOS}` : '{"ids":['));
+      this.needComma = bos;
+    } else {
+      await this.index!.write(offsetBytes([this.tokens]));
+      if (bos) await this.out.write(this.ids([BOS]));
+    }
+    if (bos) this.tokens++;
+  }
+
+  private async endDocument(): Promise<void> {
+    if (this.options.format === 'jsonl') {
+      const eos = this.options.addEos === true;
+      await this.out.write(this.ascii(`${eos ? (this.needComma ? `,${EOS}` : `${EOS}`) : ''}]}\n`));
+      if (eos) this.tokens++;
+    } else {
+      await this.out.write(this.ids([EOS])); // one <eos> ends every document in the binary formats
+      this.tokens++;
+    }
+  }
+
+  private async writeOffsets(docTokens: Uint32Array): Promise<void> {
+    const starts: number[] = new Array(docTokens.length);
+    for (let d = 0; d < docTokens.length; d++) {
+      starts[d] = this.tokens;
+      this.tokens += docTokens[d]!;
+    }
+    await this.index!.write(offsetBytes(starts));
+  }
+
+  private ascii(s: string): Uint8Array {
+    return this.encoder.encode(s);
+  }
+
+  private ids(values: number[]): Uint8Array {
+    const bytes = new Uint8Array(values.length * this.width);
+    const view = new DataView(bytes.buffer);
+    values.forEach((v, i) => (this.width === 2 ? view.setUint16(2 * i, v, true) : view.setUint32(4 * i, v, true)));
+    return bytes;
+  }
+}
+
+/** Little-endian uint64 offsets (exact up to 2^53 tokens). */
+function offsetBytes(values: number[]): Uint8Array {
+  const bytes = new Uint8Array(8 * values.length);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    view.setUint32(8 * i, v % 0x100000000, true);
+    view.setUint32(8 * i + 4, Math.floor(v / 0x100000000), true);
+  }
+  return bytes;
+}

@@ -25,33 +25,36 @@ export function setModel(nodeIdsPtr: usize, lengthsPtr: usize, livePtr: usize, r
 
 /**
  * Segments input[0..n). With split, each `\n`-terminated chunk is segmented on its own.
- * back, starts: i32[n + 1] scratch each. Returns the number of ids, written in text order to
- * back[n - count + 1 .. n] (so they end where the scratch ends).
+ * trace: 8 * (n + 1) bytes of scratch. Returns the number of ids, written in text order to the
+ * i32 slots that end where the scratch ends (trace + 8 * (n + 1)).
  */
-export function encode(input: usize, n: i32, back: usize, starts: usize, split: bool): i32 {
-  forward(input, n, back, starts, split);
-  return traceback(n, back, starts);
+export function encode(input: usize, n: i32, trace: usize, split: bool): i32 {
+  forward(input, n, trace, split);
+  return traceback(n, trace);
 }
 
 /** As encode, but only counts the ids (nothing is written past the forward pass). */
-export function count(input: usize, n: i32, back: usize, starts: usize, split: bool): i32 {
-  forward(input, n, back, starts, split);
+export function count(input: usize, n: i32, trace: usize, split: bool): i32 {
+  forward(input, n, trace, split);
   let count = 0;
-  for (let e = n; e > 0; count++) e = load<i32>(starts + (<usize>e << 2));
+  for (let e = n; e > 0; count++) e = load<i32>(trace + (<usize>e << 3), 4);
   return count;
 }
 
 // For each end e = i + 1 in order, the candidates bytes[s..e) arrive in increasing s (the live
 // walks are kept oldest first, the new one-byte walk last): the reference's order (SPEC §3), and
-// the strict > keeps the first of equal scores. back[e] = node of the best last piece.
+// the strict > keeps the first of equal scores. trace[e] = (node, start) of the best last piece.
 //
 // The running maximum is kept as the bits of the double, compared as signed integers: every
 // candidate is negative or -Infinity (scores are logs of probabilities < 1, see compileModel), and
 // on negative doubles a > b exactly when bits(a) < bits(b). That keeps the update a cmov: V8 turns
 // a select on f64 into a branch, which here is mispredicted about every other candidate.
+//
+// A live walk is 16 bytes: best[start] f64, then (node, start) as one i64 (node in the low half),
+// which is also the trace entry when it wins: one load, one select and one store carry both.
 const NEG_INF_BITS: i64 = 0xfff0000000000000;
 
-function forward(input: usize, n: i32, back: usize, starts: usize, split: bool): void {
+function forward(input: usize, n: i32, trace: usize, split: bool): void {
   const walks = live;
   const root = rootBase;
   let count = 0; // live walks
@@ -66,57 +69,54 @@ function forward(input: usize, n: i32, back: usize, starts: usize, split: bool):
     }
     prev = c;
     let best = NEG_INF_BITS;
-    let bestNode: i32 = 0;
-    let bestStart: i32 = 0;
+    let bestRec: i64 = 0;
     let w: usize = walks;
     const end = walks + (<usize>count << 4);
     for (let r = walks; r < end; r += 16) {
-      const node = load<i32>(r, 8);
+      const rec = load<i64>(r, 8);
       const bs = load<f64>(r);
+      const node = <i32>rec;
       const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
       const q = <usize>next << 4;
       const alive = load<i32>(q, NODES + 4) == node;
       const score = reinterpret<i64>(bs + load<f64>(q, NODES + 8));
       const better = alive & (score < best);
+      const rec2 = rec + <i64>(next - node); // (next, start): next - node cannot borrow
       best = select<i64>(score, best, better);
-      const start = load<i32>(r, 12);
-      bestNode = select<i32>(next, bestNode, better);
-      bestStart = select<i32>(start, bestStart, better);
+      bestRec = select<i64>(rec2, bestRec, better);
       store<f64>(w, bs);
-      store<i32>(w, next, 8);
-      store<i32>(w, start, 12);
+      store<i64>(w, rec2, 8);
       w += <usize>alive << 4;
     }
     // The walk starting here: its first step always exists (every byte is a piece).
     const node1 = root + <i32>c;
+    const rec1 = (<i64>i << 32) | <i64>node1;
     const score1 = reinterpret<i64>(bestPrev + load<f64>(<usize>node1 << 4, NODES + 8));
     const better1 = score1 < best;
     best = select<i64>(score1, best, better1);
-    bestNode = select<i32>(node1, bestNode, better1);
-    bestStart = select<i32>(i, bestStart, better1);
+    bestRec = select<i64>(rec1, bestRec, better1);
     store<f64>(w, bestPrev);
-    store<i32>(w, node1, 8);
-    store<i32>(w, i, 12);
+    store<i64>(w, rec1, 8);
     count = <i32>((w - walks) >> 4) + 1;
-    store<i32>(back + (<usize>(i + 1) << 2), bestNode);
-    store<i32>(starts + (<usize>(i + 1) << 2), bestStart);
+    store<i64>(trace + (<usize>(i + 1) << 3), bestRec);
     bestPrev = reinterpret<f64>(best);
   }
 }
 
-// Follows starts[] from n to 0, writing ids from back[n] downwards: the id of the piece ending at e
-// goes to a slot ≥ e that has already been read, so the scratch is reused in place. The chain
-// e → starts[e] stays in the scratch; the node → id loads (random, in a large table) hang off it
-// and overlap, where following lengths[nodeIds[back[e]]] made every token two dependent misses.
-function traceback(n: i32, back: usize, starts: usize): i32 {
-  let w = back + (<usize>n << 2);
+// Follows the starts from n to 0, writing ids downwards from the top of the trace: the k-th id
+// goes to an i32 slot at or above the entry being read (8-byte entries, 4-byte ids), so the scratch
+// is reused in place. The chain e → start stays in the scratch; the node → id loads (random, in a
+// large table) hang off it and overlap.
+function traceback(n: i32, trace: usize): i32 {
+  const top = trace + (<usize>(n + 1) << 3);
+  let w = top;
   for (let e = n; e > 0; ) {
-    const id = load<i32>(nodeIds + (<usize>load<i32>(back + (<usize>e << 2)) << 2));
-    store<i32>(w, id);
+    const rec = load<i64>(trace + (<usize>e << 3));
     w -= 4;
-    e = load<i32>(starts + (<usize>e << 2));
+    store<i32>(w, load<i32>(nodeIds + (<usize><i32>rec << 2)));
+    e = <i32>(rec >>> 32);
   }
-  return <i32>((back + (<usize>n << 2) - w) >> 2);
+  return <i32>((top - w) >> 2);
 }
 
 // ---- Notes: what was measured (bytepiece.plus.80k, whole shared corpora in one call, kernel only,

@@ -9,8 +9,8 @@ interface Kernel {
   /** Where the node table must be placed. */
   NODES: WebAssembly.Global;
   setModel(nodeIds: number, lengths: number, live: number, rootBase: number): void;
-  encode(input: number, n: number, back: number, starts: number, split: number): number;
-  count(input: number, n: number, back: number, starts: number, split: number): number;
+  encode(input: number, n: number, trace: number, split: number): number;
+  count(input: number, n: number, trace: number, split: number): number;
   setSampler(nodeIds: number, lengths: number, window: number, mask: number, exp2Table: number): void;
   setRandomState(a: number, b: number, c: number, d: number): void;
   sample(input: number, n: number, back: number, out: number, split: number, alpha: number): number;
@@ -126,11 +126,11 @@ export class WasmEngine implements Engine {
 
   /** Runs the kernel over the n input bytes; the ids are then u32[idsAt .. idsAt + count). */
   private run(n: number, split: boolean): number {
-    const back = align(this.scratch + n, 4);
-    const starts = back + 4 * (n + 1);
-    this.reserve(starts + 4 * (n + 1));
-    const count = this.kernel.encode(this.scratch, n, back, starts, split ? 1 : 0);
-    this.idsAt = (back >> 2) + n + 1 - count;
+    const trace = align(this.scratch + n, 8);
+    const top = trace + 8 * (n + 1);
+    this.reserve(top);
+    const count = this.kernel.encode(this.scratch, n, trace, split ? 1 : 0);
+    this.idsAt = (top >> 2) - count;
     return count;
   }
 
@@ -170,10 +170,9 @@ export class WasmEngine implements Engine {
 
   countText(text: string, split: boolean): number {
     const n = this.write(text);
-    const back = align(this.scratch + n, 4);
-    const starts = back + 4 * (n + 1);
-    this.reserve(starts + 4 * (n + 1));
-    return this.kernel.count(this.scratch, n, back, starts, split ? 1 : 0);
+    const trace = align(this.scratch + n, 8);
+    this.reserve(trace + 8 * (n + 1));
+    return this.kernel.count(this.scratch, n, trace, split ? 1 : 0);
   }
 
   encodeTextInto(text: string, split: boolean, out: Uint32Array, at: number): number {

@@ -37,6 +37,21 @@ function leafNode(): number {
   throw new Error('no leaf');
 }
 
+/** node of each two-byte prefix b0 << 8 | b1, or 0 (the root) when the trie has none. */
+function rootPairs(): Int32Array {
+  const { words, size, rootBase } = compiled.trie;
+  const t = new Int32Array(65536);
+  for (let b0 = 0; b0 < 256; b0++) {
+    const n1 = rootBase + b0;
+    const base = words[4 * n1]!;
+    for (let b1 = 0; b1 < 256; b1++) {
+      const j = base + b1;
+      if (j >= 0 && j < size && words[4 * j + 1] === n1) t[(b0 << 8) | b1] = j;
+    }
+  }
+  return t;
+}
+
 function instantiate(path: string): Build {
   const ex = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { abort: () => { throw new Error('abort'); } } }).exports as Record<string, unknown>;
   const memory = ex.memory as WebAssembly.Memory;
@@ -57,16 +72,25 @@ function instantiate(path: string): Build {
   place(trie.words);
   const nodeIds = place(trie.nodeIds);
   const lens = place(lengths);
-  const live = (at + 63) & -64;
-  at = live + 16 * (compiled.maxPieceLength + 2);
+  // Two live-walk lists (a build may use the second), each with 16 bytes of state below it.
+  const listBytes = 16 * (compiled.maxPieceLength + 2);
+  const live = ((at + 63) & -64) + 64;
+  const live2 = live + listBytes + 64;
+  const live3 = live2 + listBytes + 64;
+  const live4 = live3 + listBytes + 64;
+  at = live4 + listBytes;
   // Extra tables a variant derives from the trie (root2 etc.) go through an optional export.
   const setup = ex.setTables as ((...a: number[]) => number) | undefined;
-  setModel(nodeIds, lens, live, trie.rootBase);
+  setModel(nodeIds, lens, live, trie.rootBase, live2);
+  (ex.setLive34 as ((a: number, b: number) => void) | undefined)?.(live3, live4);
+  const setRoot2 = ex.setRoot2 as ((ptr: number) => void) | undefined;
+  if (setRoot2) setRoot2(place(rootPairs()));
   const setSentinel = ex.setSentinel as ((node: number) => void) | undefined;
   if (setSentinel) setSentinel(leafNode());
   if (setup) at = setup(((at + 63) & -64));
   const scratch = (at + 63) & -64;
   const u32 = new Uint32Array(memory.buffer);
+  const stride = ((ex.TRACE_BYTES as WebAssembly.Global | undefined)?.value as number | undefined) ?? 8; // bytes per trace entry
   return {
     name: path,
     run(bytes) {
@@ -75,7 +99,7 @@ function instantiate(path: string): Build {
       if (encode.length === 4) {
         const trace = (scratch + n + 7) & -8;
         const count = encode(scratch, n, trace, 1);
-        const top = (trace + 8 * (n + 1)) >> 2;
+        const top = (trace + stride * (n + 1)) >> 2;
         return u32.subarray(top - count, top);
       }
       const back = (scratch + n + 3) & -4;

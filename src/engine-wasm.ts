@@ -8,7 +8,7 @@ interface Kernel {
   memory: WebAssembly.Memory;
   /** Where the node table must be placed. */
   NODES: WebAssembly.Global;
-  setModel(nodeIds: number, lengths: number, live: number, rootBase: number): void;
+  setModel(nodeIds: number, lengths: number, live: number, rootBase: number, live2: number): void;
   encode(input: number, n: number, trace: number, split: number): number;
   count(input: number, n: number, trace: number, split: number): number;
   setSampler(nodeIds: number, lengths: number, window: number, mask: number, exp2Table: number): void;
@@ -75,8 +75,11 @@ export class WasmEngine implements Engine {
     place(trie.words, 64);
     const nodeIdsPtr = place(trie.nodeIds, 8);
     const lengthsPtr = place(lengths, 8);
+    // The kernel's two lists of live walks (it segments two halves of a text side by side).
+    const liveBytes = 16 * (model.maxPieceLength + 2);
     const livePtr = align(at, 64);
-    at = livePtr + 16 * (model.maxPieceLength + 2);
+    const live2Ptr = align(livePtr + liveBytes, 64);
+    at = live2Ptr + liveBytes;
     const exp2TablePtr = place(EXP2_TABLE, 8);
     const window = ringSize(model.maxPieceLength);
     const windowPtr = align(at, 16); // the sampler's window: (L, m) per position
@@ -84,7 +87,7 @@ export class WasmEngine implements Engine {
     this.scratch = align(at, 64);
     this.reserve(this.scratch + PAGE);
     this.refresh();
-    this.kernel.setModel(nodeIdsPtr, lengthsPtr, livePtr, trie.rootBase);
+    this.kernel.setModel(nodeIdsPtr, lengthsPtr, livePtr, trie.rootBase, live2Ptr);
     this.kernel.setSampler(nodeIdsPtr, lengthsPtr, windowPtr, window - 1, exp2TablePtr);
   }
 

@@ -4,7 +4,10 @@
 // time per build and its ratio to the first, and checks the ids agree. Builds of the current and
 // the earlier kernel ABI (encode(input, n, trace, split) / encode(input, n, back, starts, split))
 // both work, so a variant can be compared with the committed kernel (git stash; npm run build:wasm;
-// cp build/bytepiece.wasm /tmp/old.wasm).
+// cp build/bytepiece.wasm /tmp/old.wasm). A variant that needs more set-up exports a hook this
+// host calls when present: setRoot2(ptr) (the two-byte prefix table), setSentinel(node) (a leaf,
+// for padded loops), setLive34(a, b) (more walk lists): the experiments noted at the end of
+// assembly/index.ts.
 //
 //   npx tsx bench/kernel-ab.ts old.wasm new.wasm [...] [--model M] [--rounds N]
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,7 @@
 // The WASM kernel: the byte trie walk and the Viterbi best path over linear memory.
 // No strings, no GC objects: the host (src/engine-wasm.ts) lays out the model tables and the
-// per-call buffers in memory and passes their addresses. Mirrors src/engine-js.ts step for step.
+// per-call buffers in memory and passes their addresses. The same algorithm as src/engine-js.ts,
+// step for step, except that the kernel runs two halves of a text side by side (see forward).
 //
 // The walk runs all start positions in lockstep (see the notes at the end of this file): at each
 // byte, every live walk (one per earlier start whose bytes so far spell a trie path) takes one step
@@ -14,50 +15,165 @@ export { NODES };
 let nodeIds: usize = 0; // i32 piece id per node, or -1
 let lengths: usize = 0; // i32 byte length per piece id
 let live: usize = 0; // scratch: 16 bytes per live walk: best[start] f64, node i32, start i32
+let live2: usize = 0; // the second stream's live walks
 let rootBase: i32 = 0;
 
-export function setModel(nodeIdsPtr: usize, lengthsPtr: usize, livePtr: usize, root: i32): void {
+/** live, live2: room for maxPieceLength + 2 walks each, 16 bytes, and 16 bytes below for state. */
+export function setModel(nodeIdsPtr: usize, lengthsPtr: usize, livePtr: usize, root: i32, live2Ptr: usize): void {
   nodeIds = nodeIdsPtr;
   lengths = lengthsPtr;
   live = livePtr;
   rootBase = root;
+  live2 = live2Ptr;
 }
 
 /**
  * Segments input[0..n). With split, each `\n`-terminated chunk is segmented on its own.
- * back, starts: i32[n + 1] scratch each. Returns the number of ids, written in text order to
- * back[n - count + 1 .. n] (so they end where the scratch ends).
+ * trace: 8 * (n + 1) bytes of scratch. Returns the number of ids, written in text order to the
+ * i32 slots that end where the scratch ends (trace + 8 * (n + 1)).
  */
-export function encode(input: usize, n: i32, back: usize, starts: usize, split: bool): i32 {
-  forward(input, n, back, starts, split);
-  return traceback(n, back, starts);
+export function encode(input: usize, n: i32, trace: usize, split: bool): i32 {
+  forward(input, n, trace, split);
+  return traceback(n, trace);
 }
 
 /** As encode, but only counts the ids (nothing is written past the forward pass). */
-export function count(input: usize, n: i32, back: usize, starts: usize, split: bool): i32 {
-  forward(input, n, back, starts, split);
+export function count(input: usize, n: i32, trace: usize, split: bool): i32 {
+  forward(input, n, trace, split);
   let count = 0;
-  for (let e = n; e > 0; count++) e = load<i32>(starts + (<usize>e << 2));
+  for (let e = n; e > 0; count++) e = load<i32>(trace + (<usize>e << 3), 4);
   return count;
 }
 
 // For each end e = i + 1 in order, the candidates bytes[s..e) arrive in increasing s (the live
 // walks are kept oldest first, the new one-byte walk last): the reference's order (SPEC §3), and
-// the strict > keeps the first of equal scores. back[e] = node of the best last piece.
+// the strict > keeps the first of equal scores. trace[e] = (node, start) of the best last piece.
 //
 // The running maximum is kept as the bits of the double, compared as signed integers: every
 // candidate is negative or -Infinity (scores are logs of probabilities < 1, see compileModel), and
 // on negative doubles a > b exactly when bits(a) < bits(b). That keeps the update a cmov: V8 turns
 // a select on f64 into a branch, which here is mispredicted about every other candidate.
+//
+// A live walk is 16 bytes: best[start] f64, then (node, start) as one i64 (node in the low half),
+// which is also the trace entry when it wins: one load, one select and one store carry both.
 const NEG_INF_BITS: i64 = 0xfff0000000000000;
 
-function forward(input: usize, n: i32, back: usize, starts: usize, split: bool): void {
-  const walks = live;
+// Two streams: the text is cut at a chunk start near its middle (chunks are segmented on their
+// own, so the halves are independent) and both halves advance together, one byte of each per
+// iteration. Each byte's walks wait on the node records the previous byte loaded (a chain of cache
+// misses on large models); interleaving two such chains lets their misses overlap. Both halves
+// must have PAIR_MIN bytes; shorter texts take one stream without scanning for a cut (a guess,
+// not tuned: 100-byte documents measured the same within noise with and without it).
+const PAIR_MIN = 64;
+
+function forward(input: usize, n: i32, trace: usize, split: bool): void {
+  const p = split & (n >= 2 * PAIR_MIN) ? middleChunkStart(input, n) : 0;
+  if (min(p, n - p) < PAIR_MIN) {
+    single(input, 0, n, trace, split, live, 0, 0, 0);
+    return;
+  }
+  const a = live;
+  const b = live2;
   const root = rootBase;
-  let count = 0; // live walks
-  let bestPrev: f64 = 0; // best[i]
-  let prev: u32 = 0;
-  for (let i = 0; i < n; i++) {
+  let countA = 0;
+  let bestPrevA: f64 = 0;
+  let prevA: u32 = 0;
+  let countB = 0;
+  let bestPrevB: f64 = 0;
+  let prevB: u32 = 10;
+  const m = min(p, n - p);
+  for (let k = 0; k < m; k++) {
+    // Byte k of the first half, then byte p + k of the second: each block is the step of
+    // `single` below, written out twice so that both streams' state stays in locals.
+    {
+      const i = k;
+      const c = <u32>load<u8>(input + <usize>i);
+      if ((prevA == 10) & (c != 10)) {
+        countA = 0;
+        bestPrevA = 0;
+      }
+      prevA = c;
+      let best = NEG_INF_BITS;
+      let bestRec: i64 = 0;
+      let w: usize = a;
+      const end = a + (<usize>countA << 4);
+      for (let r = a; r < end; r += 16) {
+        const rec = load<i64>(r, 8);
+        const bs = load<f64>(r);
+        const node = <i32>rec;
+        const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
+        const q = <usize>next << 4;
+        const alive = load<i32>(q, NODES + 4) == node;
+        const score = reinterpret<i64>(bs + load<f64>(q, NODES + 8));
+        const better = alive & (score < best);
+        const rec2 = rec + <i64>(next - node);
+        best = select<i64>(score, best, better);
+        bestRec = select<i64>(rec2, bestRec, better);
+        store<f64>(w, bs);
+        store<i64>(w, rec2, 8);
+        w += <usize>alive << 4;
+      }
+      const node1 = root + <i32>c;
+      const rec1 = (<i64>i << 32) | <i64>node1;
+      const score1 = reinterpret<i64>(bestPrevA + load<f64>(<usize>node1 << 4, NODES + 8));
+      const better1 = score1 < best;
+      best = select<i64>(score1, best, better1);
+      bestRec = select<i64>(rec1, bestRec, better1);
+      store<f64>(w, bestPrevA);
+      store<i64>(w, rec1, 8);
+      countA = <i32>((w - a) >> 4) + 1;
+      store<i64>(trace + (<usize>(i + 1) << 3), bestRec);
+      bestPrevA = reinterpret<f64>(best);
+    }
+    {
+      const i = p + k;
+      const c = <u32>load<u8>(input + <usize>i);
+      if ((prevB == 10) & (c != 10)) {
+        countB = 0;
+        bestPrevB = 0;
+      }
+      prevB = c;
+      let best = NEG_INF_BITS;
+      let bestRec: i64 = 0;
+      let w: usize = b;
+      const end = b + (<usize>countB << 4);
+      for (let r = b; r < end; r += 16) {
+        const rec = load<i64>(r, 8);
+        const bs = load<f64>(r);
+        const node = <i32>rec;
+        const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
+        const q = <usize>next << 4;
+        const alive = load<i32>(q, NODES + 4) == node;
+        const score = reinterpret<i64>(bs + load<f64>(q, NODES + 8));
+        const better = alive & (score < best);
+        const rec2 = rec + <i64>(next - node);
+        best = select<i64>(score, best, better);
+        bestRec = select<i64>(rec2, bestRec, better);
+        store<f64>(w, bs);
+        store<i64>(w, rec2, 8);
+        w += <usize>alive << 4;
+      }
+      const node1 = root + <i32>c;
+      const rec1 = (<i64>i << 32) | <i64>node1;
+      const score1 = reinterpret<i64>(bestPrevB + load<f64>(<usize>node1 << 4, NODES + 8));
+      const better1 = score1 < best;
+      best = select<i64>(score1, best, better1);
+      bestRec = select<i64>(rec1, bestRec, better1);
+      store<f64>(w, bestPrevB);
+      store<i64>(w, rec1, 8);
+      countB = <i32>((w - b) >> 4) + 1;
+      store<i64>(trace + (<usize>(i + 1) << 3), bestRec);
+      bestPrevB = reinterpret<f64>(best);
+    }
+  }
+  single(input, m, p, trace, true, a, countA, bestPrevA, prevA);
+  single(input, p + m, n, trace, true, b, countB, bestPrevB, prevB);
+}
+
+// One stream over input[from..to), from the state it had at `from`.
+function single(input: usize, from: i32, to: i32, trace: usize, split: bool, walks: usize, count: i32, bestPrev: f64, prev: u32): void {
+  const root = rootBase;
+  for (let i = from; i < to; i++) {
     const c = <u32>load<u8>(input + <usize>i);
     if (split & (prev == 10) & (c != 10)) {
       // A chunk ends after a run of `\n`: no piece crosses it, and best restarts at 0.
@@ -66,57 +182,66 @@ function forward(input: usize, n: i32, back: usize, starts: usize, split: bool):
     }
     prev = c;
     let best = NEG_INF_BITS;
-    let bestNode: i32 = 0;
-    let bestStart: i32 = 0;
+    let bestRec: i64 = 0;
     let w: usize = walks;
     const end = walks + (<usize>count << 4);
     for (let r = walks; r < end; r += 16) {
-      const node = load<i32>(r, 8);
+      const rec = load<i64>(r, 8);
       const bs = load<f64>(r);
+      const node = <i32>rec;
       const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
       const q = <usize>next << 4;
       const alive = load<i32>(q, NODES + 4) == node;
       const score = reinterpret<i64>(bs + load<f64>(q, NODES + 8));
       const better = alive & (score < best);
+      const rec2 = rec + <i64>(next - node); // (next, start): next - node cannot borrow
       best = select<i64>(score, best, better);
-      const start = load<i32>(r, 12);
-      bestNode = select<i32>(next, bestNode, better);
-      bestStart = select<i32>(start, bestStart, better);
+      bestRec = select<i64>(rec2, bestRec, better);
       store<f64>(w, bs);
-      store<i32>(w, next, 8);
-      store<i32>(w, start, 12);
+      store<i64>(w, rec2, 8);
       w += <usize>alive << 4;
     }
     // The walk starting here: its first step always exists (every byte is a piece).
     const node1 = root + <i32>c;
+    const rec1 = (<i64>i << 32) | <i64>node1;
     const score1 = reinterpret<i64>(bestPrev + load<f64>(<usize>node1 << 4, NODES + 8));
     const better1 = score1 < best;
     best = select<i64>(score1, best, better1);
-    bestNode = select<i32>(node1, bestNode, better1);
-    bestStart = select<i32>(i, bestStart, better1);
+    bestRec = select<i64>(rec1, bestRec, better1);
     store<f64>(w, bestPrev);
-    store<i32>(w, node1, 8);
-    store<i32>(w, i, 12);
+    store<i64>(w, rec1, 8);
     count = <i32>((w - walks) >> 4) + 1;
-    store<i32>(back + (<usize>(i + 1) << 2), bestNode);
-    store<i32>(starts + (<usize>(i + 1) << 2), bestStart);
+    store<i64>(trace + (<usize>(i + 1) << 3), bestRec);
     bestPrev = reinterpret<f64>(best);
   }
 }
 
-// Follows starts[] from n to 0, writing ids from back[n] downwards: the id of the piece ending at e
-// goes to a slot ≥ e that has already been read, so the scratch is reused in place. The chain
-// e → starts[e] stays in the scratch; the node → id loads (random, in a large table) hang off it
-// and overlap, where following lengths[nodeIds[back[e]]] made every token two dependent misses.
-function traceback(n: i32, back: usize, starts: usize): i32 {
-  let w = back + (<usize>n << 2);
-  for (let e = n; e > 0; ) {
-    const id = load<i32>(nodeIds + (<usize>load<i32>(back + (<usize>e << 2)) << 2));
-    store<i32>(w, id);
-    w -= 4;
-    e = load<i32>(starts + (<usize>e << 2));
+/** A position q > 0 where a chunk starts (input[q - 1] is `\n`, input[q] is not), near n / 2; or 0. */
+function middleChunkStart(input: usize, n: i32): i32 {
+  const mid = n >> 1;
+  for (let q = max(mid, 1); q < n; q++) {
+    if ((load<u8>(input + <usize>q - 1) == 10) & (load<u8>(input + <usize>q) != 10)) return q;
   }
-  return <i32>((back + (<usize>n << 2) - w) >> 2);
+  for (let q = mid - 1; q > 0; q--) {
+    if ((load<u8>(input + <usize>q - 1) == 10) & (load<u8>(input + <usize>q) != 10)) return q;
+  }
+  return 0;
+}
+
+// Follows the starts from n to 0, writing ids downwards from the top of the trace: the k-th id
+// goes to an i32 slot at or above the entry being read (8-byte entries, 4-byte ids), so the scratch
+// is reused in place. The chain e → start stays in the scratch; the node → id loads (random, in a
+// large table) hang off it and overlap.
+function traceback(n: i32, trace: usize): i32 {
+  const top = trace + (<usize>(n + 1) << 3);
+  let w = top;
+  for (let e = n; e > 0; ) {
+    const rec = load<i64>(trace + (<usize>e << 3));
+    w -= 4;
+    store<i32>(w, load<i32>(nodeIds + (<usize><i32>rec << 2)));
+    e = <i32>(rec >>> 32);
+  }
+  return <i32>((top - w) >> 2);
 }
 
 // ---- Notes: what was measured (bytepiece.plus.80k, whole shared corpora in one call, kernel only,
@@ -140,9 +265,40 @@ function traceback(n: i32, back: usize, starts: usize): i32 {
 //     exit predictable): 33 / 45 / 43 vs 23 / 41 / 33 without; with >= 2 slots no gain either.
 //   - f64 select (see above): a data-dependent branch.
 //
-// Reasoned out, not built: a 2-byte root table (65536 entries) buys nothing in lockstep form: a
-// walk's first two steps already start from the 256 hot root children, so the table load replaces
-// the depth-2 record load one for one. Worth measuring next: starting walks at depth 2 through it
-// would save one loop step per byte (zh has 2.6 steps/byte, en 4.1), and unrolling by two.
+// Reasoned out, not built (then built, see below): a 2-byte root table (65536 entries) buys
+// nothing in lockstep form: a walk's first two steps already start from the 256 hot root children,
+// so the table load replaces the depth-2 record load one for one.
+//
+// Second round (bench/kernel-ab.ts: builds side by side in one process, rounds interleaved, median
+// CPU time of 11, whole corpus in one call; ratio to the build kept before it, zh / en / code;
+// an A/A run of one build against a copy of itself gives 1.03 / 0.96 / 1.02, so differences within
+// ±4% are noise):
+// Kept:
+//   - A walk's node and start packed in one i64 (and trace entries = those i64s, 8 bytes per
+//     position instead of two i32 arrays): one load, one select and one store carry both.
+//     plus.80k 1.02-1.08 / 1.12-1.15 / 1.01-1.15, eu.plus.160k 1.05 / 1.07 / 1.09.
+//   - Two streams: cut the text at a chunk start near its middle and advance both halves one byte
+//     each per iteration (chunks are independent, so this is exact). Each byte's walks wait on the
+//     records the previous byte loaded, a chain of misses; two chains overlap. With the two
+//     streams' state in locals: 1.07 / 1.20 / 1.23 (with the state in memory below each walk list,
+//     to share one inlined step function: 0.81-0.98 / 1.23-1.42 / 0.97-1.20). Texts without a
+//     `\n` (and tokenizeBytes, one chunk) take the single stream.
+// Tried and rejected:
+//   - Unrolling the walk loop by two (an always-dead sentinel walk pads an odd count): 0.82 / 0.94
+//     / 0.88.
+//   - Live walks of 8 bytes (node, start) with best[start] read back from the trace (16-byte
+//     entries: one store less per step, one dependent load more): 0.94 / 0.99 / 0.97.
+//   - The 2-byte root table, built (i32[65536] = 256 KB: the node of each two-byte prefix, 0 when
+//     none; the walk from i - 1 enters the list at depth 2 through it, one loop step less per
+//     byte): 0.95 / 0.97 / 0.98. As reasoned above, the depth-2 record (its score, and its base
+//     for the next step) must still be loaded, so the miss stays, and the extra straight-line
+//     code costs what the saved loop step did.
+//   - A do-while walk loop with the chunk reset made branch-free (selects): 0.92 / 0.91 / 0.91.
+//   - Four streams (cuts at chunk starts near the quartiles, four blocks of state in locals; two
+//     streams when there are not three cuts): 0.68 / 0.87 / 0.85 against two streams. Too many
+//     live values for x64's registers: the spills cost more than the extra overlap gains.
+//   - Not built: an ASCII fast path. Every byte value starts a walk at the root the same way, and
+//     what costs is the depth ≥ 2 steps, where ASCII is not special; nothing in the walk is
+//     per-character work that ASCII could skip.
 
 export { setSampler, setRandomState, sample } from './sampler';

@@ -5,7 +5,9 @@ import { JsSampler } from './sampler-js.js';
 /**
  * The pure-JS engine: the algorithm of the WASM kernel (assembly/index.ts), step for step, over the
  * same flat node table. It is the readable twin of the kernel, the baseline it is benchmarked
- * against, and the fallback where WebAssembly is unavailable. Keep the two in step.
+ * against, and the fallback where WebAssembly is unavailable. Keep the two in step. (Where the
+ * kernel packs a walk's node and start into one i64, this keeps them in two Int32Arrays: JS has
+ * no cheap 64-bit integer.)
  */
 export class JsEngine implements Engine {
   readonly name = 'js' as const;

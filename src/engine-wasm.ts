@@ -7,9 +7,9 @@ interface Kernel {
   memory: WebAssembly.Memory;
   /** Where the node table must be placed. */
   NODES: WebAssembly.Global;
-  setModel(nodeIds: number, lengths: number, live: number, rootBase: number): void;
-  encode(input: number, n: number, back: number, starts: number, split: number): number;
-  count(input: number, n: number, back: number, starts: number, split: number): number;
+  setModel(nodeIds: number, lengths: number, live: number, rootBase: number, live2: number): void;
+  encode(input: number, n: number, trace: number, split: number): number;
+  count(input: number, n: number, trace: number, split: number): number;
   /** Returns the bytes of scratch it will use from `scratch`. */
   setSampler(nodeIds: number, exp2Table: number, scratch: number, maxPieceLength: number): number;
   setRandomState(a: number, b: number, c: number, d: number): void;
@@ -75,15 +75,18 @@ export class WasmEngine implements Engine {
     place(trie.words, 64);
     const nodeIdsPtr = place(trie.nodeIds, 8);
     const lengthsPtr = place(lengths, 8);
+    // The kernel's two lists of live walks (it segments two halves of a text side by side).
+    const liveBytes = 16 * (model.maxPieceLength + 2);
     const livePtr = align(at, 64);
-    at = livePtr + 16 * (model.maxPieceLength + 2);
+    const live2Ptr = align(livePtr + liveBytes, 64);
+    at = live2Ptr + liveBytes;
     const exp2TablePtr = place(EXP2_TABLE, 8);
     const samplerPtr = align(at, 16); // the sampler's live walks and candidates
     at = samplerPtr + this.kernel.setSampler(nodeIdsPtr, exp2TablePtr, samplerPtr, model.maxPieceLength);
     this.scratch = align(at, 64);
     this.reserve(this.scratch + PAGE);
     this.refresh();
-    this.kernel.setModel(nodeIdsPtr, lengthsPtr, livePtr, trie.rootBase);
+    this.kernel.setModel(nodeIdsPtr, lengthsPtr, livePtr, trie.rootBase, live2Ptr);
   }
 
   /** Makes memory at least `end` bytes long. */
@@ -124,11 +127,11 @@ export class WasmEngine implements Engine {
 
   /** Runs the kernel over the n input bytes; the ids are then u32[idsAt .. idsAt + count). */
   private run(n: number, split: boolean): number {
-    const back = align(this.scratch + n, 4);
-    const starts = back + 4 * (n + 1);
-    this.reserve(starts + 4 * (n + 1));
-    const count = this.kernel.encode(this.scratch, n, back, starts, split ? 1 : 0);
-    this.idsAt = (back >> 2) + n + 1 - count;
+    const trace = align(this.scratch + n, 8);
+    const top = trace + 8 * (n + 1);
+    this.reserve(top);
+    const count = this.kernel.encode(this.scratch, n, trace, split ? 1 : 0);
+    this.idsAt = (top >> 2) - count;
     return count;
   }
 
@@ -168,10 +171,9 @@ export class WasmEngine implements Engine {
 
   countText(text: string, split: boolean): number {
     const n = this.write(text);
-    const back = align(this.scratch + n, 4);
-    const starts = back + 4 * (n + 1);
-    this.reserve(starts + 4 * (n + 1));
-    return this.kernel.count(this.scratch, n, back, starts, split ? 1 : 0);
+    const trace = align(this.scratch + n, 8);
+    this.reserve(trace + 8 * (n + 1));
+    return this.kernel.count(this.scratch, n, trace, split ? 1 : 0);
   }
 
   encodeTextInto(text: string, split: boolean, out: Uint32Array, at: number): number {

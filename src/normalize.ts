@@ -2,12 +2,25 @@
 export type LoneSurrogates = 'error' | 'replace';
 
 /**
+ * A code unit at or above U+0300. Every code point below U+0300 is NFC_Quick_Check=Yes with
+ * canonical combining class 0 (the first combining mark is U+0300), so a string made only of them
+ * is its own NFC, and it holds no surrogates. test/normalize.test.ts checks this against the
+ * runtime's Unicode data. On one-byte (Latin-1) strings V8 answers this regex in ~0.02 µs per
+ * 166-byte English document (measured), where normalize('NFC') takes ~0.4-1 µs (it hands the text
+ * to ICU); on other strings the regex stops at the first such unit, and ICU's own quick check is
+ * then faster than any scan of ours (measured on Chinese: 0.7 µs normalize vs 1.2 µs for a regex
+ * over the NFC-stable CJK ranges), so only this range is tested here.
+ */
+const BEYOND_NFC_STABLE = /[^\u0000-\u02FF]/;
+
+/**
  * SPEC §2 step 1: NFC. A lone surrogate cannot be encoded as UTF-8; the reference never sees one
  * (Python rejects it), so by default it is an error naming its UTF-16 offset in the caller's text.
  * With 'replace' it becomes U+FFFD, as TextEncoder would do silently.
  */
 export function normalizeText(text: string, loneSurrogates: LoneSurrogates): string {
   if (typeof text !== 'string') throw new TypeError(`expected a string, got ${text === null ? 'null' : typeof text}`);
+  if (!BEYOND_NFC_STABLE.test(text)) return text;
   if (!isWellFormed(text)) {
     if (loneSurrogates === 'error') {
       const at = firstLoneSurrogate(text);

@@ -50,6 +50,25 @@ describe.each(ENGINES)('segmentation [%s]', (engine) => {
       { numRuns: 300, seed: 20261128 },
     );
   });
+
+  it('matches the oracle on longer texts, where the kernel segments two halves side by side (property)', () => {
+    // Texts of 128+ bytes with chunk starts anywhere (or none): the WASM kernel cuts at a chunk
+    // start near the middle and runs both halves at once when each has at least 64 bytes.
+    const alphabet = ['a', 'b', 'ab', 'ba', '\n', '\n\n', ' ', 'é'];
+    const modelArb = fc.array(fc.tuple(fc.array(fc.constantFrom('a', 'b', '\n', ' '), { minLength: 2, maxLength: 4 }).map((a) => a.join('')), fc.constantFrom(1, 2, 3, 1000)), { maxLength: 15 });
+    const textArb = fc.array(fc.constantFrom(...alphabet), { minLength: 70, maxLength: 300 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(modelArb, textArb, (pieces, text) => {
+        const model = tinyModel(pieces, 2);
+        const tok = Tokenizer.loadSync(model, { engine });
+        const chunks = text.match(/[^\n]*\n+|[^\n]+/g) ?? [];
+        const expected = chunks.flatMap((c) => oracleSegment(model, enc.encode(c)));
+        expect(Array.from(tok.encode(text))).toEqual(expected);
+        expect(tok.countTokens(text)).toBe(expected.length);
+      }),
+      { numRuns: 150, seed: 20261129 },
+    );
+  });
 });
 
 describe.each(ENGINES)('chunking and special text [%s]', (engine) => {

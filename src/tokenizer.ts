@@ -274,9 +274,11 @@ export class Tokenizer {
 
   /**
    * The number of ids {@link Tokenizer.encode} would return for `text` (with the same options),
-   * without materializing them: for budgeting context windows or sizing buffers.
+   * without materializing them: for budgeting context windows or sizing buffers. With
+   * `options.alpha ≥ 0` it counts one random segmentation (drawn as `encode` would).
    */
   countTokens(text: string, options: EncodeOptions = {}): number {
+    if (this.alphaOf(options) >= 0) return this.encode(text, options).length;
     return this.impl.countText(this.normalize(text), true) + (options.addBos ? 1 : 0) + (options.addEos ? 1 : 0);
   }
 
@@ -294,6 +296,13 @@ export class Tokenizer {
     if (!(out instanceof Uint32Array)) throw new TypeError('encodeInto: out must be a Uint32Array');
     const bos = options.addBos ? 1 : 0;
     const eos = options.addEos ? 1 : 0;
+    if (this.alphaOf(options) >= 0) {
+      // A random segmentation is drawn once, then copied (the engines sample into their own scratch).
+      const ids = this.encode(text, options);
+      if (ids.length > out.length) throw new RangeError(`encodeInto: the text has ${ids.length} ids${bos || eos ? ' (with <bos>/<eos>)' : ''} but out has room for ${out.length}`);
+      out.set(ids);
+      return ids.length;
+    }
     const normalized = this.normalize(text);
     // The engine writes nothing and returns minus the count when the ids do not fit.
     const count = out.length < bos + eos

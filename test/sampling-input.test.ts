@@ -140,3 +140,27 @@ describe('seed', () => {
     }
   });
 });
+
+describe('countTokens and encodeInto with alpha', () => {
+  it('count and write the same random segmentation encode would draw, never the deterministic one silently', () => {
+    const text = 'the quick brown fox jumps over the lazy dog';
+    for (const engine of ['wasm', 'js'] as const) {
+      const tok = Tokenizer.loadSync(tinyModel([text]), { engine, seed: 7 });
+      const lengths = new Set<number>();
+      for (let i = 0; i < 50; i++) {
+        tok.setSeed(i);
+        const ids = tok.encode(text, { alpha: 0, addEos: true });
+        tok.setSeed(i);
+        expect(tok.countTokens(text, { alpha: 0, addEos: true })).toBe(ids.length);
+        tok.setSeed(i);
+        const out = new Uint32Array(ids.length);
+        expect(tok.encodeInto(text, out, { alpha: 0, addEos: true })).toBe(ids.length);
+        expect(Array.from(out)).toEqual(Array.from(ids));
+        lengths.add(ids.length);
+      }
+      expect(lengths.size).toBeGreaterThan(1); // alpha 0 is uniform: lengths vary, so this is sampling
+      expect(() => tok.encodeInto(text, new Uint32Array(1), { alpha: 0 })).toThrow(/but out has room for 1/);
+      expect(() => tok.countTokens(text, { alpha: Number.NaN })).toThrow(/NaN/);
+    }
+  });
+});

@@ -146,3 +146,4 @@ function traceback(n: i32, back: usize, starts: usize): i32 {
 // would save one loop step per byte (zh has 2.6 steps/byte, en 4.1), and unrolling by two.
 
 export { setSampler, setRandomState, sample } from './sampler';
+export { binaryCounts, binaryNodes, binaryPieces, binaryCrc32 } from './binary';

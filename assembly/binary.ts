@@ -25,14 +25,17 @@ function predictLn(c: f64): f64 {
   return <f64>k * 0.6931471805599453 + 2 * s * series;
 }
 
-/** The distinct counts (from their deltas) and their scores (prediction + 64-bit residual). */
+/**
+ * The distinct counts (from their deltas) and their scores (prediction + 64-bit residual). May work
+ * in place (counts over countDeltas, scores over residuals): entry k is read before it is written.
+ */
 export function binaryCounts(countDeltas: usize, residuals: usize, distinct: i32, offset: f64, counts: usize, scores: usize): i32 {
   let c: f64 = 0;
   for (let k = 0; k < distinct; k++) {
     const at = <usize>k << 3;
     c += load<f64>(countDeltas + at);
+    store<f64>(counts + at, c); // before the check: the host's error message shows it
     if (!(c >= 1 && c <= 9007199254740991 && floor<f64>(c) == c)) return k;
-    store<f64>(counts + at, c);
     const score = reinterpret<f64>(reinterpret<u64>(predictLn(c) - offset) + load<u64>(residuals + at));
     store<f64>(scores + at, score);
     if (!(score < 0)) return k;

@@ -248,7 +248,9 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', checks
   return { vocabSize, bytes, offsets, counts, compiled: { trie, scores, lengths, maxPieceLength: d.maxLength } };
 }
 
-const badCountMessage = (k: number, count: number, score: number) => `entry ${k} of the count table: count ${count}, score ${score} (must be a positive integer and a negative number)`;
+const validCount = (c: number) => c >= 1 && c <= Number.MAX_SAFE_INTEGER && Math.floor(c) === c;
+const badCountMessage = (k: number, count: number, score: number) =>
+  `entry ${k} of the count table: ${validCount(count) ? `score ${score} (must be negative)` : `count ${count} (must be a positive integer)`}`;
 const badNodeMessage = (slot: number) => `trie slot ${slot}: base, parent or depth out of range`;
 const badPieceMessage = (id: number, lengthsAt: number) => `piece ${id}: bad count index, or its node is out of range, taken, or not as deep as the piece is long (byte ${lengthsAt + 4 * (id - 3)})`;
 const badTotalMessage = (sum: number, header: number) => `the pieces' lengths add up to ${sum} bytes, the header says ${header}`;
@@ -319,8 +321,8 @@ function undoDeltas(countDeltas: Float64Array, residuals: Uint32Array, offset: n
   let c = 0;
   for (let k = 0; k < counts.length; k++) {
     c += countDeltas[k]!;
-    if (!(c >= 1 && c <= Number.MAX_SAFE_INTEGER && Math.floor(c) === c)) return k;
-    counts[k] = c;
+    counts[k] = c; // before the check: the error message shows it
+    if (!validCount(c)) return k;
     scores[k] = predictLn(c) - offset;
     const lo = bits[2 * k]!;
     const sumLo = lo + residuals[2 * k]!;

@@ -48,7 +48,7 @@ export interface BinarySections {
 
 /**
  * A kernel instance whose memory already holds a model's tables where the WASM engine wants them
- * (the node table at NODES, then the node ids; the lengths by id): the engine takes it over
+ * (the node table at NODES; the node ids and lengths by id further up): the engine takes it over
  * instead of copying them into an instance of its own. `take` hands it out once.
  */
 export interface PlacedTables {
@@ -103,9 +103,6 @@ export function decodeBinaryWasm(
     return p;
   };
   const words = take(16 * size, 64);
-  const nodeIds = take(4 * size);
-  const distinctCounts = take(8 * distinct);
-  const distinctScores = take(8 * distinct);
   const stats = take(16);
   const table = take(1024);
   // The lengths section comes first in the payload: with 12 zero bytes before it, it is the
@@ -125,6 +122,12 @@ export function decodeBinaryWasm(
     checkCrc(k.binaryCrc32(payload, payloadLength, 0, table) >>> 0);
   }
   const p = (fileOffset: number) => payload + fileOffset - header;
+  // Decoded in place where a section is read once (fewer fresh pages): the distinct counts and
+  // scores over their encoded forms, the node ids over the bases (same size) once the node table
+  // is built from them.
+  const distinctCounts = p(s.counts);
+  const distinctScores = p(s.scores);
+  const nodeIds = p(s.bases);
   const badCount = k.binaryCounts(p(s.counts), p(s.scores), distinct, s.offset, distinctCounts, distinctScores);
   const badNode = badCount >= 0 ? -1 : k.binaryNodes(p(s.bases), p(s.checks), p(s.depths), size, words, stats);
   let badPiece = -1;

@@ -352,6 +352,18 @@ describe.skipIf(!HAS_SHARED)('binary model decoders', () => {
     expect(Array.from(Tokenizer.loadSync(bin, { engine: 'js' }).encode(text.slice(0, 5000)))).toEqual(Array.from(tok.encode(text.slice(0, 5000))));
   });
 
+  it('the universal entry decodes with the kernel it is given, or in JS without one', async () => {
+    const text = 'hello 今天天气不错';
+    const want = Array.from(Tokenizer.loadSync(bin).encode(text));
+    expect(Array.from(WebTokenizer.loadSync(bin, { wasm: kernel }).encode(text))).toEqual(want);
+    expect(Array.from((await WebTokenizer.load(bin, { wasm: kernel })).encode(text))).toEqual(want);
+    expect(Array.from(WebTokenizer.loadSync(bin, { engine: 'js' }).encode(text))).toEqual(want);
+    const bad = bin.slice();
+    bad[bin.length >> 1]! ^= 4;
+    expect(() => WebTokenizer.loadSync(bad, { wasm: kernel })).toThrow(/checksum mismatch/);
+    expect(() => WebTokenizer.loadSync(bad, { engine: 'js' })).toThrow(/checksum mismatch/);
+  });
+
   it('reads a binary model file by path (straight into the decoder), and names a truncated one', async () => {
     const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');

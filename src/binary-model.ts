@@ -2,6 +2,7 @@ import { ModelError } from './errors.js';
 import type { CompiledModel } from './model.js';
 import type { DoubleArray } from './trie.js';
 import type { Vocabulary } from './vocabulary.js';
+import { decodeBinaryWasm, type BinarySections } from './binary-wasm.js';
 
 // Our own compact model format: fixed-width sections that are used with one copy or one linear
 // pass each (no JSON, no base64, no logarithms, no trie build), plus a checksum and structural
@@ -34,12 +35,19 @@ import type { Vocabulary } from './vocabulary.js';
 // the (tiny) difference from predictLn(count) − offset, a few IEEE operations that give the same
 // bits in every engine; the deltas keep everything small once gzipped (a node's base and parent
 // are near it, pieces of one length are laid out in order, sorted counts are close).
+//
+// Reading: the three decoding passes (count table, node table, pieces) are done by the kernel's
+// WebAssembly functions (assembly/binary.ts via src/binary-wasm.ts) whenever a kernel is at hand,
+// whatever the engine: as WebAssembly they run compiled from the start, where the same loops in
+// JS run cold at interpreter speed (that was most of a load). The WASM engine then takes over that
+// instance, tables in place. The pure-JS passes below remain for where WebAssembly is not available
+// and give the same tables and the same errors (test/load-paths.test.ts checks both).
 
 export const BINARY_MAGIC = new Uint8Array([0x89, 0x42, 0x50, 0x57, 0x4d, 0x0d, 0x0a, 0x1a]);
 export const BINARY_VERSION = 2;
 const HEADER = 64;
 const NONE = -0x80000000;
-const pad8 = (n: number) => (n + 7) & ~7;
+const pad8 = (n: number) => n + (-n & 7); // no 32-bit wrap: sizes come from an untrusted header
 
 /** True if `bytes` starts with the binary model magic. */
 export function isBinaryModel(bytes: Uint8Array): boolean {
@@ -145,21 +153,44 @@ export function writeBinaryModel(model: CompiledModel): Uint8Array {
 /**
  * Reads a binary model: a vocabulary with its trie and scores already built (`compiled`),
  * validated (sizes, checksum, every index in range, the trie a tree no deeper than the longest
- * piece, every piece at a node of its length). Errors name what is wrong and where.
+ * piece, every piece at a node of its length). Errors name what is wrong and where. `checksum`:
+ * a CRC-32 to use (native zlib's in Node); `kernel`: the WebAssembly kernel, to decode with.
  */
-export function readBinaryModel(file: Uint8Array, name = 'model', checksum: Crc32 = crc32): Vocabulary {
+export function readBinaryModel(file: Uint8Array, name = 'model', checksum?: Crc32, kernel?: WebAssembly.Module): Vocabulary {
+  return readBinaryModelFrom({ head: file.subarray(0, HEADER), length: file.length, fill: (into) => into.set(file.subarray(HEADER, HEADER + into.length)), bytes: file }, name, checksum, kernel);
+}
+
+/**
+ * A binary model file not (necessarily) in memory yet: its first bytes (the whole header, or the
+ * whole file if shorter), its length, and a way to read the rest (from byte HEADER) into an
+ * array: straight into the decoder's memory, with no copy of the file in between.
+ */
+export interface BinaryModelFile {
+  readonly head: Uint8Array;
+  readonly length: number;
+  /** Fills `into` with the file's bytes from byte HEADER on (throws if it cannot). */
+  fill(into: Uint8Array): void;
+  /** The whole file, if it is in memory already. */
+  readonly bytes?: Uint8Array;
+}
+
+/** The header's size in bytes: the least a reader must read before it can call readBinaryModelFrom. */
+export const BINARY_HEADER = 64;
+
+/** readBinaryModel from a file given as its head, length and a way to read the rest. */
+export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', checksum?: Crc32, kernel?: WebAssembly.Module): Vocabulary {
   const fail = (why: string): never => {
     throw new ModelError(`corrupt binary model: ${why}`, name);
   };
-  if (!isBinaryModel(file)) fail('no magic header');
-  if (file.length < 12) fail(`truncated: ${file.length} bytes, the header alone has ${HEADER}`);
-  if ((file.byteOffset & 7) !== 0) file = file.slice(); // the sections are read as aligned typed arrays
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const { head, length } = src;
+  if (!isBinaryModel(head)) fail('no magic header');
+  if (length < 12) fail(`truncated: ${length} bytes, the header alone has ${HEADER}`);
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const version = view.getUint32(8, true);
   if (version !== BINARY_VERSION) {
     throw new ModelError(`binary model version ${version} is not supported (this package reads version ${BINARY_VERSION}); re-export it with this version's toBinary()`, name);
   }
-  if (file.length < HEADER) fail(`truncated: ${file.length} bytes, the header alone has ${HEADER}`);
+  if (length < HEADER) fail(`truncated: ${length} bytes, the header alone has ${HEADER}`);
   const flags = view.getUint32(12, true);
   if (flags !== 0) fail(`unknown flags 0x${flags.toString(16)} at byte 12`);
   const vocabSize = view.getUint32(16, true);
@@ -167,63 +198,121 @@ export function readBinaryModel(file: Uint8Array, name = 'model', checksum: Crc3
   const distinct = view.getUint32(24, true);
   const totalBytes = view.getUint32(28, true);
   const payload = view.getUint32(32, true);
-  if (HEADER + payload !== file.length) {
-    fail(HEADER + payload > file.length
-      ? `truncated: the header announces ${HEADER + payload} bytes, the file has ${file.length}`
-      : `${file.length - HEADER - payload} unexpected bytes after the payload (at byte ${HEADER + payload})`);
+  if (HEADER + payload !== length) {
+    fail(HEADER + payload > length
+      ? `truncated: the header announces ${HEADER + payload} bytes, the file has ${length}`
+      : `${length - HEADER - payload} unexpected bytes after the payload (at byte ${HEADER + payload})`);
   }
-  const sum = checksum(file.subarray(HEADER)) >>> 0;
-  if (sum !== view.getUint32(36, true)) fail(`checksum mismatch (stored 0x${view.getUint32(36, true).toString(16)}, computed 0x${sum.toString(16)})`);
-  for (let i = 48; i < HEADER; i++) if (file[i] !== 0) fail(`non-zero reserved byte ${i}`);
+  for (let i = 48; i < HEADER; i++) if (head[i] !== 0) fail(`non-zero reserved byte ${i}`);
   const offset = view.getFloat64(40, true);
   if (!Number.isFinite(offset)) fail(`score offset ${offset} at byte 40`);
-  if (vocabSize < 4 || size < 257 + 1 || distinct < 1 || distinct > vocabSize - 3) {
+  // Every entry takes at least a byte of the file, so no size can exceed its length.
+  if (vocabSize < 4 || size < 257 + 1 || distinct < 1 || distinct > vocabSize - 3 || vocabSize > length || size > length || totalBytes > length) {
     fail(`implausible sizes (vocabSize ${vocabSize}, trie slots ${size}, distinct counts ${distinct}) at byte 16`);
   }
   const at = layout(vocabSize, size, distinct, totalBytes);
-  if (at.end !== file.length) fail(`the sections take ${at.end} bytes, the file has ${file.length}`);
+  if (at.end !== length) fail(`the sections take ${at.end} bytes, the file has ${length}`);
+  // The checksum covers the payload; it is checked before anything in the payload is read. Without
+  // a native CRC-32 the WebAssembly decoder computes it (plain JS would run cold over megabytes).
+  const stored = view.getUint32(36, true);
+  const checkSum = (sum: number) => {
+    if (sum !== stored) fail(`checksum mismatch (stored 0x${stored.toString(16)}, computed 0x${sum.toString(16)})`);
+  };
+  const sections: BinarySections = { vocabSize, size, distinct, totalBytes, offset, ...at };
+  if (kernel) {
+    const d = decodeBinaryWasm(kernel, length - HEADER, HEADER, sections, src.fill, checksum, checkSum);
+    if (d.badCount >= 0) fail(badCountMessage(d.badCount, ...d.countEntry(d.badCount)));
+    if (d.badNode >= 0) fail(badNodeMessage(d.badNode));
+    if (d.badPiece >= 0) fail(badPieceMessage(d.badPiece, at.lengths));
+    if (d.total !== totalBytes) fail(badTotalMessage(d.total, totalBytes));
+    if (d.deepest > d.maxLength) fail(tooDeepMessage(d.deepest, d.maxLength));
+    return d.vocabulary();
+  }
+  let file = src.bytes;
+  if (!file) {
+    file = new Uint8Array(length);
+    file.set(head.subarray(0, HEADER));
+    src.fill(file.subarray(HEADER));
+  }
+  if ((file.byteOffset & 7) !== 0) file = file.slice(); // the sections are read as aligned typed arrays
+  checkSum((checksum ?? crc32)(file.subarray(HEADER)) >>> 0);
+  const d = decodeBinaryJs(file, sections);
+  if (d.badCount >= 0) fail(badCountMessage(d.badCount, d.distinctCounts[d.badCount]!, d.distinctScores[d.badCount]!));
+  if (d.badNode >= 0) fail(badNodeMessage(d.badNode));
+  if (d.badPiece >= 0) fail(badPieceMessage(d.badPiece, at.lengths));
+  const { words, nodeIds, offsets, counts, scores, lengths, bytes } = d;
+  if (offsets[vocabSize] !== totalBytes) fail(badTotalMessage(offsets[vocabSize]!, totalBytes));
+  // No walk may go deeper than the longest piece: the kernel has room for that many live walks.
+  if (d.deepest > d.maxLength) fail(tooDeepMessage(d.deepest, d.maxLength));
+  const trie: DoubleArray = { words, f64: new Float64Array(words.buffer, words.byteOffset, words.length >> 1), nodeIds, rootBase: words[0]!, size };
+  return { vocabSize, bytes, offsets, counts, compiled: { trie, scores, lengths, maxPieceLength: d.maxLength } };
+}
+
+const validCount = (c: number) => c >= 1 && c <= Number.MAX_SAFE_INTEGER && Math.floor(c) === c;
+const badCountMessage = (k: number, count: number, score: number) =>
+  `entry ${k} of the count table: ${validCount(count) ? `score ${score} (must be negative)` : `count ${count} (must be a positive integer)`}`;
+const badNodeMessage = (slot: number) => `trie slot ${slot}: base, parent or depth out of range`;
+const badPieceMessage = (id: number, lengthsAt: number) => `piece ${id}: bad count index, or its node is out of range, taken, or not as deep as the piece is long (byte ${lengthsAt + 4 * (id - 3)})`;
+const badTotalMessage = (sum: number, header: number) => `the pieces' lengths add up to ${sum} bytes, the header says ${header}`;
+// No walk may go deeper than the longest piece: the kernel has room for that many live walks.
+const tooDeepMessage = (deepest: number, longest: number) => `the trie is ${deepest} deep, the longest piece has ${longest} bytes`;
+
+/** What the pure-JS passes give (the same as assembly/binary.ts's, as plain arrays). */
+interface DecodedBinary {
+  readonly badCount: number;
+  readonly badNode: number;
+  readonly badPiece: number;
+  readonly distinctCounts: Float64Array;
+  readonly distinctScores: Float64Array;
+  readonly words: Int32Array;
+  readonly nodeIds: Int32Array;
+  readonly offsets: Uint32Array;
+  readonly lengths: Int32Array;
+  readonly counts: Float64Array;
+  readonly scores: Float64Array;
+  readonly bytes: Uint8Array;
+  readonly deepest: number;
+  readonly maxLength: number;
+}
+
+/**
+ * The pure-JS decoder (where WebAssembly is not available): the passes of assembly/binary.ts.
+ * Each pass is a small function of its own: this runs once per process, cold, and V8 compiles a
+ * small loop on-stack sooner and without deoptimizing on code after the loop that has not run yet.
+ */
+function decodeBinaryJs(file: Uint8Array, s: BinarySections): DecodedBinary {
+  const { vocabSize, size, distinct, totalBytes } = s;
   const buf = file.buffer;
   const base = file.byteOffset;
   const pieces = vocabSize - 3;
-
-  // Four passes, each a small function of its own: this runs once per process, cold, and V8
-  // compiles a small loop on-stack sooner and without deoptimizing on code after the loop that has
-  // not run yet. Fewer passes matter more than their size: until it is compiled, a loop runs at
-  // interpreter speed (~50-100 ns per iteration).
-  // 1. The distinct counts and their scores.
   const distinctCounts = new Float64Array(distinct);
   const distinctScores = new Float64Array(distinct);
-  const badCount = undoDeltas(new Float64Array(buf, base + at.counts, distinct), new Uint32Array(buf, base + at.scores, 2 * distinct), offset, distinctCounts, distinctScores);
-  if (badCount >= 0) fail(`entry ${badCount} of the count table: count ${distinctCounts[badCount]}, score ${distinctScores[badCount]} (must be a positive integer and a negative number)`);
-  // 2. The node table. Every node's stored depth must be its parent's plus one (the root's 0, no
-  // other 0): following parents then strictly descends to the root, so there are no loops and no
-  // walk is deeper than the deepest node.
   const words = new Int32Array(4 * size);
-  const depth = new Uint16Array(buf, base + at.depths, size);
-  const stats = new Int32Array(1);
-  const occupied = nodeTable(new Int32Array(buf, base + at.bases, size), new Int32Array(buf, base + at.checks, size), depth, words, stats);
-  if (occupied < 0) fail(`trie slot ${-occupied - 1}: base, parent or depth out of range`);
-  const deepest = stats[0]!;
-  // 3. Per piece: offsets, count and score, and its node, which must be as deep as it is long.
+  const nodeIds = new Int32Array(size).fill(-1);
   const offsets = new Uint32Array(vocabSize + 1);
   const counts = new Float64Array(vocabSize);
   const scores = new Float64Array(vocabSize);
+  const lengths = new Int32Array(vocabSize);
+  const stats = new Int32Array(2);
+  const decoded = { distinctCounts, distinctScores, words, nodeIds, offsets, counts, scores, lengths, bytes: file.slice(s.bytes, s.bytes + totalBytes) };
+  // 1. The distinct counts and their scores.
+  const badCount = undoDeltas(new Float64Array(buf, base + s.counts, distinct), new Uint32Array(buf, base + s.scores, 2 * distinct), s.offset, distinctCounts, distinctScores);
+  if (badCount >= 0) return { ...decoded, badCount, badNode: -1, badPiece: -1, deepest: 0, maxLength: 0 };
+  // 2. The node table. Every node's stored depth must be its parent's plus one (the root's 0, no
+  // other 0): following parents then strictly descends to the root, so there are no loops and no
+  // walk is deeper than the deepest node.
+  const depth = new Uint16Array(buf, base + s.depths, size);
+  const occupied = nodeTable(new Int32Array(buf, base + s.bases, size), new Int32Array(buf, base + s.checks, size), depth, words, stats);
+  if (occupied < 0) return { ...decoded, badCount, badNode: -occupied - 1, badPiece: -1, deepest: 0, maxLength: 0 };
+  const deepest = stats[0]!;
+  // 3. Per piece: offsets, count and score, and its node, which must be as deep as it is long.
   scores[0] = scores[1] = scores[2] = -Infinity;
-  const nodeIds = new Int32Array(size).fill(-1);
   const badPiece = placePieces(
-    new Uint32Array(buf, base + at.lengths, pieces), new Uint32Array(buf, base + at.countIndex, pieces), new Int32Array(buf, base + at.nodeOf, pieces),
+    new Uint32Array(buf, base + s.lengths, pieces), new Uint32Array(buf, base + s.countIndex, pieces), new Int32Array(buf, base + s.nodeOf, pieces),
     distinctCounts, distinctScores, words, depth, nodeIds, offsets, counts, scores, totalBytes, stats,
   );
-  if (badPiece >= 0) fail(`piece ${badPiece}: bad count index, or its node is out of range, taken, or not as deep as the piece is long (byte ${at.lengths + 4 * (badPiece - 3)})`);
-  if (offsets[vocabSize] !== totalBytes) fail(`the pieces' lengths add up to ${offsets[vocabSize]} bytes, the header says ${totalBytes}`);
-  // No walk may go deeper than the longest piece: the kernel has room for that many live walks.
-  const maxLength = stats[0]!;
-  if (deepest > maxLength) fail(`the trie is ${deepest} deep, the longest piece has ${maxLength} bytes`);
-  const bytes = file.slice(at.bytes, at.bytes + totalBytes);
-  const trie: DoubleArray = { words, f64: new Float64Array(words.buffer), nodeIds, rootBase: words[0]!, size };
-  const lengths = new Int32Array(vocabSize);
-  lengths.set(new Int32Array(buf, base + at.lengths, pieces), 3); // each checked equal to its node's depth
-  return { vocabSize, bytes, offsets, counts, compiled: { trie, scores, lengths, maxPieceLength: maxLength } };
+  lengths.set(new Int32Array(buf, base + s.lengths, pieces), 3); // each checked equal to its node's depth
+  return { ...decoded, badCount, badNode: -1, badPiece, deepest, maxLength: stats[0]! };
 }
 
 /** Counts from their deltas, scores from prediction + residual (64-bit); -1, or the first bad entry. */
@@ -232,8 +321,8 @@ function undoDeltas(countDeltas: Float64Array, residuals: Uint32Array, offset: n
   let c = 0;
   for (let k = 0; k < counts.length; k++) {
     c += countDeltas[k]!;
-    if (!(c >= 1 && c <= Number.MAX_SAFE_INTEGER && Math.floor(c) === c)) return k;
-    counts[k] = c;
+    counts[k] = c; // before the check: the error message shows it
+    if (!validCount(c)) return k;
     scores[k] = predictLn(c) - offset;
     const lo = bits[2 * k]!;
     const sumLo = lo + residuals[2 * k]!;

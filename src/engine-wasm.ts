@@ -56,13 +56,15 @@ export class WasmEngine implements Engine {
 
   constructor(model: CompiledModel, module: WebAssembly.Module) {
     checkKernel(module);
-    const instance = new WebAssembly.Instance(module, {
+    // A binary model's tables may already sit in an instance of this module: take it over, uncopied.
+    const placed = model.placed?.take(module);
+    const instance = placed?.instance ?? new WebAssembly.Instance(module, {
       env: { abort: () => { throw new Error('bytepiece-wasm: kernel abort'); } },
     });
     this.kernel = instance.exports as unknown as Kernel;
     this.memory = this.kernel.memory;
     const { trie, lengths } = model;
-    let at = this.kernel.NODES.value as number; // the kernel has no data segments below it
+    let at = placed?.end ?? (this.kernel.NODES.value as number); // the kernel has no data segments below NODES
     const place = (src: ArrayBufferView, alignment: number) => {
       at = align(at, alignment);
       const ptr = at;
@@ -72,9 +74,9 @@ export class WasmEngine implements Engine {
       return ptr;
     };
     this.refresh();
-    place(trie.words, 64);
-    const nodeIdsPtr = place(trie.nodeIds, 8);
-    const lengthsPtr = place(lengths, 8);
+    if (!placed) place(trie.words, 64); // at NODES
+    const nodeIdsPtr = placed?.nodeIds ?? place(trie.nodeIds, 8);
+    const lengthsPtr = placed?.lengths ?? place(lengths, 8);
     // The kernel's two lists of live walks (it segments two halves of a text side by side).
     const liveBytes = 16 * (model.maxPieceLength + 2);
     const livePtr = align(at, 64);

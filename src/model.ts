@@ -2,6 +2,7 @@ import { checkSingleBytes, type Vocabulary } from './vocabulary.js';
 import { buildDoubleArray, type DoubleArray } from './trie.js';
 import { lnCorrectlyRounded } from './ln.js';
 import { ModelError } from './errors.js';
+import type { PlacedTables } from './binary-wasm.js';
 
 /**
  * Everything the engines need, as flat typed arrays shared by the pure-JS and WASM engines.
@@ -15,6 +16,8 @@ export interface CompiledModel {
   /** Byte length per id (0 for the special ids). */
   readonly lengths: Int32Array;
   readonly maxPieceLength: number;
+  /** Present when the tables were decoded into a kernel instance (binary models). */
+  readonly placed?: PlacedTables;
 }
 
 /**
@@ -22,19 +25,29 @@ export interface CompiledModel {
  * rejects models that are not total.
  */
 export function compileModel(vocab: Vocabulary, source?: string): CompiledModel {
-  const { vocabSize, offsets } = vocab;
   const trie = vocab.compiled?.trie ?? buildDoubleArray(vocab, source);
   const singleByteIds = new Int32Array(256);
+  const { words: w, nodeIds: ids } = trie; // once: a binary model's are getters
   for (let b = 0; b < 256; b++) {
     const child = trie.rootBase + b;
-    singleByteIds[b] = trie.words[4 * child + 1] === 0 ? trie.nodeIds[child]! : -1;
+    singleByteIds[b] = w[4 * child + 1] === 0 ? ids[child]! : -1;
   }
   checkSingleBytes(singleByteIds, source);
 
-  if (vocab.compiled) {
-    const { scores, lengths, maxPieceLength } = vocab.compiled;
-    return { vocab, trie, scores, lengths, maxPieceLength };
+  const compiled = vocab.compiled;
+  if (compiled) {
+    // Getters passed through: a binary model makes scores on first use, and its tables are views
+    // re-made when the kernel's memory grows.
+    return {
+      vocab,
+      trie,
+      get scores() { return compiled.scores; },
+      get lengths() { return compiled.lengths; },
+      maxPieceLength: compiled.maxPieceLength,
+      placed: compiled.placed,
+    };
   }
+  const { vocabSize, offsets } = vocab; // not before: a binary model makes its offsets on first use
   const lengths = new Int32Array(vocabSize);
   let maxPieceLength = 0;
   for (let id = 3; id < vocabSize; id++) {

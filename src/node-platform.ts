@@ -1,16 +1,17 @@
 // How the Node entry reaches model files and the kernel: file paths (and file: URLs) are read from
-// disk, zips are inflated by native zlib, the kernel is compiled once per thread from
-// build/bytepiece.wasm next to this module.
-import { readFileSync } from 'node:fs';
+// disk, zips are inflated by native zlib, binary models are decoded by the kernel straight from the
+// file, and the kernel is compiled once per thread from the .wasm next to this module.
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
 import type { Platform } from './tokenizer.js';
-import { vocabularyFromSource, vocabularyFromValue, vocabularyFromBytes, type ModelSource, type ReadOptions } from './source.js';
+import { vocabularyFromSource, vocabularyFromValue, vocabularyFromBytes, binaryDecoder, type ModelSource, type ReadOptions } from './source.js';
+import { BINARY_HEADER, isBinaryModel, readBinaryModelFrom } from './binary-model.js';
+import { ModelError } from './errors.js';
+import type { ModelJson, Vocabulary } from './vocabulary.js';
 import { defaultWasmUrl } from './wasm-module.js';
-import type { ModelJson } from './vocabulary.js';
 import type { Crc32 } from './binary-model.js';
-
 
 // A string is a file path in Node; URLs with file: are paths too.
 const asPath = (source: unknown): string | undefined =>
@@ -25,18 +26,61 @@ const read: ReadOptions = {
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
   crc32: typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (zlib as unknown as { crc32: Crc32 }).crc32 : undefined,
+  // Binary models are decoded by the kernel's WebAssembly functions, whatever the engine.
+  kernel: () => {
+    try {
+      return kernelSync();
+    } catch {
+      return undefined; // no kernel next to this module: the JS decoder does it
+    }
+  },
 };
+
+/** The read options with the caller's kernel for binary models, else the default one. */
+const withKernel = (given?: () => WebAssembly.Module | undefined): ReadOptions =>
+  given ? { ...read, kernel: () => given() ?? read.kernel!() } : read;
+
+/**
+ * Reads a model file. A binary model is read straight into the decoder's memory (its header first,
+ * for the sizes): a copy of the whole file is megabytes of fresh pages, and on a cold load every
+ * page touched counts. Anything else is read whole.
+ */
+function readModelFileSync(path: string, name: string, read: ReadOptions): Vocabulary {
+  const fd = openSync(path, 'r');
+  try {
+    const length = fstatSync(fd).size;
+    const head = new Uint8Array(Math.min(length, BINARY_HEADER));
+    readFully(fd, head, 0, name);
+    if (head.length === BINARY_HEADER && isBinaryModel(head)) {
+      const fill = (into: Uint8Array) => readFully(fd, into, BINARY_HEADER, name);
+      return readBinaryModelFrom({ head, length, fill }, name, read.crc32, binaryDecoder(read));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return vocabularyFromBytes(new Uint8Array(readFileSync(path)), name, read);
+}
+
+function readFully(fd: number, into: Uint8Array, position: number, name: string): void {
+  for (let done = 0; done < into.length; ) {
+    const n = readSync(fd, into, done, into.length - done, position + done);
+    if (n === 0) throw new ModelError(`corrupt binary model: truncated while being read (the file ended at byte ${position + done})`, name);
+    done += n;
+  }
+}
 
 let kernel: WebAssembly.Module | undefined;
 const kernelSync = () => (kernel ??= new WebAssembly.Module(readFileSync(fileURLToPath(defaultWasmUrl()))));
 
 export const nodePlatform: Platform = {
-  async readModel(source, name) {
+  async readModel(source, name, given) {
+    const read = withKernel(given);
     const path = asPath(source);
     if (path === undefined) return vocabularyFromSource(source as ModelSource, name, read);
     return vocabularyFromBytes(new Uint8Array(await readFile(path)), name ?? path, read);
   },
-  readModelSync(source, name) {
+  readModelSync(source, name, given) {
+    const read = withKernel(given);
     const path = asPath(source);
     if (path === undefined) {
       // Bytes first: touching the global Response makes Node 20 load its fetch implementation (~20-70 ms).
@@ -46,7 +90,7 @@ export const nodePlatform: Platform = {
       }
       return vocabularyFromValue(source as Uint8Array | ArrayBuffer | ModelJson, name, read);
     }
-    return vocabularyFromBytes(new Uint8Array(readFileSync(path)), name ?? path, read);
+    return readModelFileSync(path, name ?? path, read);
   },
   defaultWasm: async () => kernelSync(),
   defaultWasmSync: kernelSync,

@@ -57,19 +57,20 @@ export interface EncodeOptions extends TokenizeOptions {
 
 /** How a Tokenizer subclass reaches files and the kernel in its environment. */
 export interface Platform {
-  readModel(source: unknown, name?: string): Promise<Vocabulary>;
-  readModelSync(source: unknown, name?: string): Vocabulary;
+  /** `kernel`: the WebAssembly kernel if it is ready, to decode binary models with. */
+  readModel(source: unknown, name?: string, kernel?: () => WebAssembly.Module | undefined): Promise<Vocabulary>;
+  readModelSync(source: unknown, name?: string, kernel?: () => WebAssembly.Module | undefined): Vocabulary;
   defaultWasm(): Promise<WebAssembly.Module>;
   defaultWasmSync(): WebAssembly.Module;
 }
 
 const webPlatform: Platform = {
-  readModel: (source, name) => vocabularyFromSource(source as ModelSource, name),
-  readModelSync: (source, name) => {
+  readModel: (source, name, kernel) => vocabularyFromSource(source as ModelSource, name, { kernel }),
+  readModelSync: (source, name, kernel) => {
     if (typeof source === 'string' || source instanceof URL || (typeof Response !== 'undefined' && source instanceof Response)) {
       throw new TypeError('Tokenizer.loadSync cannot fetch: pass bytes or a parsed model, or use Tokenizer.load');
     }
-    return vocabularyFromValue(source as Uint8Array | ArrayBuffer | ModelJson, name);
+    return vocabularyFromValue(source as Uint8Array | ArrayBuffer | ModelJson, name, { kernel });
   },
   defaultWasm: compileDefaultWasm,
   defaultWasmSync: () => {
@@ -120,8 +121,11 @@ export class Tokenizer {
     const platform = this.platform;
     const engine = checkOptions(options);
     const kernel = engine === 'wasm' ? (options.wasm !== undefined ? compileWasm(options.wasm) : platform.defaultWasm()) : undefined;
-    kernel?.catch(() => {}); // awaited below; don't report it unhandled if the model fails first
-    const vocab = await platform.readModel(source, options.name);
+    // Awaited below (no unhandled rejection if the model fails first); if it is compiled by the time
+    // the model's bytes are in, it decodes a binary model.
+    let ready: WebAssembly.Module | undefined;
+    kernel?.then((m) => { ready = m; }, () => {});
+    const vocab = await platform.readModel(source, options.name, () => ready);
     return this.create(vocab, kernel ? await kernel : undefined, options);
   }
 
@@ -132,7 +136,8 @@ export class Tokenizer {
   static loadSync(source: ModelSource, options: LoadOptions = {}): Tokenizer {
     const platform = this.platform;
     const engine = checkOptions(options);
-    const vocab = platform.readModelSync(source, options.name);
+    const given = typeof WebAssembly !== 'undefined' && options.wasm instanceof WebAssembly.Module ? options.wasm : undefined;
+    const vocab = platform.readModelSync(source, options.name, given && (() => given));
     const kernel = engine === 'wasm' ? (options.wasm !== undefined ? compileWasmSync(options.wasm) : platform.defaultWasmSync()) : undefined;
     return this.create(vocab, kernel, options);
   }

@@ -14,6 +14,19 @@ import { readZipDirectory } from '../src/zip.js';
 import { tinyModel } from './tiny-model.js';
 import { Tokenizer as WebTokenizer } from '../src/index.js';
 import { HAS_SHARED, modelPath } from './shared.js';
+import { readBinaryModel } from '../src/binary-model.js';
+
+/** The kernel, for the WebAssembly binary decoder (what the Node entry passes by default). */
+const kernel = new WebAssembly.Module(readFileSync(new URL('../build/bytepiece.wasm', import.meta.url)));
+/** A load's error message, or 'ok'. */
+const outcome = (load: () => unknown) => {
+  try {
+    load();
+    return 'ok';
+  } catch (e) {
+    return (e as Error).message;
+  }
+};
 
 /** The general path: what vocabularyFromBytes did before the scanner (its result or its error message). */
 function general(bytes: Uint8Array): Vocabulary | string {
@@ -239,6 +252,11 @@ describe.skipIf(!HAS_SHARED)('binary model under corruption', () => {
         for (const { at, xor } of flips) bad[at]! ^= xor;
         // With the checksum recomputed, only the structural checks stand between the bytes and the kernel.
         if (fixChecksum && flips.every(({ at }) => at >= 64)) new DataView(bad.buffer).setUint32(36, crc32(bad.subarray(64)) >>> 0, true);
+        // The WebAssembly decoder (with its own CRC-32 or zlib's) and the pure-JS one agree, error for error.
+        if (fixChecksum || flips.length === 1) {
+          const crc = flips[0]!.xor & 1 ? crc32 : undefined;
+          expect(outcome(() => readBinaryModel(bad, 'm', crc, kernel))).toBe(outcome(() => readBinaryModel(bad, 'm')));
+        }
         let t: Tokenizer;
         try {
           t = Tokenizer.loadSync(bad);
@@ -297,10 +315,71 @@ describe.skipIf(!HAS_SHARED)('binary model under corruption', () => {
       ['piece moved to another node', (d) => d.setInt32(nodeOf + 4 * 500, d.getInt32(nodeOf + 4 * 500, true) + 1, true), /piece \d+/],
       ['depth not its parent\'s plus one', (d) => d.setUint16(depths + 2 * slot, d.getUint16(depths + 2 * slot, true) + 1, true), /out of range/],
       ['depths that loop', (d) => { d.setInt32(checks + 4 * parent, slot - parent, true); d.setUint16(depths + 2 * parent, d.getUint16(depths + 2 * slot, true) + 1, true); }, /out of range|not as deep/],
+      ['vocabulary size + 2^30 (wrapped 32-bit layout arithmetic to the same sections)', (d) => d.setUint32(16, vocabSize + 2 ** 30, true), /implausible sizes/],
       ['root marked free', (d) => d.setInt32(checks, -0x80000000, true), /root slot|out of range/],
     ];
     for (const [what, edit, message] of cases) {
-      expect(() => Tokenizer.loadSync(withFix(edit)), what).toThrow(message);
+      const bad = withFix(edit);
+      expect(() => Tokenizer.loadSync(bad), what).toThrow(message);
+      expect(() => readBinaryModel(bad, 'm'), `${what} (JS decoder)`).toThrow(message);
+      expect(outcome(() => readBinaryModel(bad, 'm', undefined, kernel)), what).toBe(outcome(() => readBinaryModel(bad, 'm')));
+    }
+  });
+});
+
+describe.skipIf(!HAS_SHARED)('binary model decoders', () => {
+  const bin = Tokenizer.loadSync(modelPath('bytepiece.id.eu.plus.40k')).toBinary();
+  const bytesOf = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+  it('the WebAssembly decoder builds exactly the tables of the pure-JS one (lazy ones included)', () => {
+    const js = readBinaryModel(bin, 'm');
+    const wasm = readBinaryModel(bin, 'm', undefined, kernel);
+    expect(wasm.vocabSize).toBe(js.vocabSize);
+    for (const key of ['bytes', 'offsets', 'counts'] as const) expect(bytesOf(wasm[key]).equals(bytesOf(js[key])), key).toBe(true);
+    for (const key of ['scores', 'lengths'] as const) expect(bytesOf(wasm.compiled![key]).equals(bytesOf(js.compiled![key])), key).toBe(true);
+    for (const key of ['words', 'nodeIds'] as const) expect(bytesOf(wasm.compiled!.trie[key]).equals(bytesOf(js.compiled!.trie[key])), key).toBe(true);
+    expect(wasm.compiled!.maxPieceLength).toBe(js.compiled!.maxPieceLength);
+    expect(wasm.compiled!.trie.rootBase).toBe(js.compiled!.trie.rootBase);
+  });
+
+  it('a tokenizer over WebAssembly-decoded tables keeps working after its memory grows (views re-made)', () => {
+    const tok = Tokenizer.loadSync(bin);
+    const text = 'hello 今天天气不错 '.repeat(1 << 16); // grows the kernel's memory past the tables
+    const ids = tok.encode(text);
+    expect(tok.decode(ids)).toBe(text);
+    expect(tok.pieceToId(tok.idToPiece(1000) as Uint8Array)).toBe(1000);
+    expect(bytesOf(Tokenizer.loadSync(tok.toBinary()).toBinary()).equals(bytesOf(bin))).toBe(true);
+    expect(Array.from(Tokenizer.loadSync(bin, { engine: 'js' }).encode(text.slice(0, 5000)))).toEqual(Array.from(tok.encode(text.slice(0, 5000))));
+  });
+
+  it('the universal entry decodes with the kernel it is given, or in JS without one', async () => {
+    const text = 'hello 今天天气不错';
+    const want = Array.from(Tokenizer.loadSync(bin).encode(text));
+    expect(Array.from(WebTokenizer.loadSync(bin, { wasm: kernel }).encode(text))).toEqual(want);
+    expect(Array.from((await WebTokenizer.load(bin, { wasm: kernel })).encode(text))).toEqual(want);
+    expect(Array.from(WebTokenizer.loadSync(bin, { engine: 'js' }).encode(text))).toEqual(want);
+    const bad = bin.slice();
+    bad[bin.length >> 1]! ^= 4;
+    expect(() => WebTokenizer.loadSync(bad, { wasm: kernel })).toThrow(/checksum mismatch/);
+    expect(() => WebTokenizer.loadSync(bad, { engine: 'js' })).toThrow(/checksum mismatch/);
+  });
+
+  it('reads a binary model file by path (straight into the decoder), and names a truncated one', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'bp-bin-'));
+    try {
+      writeFileSync(join(dir, 'm.bpm'), bin);
+      writeFileSync(join(dir, 'cut.bpm'), bin.subarray(0, bin.length - 100));
+      const text = 'hello 今天天气不错';
+      const want = Array.from(Tokenizer.loadSync(bin).encode(text));
+      expect(Array.from(Tokenizer.loadSync(join(dir, 'm.bpm')).encode(text))).toEqual(want);
+      expect(Array.from(Tokenizer.loadSync(join(dir, 'm.bpm'), { engine: 'js' }).encode(text))).toEqual(want);
+      expect(Array.from((await Tokenizer.load(join(dir, 'm.bpm'))).encode(text))).toEqual(want);
+      expect(() => Tokenizer.loadSync(join(dir, 'cut.bpm'))).toThrow(/cut\.bpm: corrupt binary model: truncated/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -35,6 +35,15 @@ describe.skipIf(!HAS_SHARED)(`binary model format (${MODEL})`, () => {
     expect(again.decode(again.encode('今天天气不错 hello'))).toBe('今天天气不错 hello');
   });
 
+  it('samples like the zip-loaded model, seed for seed, with both engines (lengths by id read in place)', () => {
+    const text = '今天天气不错 hello world, the quick brown fox. '.repeat(20);
+    for (const engine of ['wasm', 'js'] as const) {
+      const a = Tokenizer.loadSync(modelPath(MODEL), { engine, seed: 7 });
+      const b = Tokenizer.loadSync(bin, { engine, seed: 7 });
+      for (const alpha of [0, 0.1, 1, 5]) expect(String(b.encode(text, { alpha })), `${engine} alpha ${alpha}`).toBe(String(a.encode(text, { alpha })));
+    }
+  });
+
   it('is smaller gzipped than the published zip', async () => {
     const { gzipSync } = await import('node:zlib');
     const { statSync } = await import('node:fs');

@@ -1,0 +1,123 @@
+// Binary model decoding and structural checks (the format: src/binary-model.ts). The same three
+// passes as the pure-JS reader there, result for result, but compiled: this code runs once per
+// process, and as WebAssembly it runs at machine speed from its first iteration, where the JS loops
+// run at interpreter speed until V8 has optimized them (that was most of a binary load's time).
+// Each function works on addresses the host chose in this instance's memory and returns -1 when
+// all is well, or the index of the first bad entry for the host to name in its error.
+
+const NONE: i32 = -0x80000000;
+
+/**
+ * ln(c) to ~1e-15 for c ≥ 1 with basic IEEE operations only: bit for bit the predictLn of
+ * src/binary-model.ts (same operations in the same order; WebAssembly does not fuse them).
+ */
+function predictLn(c: f64): f64 {
+  const bits = reinterpret<u64>(c);
+  let k = <i32>(<u32>(bits >> 52)) - 1023;
+  let m = reinterpret<f64>((bits & 0x000fffffffffffff) | 0x3ff0000000000000);
+  if (m > 1.4142135623730951) {
+    m = m / 2;
+    k++;
+  }
+  const s = (m - 1) / (m + 1);
+  const z = s * s;
+  const series = 1 + z * (1.0 / 3.0 + z * (1.0 / 5.0 + z * (1.0 / 7.0 + z * (1.0 / 9.0 + z * (1.0 / 11.0 + z * (1.0 / 13.0 + z * (1.0 / 15.0 + z / 17.0)))))));
+  return <f64>k * 0.6931471805599453 + 2 * s * series;
+}
+
+/**
+ * The distinct counts (from their deltas) and their scores (prediction + 64-bit residual). May work
+ * in place (counts over countDeltas, scores over residuals): entry k is read before it is written.
+ */
+export function binaryCounts(countDeltas: usize, residuals: usize, distinct: i32, offset: f64, counts: usize, scores: usize): i32 {
+  let c: f64 = 0;
+  for (let k = 0; k < distinct; k++) {
+    const at = <usize>k << 3;
+    c += load<f64>(countDeltas + at);
+    store<f64>(counts + at, c); // before the check: the host's error message shows it
+    if (!(c >= 1 && c <= 9007199254740991 && floor<f64>(c) == c)) return k;
+    const score = reinterpret<f64>(reinterpret<u64>(predictLn(c) - offset) + load<u64>(residuals + at));
+    store<f64>(scores + at, score);
+    if (!(score < 0)) return k;
+  }
+  return -1;
+}
+
+/**
+ * The node table (base, check, score −∞ per 16-byte slot) from the delta sections: every base + 255
+ * and every parent inside the table, every depth its parent's plus one (so parent chains cannot
+ * loop and no walk is deeper than the deepest node). stats[0] = occupied slots, stats[1] = deepest.
+ */
+export function binaryNodes(bases: usize, checks: usize, depths: usize, size: i32, words: usize, stats: usize): i32 {
+  const leafBase = size - 256;
+  let occupied = 0;
+  let deepest = 0;
+  for (let i = 0; i < size; i++) {
+    const cd = load<i32>(checks + (<usize>i << 2));
+    const bd = load<i32>(bases + (<usize>i << 2));
+    let check = -1;
+    if (cd != NONE) {
+      check = i + cd;
+      if (i == 0 ? check != -2 : check < 0 || check >= leafBase || check == i) return i;
+      occupied++;
+      if (i != 0) {
+        const d = <i32>load<u16>(depths + (<usize>i << 1));
+        if (d == 0 || d != <i32>load<u16>(depths + (<usize>check << 1)) + 1) return i;
+        if (d > deepest) deepest = d;
+      } else if (load<u16>(depths) != 0) return 0;
+    } else if (i == 0) return 0;
+    let b = leafBase;
+    if (bd != NONE) {
+      b = i + bd;
+      if (b < 0 || b > leafBase || check == -1) return i;
+    }
+    const w = words + (<usize>i << 4);
+    store<i32>(w, b);
+    store<i32>(w, check, 4);
+    store<f64>(w, -Infinity, 8);
+  }
+  store<i32>(stats, occupied);
+  store<i32>(stats, deepest, 4);
+  return -1;
+}
+
+/**
+ * Per piece, in id order: its node, which must be free and as deep as the piece is long, gets the
+ * piece's id and score (through its count's index); the lengths must add up to totalBytes.
+ * nodeIds must hold -1 everywhere on entry. stats[2] = the longest piece. Returns -1 or the first
+ * bad id.
+ */
+export function binaryPieces(
+  lengths: usize, countIndex: usize, nodeOf: usize, pieces: i32, distinctScores: usize, distinct: i32,
+  words: usize, depths: usize, size: i32, nodeIds: usize, totalBytes: u32, stats: usize,
+): i32 {
+  const leafBase = size - 256;
+  let node = 0;
+  let at: u32 = 0;
+  let max: u32 = 0;
+  for (let k = 0; k < pieces; k++) {
+    const id = k + 3;
+    node += load<i32>(nodeOf + (<usize>k << 2));
+    const j = load<u32>(countIndex + (<usize>k << 2));
+    if (node <= 0 || node >= leafBase || j >= <u32>distinct) return id;
+    const w = words + (<usize>node << 4);
+    if (load<i32>(w, 4) == -1 || load<i32>(nodeIds + (<usize>node << 2)) != -1) return id;
+    const len = load<u32>(lengths + (<usize>k << 2));
+    if (<u32>load<u16>(depths + (<usize>node << 1)) != len) return id;
+    at += len; // no overflow: each len is a depth (< 2^16) and the sum is checked at every step
+    if (at > totalBytes) return id;
+    if (len > max) max = len;
+    store<i32>(nodeIds + (<usize>node << 2), id);
+    store<f64>(w, load<f64>(distinctScores + (<usize>j << 3)), 8);
+  }
+  store<u32>(stats, max, 8);
+  store<u32>(stats, at, 12);
+  return -1;
+}
+
+/** CRC-32 (IEEE, as zlib) of data[0..n), continuing from crc; table: 256 u32 (the host fills it). */
+export function binaryCrc32(data: usize, n: i32, crc: u32, table: usize): u32 {
+  let c = ~crc;
+  for (let i = 0; i < n; i++) c = load<u32>(table + (<usize>((c ^ <u32>load<u8>(data + <usize>i)) & 0xff) << 2)) ^ (c >>> 8);
+  return ~c;
+}

@@ -76,7 +76,9 @@ function share<T>(value: T, copies: Map<ArrayBufferLike, SharedArrayBuffer>): T 
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = share(v, copies);
+    // A binary model's decoder instance (`placed`) stays on this thread: workers place the shared
+    // tables in WebAssembly instances of their own.
+    for (const [k, v] of Object.entries(value)) if (k !== 'placed') out[k] = share(v, copies);
     return out as T;
   }
   return value;

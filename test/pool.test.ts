@@ -25,6 +25,20 @@ describe.skipIf(!HAS_SHARED)('Tokenizer.encodeBatch', () => {
 });
 
 describe.skipIf(!HAS_SHARED)('TokenizerPool', () => {
+  it('starts from a binary model (toBinary bytes), whose tables live in a decoder instance, with both engines', async () => {
+    const tok = await Tokenizer.load(modelPath('bytepiece.id.eu.plus.40k'));
+    const texts = corpusTexts('zh-fortunes').slice(0, 300);
+    for (const engine of ['wasm', 'js'] as const) {
+      const pool = await TokenizerPool.create(tok.toBinary(), { threads: 2, engine });
+      try {
+        const ids = await pool.encodeBatch(texts);
+        texts.forEach((t, i) => expect(same(ids[i]!, tok.encode(t)), `text ${i} [${engine}]`).toBe(true));
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
   for (const model of goldenModels()) {
     it(`equals single-thread encode and the golden ids on every corpus: ${model}`, async () => {
       const tok = await Tokenizer.load(modelPath(model));

@@ -1,7 +1,7 @@
 // What the pool's main thread and its workers say to each other.
 
 import type { CompiledModel } from './model.js';
-import type { LoneSurrogates } from './normalize.js';
+import type { LoadOptions } from './tokenizer.js';
 import type { BlockJob, BlockResult } from './cli/block.js';
 
 /** Given to each worker at start: the model is compiled once and its tables shared, never re-parsed. */
@@ -10,8 +10,8 @@ export interface WorkerInit {
   kernel?: WebAssembly.Module;
   /** The compiled model, every typed array on a SharedArrayBuffer. */
   model: CompiledModel;
-  loneSurrogates: LoneSurrogates;
-  name?: string;
+  /** The load options that shape a Tokenizer (the kernel and model are given above; seeds are per task). */
+  options: Omit<LoadOptions, 'wasm' | 'engine' | 'seed'>;
 }
 
 export type Task =

@@ -25,7 +25,7 @@ const reply = (message: WorkerReply, transfer: ArrayBuffer[] = []) => port.postM
 let tokenizer: Tokenizer;
 try {
   const init = workerData as WorkerInit;
-  tokenizer = SharedModelTokenizer.fromCompiled(init.model, init.kernel, { loneSurrogates: init.loneSurrogates, name: init.name });
+  tokenizer = SharedModelTokenizer.fromCompiled(init.model, init.kernel, init.options);
   reply({ type: 'ready' });
 } catch (e) {
   reply({ type: 'init-error', error: serializeError(e) });

@@ -16,7 +16,10 @@ import {
   type Task, type TaskResult, type WorkerInit, type WorkerReply, type WorkerRequest,
 } from './pool-protocol.js';
 
-/** Options of {@link TokenizerPool.create}: those of `Tokenizer.load`, plus the thread count. */
+/**
+ * Options of {@link TokenizerPool.create}: those of `Tokenizer.load`, plus the thread count. A load
+ * `seed` (in builds that sample) is the default seed of every {@link TokenizerPool.encodeBatch} call.
+ */
 export interface PoolOptions extends LoadOptions {
   /** Worker threads (default: `os.availableParallelism()`). */
   threads?: number;
@@ -87,9 +90,11 @@ export class TokenizerPool {
   private brokenBy?: Error;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly sampling: boolean;
+  private readonly defaultSeed?: number;
 
-  private constructor(init: WorkerInit, threads: number, resourceLimits: ResourceLimits | undefined, sampling: boolean) {
+  private constructor(init: WorkerInit, threads: number, resourceLimits: ResourceLimits | undefined, sampling: boolean, defaultSeed: number | undefined) {
     this.init = init;
+    this.defaultSeed = defaultSeed;
     this.threads = threads;
     this.vocabSize = init.model.vocab.vocabSize;
     this.resourceLimits = resourceLimits;
@@ -113,9 +118,14 @@ export class TokenizerPool {
     kernel?.catch(() => {}); // awaited below
     const vocab = await nodePlatform.readModel(source, options.name);
     const model = shareModel(compileModel(vocab, options.name ?? (typeof source === 'string' ? source : undefined)));
-    const init: WorkerInit = { model, loneSurrogates, name: options.name };
+    // Everything but the kernel and the seed goes to the workers' Tokenizers as is. A load-time seed
+    // (where the build can sample) becomes the default per-call seed: per text, not per thread.
+    const { wasm: _wasm, engine: _engine, threads: _threads, resourceLimits, seed: defaultSeed, ...rest } = options as PoolOptions & { seed?: number };
+    const init: WorkerInit = { model, options: { ...rest, loneSurrogates } };
     if (kernel) init.kernel = await kernel;
-    const pool = new TokenizerPool(init, threads, options.resourceLimits, supportsSampling(Tokenizer.prototype));
+    const sampling = supportsSampling(Tokenizer.prototype);
+    if (defaultSeed !== undefined) checkSampling(sampling ? { setSeed() {} } : {}, undefined, defaultSeed);
+    const pool = new TokenizerPool(init, threads, resourceLimits, sampling, defaultSeed);
     try {
       await Promise.all(Array.from({ length: threads }, () => pool.spawn()));
     } catch (e) {
@@ -131,7 +141,8 @@ export class TokenizerPool {
    */
   async encodeBatch(texts: readonly string[], options: PoolEncodeOptions = {}): Promise<Uint32Array[]> {
     if (!Array.isArray(texts)) throw new TypeError('encodeBatch expects an array of strings');
-    const { alpha, seed } = options;
+    const { alpha } = options;
+    const seed = options.seed ?? (alpha !== undefined ? this.defaultSeed : undefined);
     checkSampling(this.sampling ? { setSeed() {} } : {}, alpha, seed);
     const call = this.calls++;
     let total = 0;

@@ -3,7 +3,7 @@
 // with --quick). Needs dist/ (built by `npm run bench`). Plain-text section: output reproduced as is.
 import { spawnSync } from 'node:child_process';
 
-const args = process.env.BENCH_QUICK ? ['--mb', '20', '--small-mb', '5', '--runs', '1', '--stream-mb', '50'] : [];
+const args = process.env.BENCH_QUICK === '1' ? ['--mb', '20', '--small-mb', '5', '--runs', '1', '--stream-mb', '50'] : [];
 const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/ingest.ts', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 process.stdout.write(r.stdout);
 process.exit(r.status ?? 1);

@@ -2,8 +2,8 @@
 // (bench/sampling.ts). Plain-text section: its output is reproduced as is.
 import { spawnSync } from 'node:child_process';
 
-const passes = process.env.BENCH_QUICK ? '3' : (process.env.BENCH_REPS ?? '5');
-const models = process.env.BENCH_QUICK ? ['bytepiece.plus.80k'] : ['bytepiece.plus.80k', 'bytepiece.eu.plus.160k'];
+const passes = process.env.BENCH_QUICK === '1' ? '3' : (process.env.BENCH_REPS ?? '5');
+const models = process.env.BENCH_QUICK === '1' ? ['bytepiece.plus.80k'] : ['bytepiece.plus.80k', 'bytepiece.eu.plus.160k'];
 let status = 0;
 for (const model of models) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/sampling.ts', model, passes], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });

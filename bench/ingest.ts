@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SHARED = join(ROOT, '..', 'shared');
 const CLI = join(ROOT, 'dist', 'cli.js');
-const DATA = join(tmpdir(), 'bytepiece-bench');
+const DATA = join(tmpdir(), 'bytepiece-ingest-bench'); // its own: other benchmarks clean their dirs
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -55,7 +55,7 @@ async function jsonlInput(mb: number): Promise<string> {
   let size = 0;
   while (size < mb * 1e6) {
     for (const p of parts) {
-      if (!out.write(p)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(p)) await new Promise<void>((r) => out.once('drain', () => r()));
       size += p.length;
     }
   }
@@ -72,7 +72,7 @@ async function textInput(mb: number): Promise<string> {
   const block = Buffer.from(texts.join('\n') + '\n');
   const out = createWriteStream(path);
   for (let size = 0; size < mb * 1e6; size += block.length) {
-    if (!out.write(block)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
   return path;
@@ -132,18 +132,17 @@ const say = (s: string) => {
 };
 
 if (!flag('no-cli')) {
-  const big = await jsonlInput(bigMB);
-  const small = await jsonlInput(smallMB);
   say(`\n## CLI end to end: bytepiece encode --jsonl -f u32 (model ${modelName}), median of ${runs} runs, 1 and 2 workers interleaved`);
   say(`command: node dist/cli.js encode -m ${model} --jsonl -f u32 -o OUT -w {1,2} INPUT   (load avg before: ${load()})\n`);
   say('| input | workers | wall s | MB/s end to end | MB/s encoding phase | CPU s | peak RSS MiB |');
   say('|---|---:|---:|---:|---:|---:|---:|');
   const table: Record<string, Measure[]> = {};
-  for (const input of [small, big]) {
-    const mb = statSync(input).size / 1e6;
+  for (const size of [smallMB, bigMB]) {
+    const mb = statSync(await jsonlInput(size)).size / 1e6;
     for (let r = 0; r < runs; r++) {
       for (const w of [1, 2]) {
         const coresBefore = await coresNow();
+        const input = await jsonlInput(size); // (re)made if something removed it meanwhile
         (table[`${mb}|${w}`] ??= []).push({ ...runCli(input, w), coresBefore });
       }
     }
@@ -160,7 +159,7 @@ if (!flag('no-cli')) {
   }
   results.cli = table;
   say(`load avg after CLI runs: ${load()}`);
-  if (!flag('keep')) for (const f of [big, small]) rmSync(f, { force: true });
+  if (!flag('keep')) for (const size of [smallMB, bigMB]) rmSync(join(DATA, `corpora-${size}MB.jsonl`), { force: true });
 }
 
 if (!flag('no-stream')) {

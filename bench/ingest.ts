@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SHARED = join(ROOT, '..', 'shared');
 const CLI = join(ROOT, 'dist', 'cli.js');
-const DATA = join(tmpdir(), 'bytepiece-bench');
+const DATA = join(tmpdir(), 'bytepiece-ingest-bench'); // its own: other benchmarks clean their dirs
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -132,18 +132,17 @@ const say = (s: string) => {
 };
 
 if (!flag('no-cli')) {
-  const big = await jsonlInput(bigMB);
-  const small = await jsonlInput(smallMB);
   say(`\n## CLI end to end: bytepiece encode --jsonl -f u32 (model ${modelName}), median of ${runs} runs, 1 and 2 workers interleaved`);
   say(`command: node dist/cli.js encode -m ${model} --jsonl -f u32 -o OUT -w {1,2} INPUT   (load avg before: ${load()})\n`);
   say('| input | workers | wall s | MB/s end to end | MB/s encoding phase | CPU s | peak RSS MiB |');
   say('|---|---:|---:|---:|---:|---:|---:|');
   const table: Record<string, Measure[]> = {};
-  for (const input of [small, big]) {
-    const mb = statSync(input).size / 1e6;
+  for (const size of [smallMB, bigMB]) {
+    const mb = statSync(await jsonlInput(size)).size / 1e6;
     for (let r = 0; r < runs; r++) {
       for (const w of [1, 2]) {
         const coresBefore = await coresNow();
+        const input = await jsonlInput(size); // (re)made if something removed it meanwhile
         (table[`${mb}|${w}`] ??= []).push({ ...runCli(input, w), coresBefore });
       }
     }
@@ -160,7 +159,7 @@ if (!flag('no-cli')) {
   }
   results.cli = table;
   say(`load avg after CLI runs: ${load()}`);
-  if (!flag('keep')) for (const f of [big, small]) rmSync(f, { force: true });
+  if (!flag('keep')) for (const size of [smallMB, bigMB]) rmSync(join(DATA, `corpora-${size}MB.jsonl`), { force: true });
 }
 
 if (!flag('no-stream')) {

@@ -14,11 +14,11 @@ export { NODES };
 // Model tables, set once by setModel.
 let nodeIds: usize = 0; // i32 piece id per node, or -1
 let lengths: usize = 0; // i32 byte length per piece id
-let live: usize = 0; // scratch: 16 bytes per live walk: best[start] f64, node i32, start i32
+let live: usize = 0; // scratch: 32 bytes per live walk: best[start] f64, node i32, start i32, base(node) i32
 let live2: usize = 0; // the second stream's live walks
 let rootBase: i32 = 0;
 
-/** live, live2: room for maxPieceLength + 2 walks each, 16 bytes, and 16 bytes below for state. */
+/** live, live2: room for maxPieceLength + 2 walks each, 32 bytes per walk. */
 export function setModel(nodeIdsPtr: usize, lengthsPtr: usize, livePtr: usize, root: i32, live2Ptr: usize): void {
   nodeIds = nodeIdsPtr;
   lengths = lengthsPtr;
@@ -54,8 +54,11 @@ export function count(input: usize, n: i32, trace: usize, split: bool): i32 {
 // on negative doubles a > b exactly when bits(a) < bits(b). That keeps the update a cmov: V8 turns
 // a select on f64 into a branch, which here is mispredicted about every other candidate.
 //
-// A live walk is 16 bytes: best[start] f64, then (node, start) as one i64 (node in the low half),
-// which is also the trace entry when it wins: one load, one select and one store carry both.
+// A live walk is 32 bytes: best[start] f64, then (node, start) as one i64 (node in the low half),
+// which is also the trace entry when it wins: one load, one select and one store carry both; then
+// the node's base i32, read from the node's record in the step that reached it (same cache line as
+// its check and score), so the next step goes straight to the child's record: one dependent load
+// per step instead of two.
 const NEG_INF_BITS: i64 = 0xfff0000000000000;
 
 // Two streams: the text is cut at a chunk start near its middle (chunks are segmented on their
@@ -96,14 +99,15 @@ function forward(input: usize, n: i32, trace: usize, split: bool): void {
       let best = NEG_INF_BITS;
       let bestRec: i64 = 0;
       let w: usize = a;
-      const end = a + (<usize>countA << 4);
-      for (let r = a; r < end; r += 16) {
+      const end = a + (<usize>countA << 5);
+      for (let r = a; r < end; r += 32) {
         const rec = load<i64>(r, 8);
         const bs = load<f64>(r);
         const node = <i32>rec;
-        const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
+        const next = load<i32>(r, 16) + <i32>c; // node's base, carried in the walk
         const q = <usize>next << 4;
         const alive = load<i32>(q, NODES + 4) == node;
+        const base2 = load<i32>(q, NODES);
         const score = reinterpret<i64>(bs + load<f64>(q, NODES + 8));
         const better = alive & (score < best);
         const rec2 = rec + <i64>(next - node);
@@ -111,7 +115,8 @@ function forward(input: usize, n: i32, trace: usize, split: bool): void {
         bestRec = select<i64>(rec2, bestRec, better);
         store<f64>(w, bs);
         store<i64>(w, rec2, 8);
-        w += <usize>alive << 4;
+        store<i32>(w, base2, 16);
+        w += <usize>alive << 5;
       }
       const node1 = root + <i32>c;
       const rec1 = (<i64>i << 32) | <i64>node1;
@@ -121,7 +126,8 @@ function forward(input: usize, n: i32, trace: usize, split: bool): void {
       bestRec = select<i64>(rec1, bestRec, better1);
       store<f64>(w, bestPrevA);
       store<i64>(w, rec1, 8);
-      countA = <i32>((w - a) >> 4) + 1;
+      store<i32>(w, load<i32>(<usize>node1 << 4, NODES), 16);
+      countA = <i32>((w - a) >> 5) + 1;
       store<i64>(trace + (<usize>(i + 1) << 3), bestRec);
       bestPrevA = reinterpret<f64>(best);
     }
@@ -136,14 +142,15 @@ function forward(input: usize, n: i32, trace: usize, split: bool): void {
       let best = NEG_INF_BITS;
       let bestRec: i64 = 0;
       let w: usize = b;
-      const end = b + (<usize>countB << 4);
-      for (let r = b; r < end; r += 16) {
+      const end = b + (<usize>countB << 5);
+      for (let r = b; r < end; r += 32) {
         const rec = load<i64>(r, 8);
         const bs = load<f64>(r);
         const node = <i32>rec;
-        const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
+        const next = load<i32>(r, 16) + <i32>c; // node's base, carried in the walk
         const q = <usize>next << 4;
         const alive = load<i32>(q, NODES + 4) == node;
+        const base2 = load<i32>(q, NODES);
         const score = reinterpret<i64>(bs + load<f64>(q, NODES + 8));
         const better = alive & (score < best);
         const rec2 = rec + <i64>(next - node);
@@ -151,7 +158,8 @@ function forward(input: usize, n: i32, trace: usize, split: bool): void {
         bestRec = select<i64>(rec2, bestRec, better);
         store<f64>(w, bs);
         store<i64>(w, rec2, 8);
-        w += <usize>alive << 4;
+        store<i32>(w, base2, 16);
+        w += <usize>alive << 5;
       }
       const node1 = root + <i32>c;
       const rec1 = (<i64>i << 32) | <i64>node1;
@@ -161,7 +169,8 @@ function forward(input: usize, n: i32, trace: usize, split: bool): void {
       bestRec = select<i64>(rec1, bestRec, better1);
       store<f64>(w, bestPrevB);
       store<i64>(w, rec1, 8);
-      countB = <i32>((w - b) >> 4) + 1;
+      store<i32>(w, load<i32>(<usize>node1 << 4, NODES), 16);
+      countB = <i32>((w - b) >> 5) + 1;
       store<i64>(trace + (<usize>(i + 1) << 3), bestRec);
       bestPrevB = reinterpret<f64>(best);
     }
@@ -184,14 +193,15 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
     let best = NEG_INF_BITS;
     let bestRec: i64 = 0;
     let w: usize = walks;
-    const end = walks + (<usize>count << 4);
-    for (let r = walks; r < end; r += 16) {
+    const end = walks + (<usize>count << 5);
+    for (let r = walks; r < end; r += 32) {
       const rec = load<i64>(r, 8);
       const bs = load<f64>(r);
       const node = <i32>rec;
-      const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
+      const next = load<i32>(r, 16) + <i32>c; // node's base, carried in the walk
       const q = <usize>next << 4;
       const alive = load<i32>(q, NODES + 4) == node;
+      const base2 = load<i32>(q, NODES);
       const score = reinterpret<i64>(bs + load<f64>(q, NODES + 8));
       const better = alive & (score < best);
       const rec2 = rec + <i64>(next - node); // (next, start): next - node cannot borrow
@@ -199,7 +209,8 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
       bestRec = select<i64>(rec2, bestRec, better);
       store<f64>(w, bs);
       store<i64>(w, rec2, 8);
-      w += <usize>alive << 4;
+      store<i32>(w, base2, 16);
+      w += <usize>alive << 5;
     }
     // The walk starting here: its first step always exists (every byte is a piece).
     const node1 = root + <i32>c;
@@ -210,7 +221,8 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
     bestRec = select<i64>(rec1, bestRec, better1);
     store<f64>(w, bestPrev);
     store<i64>(w, rec1, 8);
-    count = <i32>((w - walks) >> 4) + 1;
+    store<i32>(w, load<i32>(<usize>node1 << 4, NODES), 16);
+    count = <i32>((w - walks) >> 5) + 1;
     store<i64>(trace + (<usize>(i + 1) << 3), bestRec);
     bestPrev = reinterpret<f64>(best);
   }
@@ -300,6 +312,22 @@ function traceback(n: i32, trace: usize): i32 {
 //   - Not built: an ASCII fast path. Every byte value starts a walk at the root the same way, and
 //     what costs is the depth ≥ 2 steps, where ASCII is not special; nothing in the walk is
 //     per-character work that ASCII could skip.
+
+// Third round (bench/kernel-ab.ts as above, plus.80k unless noted, zh / en / code; machine under
+// load avg 5-6, A/A 0.99 / 1.01 / 1.03):
+// Kept:
+//   - The node's base carried in the live walk (32-byte walks): a step loads the child's record
+//     (check, score, and the child's base for the next step, one cache line) straight from
+//     base + c, where it loaded the node's record first for its base (an L1 hit, but one more
+//     dependent load on every walk's chain from byte to byte). Two runs: 1.09 / 1.06 / 1.07 and
+//     1.02 / 1.03 / 1.12; eu.plus.160k 1.01 / 1.18 / 1.13.
+// Tried and rejected:
+//   - Dropping a walk as soon as it reaches a leaf (base == leafBase, read from the record the
+//     step loads anyway; the new one-byte walk likewise), instead of letting it fail its check at
+//     the next byte in the hot free slots past the last node. It removes 12% of the steps on zh
+//     (22% with eu.plus.160k), 7% on en, 4% on code, but a step from a leaf is cheap (hot memory,
+//     predictable) and the extra compare costs about as much: 0.98-1.01 / 1.00-1.01 / 0.97-0.98;
+//     eu.plus.160k 1.07 / 0.98 / 1.00.
 
 export { setSampler, setRandomState, sample } from './sampler';
 export { binaryCounts, binaryNodes, binaryPieces, binaryCrc32 } from './binary';

@@ -76,7 +76,7 @@ function instantiate(path: string): Build {
   const nodeIds = place(trie.nodeIds);
   const lens = place(lengths);
   // Two live-walk lists (a build may use the second), each with 16 bytes of state below it.
-  const listBytes = 16 * (compiled.maxPieceLength + 2);
+  const listBytes = 32 * (compiled.maxPieceLength + 2); // room for 32-byte walks too
   const live = ((at + 63) & -64) + 64;
   const live2 = live + listBytes + 64;
   const live3 = live2 + listBytes + 64;

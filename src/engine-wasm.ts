@@ -78,7 +78,7 @@ export class WasmEngine implements Engine {
     const nodeIdsPtr = placed?.nodeIds ?? place(trie.nodeIds, 8);
     const lengthsPtr = placed?.lengths ?? place(lengths, 8);
     // The kernel's two lists of live walks (it segments two halves of a text side by side).
-    const liveBytes = 16 * (model.maxPieceLength + 2);
+    const liveBytes = 32 * (model.maxPieceLength + 2);
     const livePtr = align(at, 64);
     const live2Ptr = align(livePtr + liveBytes, 64);
     at = live2Ptr + liveBytes;

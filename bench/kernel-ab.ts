@@ -9,7 +9,7 @@
 // for padded loops), setLive34(a, b) (more walk lists): the experiments noted at the end of
 // assembly/index.ts.
 //
-//   npx tsx bench/kernel-ab.ts old.wasm new.wasm [...] [--model M] [--rounds N]
+//   npx tsx bench/kernel-ab.ts old.wasm new.wasm [...] [--model M] [--rounds N] [--per-doc]
 import { readFileSync } from 'node:fs';
 import { vocabularyFromBytes } from '../src/source.js';
 import { compileModel } from '../src/model.js';
@@ -20,6 +20,10 @@ const opt = (name: string, dflt: string) => {
   return i < 0 ? dflt : args.splice(i, 2)[1]!;
 };
 const rounds = Number(opt('rounds', '9'));
+// --per-doc: each document in its own call (per-call costs, the two-stream cut of short texts)
+// instead of the whole corpus in one call.
+const perDoc = args.includes('--per-doc');
+if (perDoc) args.splice(args.indexOf('--per-doc'), 1);
 const model = opt('model', 'bytepiece.plus.80k');
 const SHARED = new URL('../../shared/', import.meta.url);
 const compiled = compileModel(vocabularyFromBytes(new Uint8Array(readFileSync(new URL(`models/${model}.zip`, SHARED))), model), model);
@@ -115,19 +119,23 @@ function instantiate(path: string): Build {
 
 const builds = args.map(instantiate);
 for (const corpus of ['zh-fortunes', 'en-fortunes', 'code']) {
-  const text = readFileSync(new URL(`corpora/${corpus}.jsonl`, SHARED), 'utf8').split('\n').filter((l) => l).map((l) => (JSON.parse(l) as { text: string }).text).join('\n');
-  const bytes = new TextEncoder().encode(text.normalize('NFC'));
-  const first = builds[0]!.run(bytes).slice();
-  for (const b of builds.slice(1)) {
-    const ids = b.run(bytes);
-    if (ids.length !== first.length || ids.some((x, i) => x !== first[i])) throw new Error(`${b.name} differs from ${builds[0]!.name} on ${corpus}`);
+  const texts = readFileSync(new URL(`corpora/${corpus}.jsonl`, SHARED), 'utf8').split('\n').filter((l) => l).map((l) => (JSON.parse(l) as { text: string }).text.normalize('NFC'));
+  const docs = perDoc ? texts.map((t) => new TextEncoder().encode(t)) : [new TextEncoder().encode(texts.join('\n'))];
+  const bytes = { length: docs.reduce((s, d) => s + d.length, 0) };
+  const runAll = (b: Build) => { for (const d of docs) b.run(d); };
+  for (const d of docs) {
+    const first = builds[0]!.run(d).slice();
+    for (const b of builds.slice(1)) {
+      const ids = b.run(d);
+      if (ids.length !== first.length || ids.some((x, i) => x !== first[i])) throw new Error(`${b.name} differs from ${builds[0]!.name} on ${corpus}`);
+    }
   }
   const times = builds.map(() => [] as number[]);
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < builds.length; k++) {
       const i = (k + r) % builds.length;
       const c0 = process.cpuUsage();
-      builds[i]!.run(bytes);
+      runAll(builds[i]!);
       const c = process.cpuUsage(c0);
       times[i]!.push((c.user + c.system) / 1000);
     }

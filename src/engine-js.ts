@@ -97,6 +97,8 @@ const grow = (n: number) => Math.max(n, 1024) + (n >> 2);
 // on bytes[i]; one that finds a piece bytes[s..i+1) offers best[s] + score to best[i + 1], taken
 // only if strictly greater (SPEC §3 tie rule: candidates for an end arrive in increasing s).
 // Then a new walk starts at i. Chunks (split) end after a run of `\n`: walks stop, best restarts at 0.
+// (The kernel carries each walk's base in the walk; here a liveBase array doing the same measured
+// 0.86 / 0.86 / 0.70x zh / en / code, plus.80k, one process interleaved: not taken.)
 function forward(
   bytes: Uint8Array, n: number, split: boolean,
   words: Int32Array, f64: Float64Array, rootBase: number,

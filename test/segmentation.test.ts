@@ -69,6 +69,17 @@ describe.each(ENGINES)('segmentation [%s]', (engine) => {
       { numRuns: 150, seed: 20261129 },
     );
   });
+
+  it('matches the oracle whichever side of the middle the nearest chunk start lies', () => {
+    // 262 bytes, middle 131, chunk starts at 101 (30 before) and 162 (31 after): the kernel cuts
+    // at 101; with one more `a` in front both move and the cut is after the middle instead.
+    const model = tinyModel([['aa', 50], ['ab', 40], ['ba', 30], ['bb', 60], ['a\n', 5]], 10);
+    const tok = Tokenizer.loadSync(model, { engine });
+    for (const text of ['a'.repeat(100) + '\n' + 'b'.repeat(60) + '\n' + 'ab'.repeat(50), 'a'.repeat(101) + '\n' + 'b'.repeat(60) + '\n' + 'ab'.repeat(50), '\n'.repeat(3) + 'ba'.repeat(70) + '\n\n' + 'a'.repeat(130)]) {
+      const chunks = text.match(/[^\n]*\n+|[^\n]+/g) ?? [];
+      expect(Array.from(tok.encode(text))).toEqual(chunks.flatMap((c) => oracleSegment(model, enc.encode(c))));
+    }
+  });
 });
 
 describe.each(ENGINES)('chunking and special text [%s]', (engine) => {

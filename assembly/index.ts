@@ -332,6 +332,13 @@ function traceback(n: i32, trace: usize): i32 {
 //     (22% with eu.plus.160k), 7% on en, 4% on code, but a step from a leaf is cheap (hot memory,
 //     predictable) and the extra compare costs about as much: 0.98-1.01 / 1.00-1.01 / 0.97-0.98;
 //     eu.plus.160k 1.07 / 0.98 / 1.00.
+//   - The child's base and check read as one i64 (one load instead of two, same record):
+//     0.96 / 0.96 / 1.09 against A/A 1.02 / 1.07 / 1.09.
+//   - PAIR_MIN 16 or 24 instead of 64 (two streams for short texts with a `\n` near the middle),
+//     documents of ~100 bytes (kernel-ab --short 100), three runs under load avg 7-10:
+//     16: 0.94-1.06 / 1.02-1.27 / 1.04-1.16; 24: 0.92-1.14 / 1.05-1.23 / 1.04-1.17; at ~60 bytes
+//     16: 0.90 / 1.09 / 1.03. Maybe a gain on English and code, a loss on Chinese, and A/A runs
+//     spread 0.91-1.11 at that load: not shown, left at 64 (worth re-measuring on a quiet machine).
 // Kept, though within noise: middleChunkStart takes the chunk start nearest the middle on either
 // side (it took the first one after the middle, else the last one before). Per document
 // (kernel-ab --per-doc) the bytes left to the single stream drop from 26% to 18% on zh-fortunes

@@ -9,10 +9,11 @@
 // for padded loops), setLive34(a, b) (more walk lists): the experiments noted at the end of
 // assembly/index.ts.
 //
-//   npx tsx bench/kernel-ab.ts old.wasm new.wasm [...] [--model M] [--rounds N] [--per-doc]
+//   npx tsx bench/kernel-ab.ts old.wasm new.wasm [...] [--model M] [--rounds N] [--per-doc] [--short 100]
 import { readFileSync } from 'node:fs';
 import { vocabularyFromBytes } from '../src/source.js';
 import { compileModel } from '../src/model.js';
+import { shortDocs, type Corpus } from './lib/corpus.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -22,8 +23,11 @@ const opt = (name: string, dflt: string) => {
 const rounds = Number(opt('rounds', '9'));
 // --per-doc: each document in its own call (per-call costs, the two-stream cut of short texts)
 // instead of the whole corpus in one call.
-const perDoc = args.includes('--per-doc');
-if (perDoc) args.splice(args.indexOf('--per-doc'), 1);
+// --short N: documents of about N bytes cut from each corpus (as the short-input benchmark does),
+// one call each.
+const short = Number(opt('short', '0'));
+const perDoc = args.includes('--per-doc') || short > 0;
+if (args.includes('--per-doc')) args.splice(args.indexOf('--per-doc'), 1);
 const model = opt('model', 'bytepiece.plus.80k');
 const SHARED = new URL('../../shared/', import.meta.url);
 const compiled = compileModel(vocabularyFromBytes(new Uint8Array(readFileSync(new URL(`models/${model}.zip`, SHARED))), model), model);
@@ -120,7 +124,8 @@ function instantiate(path: string): Build {
 const builds = args.map(instantiate);
 for (const corpus of ['zh-fortunes', 'en-fortunes', 'code']) {
   const texts = readFileSync(new URL(`corpora/${corpus}.jsonl`, SHARED), 'utf8').split('\n').filter((l) => l).map((l) => (JSON.parse(l) as { text: string }).text.normalize('NFC'));
-  const docs = perDoc ? texts.map((t) => new TextEncoder().encode(t)) : [new TextEncoder().encode(texts.join('\n'))];
+  const cut = short > 0 ? shortDocs({ name: corpus, docs: texts } as Corpus, short, 4000) : texts;
+  const docs = perDoc ? cut.map((t) => new TextEncoder().encode(t)) : [new TextEncoder().encode(texts.join('\n'))];
   const bytes = { length: docs.reduce((s, d) => s + d.length, 0) };
   const runAll = (b: Build) => { for (const d of docs) b.run(d); };
   for (const d of docs) {

@@ -65,9 +65,9 @@ const NEG_INF_BITS: i64 = 0xfff0000000000000;
 // own, so the halves are independent) and both halves advance together, one byte of each per
 // iteration. Each byte's walks wait on the node records the previous byte loaded (a chain of cache
 // misses on large models); interleaving two such chains lets their misses overlap. Both halves
-// must have PAIR_MIN bytes; shorter texts take one stream without scanning for a cut (a guess,
-// not tuned: 100-byte documents measured the same within noise with and without it).
-const PAIR_MIN = 64;
+// must have PAIR_MIN bytes; shorter texts take one stream without scanning for a cut. 16, not 64:
+// short English and code texts gain 10-15% (see the notes at the end), Chinese is neutral.
+const PAIR_MIN = 16;
 
 function forward(input: usize, n: i32, trace: usize, split: bool): void {
   const p = split & (n >= 2 * PAIR_MIN) ? middleChunkStart(input, n) : 0;
@@ -234,7 +234,7 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
  * runs after the shorter half ends.
  */
 function middleChunkStart(input: usize, n: i32): i32 {
-  const mid = n >> 1; // >= PAIR_MIN
+  const mid = n >> 1; // >= PAIR_MIN >= 1
   for (let d = 0; d < mid; d++) {
     const hi = mid + d;
     if ((hi < n) & (load<u8>(input + <usize>hi - 1) == 10) & (load<u8>(input + <usize>hi) != 10)) return hi;
@@ -334,11 +334,12 @@ function traceback(n: i32, trace: usize): i32 {
 //     eu.plus.160k 1.07 / 0.98 / 1.00.
 //   - The child's base and check read as one i64 (one load instead of two, same record):
 //     0.96 / 0.96 / 1.09 against A/A 1.02 / 1.07 / 1.09.
-//   - PAIR_MIN 16 or 24 instead of 64 (two streams for short texts with a `\n` near the middle),
-//     documents of ~100 bytes (kernel-ab --short 100), three runs under load avg 7-10:
-//     16: 0.94-1.06 / 1.02-1.27 / 1.04-1.16; 24: 0.92-1.14 / 1.05-1.23 / 1.04-1.17; at ~60 bytes
-//     16: 0.90 / 1.09 / 1.03. Maybe a gain on English and code, a loss on Chinese, and A/A runs
-//     spread 0.91-1.11 at that load: not shown, left at 64 (worth re-measuring on a quiet machine).
+// Kept: PAIR_MIN 16 instead of 64 (two streams for short texts with a chunk start near the
+//   middle). kernel-ab --short N, 31 rounds, load avg ~7, A/A 1.01 / 0.92-0.98 / 1.00-1.03:
+//   ~100-byte documents 1.00-0.99 / 1.15-1.17 / 1.13-1.16, ~60 bytes 0.99 / 1.04 / 1.08,
+//   ~160 bytes 1.03 / 1.11 / 1.10; whole documents (--per-doc) 0.99 / 1.11 / 1.02. 24 and 32 gain
+//   less (100 bytes: 24 1.11-1.17 on en, 32 1.08). (An earlier run at load avg 10.5 gave
+//   0.90-1.06 / 1.02-1.27 / 1.03-1.16, A/A spread 0.91-1.11.)
 // Kept, though within noise: middleChunkStart takes the chunk start nearest the middle on either
 // side (it took the first one after the middle, else the last one before). Per document
 // (kernel-ab --per-doc) the bytes left to the single stream drop from 26% to 18% on zh-fortunes

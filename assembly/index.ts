@@ -301,5 +301,5 @@ function traceback(n: i32, trace: usize): i32 {
 //     what costs is the depth ≥ 2 steps, where ASCII is not special; nothing in the walk is
 //     per-character work that ASCII could skip.
 
-export { setSampler, setRandomState, sample } from './sampler';
+export { setSampler, setRandomState, sample, sampleLinear } from './sampler';
 export { binaryCounts, binaryNodes, binaryPieces, binaryCrc32 } from './binary';

@@ -189,6 +189,102 @@ function forward(input: usize, n: i32, back: usize, starts: usize, split: bool, 
   }
 }
 
+/**
+ * As sample, in the linear domain (src/sampling-weights.ts, src/sampler-js.ts forwardLinear):
+ * weights: f64 W per node; the total is rescaled when it leaves [low, high]. trace: 8 * (n + 1)
+ * bytes of scratch. Returns the number of ids, written in text order to the i32 slots that end
+ * where the scratch ends (trace + 8 * (n + 1)), as the deterministic kernel's encode.
+ */
+export function sampleLinear(input: usize, n: i32, trace: usize, split: bool, weights: usize, low: f64, high: f64): i32 {
+  forwardLinear(input, n, trace, split, weights, low, high);
+  return traceback64(n, trace);
+}
+
+// A live walk in the linear domain, WALK bytes: f64 V = Z[start] (current frame), f64 C = the
+// cumulative sum of its end's candidates up to it, i64 (node reached, start) as in index.ts.
+//
+// At byte i every record written at byte i - 1 is read once, in order: the choice for end i (the
+// first record whose C exceeds target = u·Z[i]) is made branch-free on the way, as
+// (C of the previous record ≤ target) & (C > target), which holds for exactly one record since C
+// is nondecreasing and target < Z[i] = the last C. A dead walk's term is masked to +0 (its W is
+// loaded anyway: that load overlaps the check's, where a load gated on the check would follow it).
+function forwardLinear(input: usize, n: i32, trace: usize, split: bool, weights: usize, low: f64, high: f64): void {
+  let end = walks;
+  let z: f64 = 1; // Z[i]
+  let target: f64 = 0; // u·Z[i]
+  let prev: u32 = 0;
+  const root = load<i32>(NODES);
+  for (let i = 0; i < n; i++) {
+    const c = <u32>load<u8>(input + <usize>i);
+    let chosen: i64 = 0;
+    if (split & (prev == 10) & (c != 10)) {
+      // A chunk ends after a run of `\n`: choose its last piece, then start afresh.
+      chosen = choose(end, target);
+      end = walks;
+      z = 1;
+    }
+    prev = c;
+    let total: f64 = 0;
+    let prevC: f64 = -1;
+    let w = walks;
+    for (let r = walks; r < end; r += WALK) {
+      const v = load<f64>(r);
+      const cum = load<f64>(r, 8);
+      const rec = load<i64>(r, 16);
+      chosen = select<i64>(rec, chosen, (prevC <= target) & (cum > target));
+      prevC = cum;
+      const node = <i32>rec;
+      const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
+      const alive = load<i32>(<usize>next << 4, NODES + 4) == node;
+      const term = reinterpret<f64>(reinterpret<i64>(v * load<f64>(weights + (<usize>next << 3))) & -<i64>alive);
+      total += term;
+      store<f64>(w, v);
+      store<f64>(w, total, 8);
+      store<i64>(w, rec + <i64>(next - node), 16); // (next, start): next - node cannot borrow
+      w += <usize>alive * WALK;
+    }
+    store<i64>(trace + (<usize>i << 3), chosen);
+    // The walk starting here, whose first step is always a piece (every byte is one).
+    const node1 = root + <i32>c;
+    total += z * load<f64>(weights + (<usize>node1 << 3));
+    store<f64>(w, z);
+    store<f64>(w, total, 8);
+    store<i64>(w, (<i64>i << 32) | <i64>node1, 16);
+    end = w + WALK;
+    // u as src/prng.ts's nextDouble.
+    const high32 = <f64>nextUint32() * 2097152.0;
+    target = (high32 + <f64>(nextUint32() >>> 11)) * 1.1102230246251565e-16 * total;
+    if ((total < low) | (total > high)) {
+      // Multiply by 2^-E, E = total's binary exponent: exact, and total lands in [1, 2).
+      const scale = reinterpret<f64>((<i64>2046 - ((reinterpret<i64>(total) >>> 52) & 0x7ff)) << 52);
+      for (let r = walks; r < end; r += WALK) store<f64>(r, load<f64>(r) * scale);
+      total *= scale;
+    }
+    z = total;
+  }
+  if (n > 0) store<i64>(trace + (<usize>n << 3), choose(end, target));
+}
+
+// The record of the first live walk whose cumulative sum exceeds target (the last one at least).
+function choose(end: usize, target: f64): i64 {
+  let r = walks;
+  while ((r + WALK < end) & (load<f64>(r, 8) <= target)) r += WALK;
+  return load<i64>(r, 16);
+}
+
+// Follows the starts from n to 0 as index.ts's traceback (ids written downwards from the top).
+function traceback64(n: i32, trace: usize): i32 {
+  const top = trace + (<usize>(n + 1) << 3);
+  let w = top;
+  for (let e = n; e > 0; ) {
+    const rec = load<i64>(trace + (<usize>e << 3));
+    w -= 4;
+    store<i32>(w, load<i32>(nodeIds + (<usize><i32>rec << 2)));
+    e = <i32>(rec >>> 32);
+  }
+  return <i32>((top - w) >> 2);
+}
+
 // Follows starts[] from n to 0, writing ids from back[n] downwards (the id of the piece ending at e
 // goes to a slot ≥ e already read), then moves them to out.
 function traceback(n: i32, back: usize, starts: usize, out: usize): i32 {

@@ -1,7 +1,7 @@
 import type { Engine } from './engine.js';
 import type { CompiledModel } from './model.js';
 import { EXP2_TABLE } from './exp-neg.js';
-import { fillWeights, linearPlan, type LinearPlan } from './sampling-weights.js';
+import { fillWeights, planEpoch, linearPlan, type LinearPlan } from './sampling-weights.js';
 import { WEIGHT_TABLES } from './sampler-js.js';
 
 /** The kernel's exports (assembly/index.ts). */
@@ -160,6 +160,7 @@ export class WasmEngine implements Engine {
    */
   private weights(alpha: number): number {
     const { tables } = this;
+    if (tables.length > 0 && tables[0]!.alpha === alpha) return tables[0]!.ptr;
     const at = tables.findIndex((t) => t.alpha === alpha);
     let entry = at >= 0 ? tables.splice(at, 1)[0]! : undefined;
     if (!entry) {
@@ -200,16 +201,30 @@ export class WasmEngine implements Engine {
     return count;
   }
 
+  /** The last alpha's plan (a call's plan costs a lookup and some arithmetic; data sets use one alpha). */
+  private planAlpha = NaN;
+  private planEpoch = -1;
+  private plan: LinearPlan | null = null;
+
+  private planFor(alpha: number): LinearPlan | null {
+    if (alpha !== this.planAlpha || this.planEpoch !== planEpoch) {
+      this.plan = linearPlan(this.model, alpha);
+      this.planAlpha = alpha;
+      this.planEpoch = planEpoch;
+    }
+    return this.plan;
+  }
+
   encodeText(text: string, split: boolean, front: number, backSlots: number, alpha = -1): Uint32Array {
     if (alpha < 0) return this.result(this.run(this.write(text), split), front, backSlots);
-    const plan = linearPlan(this.model, alpha);
+    const plan = this.planFor(alpha);
     const weights = plan ? this.weights(alpha) : 0; // before writing the input: the scratch may move
     const n = this.write(text);
     return this.result(plan ? this.sampleLinear(n, split, plan, weights) : this.sample(n, split, alpha), front, backSlots);
   }
 
   encodeBytes(bytes: Uint8Array, split: boolean, front: number, backSlots: number, alpha = -1): Uint32Array {
-    const plan = alpha < 0 ? null : linearPlan(this.model, alpha);
+    const plan = alpha < 0 ? null : this.planFor(alpha);
     const weights = plan ? this.weights(alpha) : 0;
     this.reserve(this.scratch + bytes.length);
     this.u8.set(bytes, this.scratch);

@@ -1,7 +1,7 @@
 import { expNeg } from './exp-neg.js';
 import type { CompiledModel } from './model.js';
 import { Xoshiro128 } from './prng.js';
-import { fillWeights, inverseBinade, linearPlan, type LinearPlan } from './sampling-weights.js';
+import { fillWeights, planEpoch, inverseBinade, linearPlan, type LinearPlan } from './sampling-weights.js';
 
 /** How many alphas' weight tables a sampler keeps (least recently used first out). */
 export const WEIGHT_TABLES = 3;
@@ -57,6 +57,10 @@ export class JsSampler {
   /** Linear domain: the live walks' Z[start] and cumulative sums (see forwardLinear). */
   private readonly liveV: Float64Array;
   private readonly liveC: Float64Array;
+  /** The last alpha's plan (a call's plan costs a lookup and some arithmetic; data sets use one alpha). */
+  private planAlpha = NaN;
+  private planEpoch = -1;
+  private plan: LinearPlan | null = null;
   /** Weight tables of the last alphas, most recently used first. */
   private readonly tables: { alpha: number; weights: Float64Array }[] = [];
 
@@ -74,6 +78,7 @@ export class JsSampler {
   /** W per trie node for this alpha (src/sampling-weights.ts), from the cache or built. */
   private weights(alpha: number): Float64Array {
     const { tables } = this;
+    if (tables.length > 0 && tables[0]!.alpha === alpha) return tables[0]!.weights;
     const at = tables.findIndex((t) => t.alpha === alpha);
     let entry = at >= 0 ? tables.splice(at, 1)[0]! : undefined;
     if (!entry) {
@@ -92,7 +97,12 @@ export class JsSampler {
       this.back = new Int32Array(grow(n + 1));
       this.starts = new Int32Array(this.back.length);
     }
-    const plan = linearPlan(this.model, alpha);
+    if (alpha !== this.planAlpha || this.planEpoch !== planEpoch) {
+      this.plan = linearPlan(this.model, alpha);
+      this.planAlpha = alpha;
+      this.planEpoch = planEpoch;
+    }
+    const plan = this.plan;
     if (plan) this.forwardLinear(bytes, n, split, plan);
     else this.forward(bytes, n, split, alpha);
     // Follow starts[] from n to 0, writing the ids from back[n] downwards (the id of the piece

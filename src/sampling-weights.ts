@@ -15,8 +15,12 @@ import type { CompiledModel } from './model.js';
  * Then Z[s] ≤ Z[e]·e^G for every live walk from s at e, and Z[e + 1] ≥ Z[e]·e^−G. With G ≤ 600
  * (and the window below) no live value overflows, every term carrying more than 2^−64 of its
  * total is a normal double, and no weight that matters falls under expNeg's e^−708 cut-off. Past
- * that (large alpha: ~5–12 on the shared models) the engines use the log-domain sampler. D depends
- * on the model only and costs one walk over the trie (once per model, on first sampling use).
+ * that (large alpha: ~5–12 on the shared models) the engines use the log-domain sampler.
+ *
+ * D depends on the model only. An upper bound costs nothing: (longest piece)·(largest m − score of
+ * a single byte), ~860 on the shared models, which admits alpha up to ~0.7; the plan uses it when it
+ * suffices. Larger alphas need D itself, one walk over the trie (~100–200 ms on the 160k/240k
+ * models, once per model). Either way the plan is a function of (model, alpha) only.
  */
 export interface LinearPlan {
   readonly alpha: number;
@@ -31,24 +35,33 @@ export const LINEAR_LIMIT = 600;
 interface ModelBounds {
   /** max over pieces of score / length. */
   readonly m: number;
-  /** D of the module comment. */
-  readonly deficit: number;
+  /** An upper bound on D: (longest piece)·max over single bytes b of (m − score(b)). */
+  readonly quick: number;
+  /** D of the module comment, once computed. */
+  deficit?: number;
 }
 
 const bounds = new WeakMap<object, ModelBounds>();
 let logOnly = false;
+/** Bumped by forceLogDomain: engines that cache a plan re-plan when it changes. */
+export let planEpoch = 0;
 
-/** Tests only: make every alpha take the log-domain sampler (true) or restore the rule (false). */
+/** Tests and benchmarks only: every alpha takes the log-domain sampler (true), or the rule again (false). */
 export function forceLogDomain(on: boolean): void {
   logOnly = on;
+  planEpoch++;
 }
 
 /** The linear-domain plan for this alpha, or null where the log-domain sampler must be used. */
 export function linearPlan(model: CompiledModel, alpha: number): LinearPlan | null {
   if (logOnly) return null;
-  const { deficit } = modelBounds(model);
-  const g = alpha * deficit;
-  if (!(g <= LINEAR_LIMIT)) return null;
+  const b = modelBounds(model);
+  let g = alpha * b.quick;
+  if (!(g <= LINEAR_LIMIT)) {
+    b.deficit ??= largestPathDeficit(model, b.m);
+    g = alpha * b.deficit;
+    if (!(g <= LINEAR_LIMIT)) return null;
+  }
   // Bits of headroom the live values need around the total (see the module comment): records up
   // to e^G above it (plus log2 of the candidates summed), terms down to 2^−64 of it, e^−G below.
   const gBits = Math.ceil(g * Math.LOG2E) + 1;
@@ -82,7 +95,10 @@ function modelBounds(model: CompiledModel): ModelBounds {
       const r = scores[id]! / lengths[id]!;
       if (r > m) m = r;
     }
-    b = { m, deficit: largestPathDeficit(model, m) };
+    const { f64, rootBase } = model.trie;
+    let worstByte = 0;
+    for (let c = 0; c < 256; c++) worstByte = Math.max(worstByte, m - f64[2 * (rootBase + c) + 1]!);
+    b = { m, quick: model.maxPieceLength * worstByte };
     bounds.set(key, b);
   }
   return b;

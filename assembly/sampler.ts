@@ -1,28 +1,48 @@
 // Viterbi sampling (SPEC §4) in the kernel: the twin of src/sampler-js.ts, draw for draw (the
-// algorithm, its exactness and its numerics are explained there). Plain loops over linear memory;
-// the host lays out the tables and passes their addresses to setSampler.
+// algorithms, their exactness and numerics are explained there and in src/sampling-weights.ts).
+// Plain loops over linear memory; the host lays out the tables and passes their addresses.
 //
-// Like the deterministic kernel (assembly/index.ts), all start positions walk the trie in lockstep:
-// at byte i every live walk steps on it, oldest first, then the walk starting at i; each that
-// reaches a piece offers it to end i + 1. So an end's candidates arrive together and in SPEC §4's
-// order, z[i + 1] and its reservoir choice live in registers, and z[start] travels with each walk.
+// Two samplers, chosen by the host from (model, alpha) only (src/sampling-weights.ts linearPlan):
+//   sampleLinear  alpha·D ≤ 600 (every alpha up to ~5-7 on the shared models): linear domain, a
+//                 weight table W per trie node for this alpha (filled by the host), Z[e] = Σ Z[s]·W
+//                 as plain doubles rescaled by exact powers of two, one uniform per end (inverse
+//                 CDF over the candidates' cumulative sums), a branch-free inner loop;
+//   sample        larger alphas: log domain, one exp and one draw per candidate (the reservoir).
+// Both walk all start positions in lockstep, as the deterministic kernel (assembly/index.ts): at
+// byte i every live walk steps on it, oldest first, then the walk starting at i; so an end's
+// candidates arrive together and in SPEC §4's order, and Z[start] travels with each walk.
 //
-// Measured (bytepiece.plus.80k, 0.5 MB of each corpus as one chunk, alpha 0.1, best CPU time of
-// 9-11 interleaved rounds in one process on the shared 2-core machine; sampling speed as % of the
-// deterministic kernel's, code / en / zh; run-to-run noise about ±5 points):
-//   one walk per start (the previous sampler, a window of z per position): 50-55 / 47-53 / 65-68
-//   kept, lockstep with the running (L, m) of each end in registers: 54-56 / 49-57 / 58-74
-// Tried and rejected (each against the previous sampler in the same run):
-//   - one uniform per end over the candidates' cumulative weights (fewer draws, but it needs a
-//     second pass for the weights and a scan with an unpredictable exit): 40 / 46 / 49;
-//   - weights relative to a bound known before the pass (the walks' largest L), one pass, one exp
-//     per candidate (the first one too): 46 / 45 / 57; the same branch-free: 37 / 43 / 38;
-//   - the generator's state in locals, stepped inline (wasm globals are memory in V8), together
-//     with the new walk stepped from the root inside the loop: 47-51 / 52-54 / 57; the latter
-//     alone: 53 / 54 / 60;
-//   - without the exp (a wrong sampler, to bound what a cheaper exp could give): +15-20% speed.
-//   - in the JS twin, the generator stepped inline on local copies of its state: 40 / 50 / 42
-//     against 43 / 53 / 49 for the one-walk-per-start JS sampler (the kept twin: 45 / 53 / 49-54).
+// Measured with bench/sampling.ts (documents = encode per corpus line, one chunk = encodeBytes of
+// 1 MB as one line; alpha 0.1; CPU time, median of 5 interleaved passes; the log-domain sampler
+// forced in the same run for "before"; the shared 2-core machine at load average 5-10, so ±5-10
+// points of noise). Sampling speed as % of deterministic, WASM, code / en / zh:
+//   plus.80k      documents: linear 75 / 60 / 74   log domain (before) 38 / 37 / 58
+//                 one chunk: linear 79 / 74 / 71   log domain (before) 49 / 47 / 58
+//   eu.plus.160k  documents: linear 63 / 73 / 85   log domain (before) 35 / 50 / 77
+//                 one chunk: linear 79 / 87 / 78   log domain (before) 44 / 69 / 64
+// (code documents: the deterministic kernel runs two halves of a text side by side, the sampler
+// one stream, so long multi-line documents keep a larger gap.)
+// Kept:
+//   - the linear domain with a per-alpha table (above).
+//   - the choice for end e folded into byte e's walk loop as a select over the records written at
+//     e - 1 (exactly one record has C_prev ≤ u·Z < C), so no second pass and no data-dependent exit.
+//   - a dead walk's W loaded anyway and its term masked to +0 by bits: the load overlaps the check's.
+// Tried and rejected (bench/sampling-ab.ts, plus.80k, one 1 MB chunk, alpha 0.1, % of
+// deterministic code / en / zh, against the kept kernel in the same run):
+//   - W computed inline per candidate (expNeg in the loop, no table; the same bits as the table):
+//     51 / 45 / 46 against 82 / 78 / 72. Tables cost 6-13 ms per new alpha on the 160k/240k
+//     models (bench/sampling-tables.ts), once per alpha (3 kept per engine).
+//   - the generator's state in locals for the two outputs per end (wasm globals are memory in V8):
+//     82 / 87 / 79 against 87 / 91 / 82 with globals: no gain.
+//   - the table filled by the kernel instead of JS (same operations): 6.6 / 9.2 ms against 6.0 /
+//     10.6 ms on the 160k / 240k models: memory-bound either way, so one implementation.
+// Before (log domain only, now the large-alpha sampler), same workload as the list above:
+//   one walk per start (a window of z per position): 50-55 / 47-53 / 65-68; lockstep with the
+//   running (L, m) of each end in registers: 54-56 / 49-57 / 58-74. Rejected then: one uniform per
+//   end over cumulative weights in the log domain (a second pass for the weights and a scan with an
+//   unpredictable exit): 40 / 46 / 49; weights relative to a bound known before the pass: 46 / 45 /
+//   57, branch-free 37 / 43 / 38; without the exp (a wrong sampler, to bound what a cheaper exp
+//   could give): +15-20% speed, which the linear domain takes (no exp at all in its loop).
 
 import { NODES } from './layout';
 

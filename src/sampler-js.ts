@@ -9,6 +9,13 @@ export const WEIGHT_TABLES = 3;
 /**
  * Viterbi sampling (SPEC §4) in pure JS: the twin of assembly/sampler.ts, draw for draw.
  *
+ * Two samplers, chosen from (model, alpha) only by linearPlan (src/sampling-weights.ts):
+ * - forwardLinear, for alpha·D ≤ 600 (every alpha up to ~5–7 on the shared models): weights
+ *   W = exp(alpha·(score − m·len)) ≤ 1 from a per-alpha table, Z[e] = Σ Z[s]·W as plain doubles,
+ *   and one uniform per end that picks a candidate by cumulative weight. That is the reservoir's
+ *   law (each candidate with probability its share of Z[e]) with one draw per end and no exp.
+ * - forward, for larger alphas, in the log domain, as follows.
+ *
  * The reference keeps z[e] = log Σ over segmentations of bytes[..e) of exp(alpha·Σ scores) and,
  * for each candidate piece bytes[s..e) in the deterministic order, adds w = z[s] + alpha·score to
  * z[e] and takes the piece as back[e] with probability exp(w − z[e]) (a weighted reservoir draw:
@@ -29,9 +36,9 @@ export const WEIGHT_TABLES = 3;
  * live walk (oldest first) steps on it, and one that reaches a piece bytes[s..i+1) offers it to end
  * i + 1; then the walk starting at i offers its one-byte piece. So each end's candidates arrive
  * together and in SPEC §4's order: z[i + 1] and the choice for it are plain variables of the step,
- * and z[s] travels with the walk from s (no window of positions to maintain). (One uniform per end
- * over the cumulative weights, and stepping the generator inline on local copies of its state, both
- * measured slower; see the notes in assembly/sampler.ts.)
+ * and z[s] travels with the walk from s (no window of positions to maintain). (In the log domain,
+ * one uniform per end over the cumulative weights, and stepping the generator inline on local
+ * copies of its state, both measured slower; see the notes in assembly/sampler.ts.)
  *
  * Numerics: at each byte the walks' L are moved into the frame where the current position has L = 0
  * (one subtraction per walk, done while compacting them), so every stored L is a difference of z

@@ -69,18 +69,21 @@ export function linearPlan(model: CompiledModel, alpha: number): LinearPlan | nu
   return { alpha, low: 2 ** -(950 - gBits), high: 2 ** (1010 - gBits - sumBits) };
 }
 
-/** W per trie node (0 where no piece ends) for this alpha, into `out` (length: the trie's size). */
+/**
+ * W per trie node (0 where no piece ends) for this alpha, into `out` (length: the trie's size):
+ * both engines' tables (the WASM engine's is a view of its memory), so the same bits.
+ */
 export function fillWeights(model: CompiledModel, alpha: number, out: Float64Array): void {
   const { m } = modelBounds(model);
-  const { nodeIds, size } = model.trie;
-  const { scores, lengths } = model;
+  const { nodeIds, f64, size } = model.trie;
+  const { lengths } = model;
   for (let node = 0; node < size; node++) {
     const id = nodeIds[node]!;
     if (id < 0) {
       out[node] = 0;
       continue;
     }
-    const x = alpha * (scores[id]! - m * lengths[id]!);
+    const x = alpha * (f64[2 * node + 1]! - m * lengths[id]!);
     out[node] = expNeg(x < 0 ? x : 0);
   }
 }

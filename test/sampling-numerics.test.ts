@@ -9,7 +9,7 @@ import { compileModel } from '../src/model.js';
 import { Tokenizer } from '../src/node.js';
 import { Xoshiro128, randomState, seedState } from '../src/prng.js';
 import { JsSampler } from '../src/sampler-js.js';
-import { forceLogDomain, inverseBinade, linearPlan } from '../src/sampling-weights.js';
+import { fillWeights, forceLogDomain, inverseBinade, linearPlan } from '../src/sampling-weights.js';
 import { vocabularyFromBytes } from '../src/source.js';
 import { vocabularyFromJson, type ModelJson } from '../src/vocabulary.js';
 import { HAS_SHARED, modelPath } from './shared.js';
@@ -214,4 +214,30 @@ describe('long inputs: one 10 MB chunk', () => {
     const path = modelPath('bytepiece.plus.80k');
     await check('bytepiece.plus.80k', path, compileModel(vocabularyFromBytes(new Uint8Array(readFileSync(path)))), false);
   }, 120_000);
+});
+
+describe('linear-domain weight tables', () => {
+  it('W is in [0, 1], positive exactly where a piece ends, 1 at alpha 0', () => {
+    const json = tinyModel(['今天天气不错，我们去公园散步吧。', 'The quick brown fox jumps over the lazy dog', 'for (let i = 0; i < n; i++) {}']);
+    const model = compileModel(vocabularyFromJson(json));
+    for (const alpha of [0, 0.1, 0.37, 1, 5, 40]) {
+      const w = new Float64Array(model.trie.size);
+      fillWeights(model, alpha, w);
+      expect(w.every((x) => x >= 0 && x <= 1)).toBe(true);
+      expect(w.every((x, node) => (x > 0) === (model.trie.nodeIds[node]! >= 0))).toBe(true);
+      if (alpha === 0) expect(w.every((x, node) => x === (model.trie.nodeIds[node]! >= 0 ? 1 : 0))).toBe(true);
+    }
+  });
+
+  it('the last 3 alphas keep their tables; a fourth reuses the least recently used slot', async () => {
+    const json = tinyModel(['hello world']);
+    const tok = await Tokenizer.load(json, { seed: 1 });
+    const js = await Tokenizer.load(json, { seed: 1, engine: 'js' });
+    const engine = (tok as unknown as { impl: { tables: { alpha: number; ptr: number }[] } }).impl;
+    for (const alpha of [0.1, 0.2, 0.3, 0.1, 0.4, 0.2, 0.1]) {
+      expect(Array.from(tok.encode('hello world', { alpha }))).toEqual(Array.from(js.encode('hello world', { alpha })));
+    }
+    expect(engine.tables.map((t) => t.alpha)).toEqual([0.1, 0.2, 0.4]);
+    expect(new Set(engine.tables.map((t) => t.ptr)).size).toBe(3);
+  });
 });

@@ -36,7 +36,8 @@
 //     82 / 87 / 79 against 87 / 91 / 82 with globals: no gain.
 //   - the table filled by the kernel instead of JS (same operations): 6.6 / 9.2 ms against 6.0 /
 //     10.6 ms on the 160k / 240k models: memory-bound either way, so one implementation.
-// Before (log domain only, now the large-alpha sampler), same workload as the list above:
+// Before (log domain only, now the large-alpha sampler; older harness: 0.5 MB of each corpus as one
+// chunk, best of 9-11 interleaved rounds):
 //   one walk per start (a window of z per position): 50-55 / 47-53 / 65-68; lockstep with the
 //   running (L, m) of each end in registers: 54-56 / 49-57 / 58-74. Rejected then: one uniform per
 //   end over cumulative weights in the log domain (a second pass for the weights and a scan with an

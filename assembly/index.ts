@@ -9,6 +9,7 @@
 // overlap, where walking one start at a time is a chain of dependent misses.
 
 import { NODES } from './layout';
+import { middleChunkStart, PAIR_MIN } from './chunks';
 export { NODES };
 
 // Model tables, set once by setModel.
@@ -57,14 +58,6 @@ export function count(input: usize, n: i32, trace: usize, split: bool): i32 {
 // A live walk is 16 bytes: best[start] f64, then (node, start) as one i64 (node in the low half),
 // which is also the trace entry when it wins: one load, one select and one store carry both.
 const NEG_INF_BITS: i64 = 0xfff0000000000000;
-
-// Two streams: the text is cut at a chunk start near its middle (chunks are segmented on their
-// own, so the halves are independent) and both halves advance together, one byte of each per
-// iteration. Each byte's walks wait on the node records the previous byte loaded (a chain of cache
-// misses on large models); interleaving two such chains lets their misses overlap. Both halves
-// must have PAIR_MIN bytes; shorter texts take one stream without scanning for a cut (a guess,
-// not tuned: 100-byte documents measured the same within noise with and without it).
-const PAIR_MIN = 64;
 
 function forward(input: usize, n: i32, trace: usize, split: bool): void {
   const p = split & (n >= 2 * PAIR_MIN) ? middleChunkStart(input, n) : 0;
@@ -214,18 +207,6 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
     store<i64>(trace + (<usize>(i + 1) << 3), bestRec);
     bestPrev = reinterpret<f64>(best);
   }
-}
-
-/** A position q > 0 where a chunk starts (input[q - 1] is `\n`, input[q] is not), near n / 2; or 0. */
-function middleChunkStart(input: usize, n: i32): i32 {
-  const mid = n >> 1;
-  for (let q = max(mid, 1); q < n; q++) {
-    if ((load<u8>(input + <usize>q - 1) == 10) & (load<u8>(input + <usize>q) != 10)) return q;
-  }
-  for (let q = mid - 1; q > 0; q--) {
-    if ((load<u8>(input + <usize>q - 1) == 10) & (load<u8>(input + <usize>q) != 10)) return q;
-  }
-  return 0;
 }
 
 // Follows the starts from n to 0, writing ids downwards from the top of the trace: the k-th id

@@ -20,10 +20,16 @@
 //                 one chunk: linear 79 / 74 / 71   log domain (before) 49 / 47 / 58
 //   eu.plus.160k  documents: linear 63 / 73 / 85   log domain (before) 35 / 50 / 77
 //                 one chunk: linear 79 / 87 / 78   log domain (before) 44 / 69 / 64
-// (code documents: the deterministic kernel runs two halves of a text side by side, the sampler
-// one stream, so long multi-line documents keep a larger gap.)
+// (Those runs predate the two streams below, which mostly help multi-line documents.)
 // Kept:
 //   - the linear domain with a per-alpha table (above).
+//   - two streams, as the deterministic kernel: a text with a chunk start near its middle is
+//     segmented as two halves side by side (their cache misses overlap); the first half's uniforms
+//     are drawn beforehand into its trace slots, so the draws keep the order of their ends and the
+//     JS twin stays one plain stream. Sampling MB/s against one stream in the same run
+//     (bench/sampling-ab.ts, alpha 0.1, documents code / en / zh; one 1 MB chunk is unaffected,
+//     ±3%): plus.80k +11% / +11% / 0%, eu.plus.160k -1% / +11% / +2%. (Drawing all uniforms
+//     beforehand, the single stream too: zh -5 to -8%.)
 //   - the choice for end e folded into byte e's walk loop as a select over the records written at
 //     e - 1 (exactly one record has C_prev ≤ u·Z < C), so no second pass and no data-dependent exit.
 //   - a dead walk's W loaded anyway and its term masked to +0 by bits: the load overlaps the check's.
@@ -46,6 +52,7 @@
 //   could give): +15-20% speed, which the linear domain takes (no exp at all in its loop).
 
 import { NODES } from './layout';
+import { middleChunkStart, PAIR_MIN } from './chunks';
 
 // Model tables (the node table at NODES holds each node's base, check and piece score).
 let nodeIds: usize = 0; // i32 piece id per node, or -1
@@ -53,6 +60,7 @@ let exp2Table: usize = 0; // f64 2^(j/64), j = 0..63 (src/exp-neg.ts)
 // The live walks (scratch), WALK bytes each: f64 L, f64 m (z[start] = L + ln m, in the frame of
 // the current position), i32 node reached, i32 start.
 let walks: usize = 0;
+let walks2: usize = 0; // the linear sampler's second stream
 const WALK: usize = 24;
 
 // xoshiro128** state (src/prng.ts).
@@ -70,7 +78,8 @@ export function setSampler(nodeIdsPtr: usize, exp2TablePtr: usize, scratchPtr: u
   nodeIds = nodeIdsPtr;
   exp2Table = exp2TablePtr;
   walks = scratchPtr;
-  return <i32>WALK * (maxPieceLength + 1);
+  walks2 = scratchPtr + WALK * (<usize>maxPieceLength + 1);
+  return <i32>WALK * 2 * (maxPieceLength + 1);
 }
 
 /** Restarts the generator from a state of four words (not all zero). */
@@ -92,6 +101,13 @@ export function setRandomState(a: u32, b: u32, c: u32, d: u32): void {
   s2 ^= t;
   s3 = rotl<u32>(s3, 11);
   return result;
+}
+
+// A uniform double in [0, 1), as src/prng.ts's nextDouble.
+// @ts-ignore: decorator
+@inline function nextDouble(): f64 {
+  const high = <f64>nextUint32() * 2097152.0;
+  return (high + <f64>(nextUint32() >>> 11)) * 1.1102230246251565e-16;
 }
 
 // exp(x) for x ≤ 0, operation for operation as src/exp-neg.ts.
@@ -230,65 +246,192 @@ export function sampleLinear(input: usize, n: i32, trace: usize, split: bool, we
 // is nondecreasing and target < Z[i] = the last C. A dead walk's term is masked to +0 (its W is
 // loaded anyway: that load overlaps the check's, where a load gated on the check would follow it).
 function forwardLinear(input: usize, n: i32, trace: usize, split: bool, weights: usize, low: f64, high: f64): void {
-  let end = walks;
-  let z: f64 = 1; // Z[i]
-  let target: f64 = 0; // u·Z[i]
-  let prev: u32 = 0;
-  const root = load<i32>(NODES);
-  for (let i = 0; i < n; i++) {
-    const c = <u32>load<u8>(input + <usize>i);
-    let chosen: i64 = 0;
-    if (split & (prev == 10) & (c != 10)) {
-      // A chunk ends after a run of `\n`: choose its last piece, then start afresh.
-      chosen = choose(end, target);
-      end = walks;
-      z = 1;
-    }
-    prev = c;
-    let total: f64 = 0;
-    let prevC: f64 = -1;
-    let w = walks;
-    for (let r = walks; r < end; r += WALK) {
-      const v = load<f64>(r);
-      const cum = load<f64>(r, 8);
-      const rec = load<i64>(r, 16);
-      chosen = select<i64>(rec, chosen, (prevC <= target) & (cum > target));
-      prevC = cum;
-      const node = <i32>rec;
-      const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
-      const alive = load<i32>(<usize>next << 4, NODES + 4) == node;
-      const term = reinterpret<f64>(reinterpret<i64>(v * load<f64>(weights + (<usize>next << 3))) & -<i64>alive);
-      total += term;
-      store<f64>(w, v);
-      store<f64>(w, total, 8);
-      store<i64>(w, rec + <i64>(next - node), 16); // (next, start): next - node cannot borrow
-      w += <usize>alive * WALK;
-    }
-    store<i64>(trace + (<usize>i << 3), chosen);
-    // The walk starting here, whose first step is always a piece (every byte is one).
-    const node1 = root + <i32>c;
-    total += z * load<f64>(weights + (<usize>node1 << 3));
-    store<f64>(w, z);
-    store<f64>(w, total, 8);
-    store<i64>(w, (<i64>i << 32) | <i64>node1, 16);
-    end = w + WALK;
-    // u as src/prng.ts's nextDouble.
-    const high32 = <f64>nextUint32() * 2097152.0;
-    target = (high32 + <f64>(nextUint32() >>> 11)) * 1.1102230246251565e-16 * total;
-    if ((total < low) | (total > high)) {
-      // Multiply by 2^-E, E = total's binary exponent: exact, and total lands in [1, 2).
-      const scale = reinterpret<f64>((<i64>2046 - ((reinterpret<i64>(total) >>> 52) & 0x7ff)) << 52);
-      for (let r = walks; r < end; r += WALK) store<f64>(r, load<f64>(r) * scale);
-      total *= scale;
-    }
-    z = total;
+  // Two streams over two halves cut at a chunk start, as the deterministic kernel (assembly/
+  // chunks.ts): each half has its own walk list and frame. The uniforms must still be drawn in
+  // the order of their ends (as the JS twin draws them as it goes, one per byte): the first
+  // half's are drawn beforehand, u for end e into trace[e - 1], which byte e - 1 reads before it
+  // stores its own choice there; the second half draws its own as it goes. The second half's
+  // first byte stores a meaningless choice at trace[p], which the first half's last choice
+  // overwrites at the end.
+  const p = split & (n >= 2 * PAIR_MIN) ? middleChunkStart(input, n) : 0;
+  if (min(p, n - p) < PAIR_MIN) {
+    linearRun(input, 0, n, trace, split, weights, low, high, walks, walks, 1, 0, 0, false);
+    return;
   }
-  if (n > 0) store<i64>(trace + (<usize>n << 3), choose(end, target));
+  for (let e: usize = 0; e < <usize>p; e++) store<f64>(trace + (e << 3), nextDouble());
+  const root = load<i32>(NODES);
+  let endA = walks;
+  let zA: f64 = 1;
+  let targetA: f64 = 0;
+  let prevA: u32 = 0;
+  let endB = walks2;
+  let zB: f64 = 1;
+  let targetB: f64 = 0;
+  let prevB: u32 = 10;
+  const m = min(p, n - p);
+  for (let k = 0; k < m; k++) {
+      {
+        const i = k;
+        const c = <u32>load<u8>(input + <usize>i);
+        const u = load<f64>(trace + (<usize>i << 3)); // u for end i + 1
+        let chosen: i64 = 0;
+        if (true & (prevA == 10) & (c != 10)) {
+          // A chunk ends after a run of `\n`: choose its last piece, then start afresh.
+          chosen = choose(walks, endA, targetA);
+          endA = walks;
+          zA = 1;
+        }
+        prevA = c;
+        let total: f64 = 0;
+        let prevC: f64 = -1;
+        let w = walks;
+        for (let r = walks; r < endA; r += WALK) {
+          const v = load<f64>(r);
+          const cum = load<f64>(r, 8);
+          const rec = load<i64>(r, 16);
+          chosen = select<i64>(rec, chosen, (prevC <= targetA) & (cum > targetA));
+          prevC = cum;
+          const node = <i32>rec;
+          const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
+          const alive = load<i32>(<usize>next << 4, NODES + 4) == node;
+          const term = reinterpret<f64>(reinterpret<i64>(v * load<f64>(weights + (<usize>next << 3))) & -<i64>alive);
+          total += term;
+          store<f64>(w, v);
+          store<f64>(w, total, 8);
+          store<i64>(w, rec + <i64>(next - node), 16); // (next, start): next - node cannot borrow
+          w += <usize>alive * WALK;
+        }
+        store<i64>(trace + (<usize>i << 3), chosen);
+        // The walk starting here, whose first step is always a piece (every byte is one).
+        const node1 = root + <i32>c;
+        total += zA * load<f64>(weights + (<usize>node1 << 3));
+        store<f64>(w, zA);
+        store<f64>(w, total, 8);
+        store<i64>(w, (<i64>i << 32) | <i64>node1, 16);
+        endA = w + WALK;
+        targetA = u * total;
+        if ((total < low) | (total > high)) {
+          // Multiply by 2^-E, E = total's binary exponent: exact, and total lands in [1, 2).
+          const scale = reinterpret<f64>((<i64>2046 - ((reinterpret<i64>(total) >>> 52) & 0x7ff)) << 52);
+          for (let r = walks; r < endA; r += WALK) store<f64>(r, load<f64>(r) * scale);
+          total *= scale;
+        }
+        zA = total;
+      }
+      {
+        const i = p + k;
+        const c = <u32>load<u8>(input + <usize>i);
+        const u = nextDouble(); // u for end i + 1
+        let chosen: i64 = 0;
+        if (true & (prevB == 10) & (c != 10)) {
+          // A chunk ends after a run of `\n`: choose its last piece, then start afresh.
+          chosen = choose(walks2, endB, targetB);
+          endB = walks2;
+          zB = 1;
+        }
+        prevB = c;
+        let total: f64 = 0;
+        let prevC: f64 = -1;
+        let w = walks2;
+        for (let r = walks2; r < endB; r += WALK) {
+          const v = load<f64>(r);
+          const cum = load<f64>(r, 8);
+          const rec = load<i64>(r, 16);
+          chosen = select<i64>(rec, chosen, (prevC <= targetB) & (cum > targetB));
+          prevC = cum;
+          const node = <i32>rec;
+          const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
+          const alive = load<i32>(<usize>next << 4, NODES + 4) == node;
+          const term = reinterpret<f64>(reinterpret<i64>(v * load<f64>(weights + (<usize>next << 3))) & -<i64>alive);
+          total += term;
+          store<f64>(w, v);
+          store<f64>(w, total, 8);
+          store<i64>(w, rec + <i64>(next - node), 16); // (next, start): next - node cannot borrow
+          w += <usize>alive * WALK;
+        }
+        store<i64>(trace + (<usize>i << 3), chosen);
+        // The walk starting here, whose first step is always a piece (every byte is one).
+        const node1 = root + <i32>c;
+        total += zB * load<f64>(weights + (<usize>node1 << 3));
+        store<f64>(w, zB);
+        store<f64>(w, total, 8);
+        store<i64>(w, (<i64>i << 32) | <i64>node1, 16);
+        endB = w + WALK;
+        targetB = u * total;
+        if ((total < low) | (total > high)) {
+          // Multiply by 2^-E, E = total's binary exponent: exact, and total lands in [1, 2).
+          const scale = reinterpret<f64>((<i64>2046 - ((reinterpret<i64>(total) >>> 52) & 0x7ff)) << 52);
+          for (let r = walks2; r < endB; r += WALK) store<f64>(r, load<f64>(r) * scale);
+          total *= scale;
+        }
+        zB = total;
+      }
+  }
+  linearRun(input, m, p, trace, true, weights, low, high, walks, endA, zA, targetA, prevA, true);
+  linearRun(input, p + m, n, trace, true, weights, low, high, walks2, endB, zB, targetB, prevB, false);
+}
+
+// One stream over input[from..to) from its state at `from` (walk list at base, records up to
+// end), then the choice for end `to`. drawn: the uniforms are in trace (see forwardLinear).
+function linearRun(input: usize, from: i32, to: i32, trace: usize, split: bool, weights: usize, low: f64, high: f64,
+  base: usize, endS: usize, zS: f64, targetS: f64, prevS: u32, drawn: bool): void {
+  const root = load<i32>(NODES);
+  for (let ii = from; ii < to; ii++) {
+    {
+      const i = ii;
+      const c = <u32>load<u8>(input + <usize>i);
+      const u = drawn ? load<f64>(trace + (<usize>i << 3)) : nextDouble(); // u for end i + 1
+      let chosen: i64 = 0;
+      if (split & (prevS == 10) & (c != 10)) {
+        // A chunk ends after a run of `\n`: choose its last piece, then start afresh.
+        chosen = choose(base, endS, targetS);
+        endS = base;
+        zS = 1;
+      }
+      prevS = c;
+      let total: f64 = 0;
+      let prevC: f64 = -1;
+      let w = base;
+      for (let r = base; r < endS; r += WALK) {
+        const v = load<f64>(r);
+        const cum = load<f64>(r, 8);
+        const rec = load<i64>(r, 16);
+        chosen = select<i64>(rec, chosen, (prevC <= targetS) & (cum > targetS));
+        prevC = cum;
+        const node = <i32>rec;
+        const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
+        const alive = load<i32>(<usize>next << 4, NODES + 4) == node;
+        const term = reinterpret<f64>(reinterpret<i64>(v * load<f64>(weights + (<usize>next << 3))) & -<i64>alive);
+        total += term;
+        store<f64>(w, v);
+        store<f64>(w, total, 8);
+        store<i64>(w, rec + <i64>(next - node), 16); // (next, start): next - node cannot borrow
+        w += <usize>alive * WALK;
+      }
+      store<i64>(trace + (<usize>i << 3), chosen);
+      // The walk starting here, whose first step is always a piece (every byte is one).
+      const node1 = root + <i32>c;
+      total += zS * load<f64>(weights + (<usize>node1 << 3));
+      store<f64>(w, zS);
+      store<f64>(w, total, 8);
+      store<i64>(w, (<i64>i << 32) | <i64>node1, 16);
+      endS = w + WALK;
+      targetS = u * total;
+      if ((total < low) | (total > high)) {
+        // Multiply by 2^-E, E = total's binary exponent: exact, and total lands in [1, 2).
+        const scale = reinterpret<f64>((<i64>2046 - ((reinterpret<i64>(total) >>> 52) & 0x7ff)) << 52);
+        for (let r = base; r < endS; r += WALK) store<f64>(r, load<f64>(r) * scale);
+        total *= scale;
+      }
+      zS = total;
+    }
+  }
+  if (to > 0) store<i64>(trace + (<usize>to << 3), choose(base, endS, targetS));
 }
 
 // The record of the first live walk whose cumulative sum exceeds target (the last one at least).
-function choose(end: usize, target: f64): i64 {
-  let r = walks;
+function choose(base: usize, end: usize, target: f64): i64 {
+  let r = base;
   while ((r + WALK < end) & (load<f64>(r, 8) <= target)) r += WALK;
   return load<i64>(r, 16);
 }

@@ -24,7 +24,11 @@ describe('same seed, same samples in both engines', () => {
     let sampled = 0;
     fc.assert(
       fc.property(
-        fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom(...SAMPLE_TEXTS), fc.string({ unit: 'grapheme', maxLength: 40 })),
+        fc.oneof(
+          fc.string({ maxLength: 60 }), fc.constantFrom(...SAMPLE_TEXTS), fc.string({ unit: 'grapheme', maxLength: 40 }),
+          // Multi-line texts of 128+ bytes: the WASM sampler segments two halves side by side.
+          fc.array(fc.oneof(fc.constantFrom(...SAMPLE_TEXTS), fc.string({ maxLength: 80 })), { minLength: 4, maxLength: 16 }).map((lines) => lines.join('\n')),
+        ),
         fc.constantFrom(0, 0.01, 0.1, 0.5, 1, 3, 50, 1e3, 1e5),
         fc.boolean(),
         (text, alpha, bytes) => {

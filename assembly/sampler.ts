@@ -14,13 +14,18 @@
 //
 // Measured with bench/sampling.ts (documents = encode per corpus line, one chunk = encodeBytes of
 // 1 MB as one line; alpha 0.1; CPU time, median of 5 interleaved passes; the log-domain sampler
-// forced in the same run for "before"; the shared 2-core machine at load average 5-10, so ±5-10
-// points of noise). Sampling speed as % of deterministic, WASM, code / en / zh:
-//   plus.80k      documents: linear 75 / 60 / 74   log domain (before) 38 / 37 / 58
-//                 one chunk: linear 79 / 74 / 71   log domain (before) 49 / 47 / 58
-//   eu.plus.160k  documents: linear 63 / 73 / 85   log domain (before) 35 / 50 / 77
-//                 one chunk: linear 79 / 87 / 78   log domain (before) 44 / 69 / 64
-// (Those runs predate the two streams below, which mostly help multi-line documents.)
+// forced in the same run for "before"; the shared 2-core machine at load average 3-6, so ±5-10
+// points of noise). Sampling speed as % of deterministic, code / en / zh:
+//   plus.80k      WASM documents: linear 71 / 68 / 77   log domain (before) 37 / 38 / 57
+//                 WASM one chunk: linear 74 / 81 / 76   log domain (before) 52 / 49 / 61
+//                 JS   documents: linear 77 / 84 / 67   log domain (before) 46 / 52 / 46
+//                 JS   one chunk: linear 73 / 100 / 55  log domain (before) 41 / 57 / 40
+//   eu.plus.160k  WASM documents: linear 73 / 75 / 76   log domain (before) 36 / 43 / 62
+//                 WASM one chunk: linear 82 / 81 / 80   log domain (before) 49 / 54 / 61
+//                 JS   documents: linear 78 / 73 / 64   log domain (before) 45 / 47 / 51
+//                 JS   one chunk: linear 72 / 79 / 72   log domain (before) 42 / 51 / 53
+// Weight tables (bench/sampling-tables.ts): 9 / 13-17 ms per new alpha on eu.plus.160k / plus.240k;
+// the one-time trie walk for D (first alpha above ~0.7): 145-350 ms.
 // Kept:
 //   - the linear domain with a per-alpha table (above).
 //   - two streams, as the deterministic kernel: a text with a chunk start near its middle is

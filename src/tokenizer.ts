@@ -43,7 +43,7 @@ export interface TokenizeOptions {
    * tied, and then it picks among those at random, unlike the deterministic mode). Must be a finite
    * number ≤ 1e290 (NaN and ±Infinity are errors: use a negative value for the deterministic mode).
    * Draws come from the tokenizer's seedable generator. The first call at each new alpha builds a
-   * weight table (~5–13 ms on the 160k/240k models; the last 3 alphas are kept): see the README's
+   * weight table (~10–17 ms on the 160k/240k models; the last 3 alphas are kept): see the README's
    * Limitations.
    */
   alpha?: number;

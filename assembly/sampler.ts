@@ -47,6 +47,8 @@
 //     82 / 87 / 79 against 87 / 91 / 82 with globals: no gain.
 //   - the table filled by the kernel instead of JS (same operations): 6.6 / 9.2 ms against 6.0 /
 //     10.6 ms on the 160k / 240k models: memory-bound either way, so one implementation.
+//   - D's trie walk keeping compact live-walk lists (as this kernel) instead of one slot per start:
+//     94-167 ms against 110-148 ms (160k / 240k), within noise; the simpler one kept.
 // Before (log domain only, now the large-alpha sampler; older harness: 0.5 MB of each corpus as one
 // chunk, best of 9-11 interleaved rounds):
 //   one walk per start (a window of z per position): 50-55 / 47-53 / 65-68; lockstep with the

@@ -9,6 +9,7 @@
 // overlap, where walking one start at a time is a chain of dependent misses.
 
 import { NODES } from './layout';
+import { middleChunkStart, PAIR_MIN } from './chunks';
 export { NODES };
 
 // Model tables, set once by setModel.
@@ -61,14 +62,7 @@ export function count(input: usize, n: i32, trace: usize, split: bool): i32 {
 // per step instead of two.
 const NEG_INF_BITS: i64 = 0xfff0000000000000;
 
-// Two streams: the text is cut at a chunk start near its middle (chunks are segmented on their
-// own, so the halves are independent) and both halves advance together, one byte of each per
-// iteration. Each byte's walks wait on the node records the previous byte loaded (a chain of cache
-// misses on large models); interleaving two such chains lets their misses overlap. Both halves
-// must have PAIR_MIN bytes; shorter texts take one stream without scanning for a cut. 16, not 64:
-// short English and code texts gain 10-15% (see the notes at the end), Chinese is neutral.
-const PAIR_MIN = 16;
-
+// Texts with a chunk start near the middle run as two streams, side by side (see assembly/chunks.ts).
 function forward(input: usize, n: i32, trace: usize, split: bool): void {
   const p = split & (n >= 2 * PAIR_MIN) ? middleChunkStart(input, n) : 0;
   if (min(p, n - p) < PAIR_MIN) {
@@ -228,22 +222,6 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
   }
 }
 
-/**
- * The position q > 0 nearest n / 2 where a chunk starts (input[q - 1] is `\n`, input[q] is not),
- * looking on both sides at once; or 0. The nearer the middle, the fewer bytes the single stream
- * runs after the shorter half ends.
- */
-function middleChunkStart(input: usize, n: i32): i32 {
-  const mid = n >> 1; // >= PAIR_MIN >= 1
-  for (let d = 0; d < mid; d++) {
-    const hi = mid + d;
-    if ((hi < n) & (load<u8>(input + <usize>hi - 1) == 10) & (load<u8>(input + <usize>hi) != 10)) return hi;
-    const lo = mid - 1 - d;
-    if ((lo > 0) & (load<u8>(input + <usize>lo - 1) == 10) & (load<u8>(input + <usize>lo) != 10)) return lo;
-  }
-  return 0;
-}
-
 // Follows the starts from n to 0, writing ids downwards from the top of the trace: the k-th id
 // goes to an i32 slot at or above the entry being read (8-byte entries, 4-byte ids), so the scratch
 // is reused in place. The chain e → start stays in the scratch; the node → id loads (random, in a
@@ -346,5 +324,5 @@ function traceback(n: i32, trace: usize): i32 {
 // and from 47% to 37% on en-fortunes (counted); timed 1.00 / 1.06 / noise (A/A 0.99 / 1.04 /
 // 0.91: code is 88 large documents, cut at once either way).
 
-export { setSampler, setRandomState, sample } from './sampler';
+export { setSampler, setRandomState, sample, sampleLinear } from './sampler';
 export { binaryCounts, binaryNodes, binaryPieces, binaryCrc32 } from './binary';

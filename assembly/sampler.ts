@@ -1,30 +1,65 @@
 // Viterbi sampling (SPEC §4) in the kernel: the twin of src/sampler-js.ts, draw for draw (the
-// algorithm, its exactness and its numerics are explained there). Plain loops over linear memory;
-// the host lays out the tables and passes their addresses to setSampler.
+// algorithms, their exactness and numerics are explained there and in src/sampling-weights.ts).
+// Plain loops over linear memory; the host lays out the tables and passes their addresses.
 //
-// Like the deterministic kernel (assembly/index.ts), all start positions walk the trie in lockstep:
-// at byte i every live walk steps on it, oldest first, then the walk starting at i; each that
-// reaches a piece offers it to end i + 1. So an end's candidates arrive together and in SPEC §4's
-// order, z[i + 1] and its reservoir choice live in registers, and z[start] travels with each walk.
+// Two samplers, chosen by the host from (model, alpha) only (src/sampling-weights.ts linearPlan):
+//   sampleLinear  alpha·D ≤ 600 (every alpha up to ~5-7 on the shared models): linear domain, a
+//                 weight table W per trie node for this alpha (filled by the host), Z[e] = Σ Z[s]·W
+//                 as plain doubles rescaled by exact powers of two, one uniform per end (inverse
+//                 CDF over the candidates' cumulative sums), a branch-free inner loop;
+//   sample        larger alphas: log domain, one exp and one draw per candidate (the reservoir).
+// Both walk all start positions in lockstep, as the deterministic kernel (assembly/index.ts): at
+// byte i every live walk steps on it, oldest first, then the walk starting at i; so an end's
+// candidates arrive together and in SPEC §4's order, and Z[start] travels with each walk.
 //
-// Measured (bytepiece.plus.80k, 0.5 MB of each corpus as one chunk, alpha 0.1, best CPU time of
-// 9-11 interleaved rounds in one process on the shared 2-core machine; sampling speed as % of the
-// deterministic kernel's, code / en / zh; run-to-run noise about ±5 points):
-//   one walk per start (the previous sampler, a window of z per position): 50-55 / 47-53 / 65-68
-//   kept, lockstep with the running (L, m) of each end in registers: 54-56 / 49-57 / 58-74
-// Tried and rejected (each against the previous sampler in the same run):
-//   - one uniform per end over the candidates' cumulative weights (fewer draws, but it needs a
-//     second pass for the weights and a scan with an unpredictable exit): 40 / 46 / 49;
-//   - weights relative to a bound known before the pass (the walks' largest L), one pass, one exp
-//     per candidate (the first one too): 46 / 45 / 57; the same branch-free: 37 / 43 / 38;
-//   - the generator's state in locals, stepped inline (wasm globals are memory in V8), together
-//     with the new walk stepped from the root inside the loop: 47-51 / 52-54 / 57; the latter
-//     alone: 53 / 54 / 60;
-//   - without the exp (a wrong sampler, to bound what a cheaper exp could give): +15-20% speed.
-//   - in the JS twin, the generator stepped inline on local copies of its state: 40 / 50 / 42
-//     against 43 / 53 / 49 for the one-walk-per-start JS sampler (the kept twin: 45 / 53 / 49-54).
+// Measured with bench/sampling.ts (documents = encode per corpus line, one chunk = encodeBytes of
+// 1 MB as one line; alpha 0.1; CPU time, median of 5 interleaved passes; the log-domain sampler
+// forced in the same run for "before"; the shared 2-core machine at load average 3-6, so ±5-10
+// points of noise). Sampling speed as % of deterministic, code / en / zh:
+//   plus.80k      WASM documents: linear 71 / 68 / 77   log domain (before) 37 / 38 / 57
+//                 WASM one chunk: linear 74 / 81 / 76   log domain (before) 52 / 49 / 61
+//                 JS   documents: linear 77 / 84 / 67   log domain (before) 46 / 52 / 46
+//                 JS   one chunk: linear 73 / 100 / 55  log domain (before) 41 / 57 / 40
+//   eu.plus.160k  WASM documents: linear 73 / 75 / 76   log domain (before) 36 / 43 / 62
+//                 WASM one chunk: linear 82 / 81 / 80   log domain (before) 49 / 54 / 61
+//                 JS   documents: linear 78 / 73 / 64   log domain (before) 45 / 47 / 51
+//                 JS   one chunk: linear 72 / 79 / 72   log domain (before) 42 / 51 / 53
+// Weight tables (bench/sampling-tables.ts): 9 / 13-17 ms per new alpha on eu.plus.160k / plus.240k;
+// the one-time trie walk for D (first alpha above ~0.7): 145-350 ms.
+// Kept:
+//   - the linear domain with a per-alpha table (above).
+//   - two streams, as the deterministic kernel: a text with a chunk start near its middle is
+//     segmented as two halves side by side (their cache misses overlap); the first half's uniforms
+//     are drawn beforehand into its trace slots, so the draws keep the order of their ends and the
+//     JS twin stays one plain stream. Sampling MB/s against one stream in the same run
+//     (bench/sampling-ab.ts, alpha 0.1, documents code / en / zh; one 1 MB chunk is unaffected,
+//     ±3%): plus.80k +11% / +11% / 0%, eu.plus.160k -1% / +11% / +2%. (Drawing all uniforms
+//     beforehand, the single stream too: zh -5 to -8%.)
+//   - the choice for end e folded into byte e's walk loop as a select over the records written at
+//     e - 1 (exactly one record has C_prev ≤ u·Z < C), so no second pass and no data-dependent exit.
+//   - a dead walk's W loaded anyway and its term masked to +0 by bits: the load overlaps the check's.
+// Tried and rejected (bench/sampling-ab.ts, plus.80k, one 1 MB chunk, alpha 0.1, % of
+// deterministic code / en / zh, against the kept kernel in the same run):
+//   - W computed inline per candidate (expNeg in the loop, no table; the same bits as the table):
+//     51 / 45 / 46 against 82 / 78 / 72. Tables cost 6-13 ms per new alpha on the 160k/240k
+//     models (bench/sampling-tables.ts), once per alpha (3 kept per engine).
+//   - the generator's state in locals for the two outputs per end (wasm globals are memory in V8):
+//     82 / 87 / 79 against 87 / 91 / 82 with globals: no gain.
+//   - the table filled by the kernel instead of JS (same operations): 6.6 / 9.2 ms against 6.0 /
+//     10.6 ms on the 160k / 240k models: memory-bound either way, so one implementation.
+//   - D's trie walk keeping compact live-walk lists (as this kernel) instead of one slot per start:
+//     94-167 ms against 110-148 ms (160k / 240k), within noise; the simpler one kept.
+// Before (log domain only, now the large-alpha sampler; older harness: 0.5 MB of each corpus as one
+// chunk, best of 9-11 interleaved rounds):
+//   one walk per start (a window of z per position): 50-55 / 47-53 / 65-68; lockstep with the
+//   running (L, m) of each end in registers: 54-56 / 49-57 / 58-74. Rejected then: one uniform per
+//   end over cumulative weights in the log domain (a second pass for the weights and a scan with an
+//   unpredictable exit): 40 / 46 / 49; weights relative to a bound known before the pass: 46 / 45 /
+//   57, branch-free 37 / 43 / 38; without the exp (a wrong sampler, to bound what a cheaper exp
+//   could give): +15-20% speed, which the linear domain takes (no exp at all in its loop).
 
 import { NODES } from './layout';
+import { middleChunkStart, PAIR_MIN } from './chunks';
 
 // Model tables (the node table at NODES holds each node's base, check and piece score).
 let nodeIds: usize = 0; // i32 piece id per node, or -1
@@ -32,6 +67,7 @@ let exp2Table: usize = 0; // f64 2^(j/64), j = 0..63 (src/exp-neg.ts)
 // The live walks (scratch), WALK bytes each: f64 L, f64 m (z[start] = L + ln m, in the frame of
 // the current position), i32 node reached, i32 start.
 let walks: usize = 0;
+let walks2: usize = 0; // the linear sampler's second stream
 const WALK: usize = 24;
 
 // xoshiro128** state (src/prng.ts).
@@ -49,7 +85,8 @@ export function setSampler(nodeIdsPtr: usize, exp2TablePtr: usize, scratchPtr: u
   nodeIds = nodeIdsPtr;
   exp2Table = exp2TablePtr;
   walks = scratchPtr;
-  return <i32>WALK * (maxPieceLength + 1);
+  walks2 = scratchPtr + WALK * (<usize>maxPieceLength + 1);
+  return <i32>WALK * 2 * (maxPieceLength + 1);
 }
 
 /** Restarts the generator from a state of four words (not all zero). */
@@ -71,6 +108,13 @@ export function setRandomState(a: u32, b: u32, c: u32, d: u32): void {
   s2 ^= t;
   s3 = rotl<u32>(s3, 11);
   return result;
+}
+
+// A uniform double in [0, 1), as src/prng.ts's nextDouble.
+// @ts-ignore: decorator
+@inline function nextDouble(): f64 {
+  const high = <f64>nextUint32() * 2097152.0;
+  return (high + <f64>(nextUint32() >>> 11)) * 1.1102230246251565e-16;
 }
 
 // exp(x) for x ≤ 0, operation for operation as src/exp-neg.ts.
@@ -187,6 +231,229 @@ function forward(input: usize, n: i32, back: usize, starts: usize, split: bool, 
     lc = top;
     mc = total;
   }
+}
+
+/**
+ * As sample, in the linear domain (src/sampling-weights.ts, src/sampler-js.ts forwardLinear):
+ * weights: f64 W per node; the total is rescaled when it leaves [low, high]. trace: 8 * (n + 1)
+ * bytes of scratch. Returns the number of ids, written in text order to the i32 slots that end
+ * where the scratch ends (trace + 8 * (n + 1)), as the deterministic kernel's encode.
+ */
+export function sampleLinear(input: usize, n: i32, trace: usize, split: bool, weights: usize, low: f64, high: f64): i32 {
+  forwardLinear(input, n, trace, split, weights, low, high);
+  return traceback64(n, trace);
+}
+
+// A live walk in the linear domain, WALK bytes: f64 V = Z[start] (current frame), f64 C = the
+// cumulative sum of its end's candidates up to it, i64 (node reached, start) as in index.ts.
+//
+// At byte i every record written at byte i - 1 is read once, in order: the choice for end i (the
+// first record whose C exceeds target = u·Z[i]) is made branch-free on the way, as
+// (C of the previous record ≤ target) & (C > target), which holds for exactly one record since C
+// is nondecreasing and target < Z[i] = the last C. A dead walk's term is masked to +0 (its W is
+// loaded anyway: that load overlaps the check's, where a load gated on the check would follow it).
+function forwardLinear(input: usize, n: i32, trace: usize, split: bool, weights: usize, low: f64, high: f64): void {
+  // Two streams over two halves cut at a chunk start, as the deterministic kernel (assembly/
+  // chunks.ts): each half has its own walk list and frame. The uniforms must still be drawn in
+  // the order of their ends (as the JS twin draws them as it goes, one per byte): the first
+  // half's are drawn beforehand, u for end e into trace[e - 1], which byte e - 1 reads before it
+  // stores its own choice there; the second half draws its own as it goes. The second half's
+  // first byte stores a meaningless choice at trace[p], which the first half's last choice
+  // overwrites at the end.
+  const p = split & (n >= 2 * PAIR_MIN) ? middleChunkStart(input, n) : 0;
+  if (min(p, n - p) < PAIR_MIN) {
+    linearRun(input, 0, n, trace, split, weights, low, high, walks, walks, 1, 0, 0, false);
+    return;
+  }
+  for (let e: usize = 0; e < <usize>p; e++) store<f64>(trace + (e << 3), nextDouble());
+  const root = load<i32>(NODES);
+  let endA = walks;
+  let zA: f64 = 1;
+  let targetA: f64 = 0;
+  let prevA: u32 = 0;
+  let endB = walks2;
+  let zB: f64 = 1;
+  let targetB: f64 = 0;
+  let prevB: u32 = 10;
+  const m = min(p, n - p);
+  for (let k = 0; k < m; k++) {
+      {
+        const i = k;
+        const c = <u32>load<u8>(input + <usize>i);
+        const u = load<f64>(trace + (<usize>i << 3)); // u for end i + 1
+        let chosen: i64 = 0;
+        if (true & (prevA == 10) & (c != 10)) {
+          // A chunk ends after a run of `\n`: choose its last piece, then start afresh.
+          chosen = choose(walks, endA, targetA);
+          endA = walks;
+          zA = 1;
+        }
+        prevA = c;
+        let total: f64 = 0;
+        let prevC: f64 = -1;
+        let w = walks;
+        for (let r = walks; r < endA; r += WALK) {
+          const v = load<f64>(r);
+          const cum = load<f64>(r, 8);
+          const rec = load<i64>(r, 16);
+          chosen = select<i64>(rec, chosen, (prevC <= targetA) & (cum > targetA));
+          prevC = cum;
+          const node = <i32>rec;
+          const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
+          const alive = load<i32>(<usize>next << 4, NODES + 4) == node;
+          const term = reinterpret<f64>(reinterpret<i64>(v * load<f64>(weights + (<usize>next << 3))) & -<i64>alive);
+          total += term;
+          store<f64>(w, v);
+          store<f64>(w, total, 8);
+          store<i64>(w, rec + <i64>(next - node), 16); // (next, start): next - node cannot borrow
+          w += <usize>alive * WALK;
+        }
+        store<i64>(trace + (<usize>i << 3), chosen);
+        // The walk starting here, whose first step is always a piece (every byte is one).
+        const node1 = root + <i32>c;
+        total += zA * load<f64>(weights + (<usize>node1 << 3));
+        store<f64>(w, zA);
+        store<f64>(w, total, 8);
+        store<i64>(w, (<i64>i << 32) | <i64>node1, 16);
+        endA = w + WALK;
+        targetA = u * total;
+        if ((total < low) | (total > high)) {
+          // Multiply by 2^-E, E = total's binary exponent: exact, and total lands in [1, 2).
+          const scale = reinterpret<f64>((<i64>2046 - ((reinterpret<i64>(total) >>> 52) & 0x7ff)) << 52);
+          for (let r = walks; r < endA; r += WALK) store<f64>(r, load<f64>(r) * scale);
+          total *= scale;
+        }
+        zA = total;
+      }
+      {
+        const i = p + k;
+        const c = <u32>load<u8>(input + <usize>i);
+        const u = nextDouble(); // u for end i + 1
+        let chosen: i64 = 0;
+        if (true & (prevB == 10) & (c != 10)) {
+          // A chunk ends after a run of `\n`: choose its last piece, then start afresh.
+          chosen = choose(walks2, endB, targetB);
+          endB = walks2;
+          zB = 1;
+        }
+        prevB = c;
+        let total: f64 = 0;
+        let prevC: f64 = -1;
+        let w = walks2;
+        for (let r = walks2; r < endB; r += WALK) {
+          const v = load<f64>(r);
+          const cum = load<f64>(r, 8);
+          const rec = load<i64>(r, 16);
+          chosen = select<i64>(rec, chosen, (prevC <= targetB) & (cum > targetB));
+          prevC = cum;
+          const node = <i32>rec;
+          const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
+          const alive = load<i32>(<usize>next << 4, NODES + 4) == node;
+          const term = reinterpret<f64>(reinterpret<i64>(v * load<f64>(weights + (<usize>next << 3))) & -<i64>alive);
+          total += term;
+          store<f64>(w, v);
+          store<f64>(w, total, 8);
+          store<i64>(w, rec + <i64>(next - node), 16); // (next, start): next - node cannot borrow
+          w += <usize>alive * WALK;
+        }
+        store<i64>(trace + (<usize>i << 3), chosen);
+        // The walk starting here, whose first step is always a piece (every byte is one).
+        const node1 = root + <i32>c;
+        total += zB * load<f64>(weights + (<usize>node1 << 3));
+        store<f64>(w, zB);
+        store<f64>(w, total, 8);
+        store<i64>(w, (<i64>i << 32) | <i64>node1, 16);
+        endB = w + WALK;
+        targetB = u * total;
+        if ((total < low) | (total > high)) {
+          // Multiply by 2^-E, E = total's binary exponent: exact, and total lands in [1, 2).
+          const scale = reinterpret<f64>((<i64>2046 - ((reinterpret<i64>(total) >>> 52) & 0x7ff)) << 52);
+          for (let r = walks2; r < endB; r += WALK) store<f64>(r, load<f64>(r) * scale);
+          total *= scale;
+        }
+        zB = total;
+      }
+  }
+  linearRun(input, m, p, trace, true, weights, low, high, walks, endA, zA, targetA, prevA, true);
+  linearRun(input, p + m, n, trace, true, weights, low, high, walks2, endB, zB, targetB, prevB, false);
+}
+
+// One stream over input[from..to) from its state at `from` (walk list at base, records up to
+// end), then the choice for end `to`. drawn: the uniforms are in trace (see forwardLinear).
+function linearRun(input: usize, from: i32, to: i32, trace: usize, split: bool, weights: usize, low: f64, high: f64,
+  base: usize, endS: usize, zS: f64, targetS: f64, prevS: u32, drawn: bool): void {
+  const root = load<i32>(NODES);
+  for (let ii = from; ii < to; ii++) {
+    {
+      const i = ii;
+      const c = <u32>load<u8>(input + <usize>i);
+      const u = drawn ? load<f64>(trace + (<usize>i << 3)) : nextDouble(); // u for end i + 1
+      let chosen: i64 = 0;
+      if (split & (prevS == 10) & (c != 10)) {
+        // A chunk ends after a run of `\n`: choose its last piece, then start afresh.
+        chosen = choose(base, endS, targetS);
+        endS = base;
+        zS = 1;
+      }
+      prevS = c;
+      let total: f64 = 0;
+      let prevC: f64 = -1;
+      let w = base;
+      for (let r = base; r < endS; r += WALK) {
+        const v = load<f64>(r);
+        const cum = load<f64>(r, 8);
+        const rec = load<i64>(r, 16);
+        chosen = select<i64>(rec, chosen, (prevC <= targetS) & (cum > targetS));
+        prevC = cum;
+        const node = <i32>rec;
+        const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
+        const alive = load<i32>(<usize>next << 4, NODES + 4) == node;
+        const term = reinterpret<f64>(reinterpret<i64>(v * load<f64>(weights + (<usize>next << 3))) & -<i64>alive);
+        total += term;
+        store<f64>(w, v);
+        store<f64>(w, total, 8);
+        store<i64>(w, rec + <i64>(next - node), 16); // (next, start): next - node cannot borrow
+        w += <usize>alive * WALK;
+      }
+      store<i64>(trace + (<usize>i << 3), chosen);
+      // The walk starting here, whose first step is always a piece (every byte is one).
+      const node1 = root + <i32>c;
+      total += zS * load<f64>(weights + (<usize>node1 << 3));
+      store<f64>(w, zS);
+      store<f64>(w, total, 8);
+      store<i64>(w, (<i64>i << 32) | <i64>node1, 16);
+      endS = w + WALK;
+      targetS = u * total;
+      if ((total < low) | (total > high)) {
+        // Multiply by 2^-E, E = total's binary exponent: exact, and total lands in [1, 2).
+        const scale = reinterpret<f64>((<i64>2046 - ((reinterpret<i64>(total) >>> 52) & 0x7ff)) << 52);
+        for (let r = base; r < endS; r += WALK) store<f64>(r, load<f64>(r) * scale);
+        total *= scale;
+      }
+      zS = total;
+    }
+  }
+  if (to > 0) store<i64>(trace + (<usize>to << 3), choose(base, endS, targetS));
+}
+
+// The record of the first live walk whose cumulative sum exceeds target (the last one at least).
+function choose(base: usize, end: usize, target: f64): i64 {
+  let r = base;
+  while ((r + WALK < end) & (load<f64>(r, 8) <= target)) r += WALK;
+  return load<i64>(r, 16);
+}
+
+// Follows the starts from n to 0 as index.ts's traceback (ids written downwards from the top).
+function traceback64(n: i32, trace: usize): i32 {
+  const top = trace + (<usize>(n + 1) << 3);
+  let w = top;
+  for (let e = n; e > 0; ) {
+    const rec = load<i64>(trace + (<usize>e << 3));
+    w -= 4;
+    store<i32>(w, load<i32>(nodeIds + (<usize><i32>rec << 2)));
+    e = <i32>(rec >>> 32);
+  }
+  return <i32>((top - w) >> 2);
 }
 
 // Follows starts[] from n to 0, writing ids from back[n] downwards (the id of the piece ending at e

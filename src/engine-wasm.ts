@@ -1,6 +1,8 @@
 import type { Engine } from './engine.js';
 import type { CompiledModel } from './model.js';
 import { EXP2_TABLE } from './exp-neg.js';
+import { fillWeights, planEpoch, linearPlan, type LinearPlan } from './sampling-weights.js';
+import { WEIGHT_TABLES } from './sampler-js.js';
 
 /** The kernel's exports (assembly/index.ts). */
 interface Kernel {
@@ -14,10 +16,11 @@ interface Kernel {
   setSampler(nodeIds: number, exp2Table: number, scratch: number, maxPieceLength: number): number;
   setRandomState(a: number, b: number, c: number, d: number): void;
   sample(input: number, n: number, back: number, out: number, split: number, alpha: number): number;
+  sampleLinear(input: number, n: number, trace: number, split: number, weights: number, low: number, high: number): number;
 }
 
 /** What this host needs from the kernel; checked so a wrong or stale .wasm fails with a clear message. */
-const KERNEL_EXPORTS = ['memory', 'NODES', 'setModel', 'encode', 'count', 'setSampler', 'setRandomState', 'sample'] as const;
+const KERNEL_EXPORTS = ['memory', 'NODES', 'setModel', 'encode', 'count', 'setSampler', 'setRandomState', 'sample', 'sampleLinear'] as const;
 
 function checkKernel(module: WebAssembly.Module): void {
   const have = WebAssembly.Module.exports(module).map((e) => e.name);
@@ -43,7 +46,11 @@ export class WasmEngine implements Engine {
   readonly name = 'wasm' as const;
   private readonly kernel: Kernel;
   private readonly memory: WebAssembly.Memory;
-  private readonly scratch: number;
+  /** Start of the per-call scratch (moves up when a weight table is added below it). */
+  private scratch: number;
+  private readonly model: CompiledModel;
+  /** Linear-domain weight tables in memory (f64 per trie node), most recently used first. */
+  private readonly tables: { alpha: number; ptr: number }[] = [];
   private readonly encoder = new TextEncoder();
   /** Current memory size in bytes (only this engine grows it). */
   private size = 0;
@@ -56,6 +63,7 @@ export class WasmEngine implements Engine {
 
   constructor(model: CompiledModel, module: WebAssembly.Module) {
     checkKernel(module);
+    this.model = model;
     // A binary model's tables may already sit in an instance of this module: take it over, uncopied.
     const placed = model.placed?.take(module);
     const instance = placed?.instance ?? new WebAssembly.Instance(module, {
@@ -151,6 +159,44 @@ export class WasmEngine implements Engine {
     return ids;
   }
 
+  /**
+   * The address of this alpha's weight table (src/sampling-weights.ts): cached, or built into a new
+   * slot (placed where the scratch started, which moves up; at most WEIGHT_TABLES of them) or into
+   * the least recently used one. Call before writing the input: the scratch may move.
+   */
+  private weights(alpha: number): number {
+    const { tables } = this;
+    if (tables.length > 0 && tables[0]!.alpha === alpha) return tables[0]!.ptr;
+    const at = tables.findIndex((t) => t.alpha === alpha);
+    let entry = at >= 0 ? tables.splice(at, 1)[0]! : undefined;
+    if (!entry) {
+      const size = this.model.trie.size;
+      let ptr: number;
+      if (tables.length >= WEIGHT_TABLES) {
+        ptr = tables.pop()!.ptr;
+      } else {
+        ptr = this.scratch;
+        this.scratch = align(ptr + 8 * size, 64);
+        this.reserve(this.scratch + PAGE);
+        this.refresh();
+      }
+      fillWeights(this.model, alpha, new Float64Array(this.memory.buffer, ptr, size));
+      entry = { alpha, ptr };
+    }
+    tables.unshift(entry);
+    return entry.ptr;
+  }
+
+  /** As sample, in the linear domain with the table at `weights`. */
+  private sampleLinear(n: number, split: boolean, plan: LinearPlan, weights: number): number {
+    const trace = align(this.scratch + n, 8);
+    const top = trace + 8 * (n + 1);
+    this.reserve(top);
+    const count = this.kernel.sampleLinear(this.scratch, n, trace, split ? 1 : 0, weights, plan.low, plan.high);
+    this.idsAt = (top >> 2) - count;
+    return count;
+  }
+
   /** Draws a segmentation of the n input bytes (alpha ≥ 0); the ids are then u32[idsAt .. idsAt + count). */
   private sample(n: number, split: boolean, alpha: number): number {
     const back = align(this.scratch + n, 4);
@@ -161,16 +207,36 @@ export class WasmEngine implements Engine {
     return count;
   }
 
+  /** The last alpha's plan (a call's plan costs a lookup and some arithmetic; data sets use one alpha). */
+  private planAlpha = NaN;
+  private planEpoch = -1;
+  private plan: LinearPlan | null = null;
+
+  private planFor(alpha: number): LinearPlan | null {
+    if (alpha !== this.planAlpha || this.planEpoch !== planEpoch) {
+      this.plan = linearPlan(this.model, alpha);
+      this.planAlpha = alpha;
+      this.planEpoch = planEpoch;
+    }
+    return this.plan;
+  }
+
   encodeText(text: string, split: boolean, front: number, backSlots: number, alpha = -1): Uint32Array {
+    if (alpha < 0) return this.result(this.run(this.write(text), split), front, backSlots);
+    const plan = this.planFor(alpha);
+    const weights = plan ? this.weights(alpha) : 0; // before writing the input: the scratch may move
     const n = this.write(text);
-    return this.result(alpha < 0 ? this.run(n, split) : this.sample(n, split, alpha), front, backSlots);
+    return this.result(plan ? this.sampleLinear(n, split, plan, weights) : this.sample(n, split, alpha), front, backSlots);
   }
 
   encodeBytes(bytes: Uint8Array, split: boolean, front: number, backSlots: number, alpha = -1): Uint32Array {
+    const plan = alpha < 0 ? null : this.planFor(alpha);
+    const weights = plan ? this.weights(alpha) : 0;
     this.reserve(this.scratch + bytes.length);
     this.u8.set(bytes, this.scratch);
     const n = bytes.length;
-    return this.result(alpha < 0 ? this.run(n, split) : this.sample(n, split, alpha), front, backSlots);
+    if (alpha < 0) return this.result(this.run(n, split), front, backSlots);
+    return this.result(plan ? this.sampleLinear(n, split, plan, weights) : this.sample(n, split, alpha), front, backSlots);
   }
 
   setRandomState(state: Uint32Array): void {

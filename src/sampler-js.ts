@@ -1,9 +1,20 @@
 import { expNeg } from './exp-neg.js';
 import type { CompiledModel } from './model.js';
 import { Xoshiro128 } from './prng.js';
+import { fillWeights, planEpoch, inverseBinade, linearPlan, type LinearPlan } from './sampling-weights.js';
+
+/** How many alphas' weight tables a sampler keeps (least recently used first out). */
+export const WEIGHT_TABLES = 3;
 
 /**
  * Viterbi sampling (SPEC §4) in pure JS: the twin of assembly/sampler.ts, draw for draw.
+ *
+ * Two samplers, chosen from (model, alpha) only by linearPlan (src/sampling-weights.ts):
+ * - forwardLinear, for alpha·D ≤ 600 (every alpha up to ~5–7 on the shared models): weights
+ *   W = exp(alpha·(score − m·len)) ≤ 1 from a per-alpha table, Z[e] = Σ Z[s]·W as plain doubles,
+ *   and one uniform per end that picks a candidate by cumulative weight. That is the reservoir's
+ *   law (each candidate with probability its share of Z[e]) with one draw per end and no exp.
+ * - forward, for larger alphas, in the log domain, as follows.
  *
  * The reference keeps z[e] = log Σ over segmentations of bytes[..e) of exp(alpha·Σ scores) and,
  * for each candidate piece bytes[s..e) in the deterministic order, adds w = z[s] + alpha·score to
@@ -25,9 +36,9 @@ import { Xoshiro128 } from './prng.js';
  * live walk (oldest first) steps on it, and one that reaches a piece bytes[s..i+1) offers it to end
  * i + 1; then the walk starting at i offers its one-byte piece. So each end's candidates arrive
  * together and in SPEC §4's order: z[i + 1] and the choice for it are plain variables of the step,
- * and z[s] travels with the walk from s (no window of positions to maintain). (One uniform per end
- * over the cumulative weights, and stepping the generator inline on local copies of its state, both
- * measured slower; see the notes in assembly/sampler.ts.)
+ * and z[s] travels with the walk from s (no window of positions to maintain). (In the log domain,
+ * one uniform per end over the cumulative weights, and stepping the generator inline on local
+ * copies of its state, both measured slower; see the notes in assembly/sampler.ts.)
  *
  * Numerics: at each byte the walks' L are moved into the frame where the current position has L = 0
  * (one subtraction per walk, done while compacting them), so every stored L is a difference of z
@@ -50,6 +61,15 @@ export class JsSampler {
   private starts = new Int32Array(1);
   /** The engine's generator; `Tokenizer.setSeed` restarts it. */
   readonly random = new Xoshiro128();
+  /** Linear domain: the live walks' Z[start] and cumulative sums (see forwardLinear). */
+  private readonly liveV: Float64Array;
+  private readonly liveC: Float64Array;
+  /** The last alpha's plan (a call's plan costs a lookup and some arithmetic; data sets use one alpha). */
+  private planAlpha = NaN;
+  private planEpoch = -1;
+  private plan: LinearPlan | null = null;
+  /** Weight tables of the last alphas, most recently used first. */
+  private readonly tables: { alpha: number; weights: Float64Array }[] = [];
 
   constructor(model: CompiledModel) {
     this.model = model;
@@ -58,6 +78,23 @@ export class JsSampler {
     this.liveM = new Float64Array(slots);
     this.liveNode = new Int32Array(slots);
     this.liveStart = new Int32Array(slots);
+    this.liveV = new Float64Array(slots);
+    this.liveC = new Float64Array(slots);
+  }
+
+  /** W per trie node for this alpha (src/sampling-weights.ts), from the cache or built. */
+  private weights(alpha: number): Float64Array {
+    const { tables } = this;
+    if (tables.length > 0 && tables[0]!.alpha === alpha) return tables[0]!.weights;
+    const at = tables.findIndex((t) => t.alpha === alpha);
+    let entry = at >= 0 ? tables.splice(at, 1)[0]! : undefined;
+    if (!entry) {
+      const reuse = tables.length >= WEIGHT_TABLES ? tables.pop()!.weights : new Float64Array(this.model.trie.size);
+      fillWeights(this.model, alpha, reuse);
+      entry = { alpha, weights: reuse };
+    }
+    tables.unshift(entry);
+    return entry.weights;
   }
 
   /** Draws a segmentation of `bytes` (one per `\n`-chunk with `split`); ids framed as in the Engine. */
@@ -67,7 +104,14 @@ export class JsSampler {
       this.back = new Int32Array(grow(n + 1));
       this.starts = new Int32Array(this.back.length);
     }
-    this.forward(bytes, n, split, alpha);
+    if (alpha !== this.planAlpha || this.planEpoch !== planEpoch) {
+      this.plan = linearPlan(this.model, alpha);
+      this.planAlpha = alpha;
+      this.planEpoch = planEpoch;
+    }
+    const plan = this.plan;
+    if (plan) this.forwardLinear(bytes, n, split, plan);
+    else this.forward(bytes, n, split, alpha);
     // Follow starts[] from n to 0, writing the ids from back[n] downwards (the id of the piece
     // ending at e goes to a slot ≥ e already read).
     const { back, starts } = this;
@@ -78,6 +122,89 @@ export class JsSampler {
     const ids = new Uint32Array(front + count + backSlots);
     ids.set(back.subarray(w + 1, n + 1), front);
     return ids;
+  }
+
+  /**
+   * Fills back[1..n] and starts[1..n] with sampled last pieces, in the linear domain
+   * (src/sampling-weights.ts): Z[e] = Σ over the candidates of Z[s]·W(piece), and one uniform u
+   * per end picks the candidate whose share of Z[e] covers u·Z[e] (the first whose cumulative sum
+   * exceeds it; the reservoir's law, with one draw per end instead of one per candidate).
+   *
+   * Lockstep as in forward: the records written at byte i (V = Z[start] and the cumulative sum C
+   * at end i + 1, in candidate order, the one-byte walk last) are exactly those read at byte
+   * i + 1, so the choice for end i + 1 is made while stepping byte i + 1; at a chunk's start and
+   * at the end, by a pass of its own. Walks that do not reach a piece add W = 0 and cannot be
+   * chosen. Values are kept in range by exact power-of-two rescaling when the total leaves
+   * [plan.low, plan.high] (the cumulative sums keep the old frame: they only meet this end's target).
+   * The uniforms are drawn one per byte, in text order: the kernel, which may segment two halves of
+   * a text side by side, draws the first half's beforehand to keep exactly this order.
+   */
+  private forwardLinear(bytes: Uint8Array, n: number, split: boolean, plan: LinearPlan): void {
+    const { liveV, liveC, liveNode, liveStart, back, starts, random } = this;
+    const { words } = this.model.trie;
+    const W = this.weights(plan.alpha);
+    const { low, high } = plan;
+    const root = words[0]!;
+    let live = 0;
+    let z = 1; // Z[i]
+    let target = 0; // u·Z[i]: the choice for end i
+    let prev = 0;
+    for (let i = 0; i < n; i++) {
+      const c = bytes[i]!;
+      if (prev === 10 && c !== 10 && split) {
+        // A chunk ends after a run of `\n`: choose its last piece, then start afresh.
+        this.choose(i, live, target);
+        live = 0;
+        z = 1;
+      }
+      prev = c;
+      let total = 0;
+      let chosen = -1;
+      let w = 0;
+      for (let k = 0; k < live; k++) {
+        const node = liveNode[k]!;
+        if (chosen < 0 && liveC[k]! > target) {
+          chosen = k;
+          back[i] = node;
+          starts[i] = liveStart[k]!;
+        }
+        const next = words[node << 2]! + c;
+        if (words[(next << 2) + 1] !== node) continue;
+        const v = liveV[k]!;
+        total += v * W[next]!;
+        liveV[w] = v;
+        liveC[w] = total;
+        liveNode[w] = next;
+        liveStart[w] = liveStart[k]!;
+        w++;
+      }
+      // The walk starting here, whose first step is always a piece (every byte is one).
+      const node1 = root + c;
+      total += z * W[node1]!;
+      liveV[w] = z;
+      liveC[w] = total;
+      liveNode[w] = node1;
+      liveStart[w] = i;
+      live = w + 1;
+      target = random.nextDouble() * total;
+      if (total < low || total > high) {
+        // Multiply by 2^−E, E = total's binary exponent: exact, and total lands in [1, 2).
+        const scale = inverseBinade(total);
+        for (let k = 0; k < live; k++) liveV[k]! *= scale;
+        total *= scale;
+      }
+      z = total;
+    }
+    if (n > 0) this.choose(n, live, target);
+  }
+
+  // The choice for end e among the live records: the first whose cumulative sum exceeds target.
+  private choose(e: number, live: number, target: number): void {
+    const { liveC } = this;
+    let k = 0;
+    while (k < live - 1 && !(liveC[k]! > target)) k++;
+    this.back[e] = this.liveNode[k]!;
+    this.starts[e] = this.liveStart[k]!;
   }
 
   // Fills back[1..n] and starts[1..n] with sampled last pieces.

@@ -2,8 +2,9 @@
 // samples, call after call (they share the generator, the exp and the order of the draws). Also:
 // seeding through load() and setSeed() restarts the same stream; different seeds differ.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { Tokenizer } from '../src/node.js';
+import { forceLogDomain } from '../src/sampling-weights.js';
 import { HAS_SHARED, corpora, corpusTexts, modelPath } from './shared.js';
 import { substringModel as tinyModel } from './substring-model.js';
 
@@ -11,7 +12,11 @@ const SAMPLE_TEXTS = ['the cat sat on the mat', '今天天气不错，我们去�
 const toArray = (ids: Uint32Array) => Array.from(ids);
 
 describe('same seed, same samples in both engines', () => {
-  it('on a hand-made model, for random text and alphas (no ../shared needed)', async () => {
+  // Alphas up to 50 take the linear-domain sampler on this model, 1e3 and 1e5 the log-domain one
+  // (and forced, every alpha does).
+  it.each([false, true])('on a hand-made model, for random text and alphas (no ../shared needed; log domain forced: %s)', async (forced) => {
+    forceLogDomain(forced);
+    onTestFinished(() => forceLogDomain(false));
     const json = tinyModel(SAMPLE_TEXTS);
     const wasm = await Tokenizer.load(json, { seed: 99 });
     const js = await Tokenizer.load(json, { seed: 99, engine: 'js' });
@@ -19,8 +24,12 @@ describe('same seed, same samples in both engines', () => {
     let sampled = 0;
     fc.assert(
       fc.property(
-        fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom(...SAMPLE_TEXTS), fc.string({ unit: 'grapheme', maxLength: 40 })),
-        fc.constantFrom(0, 0.01, 0.1, 0.5, 1, 3, 50),
+        fc.oneof(
+          fc.string({ maxLength: 60 }), fc.constantFrom(...SAMPLE_TEXTS), fc.string({ unit: 'grapheme', maxLength: 40 }),
+          // Multi-line texts of 128+ bytes: the WASM sampler segments two halves side by side.
+          fc.array(fc.oneof(fc.constantFrom(...SAMPLE_TEXTS), fc.string({ maxLength: 80 })), { minLength: 4, maxLength: 16 }).map((lines) => lines.join('\n')),
+        ),
+        fc.constantFrom(0, 0.01, 0.1, 0.5, 1, 3, 50, 1e3, 1e5),
         fc.boolean(),
         (text, alpha, bytes) => {
           if (bytes) {

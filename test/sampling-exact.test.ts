@@ -3,7 +3,9 @@
 // exact distribution computed; 20,000 samples per (string, alpha) are compared with it by a
 // chi-square test (p > 0.001 required for every case) and their total-variation distance printed.
 // Fixed seeds: the outcome is the same on every run. The WASM engine draws the samples; that the
-// pure-JS engine draws the very same ones is shown in sampling-engines.test.ts.
+// pure-JS engine draws the very same ones is shown in sampling-engines.test.ts. These alphas take
+// the linear-domain sampler (asserted); the log-domain one, which large alphas take, is run on the
+// same cases by forcing it.
 //
 // With 125 cases per model, even an exact sampler has a p below 0.001 somewhere with probability
 // ~12% per model. So a case below 0.001 is drawn once more (20,000 fresh samples, next draws of the
@@ -15,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { Tokenizer } from '../src/node.js';
 import { compileModel, type CompiledModel } from '../src/model.js';
 import { vocabularyFromBytes } from '../src/source.js';
+import { forceLogDomain, linearPlan } from '../src/sampling-weights.js';
 import { lookup } from '../src/trie.js';
 import { vocabularyFromJson, type ModelJson } from '../src/vocabulary.js';
 import { HAS_SHARED, modelPath } from './shared.js';
@@ -154,13 +157,28 @@ describe('sampling follows the exact distribution', () => {
     const json: ModelJson = tinyModel(STRINGS);
     const model = compileModel(vocabularyFromJson(json));
     const tok = await Tokenizer.load(json, { seed: 20240601 });
+    for (const alpha of ALPHAS) expect(linearPlan(model, alpha), `alpha ${alpha}`).not.toBeNull();
     report('tiny model', runCases(tok, model));
+  }, 180_000);
+
+  it('on a hand-made model, with the log-domain sampler (the large-alpha fallback) forced', async () => {
+    const json: ModelJson = tinyModel(STRINGS);
+    const model = compileModel(vocabularyFromJson(json));
+    const tok = await Tokenizer.load(json, { seed: 20240602 });
+    forceLogDomain(true);
+    try {
+      for (const alpha of ALPHAS) expect(linearPlan(model, alpha)).toBeNull();
+      report('tiny model, log domain', runCases(tok, model));
+    } finally {
+      forceLogDomain(false);
+    }
   }, 180_000);
 
   it.skipIf(!HAS_SHARED)('on bytepiece.plus.80k', async () => {
     const path = modelPath('bytepiece.plus.80k');
     const model = compileModel(vocabularyFromBytes(new Uint8Array(readFileSync(path))));
     const tok = await Tokenizer.load(path, { seed: 7 });
+    for (const alpha of ALPHAS) expect(linearPlan(model, alpha), `alpha ${alpha}`).not.toBeNull();
     report('bytepiece.plus.80k', runCases(tok, model));
   }, 180_000);
 });

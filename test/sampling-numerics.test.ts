@@ -3,12 +3,13 @@
 // the end of the input is segmented with the same statistics as its start) in both engines.
 import Decimal from 'decimal.js';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { EXP2_TABLE, expNeg } from '../src/exp-neg.js';
 import { compileModel } from '../src/model.js';
 import { Tokenizer } from '../src/node.js';
 import { Xoshiro128, randomState, seedState } from '../src/prng.js';
 import { JsSampler } from '../src/sampler-js.js';
+import { fillWeights, forceLogDomain, inverseBinade, linearPlan } from '../src/sampling-weights.js';
 import { vocabularyFromBytes } from '../src/source.js';
 import { vocabularyFromJson, type ModelJson } from '../src/vocabulary.js';
 import { HAS_SHARED, modelPath } from './shared.js';
@@ -151,7 +152,7 @@ describe('long inputs: one 10 MB chunk', () => {
     expect(Math.abs(huge - best)).toBeLessThanOrEqual(1e-9 * Math.abs(best));
   }
 
-  it('stored log-weights stay within one piece span of the current position, however long the chunk', () => {
+  it('log domain: stored log-weights stay within one piece span of the current position, however long the chunk', () => {
     // Without renormalization they would reach ~ -alpha · 3 per byte (-3e7 here at alpha 5), and
     // every draw would lose ~8 digits of its probability to rounding. Here each walk's L is z[start]
     // relative to the current position: bounded by the longest piece times the largest per-piece
@@ -159,6 +160,8 @@ describe('long inputs: one 10 MB chunk', () => {
     const json = tinyModel([PARAGRAPH]);
     const model = compileModel(vocabularyFromJson(json));
     const sampler = new JsSampler(model);
+    forceLogDomain(true);
+    onTestFinished(() => forceLogDomain(false));
     const maxAbsScore = Math.max(...Array.from(model.scores).filter(Number.isFinite).map(Math.abs));
     for (const alpha of [0, 5, 1e6]) {
       const ids = sampler.encode(big.subarray(0, 2 * MB), false, 0, 0, alpha);
@@ -172,6 +175,36 @@ describe('long inputs: one 10 MB chunk', () => {
     }
   }, 60_000);
 
+  it('linear domain: the live values stay finite, positive and normal, however long the chunk', () => {
+    // Each walk's V = Z[start] is kept in the frame of the current total, rescaled by powers of two
+    // (src/sampling-weights.ts); after 2 MB in one chunk they must all be normal doubles, within
+    // e^G (G = alpha·D, at most 600) above the total and a bounded factor below it.
+    const json = tinyModel([PARAGRAPH]);
+    const model = compileModel(vocabularyFromJson(json));
+    const sampler = new JsSampler(model);
+    for (const alpha of [0, 1, 5, 50]) {
+      const plan = linearPlan(model, alpha);
+      expect(plan, `alpha ${alpha}`).not.toBeNull();
+      const ids = sampler.encode(big.subarray(0, 2 * MB), false, 0, 0, alpha);
+      expect(ids.length).toBeGreaterThan(0);
+      // Every slot holds a V that was live at some position (the last ones, or earlier ones).
+      const v = Array.from((sampler as unknown as { liveV: Float64Array }).liveV).filter((x) => x !== 0);
+      expect(v.length).toBeGreaterThan(0);
+      expect(v.every((x) => Number.isFinite(x) && x >= 2 ** -1022)).toBe(true);
+      console.log(`alpha ${alpha}: live V in [${Math.min(...v).toExponential(2)}, ${Math.max(...v).toExponential(2)}] after 2 MB (rescale window [${plan!.low.toExponential(1)}, ${plan!.high.toExponential(1)}])`);
+      expect(Math.max(...v)).toBeLessThan(2 ** 1000);
+    }
+  }, 60_000);
+
+  it('inverseBinade gives the exact power of two that brings a double into [1, 2)', () => {
+    for (const x of [1, 1.5, 2, 3, 2 ** -1000 * 1.7, 2 ** 1000 * 1.3, Number.MIN_VALUE * 2 ** 60, 123456.789]) {
+      const s = inverseBinade(x);
+      expect(Math.log2(s)).toBe(Math.round(Math.log2(s)));
+      expect(x * s).toBeGreaterThanOrEqual(1);
+      expect(x * s).toBeLessThan(2);
+    }
+  });
+
   it('hand-made model: exact statistics at both ends, both engines identical', async () => {
     const json = tinyModel([PARAGRAPH]);
     await check('tiny model', json, compileModel(vocabularyFromJson(json)), true);
@@ -181,4 +214,30 @@ describe('long inputs: one 10 MB chunk', () => {
     const path = modelPath('bytepiece.plus.80k');
     await check('bytepiece.plus.80k', path, compileModel(vocabularyFromBytes(new Uint8Array(readFileSync(path)))), false);
   }, 120_000);
+});
+
+describe('linear-domain weight tables', () => {
+  it('W is in [0, 1], positive exactly where a piece ends, 1 at alpha 0', () => {
+    const json = tinyModel(['今天天气不错，我们去公园散步吧。', 'The quick brown fox jumps over the lazy dog', 'for (let i = 0; i < n; i++) {}']);
+    const model = compileModel(vocabularyFromJson(json));
+    for (const alpha of [0, 0.1, 0.37, 1, 5, 40]) {
+      const w = new Float64Array(model.trie.size);
+      fillWeights(model, alpha, w);
+      expect(w.every((x) => x >= 0 && x <= 1)).toBe(true);
+      expect(w.every((x, node) => (x > 0) === (model.trie.nodeIds[node]! >= 0))).toBe(true);
+      if (alpha === 0) expect(w.every((x, node) => x === (model.trie.nodeIds[node]! >= 0 ? 1 : 0))).toBe(true);
+    }
+  });
+
+  it('the last 3 alphas keep their tables; a fourth reuses the least recently used slot', async () => {
+    const json = tinyModel(['hello world']);
+    const tok = await Tokenizer.load(json, { seed: 1 });
+    const js = await Tokenizer.load(json, { seed: 1, engine: 'js' });
+    const engine = (tok as unknown as { impl: { tables: { alpha: number; ptr: number }[] } }).impl;
+    for (const alpha of [0.1, 0.2, 0.3, 0.1, 0.4, 0.2, 0.1]) {
+      expect(Array.from(tok.encode('hello world', { alpha }))).toEqual(Array.from(js.encode('hello world', { alpha })));
+    }
+    expect(engine.tables.map((t) => t.alpha)).toEqual([0.1, 0.2, 0.4]);
+    expect(new Set(engine.tables.map((t) => t.ptr)).size).toBe(3);
+  });
 });

@@ -47,6 +47,8 @@ export function binaryCounts(countDeltas: usize, residuals: usize, distinct: i32
  * The node table (base, check, score −∞ per 16-byte slot) from the delta sections: every base + 255
  * and every parent inside the table, every depth its parent's plus one (so parent chains cannot
  * loop and no walk is deeper than the deepest node). stats[0] = occupied slots, stats[1] = deepest.
+ * `checks` may be the top quarter of the table itself (words + 12 × size): slot i's entry is read
+ * before slot i is written, and writing slot i only reaches check entries ≤ i (decoded in place).
  */
 export function binaryNodes(bases: usize, checks: usize, depths: usize, size: i32, words: usize, stats: usize): i32 {
   const leafBase = size - 256;
@@ -82,13 +84,15 @@ export function binaryNodes(bases: usize, checks: usize, depths: usize, size: i3
 }
 
 /**
- * Per piece, in id order: its node, which must be free and as deep as the piece is long, gets the
- * piece's id and score (through its count's index); the lengths must add up to totalBytes.
- * nodeIds must hold -1 everywhere on entry. stats[2] = the longest piece. Returns -1 or the first
+ * Per piece, in id order: its node (from the deltas in nodeOf), which must be an occupied slot
+ * without a piece yet, gets the piece's id and score (through its count's index); the piece's
+ * length is its node's depth and is written over nodeOf[k] (read just before), which so becomes
+ * the lengths by id. The lengths must add up to totalBytes. nodeIds must hold -1 everywhere on
+ * entry. stats[2] = the longest piece, stats[3] = the lengths added up. Returns -1 or the first
  * bad id.
  */
 export function binaryPieces(
-  lengths: usize, countIndex: usize, nodeOf: usize, pieces: i32, distinctScores: usize, distinct: i32,
+  nodeOf: usize, countIndex: usize, pieces: i32, distinctScores: usize, distinct: i32,
   words: usize, depths: usize, size: i32, nodeIds: usize, totalBytes: u32, stats: usize,
 ): i32 {
   const leafBase = size - 256;
@@ -97,16 +101,18 @@ export function binaryPieces(
   let max: u32 = 0;
   for (let k = 0; k < pieces; k++) {
     const id = k + 3;
-    node += load<i32>(nodeOf + (<usize>k << 2));
+    const slot = nodeOf + (<usize>k << 2);
+    node += load<i32>(slot);
     const j = load<u32>(countIndex + (<usize>k << 2));
     if (node <= 0 || node >= leafBase || j >= <u32>distinct) return id;
     const w = words + (<usize>node << 4);
     if (load<i32>(w, 4) == -1 || load<i32>(nodeIds + (<usize>node << 2)) != -1) return id;
-    const len = load<u32>(lengths + (<usize>k << 2));
-    if (<u32>load<u16>(depths + (<usize>node << 1)) != len) return id;
-    at += len; // no overflow: each len is a depth (< 2^16) and the sum is checked at every step
+    // An occupied slot other than the root is at depth ≥ 1 (binaryNodes checked it).
+    const len = <u32>load<u16>(depths + (<usize>node << 1));
+    at += len; // no overflow: each len is < 2^16 and the sum is checked at every step
     if (at > totalBytes) return id;
     if (len > max) max = len;
+    store<u32>(slot, len);
     store<i32>(nodeIds + (<usize>node << 2), id);
     store<f64>(w, load<f64>(distinctScores + (<usize>j << 3)), 8);
   }

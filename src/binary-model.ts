@@ -2,7 +2,7 @@ import { ModelError } from './errors.js';
 import type { CompiledModel } from './model.js';
 import type { DoubleArray } from './trie.js';
 import type { Vocabulary } from './vocabulary.js';
-import { decodeBinaryWasm, type BinarySections } from './binary-wasm.js';
+import { decodeBinaryWasm, pieceBytesFromTrie, type BinarySections, type FillFrom } from './binary-wasm.js';
 
 // Our own compact model format: fixed-width sections that are used with one copy or one linear
 // pass each (no JSON, no base64, no logarithms, no trie build), plus a checksum and structural
@@ -10,31 +10,31 @@ import { decodeBinaryWasm, type BinarySections } from './binary-wasm.js';
 //
 //   offset  size  field
 //   0       8     magic  89 42 50 57 4D 0D 0A 1A  ("\x89BPWM\r\n\x1a": binary, survives no text mangling)
-//   8       4     version (2)
+//   8       4     version (3)
 //   12      4     flags (0; a reader rejects bits it does not know)
 //   16      4     vocabSize (pieces + 3)
 //   20      4     trie slots (nodes + free slots + the 256 guard slots)
 //   24      4     distinct counts
-//   28      4     piece bytes in all
+//   28      4     piece bytes in all (the lengths added up)
 //   32      4     payload length in bytes (the rest of the file)
 //   36      4     CRC-32 of the payload
 //   40      8     offset of the score predictor (float64; see predictLn)
 //   48      16    zero
 //   64      ...   payload, each section starting at a multiple of 8 (zero padding):
-//                   u32 × pieces   byte length of each piece, ids 3..vocabSize-1
+//                   i32 × pieces   the slot of each piece's node (ids 3..), minus the previous piece's
 //                   u32 × pieces   rank of its count among the distinct counts (ascending)
 //                   f64 × distinct the distinct counts, each minus the previous one
 //                   u64 × distinct the bits of their scores (float64) minus the bits of a prediction
 //                   i32 × slots    base − slot, or NONE for a leaf or a free slot
 //                   i32 × slots    check − slot, or NONE for a free slot (the root's is −2 − 0)
 //                   u16 × slots    depth of the node at the slot (0 for the root and free slots)
-//                   i32 × pieces   the slot of each piece's node, minus the previous piece's
-//                   u8  × bytes    piece bytes, concatenated in id order
 //
-// Counts repeat a lot, so each count and its score is stored once; scores are stored bit-exact as
-// the (tiny) difference from predictLn(count) − offset, a few IEEE operations that give the same
-// bits in every engine; the deltas keep everything small once gzipped (a node's base and parent
-// are near it, pieces of one length are laid out in order, sorted counts are close).
+// A piece's bytes are the path from the root to its node (each step's byte: the child's slot minus
+// its parent's base), and its length is its node's depth: neither is stored (version 2 stored both,
+// 22% of the file). Counts repeat a lot, so each count and its score is stored once; scores are
+// stored bit-exact as the (tiny) difference from predictLn(count) − offset, a few IEEE operations
+// that give the same bits in every engine; the deltas keep everything small once gzipped (a node's
+// base and parent are near it, pieces of one length are laid out in order, sorted counts are close).
 //
 // Reading: the three decoding passes (count table, node table, pieces) are done by the kernel's
 // WebAssembly functions (assembly/binary.ts via src/binary-wasm.ts) whenever a kernel is at hand,
@@ -44,7 +44,7 @@ import { decodeBinaryWasm, type BinarySections } from './binary-wasm.js';
 // and give the same tables and the same errors (test/load-paths.test.ts checks both).
 
 export const BINARY_MAGIC = new Uint8Array([0x89, 0x42, 0x50, 0x57, 0x4d, 0x0d, 0x0a, 0x1a]);
-export const BINARY_VERSION = 2;
+export const BINARY_VERSION = 3;
 const HEADER = 64;
 const NONE = -0x80000000;
 const pad8 = (n: number) => n + (-n & 7); // no 32-bit wrap: sizes come from an untrusted header
@@ -57,18 +57,16 @@ export function isBinaryModel(bytes: Uint8Array): boolean {
 }
 
 /** Byte offsets of the payload sections, from the sizes in the header. */
-function layout(vocabSize: number, size: number, distinct: number, totalBytes: number) {
+function layout(vocabSize: number, size: number, distinct: number) {
   const pieces = vocabSize - 3;
-  const lengths = HEADER;
-  const countIndex = lengths + pad8(4 * pieces);
+  const nodeOf = HEADER;
+  const countIndex = nodeOf + pad8(4 * pieces);
   const counts = countIndex + pad8(4 * pieces);
   const scores = counts + 8 * distinct;
   const bases = scores + 8 * distinct;
   const checks = bases + pad8(4 * size);
   const depths = checks + pad8(4 * size);
-  const nodeOf = depths + pad8(2 * size);
-  const bytes = nodeOf + pad8(4 * pieces);
-  return { lengths, countIndex, counts, scores, bases, checks, depths, nodeOf, bytes, end: bytes + totalBytes };
+  return { nodeOf, countIndex, counts, scores, bases, checks, depths, end: depths + pad8(2 * size) };
 }
 
 /** Serializes a compiled model (see the layout above). */
@@ -91,11 +89,9 @@ export function writeBinaryModel(model: CompiledModel): Uint8Array {
   const distinct = distinctCounts.length;
   const { words, size, nodeIds } = trie;
   const totalBytes = offsets[vocabSize]! - offsets[3]!;
-  const at = layout(vocabSize, size, distinct, totalBytes);
+  const at = layout(vocabSize, size, distinct);
   const file = new Uint8Array(at.end);
   const view = new DataView(file.buffer);
-  const lengths = new Uint32Array(file.buffer, at.lengths, pieces);
-  for (let id = 3; id < vocabSize; id++) lengths[id - 3] = offsets[id + 1]! - offsets[id]!;
   new Uint32Array(file.buffer, at.countIndex, pieces).set(countIndex);
   const countDeltas = new Float64Array(file.buffer, at.counts, distinct);
   let total = 0;
@@ -137,7 +133,6 @@ export function writeBinaryModel(model: CompiledModel): Uint8Array {
   }
   const nodeOf = new Int32Array(file.buffer, at.nodeOf, pieces);
   for (let id = 3; id < vocabSize; id++) nodeOf[id - 3] = nodeOfId[id]! - (id > 3 ? nodeOfId[id - 1]! : 0);
-  file.set(vocab.bytes.subarray(offsets[3]!, offsets[vocabSize]!), at.bytes);
   file.set(BINARY_MAGIC, 0);
   view.setUint32(8, BINARY_VERSION, true);
   view.setUint32(12, 0, true);
@@ -157,19 +152,19 @@ export function writeBinaryModel(model: CompiledModel): Uint8Array {
  * a CRC-32 to use (native zlib's in Node); `kernel`: the WebAssembly kernel, to decode with.
  */
 export function readBinaryModel(file: Uint8Array, name = 'model', checksum?: Crc32, kernel?: WebAssembly.Module): Vocabulary {
-  return readBinaryModelFrom({ head: file.subarray(0, HEADER), length: file.length, fill: (into) => into.set(file.subarray(HEADER, HEADER + into.length)), bytes: file }, name, checksum, kernel);
+  return readBinaryModelFrom({ head: file.subarray(0, HEADER), length: file.length, fill: (into, position) => into.set(file.subarray(position, position + into.length)), bytes: file }, name, checksum, kernel);
 }
 
 /**
  * A binary model file not (necessarily) in memory yet: its first bytes (the whole header, or the
- * whole file if shorter), its length, and a way to read the rest (from byte HEADER) into an
- * array: straight into the decoder's memory, with no copy of the file in between.
+ * whole file if shorter), its length, and a way to read the rest into an array: straight into the
+ * decoder's memory, with no copy of the file in between.
  */
 export interface BinaryModelFile {
   readonly head: Uint8Array;
   readonly length: number;
-  /** Fills `into` with the file's bytes from byte HEADER on (throws if it cannot). */
-  fill(into: Uint8Array): void;
+  /** Fills `into` with the file's bytes from byte `position` (≥ HEADER) on (throws if it cannot). */
+  readonly fill: FillFrom;
   /** The whole file, if it is in memory already. */
   readonly bytes?: Uint8Array;
 }
@@ -207,10 +202,10 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', checks
   const offset = view.getFloat64(40, true);
   if (!Number.isFinite(offset)) fail(`score offset ${offset} at byte 40`);
   // Every entry takes at least a byte of the file, so no size can exceed its length.
-  if (vocabSize < 4 || size < 257 + 1 || distinct < 1 || distinct > vocabSize - 3 || vocabSize > length || size > length || totalBytes > length) {
+  if (vocabSize < 4 || size < 257 + 1 || distinct < 1 || distinct > vocabSize - 3 || vocabSize > length || size > length || totalBytes > Math.min(0xffff * (vocabSize - 3), 0x7fffffff)) {
     fail(`implausible sizes (vocabSize ${vocabSize}, trie slots ${size}, distinct counts ${distinct}) at byte 16`);
   }
-  const at = layout(vocabSize, size, distinct, totalBytes);
+  const at = layout(vocabSize, size, distinct);
   if (at.end !== length) fail(`the sections take ${at.end} bytes, the file has ${length}`);
   // The checksum covers the payload; it is checked before anything in the payload is read. Without
   // a native CRC-32 the WebAssembly decoder computes it (plain JS would run cold over megabytes).
@@ -220,10 +215,10 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', checks
   };
   const sections: BinarySections = { vocabSize, size, distinct, totalBytes, offset, ...at };
   if (kernel) {
-    const d = decodeBinaryWasm(kernel, length - HEADER, HEADER, sections, src.fill, checksum, checkSum);
+    const d = decodeBinaryWasm(kernel, HEADER, sections, src.fill, checksum, checkSum);
     if (d.badCount >= 0) fail(badCountMessage(d.badCount, ...d.countEntry(d.badCount)));
     if (d.badNode >= 0) fail(badNodeMessage(d.badNode));
-    if (d.badPiece >= 0) fail(badPieceMessage(d.badPiece, at.lengths));
+    if (d.badPiece >= 0) fail(badPieceMessage(d.badPiece, at.nodeOf));
     if (d.total !== totalBytes) fail(badTotalMessage(d.total, totalBytes));
     if (d.deepest > d.maxLength) fail(tooDeepMessage(d.deepest, d.maxLength));
     return d.vocabulary();
@@ -232,27 +227,34 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', checks
   if (!file) {
     file = new Uint8Array(length);
     file.set(head.subarray(0, HEADER));
-    src.fill(file.subarray(HEADER));
+    src.fill(file.subarray(HEADER), HEADER);
   }
   if ((file.byteOffset & 7) !== 0) file = file.slice(); // the sections are read as aligned typed arrays
   checkSum((checksum ?? crc32)(file.subarray(HEADER)) >>> 0);
   const d = decodeBinaryJs(file, sections);
   if (d.badCount >= 0) fail(badCountMessage(d.badCount, d.distinctCounts[d.badCount]!, d.distinctScores[d.badCount]!));
   if (d.badNode >= 0) fail(badNodeMessage(d.badNode));
-  if (d.badPiece >= 0) fail(badPieceMessage(d.badPiece, at.lengths));
-  const { words, nodeIds, offsets, counts, scores, lengths, bytes } = d;
+  if (d.badPiece >= 0) fail(badPieceMessage(d.badPiece, at.nodeOf));
+  const { words, nodeIds, offsets, counts, scores, lengths } = d;
   if (offsets[vocabSize] !== totalBytes) fail(badTotalMessage(offsets[vocabSize]!, totalBytes));
   // No walk may go deeper than the longest piece: the kernel has room for that many live walks.
   if (d.deepest > d.maxLength) fail(tooDeepMessage(d.deepest, d.maxLength));
   const trie: DoubleArray = { words, f64: new Float64Array(words.buffer, words.byteOffset, words.length >> 1), nodeIds, rootBase: words[0]!, size };
-  return { vocabSize, bytes, offsets, counts, compiled: { trie, scores, lengths, maxPieceLength: d.maxLength } };
+  let bytes: Uint8Array | undefined;
+  return {
+    vocabSize,
+    get bytes() { return (bytes ??= pieceBytesFromTrie(words, nodeIds, offsets)); },
+    offsets,
+    counts,
+    compiled: { trie, scores, lengths, maxPieceLength: d.maxLength },
+  };
 }
 
 const validCount = (c: number) => c >= 1 && c <= Number.MAX_SAFE_INTEGER && Math.floor(c) === c;
 const badCountMessage = (k: number, count: number, score: number) =>
   `entry ${k} of the count table: ${validCount(count) ? `score ${score} (must be negative)` : `count ${count} (must be a positive integer)`}`;
 const badNodeMessage = (slot: number) => `trie slot ${slot}: base, parent or depth out of range`;
-const badPieceMessage = (id: number, lengthsAt: number) => `piece ${id}: bad count index, or its node is out of range, taken, or not as deep as the piece is long (byte ${lengthsAt + 4 * (id - 3)})`;
+const badPieceMessage = (id: number, nodeOfAt: number) => `piece ${id}: bad count index, or its node is out of range, free or taken (byte ${nodeOfAt + 4 * (id - 3)})`;
 const badTotalMessage = (sum: number, header: number) => `the pieces' lengths add up to ${sum} bytes, the header says ${header}`;
 // No walk may go deeper than the longest piece: the kernel has room for that many live walks.
 const tooDeepMessage = (deepest: number, longest: number) => `the trie is ${deepest} deep, the longest piece has ${longest} bytes`;
@@ -270,7 +272,6 @@ interface DecodedBinary {
   readonly lengths: Int32Array;
   readonly counts: Float64Array;
   readonly scores: Float64Array;
-  readonly bytes: Uint8Array;
   readonly deepest: number;
   readonly maxLength: number;
 }
@@ -294,7 +295,7 @@ function decodeBinaryJs(file: Uint8Array, s: BinarySections): DecodedBinary {
   const scores = new Float64Array(vocabSize);
   const lengths = new Int32Array(vocabSize);
   const stats = new Int32Array(2);
-  const decoded = { distinctCounts, distinctScores, words, nodeIds, offsets, counts, scores, lengths, bytes: file.slice(s.bytes, s.bytes + totalBytes) };
+  const decoded = { distinctCounts, distinctScores, words, nodeIds, offsets, counts, scores, lengths };
   // 1. The distinct counts and their scores.
   const badCount = undoDeltas(new Float64Array(buf, base + s.counts, distinct), new Uint32Array(buf, base + s.scores, 2 * distinct), s.offset, distinctCounts, distinctScores);
   if (badCount >= 0) return { ...decoded, badCount, badNode: -1, badPiece: -1, deepest: 0, maxLength: 0 };
@@ -305,13 +306,12 @@ function decodeBinaryJs(file: Uint8Array, s: BinarySections): DecodedBinary {
   const occupied = nodeTable(new Int32Array(buf, base + s.bases, size), new Int32Array(buf, base + s.checks, size), depth, words, stats);
   if (occupied < 0) return { ...decoded, badCount, badNode: -occupied - 1, badPiece: -1, deepest: 0, maxLength: 0 };
   const deepest = stats[0]!;
-  // 3. Per piece: offsets, count and score, and its node, which must be as deep as it is long.
+  // 3. Per piece: its node, its length (the node's depth) and offset, its count and score.
   scores[0] = scores[1] = scores[2] = -Infinity;
   const badPiece = placePieces(
-    new Uint32Array(buf, base + s.lengths, pieces), new Uint32Array(buf, base + s.countIndex, pieces), new Int32Array(buf, base + s.nodeOf, pieces),
-    distinctCounts, distinctScores, words, depth, nodeIds, offsets, counts, scores, totalBytes, stats,
+    new Uint32Array(buf, base + s.countIndex, pieces), new Int32Array(buf, base + s.nodeOf, pieces),
+    distinctCounts, distinctScores, words, depth, nodeIds, lengths, offsets, counts, scores, totalBytes, stats,
   );
-  lengths.set(new Int32Array(buf, base + s.lengths, pieces), 3); // each checked equal to its node's depth
   return { ...decoded, badCount, badNode: -1, badPiece, deepest, maxLength: stats[0]! };
 }
 
@@ -398,14 +398,13 @@ function nodeTable(bases: Int32Array, checks: Int32Array, depth: Uint16Array, wo
 }
 
 /**
- * Per piece, in id order: its offset (from the lengths), its count and score (through the
- * distinct tables), and its node (id and score), which must be free and as deep as the piece is
- * long (so the lengths are at least 1 and at most the trie's depth); the longest length goes to
- * longest[0]. Returns -1, or the first bad id.
+ * Per piece, in id order: its node, which must be an occupied slot without a piece yet (its id and
+ * score go there), its length (the node's depth) and offset, and its count and score (through the
+ * distinct tables); the longest length goes to longest[0]. Returns -1, or the first bad id.
  */
 function placePieces(
-  lengths: Uint32Array, countIndex: Uint32Array, nodeOf: Int32Array, distinctCounts: Float64Array, distinctScores: Float64Array,
-  words: Int32Array, depth: Uint16Array, nodeIds: Int32Array, offsets: Uint32Array, counts: Float64Array, scores: Float64Array,
+  countIndex: Uint32Array, nodeOf: Int32Array, distinctCounts: Float64Array, distinctScores: Float64Array,
+  words: Int32Array, depth: Uint16Array, nodeIds: Int32Array, lengths: Int32Array, offsets: Uint32Array, counts: Float64Array, scores: Float64Array,
   totalBytes: number, longest: Int32Array,
 ): number {
   const f64 = new Float64Array(words.buffer);
@@ -420,11 +419,11 @@ function placePieces(
     node += nodeOf[k]!;
     const j = countIndex[k]!;
     if (node <= 0 || node >= leafBase || j >= distinct || words[4 * node + 1] === -1 || nodeIds[node] !== -1) return id;
-    const len = lengths[k]!;
-    if (depth[node] !== len) return id;
+    const len = depth[node]!; // ≥ 1: an occupied slot other than the root (nodeTable checked it)
     at += len;
     if (at > totalBytes) return id;
     if (len > max) max = len;
+    lengths[id] = len;
     offsets[id + 1] = at;
     const score = distinctScores[j]!;
     counts[id] = distinctCounts[j]!;

@@ -14,7 +14,7 @@ interface BinaryKernel {
   binaryCounts(countDeltas: number, residuals: number, distinct: number, offset: number, counts: number, scores: number): number;
   binaryNodes(bases: number, checks: number, depths: number, size: number, words: number, stats: number): number;
   binaryPieces(
-    lengths: number, countIndex: number, nodeOf: number, pieces: number, distinctScores: number, distinct: number,
+    nodeOf: number, countIndex: number, pieces: number, distinctScores: number, distinct: number,
     words: number, depths: number, size: number, nodeIds: number, totalBytes: number, stats: number,
   ): number;
   binaryCrc32(data: number, n: number, crc: number, table: number): number;
@@ -28,23 +28,25 @@ export function hasBinaryDecoder(module: WebAssembly.Module): boolean {
   return EXPORTS.every((name) => have.has(name));
 }
 
-/** Where the sections start in the file, and their sizes (from the header). */
+/** Where the sections start in the file (byte offsets), and their sizes (from the header). */
 export interface BinarySections {
   readonly vocabSize: number;
   readonly size: number;
   readonly distinct: number;
   readonly totalBytes: number;
   readonly offset: number;
-  readonly lengths: number;
+  readonly nodeOf: number;
   readonly countIndex: number;
   readonly counts: number;
   readonly scores: number;
   readonly bases: number;
   readonly checks: number;
   readonly depths: number;
-  readonly nodeOf: number;
-  readonly bytes: number;
+  readonly end: number;
 }
+
+/** Reads the file's bytes from byte `position` on into `into` (all of it, or throws). */
+export type FillFrom = (into: Uint8Array, position: number) => void;
 
 /**
  * A kernel instance whose memory already holds a model's tables where the WASM engine wants them
@@ -74,20 +76,21 @@ const PAGE = 65536;
 const align = (p: number, a: number) => (p + a - 1) & -a;
 
 /**
- * Decodes a binary model in a fresh instance of `module`: `fill` writes the payload (the file
- * after its `header` bytes, `payloadLength` of them) into the array it is given, which is where the
- * passes read it; with `computeCrc`, the payload's CRC-32 then goes to `checkCrc` (which throws if it
- * is wrong) before any pass runs.
+ * Decodes a binary model in a fresh instance of `module`. `fill` reads the payload (the file after
+ * its `header` bytes) straight to where the passes want it, in three reads; with `computeCrc`, the
+ * payload's CRC-32 then goes to `checkCrc` (which throws if it is wrong) before any pass runs.
  *
- * Only what the engines need is built: the node table and node ids. The lengths by id are the
- * file's own section, in place (four zero bytes stand before it for ids 0-2 ... see `lengths`);
- * offsets, counts and scores by id, and the piece bytes, are made on first use (decode, idToPiece,
- * toBinary), in JS, from the sections kept in memory. Every memory page touched costs time on a
- * cold load, so nothing is copied that need not be.
+ * Every fresh memory page costs time on a cold load (~0.6 ms per MB here, as much as the decoding
+ * itself), so the payload is laid out to be decoded in place and nothing is copied that need not be:
+ * the checks section is read into the top quarter of the node table, which the node pass then
+ * overwrites as it goes; the node ids are made over the bases, the lengths by id over the node
+ * deltas, the distinct counts and scores over their encoded forms. Only what the engines need is
+ * built; offsets, counts and scores by id, and the piece bytes (from the trie: a piece is the path
+ * to its node) are made on first use, in JS.
  */
 export function decodeBinaryWasm(
-  module: WebAssembly.Module, payloadLength: number, header: number, s: BinarySections,
-  fill: (into: Uint8Array) => void, checksum: ((data: Uint8Array) => number) | undefined, checkCrc: (crc: number) => void,
+  module: WebAssembly.Module, header: number, s: BinarySections,
+  fill: FillFrom, checksum: ((data: Uint8Array, crc?: number) => number) | undefined, checkCrc: (crc: number) => void,
 ): WasmDecoded {
   const instance = new WebAssembly.Instance(module, {
     env: { abort: () => { throw new Error('bytepiece-wasm: kernel abort'); } },
@@ -102,38 +105,54 @@ export function decodeBinaryWasm(
     at += bytes;
     return p;
   };
-  const words = take(16 * size, 64);
+  const checksBytes = s.depths - s.checks; // with its padding
+  const words = take(Math.max(16 * size, 12 * size + checksBytes), 64);
+  const checks = words + 12 * size;
   const stats = take(16);
   const table = take(1024);
-  // The lengths section comes first in the payload: with 12 zero bytes before it, it is the
+  // The node deltas come first in the payload: with 12 zero bytes before them, they become the
   // lengths by id (0 for ids 0-2) as the engines read them.
-  const payload = take(16 + payloadLength) + 16;
+  const front = s.checks - header; // the sections before the checks
+  const payload = take(16 + front + (s.end - s.depths)) + 16;
   const end = at;
   const need = align(end, PAGE);
   const have = k.memory.buffer.byteLength;
   if (need > have) k.memory.grow((need - have) / PAGE);
   const u8 = new Uint8Array(k.memory.buffer);
-  const data = u8.subarray(payload, payload + payloadLength);
-  fill(data);
+  // In file order (the order of the checksum).
+  const parts = [
+    u8.subarray(payload, payload + front),
+    u8.subarray(checks, checks + checksBytes),
+    u8.subarray(payload + front, payload + front + s.end - s.depths),
+  ];
+  fill(parts[0]!, header);
+  fill(parts[1]!, s.checks);
+  fill(parts[2]!, s.depths);
   if (checksum) {
-    checkCrc(checksum(data) >>> 0);
+    let crc = 0;
+    for (const part of parts) crc = checksum(part, crc);
+    checkCrc(crc >>> 0);
   } else {
     new Uint32Array(k.memory.buffer, table, 256).set(crcTable());
-    checkCrc(k.binaryCrc32(payload, payloadLength, 0, table) >>> 0);
+    let crc = 0;
+    for (const part of parts) crc = k.binaryCrc32(part.byteOffset, part.length, crc, table);
+    checkCrc(crc >>> 0);
   }
   const p = (fileOffset: number) => payload + fileOffset - header;
+  const depths = payload + front;
   // Decoded in place where a section is read once (fewer fresh pages): the distinct counts and
   // scores over their encoded forms, the node ids over the bases (same size) once the node table
-  // is built from them.
+  // is built from them, the lengths by id over the node deltas.
   const distinctCounts = p(s.counts);
   const distinctScores = p(s.scores);
   const nodeIds = p(s.bases);
+  const lengths = p(s.nodeOf) - 12;
   const badCount = k.binaryCounts(p(s.counts), p(s.scores), distinct, s.offset, distinctCounts, distinctScores);
-  const badNode = badCount >= 0 ? -1 : k.binaryNodes(p(s.bases), p(s.checks), p(s.depths), size, words, stats);
+  const badNode = badCount >= 0 ? -1 : k.binaryNodes(p(s.bases), checks, depths, size, words, stats);
   let badPiece = -1;
   if (badCount < 0 && badNode < 0) {
     u8.fill(0xff, nodeIds, nodeIds + 4 * size); // -1: no piece
-    badPiece = k.binaryPieces(p(s.lengths), p(s.countIndex), p(s.nodeOf), pieces, distinctScores, distinct, words, p(s.depths), size, nodeIds, s.totalBytes, stats);
+    badPiece = k.binaryPieces(p(s.nodeOf), p(s.countIndex), pieces, distinctScores, distinct, words, depths, size, nodeIds, s.totalBytes, stats);
   }
   const st = new Int32Array(k.memory.buffer, stats, 4);
   const deepest = st[1]!;
@@ -157,11 +176,10 @@ export function decodeBinaryWasm(
   const wordsView = view((b) => new Int32Array(b, words, 4 * size));
   const f64View = f64(words, 2 * size);
   const nodeIdsView = view((b) => new Int32Array(b, nodeIds, size));
-  const lengthsView = view((b) => new Int32Array(b, payload - 12, vocabSize));
+  const lengthsView = view((b) => new Int32Array(b, lengths, vocabSize));
   const countsOf = f64(distinctCounts, distinct);
   const scoresOf = f64(distinctScores, distinct);
   const countIndex = view((b) => new Uint32Array(b, p(s.countIndex), pieces));
-  const bytesView = view((b) => new Uint8Array(b, p(s.bytes), s.totalBytes));
   return {
     badCount,
     badNode,
@@ -181,6 +199,7 @@ export function decodeBinaryWasm(
       let offsets: Uint32Array | undefined;
       let counts: Float64Array | undefined;
       let scores: Float64Array | undefined;
+      let bytes: Uint8Array | undefined;
       // By id, from the count table through each piece's index.
       const byId = (table: Float64Array, special: number) => {
         const out = new Float64Array(vocabSize);
@@ -189,25 +208,19 @@ export function decodeBinaryWasm(
         for (let id = 3; id < vocabSize; id++) out[id] = table[index[id - 3]!]!;
         return out;
       };
+      const offsetsOf = () => (offsets ??= offsetsFromLengths(lengthsView()));
       let taken = false;
       const placed: PlacedTables = {
         take: (m) => {
           if (taken || m !== module) return undefined;
           taken = true;
-          return { instance, nodeIds, lengths: payload - 12, end };
+          return { instance, nodeIds, lengths, end };
         },
       };
       return {
         vocabSize,
-        get bytes() { return bytesView(); },
-        get offsets() {
-          if (!offsets) {
-            offsets = new Uint32Array(vocabSize + 1);
-            const lengths = lengthsView();
-            for (let id = 3; id < vocabSize; id++) offsets[id + 1] = offsets[id]! + lengths[id]!;
-          }
-          return offsets;
-        },
+        get bytes() { return (bytes ??= pieceBytesFromTrie(wordsView(), nodeIdsView(), offsetsOf())); },
+        get offsets() { return offsetsOf(); },
         get counts() { return (counts ??= byId(countsOf(), 0)); },
         compiled: {
           trie,
@@ -219,6 +232,33 @@ export function decodeBinaryWasm(
       };
     },
   };
+}
+
+/** Offsets by id (vocabSize + 1 of them) from the lengths by id. */
+export function offsetsFromLengths(lengths: Int32Array): Uint32Array {
+  const offsets = new Uint32Array(lengths.length + 1);
+  for (let id = 0; id < lengths.length; id++) offsets[id + 1] = offsets[id]! + lengths[id]!;
+  return offsets;
+}
+
+/**
+ * The pieces' bytes, concatenated in id order, read off a decoded trie: a piece is the path from
+ * the root to its node, each step's byte the child's slot minus its parent's base. The trie was
+ * checked (parents strictly shallower, every piece at a node as deep as it is long).
+ */
+export function pieceBytesFromTrie(words: Int32Array, nodeIds: Int32Array, offsets: Uint32Array): Uint8Array {
+  const bytes = new Uint8Array(offsets[offsets.length - 1]!);
+  for (let node = 0; node < nodeIds.length; node++) {
+    const id = nodeIds[node]!;
+    if (id < 0) continue;
+    let n = node;
+    for (let at = offsets[id + 1]! - 1; at >= offsets[id]!; at--) {
+      const parent = words[4 * n + 1]!;
+      bytes[at] = n - words[4 * parent]!;
+      n = parent;
+    }
+  }
+  return bytes;
 }
 
 let table: Uint32Array | undefined;

@@ -52,7 +52,7 @@ function readModelFileSync(path: string, name: string, read: ReadOptions): Vocab
     const head = new Uint8Array(Math.min(length, BINARY_HEADER));
     readFully(fd, head, 0, name);
     if (head.length === BINARY_HEADER && isBinaryModel(head)) {
-      const fill = (into: Uint8Array) => readFully(fd, into, BINARY_HEADER, name);
+      const fill = (into: Uint8Array, position: number) => readFully(fd, into, position, name);
       return readBinaryModelFrom({ head, length, fill }, name, read.crc32, binaryDecoder(read));
     }
   } finally {

@@ -84,38 +84,53 @@ export function binaryNodes(bases: usize, checks: usize, depths: usize, size: i3
 }
 
 /**
- * Per piece, in id order: its node (from the deltas in nodeOf), which must be an occupied slot
- * without a piece yet, gets the piece's id and score (through its count's index); the piece's
- * length is its node's depth and is written over nodeOf[k] (read just before), which so becomes
- * the lengths by id. The lengths must add up to totalBytes. nodeIds must hold -1 everywhere on
- * entry. stats[2] = the longest piece, stats[3] = the lengths added up. Returns -1 or the first
- * bad id.
+ * The pieces, slot by slot (in place: `ids` holds the id section on entry and the node ids, -1 for
+ * no piece, on return): a slot's entry is NONE or its piece's id minus the previous id at the same
+ * depth (`last`: one i32 per depth, zero on entry), and must be a new id in 3..pieces+2 at an
+ * occupied slot other than the root and the guard slots; the piece's length (its node's depth) goes
+ * to lengths[id] (zero on entry: a repeated id is one whose length is set), its score (through the
+ * next count index) to the node. In slot order the passes stream through the tables (in id order
+ * they would sweep the node table ~70 times). The lengths must add up to at most totalBytes.
+ * stats[2] = the longest piece, stats[3] = the lengths added up, stats[0] = pieces placed. Returns -1
+ * or the first bad slot.
  */
 export function binaryPieces(
-  nodeOf: usize, countIndex: usize, pieces: i32, distinctScores: usize, distinct: i32,
-  words: usize, depths: usize, size: i32, nodeIds: usize, totalBytes: u32, stats: usize,
+  ids: usize, countIndex: usize, pieces: i32, distinctScores: usize, distinct: i32,
+  words: usize, depths: usize, size: i32, lengths: usize, last: usize, totalBytes: u32, stats: usize,
 ): i32 {
   const leafBase = size - 256;
-  let node = 0;
+  const vocabSize = <u32>pieces + 3;
+  let placed = 0;
   let at: u32 = 0;
   let max: u32 = 0;
-  for (let k = 0; k < pieces; k++) {
-    const id = k + 3;
-    const slot = nodeOf + (<usize>k << 2);
-    node += load<i32>(slot);
-    const j = load<u32>(countIndex + (<usize>k << 2));
-    if (node <= 0 || node >= leafBase || j >= <u32>distinct) return id;
-    const w = words + (<usize>node << 4);
-    if (load<i32>(w, 4) == -1 || load<i32>(nodeIds + (<usize>node << 2)) != -1) return id;
-    // An occupied slot other than the root is at depth ≥ 1 (binaryNodes checked it).
-    const len = <u32>load<u16>(depths + (<usize>node << 1));
+  for (let i = 0; i < size; i++) {
+    const slot = ids + (<usize>i << 2);
+    const delta = load<i32>(slot);
+    if (delta == NONE) {
+      store<i32>(slot, -1);
+      continue;
+    }
+    if (i == 0 || i >= leafBase || placed >= pieces) return i;
+    const w = words + (<usize>i << 4);
+    if (load<i32>(w, 4) == -1) return i;
+    const len = <u32>load<u16>(depths + (<usize>i << 1)); // ≥ 1: an occupied slot other than the root
+    const lastAt = last + (<usize>len << 2);
+    const id = <u32>(load<i32>(lastAt) + delta);
+    if (id < 3 || id >= vocabSize) return i;
+    const lenAt = lengths + (<usize>id << 2);
+    if (load<u32>(lenAt) != 0) return i;
+    const j = load<u32>(countIndex + (<usize>placed << 2));
+    if (j >= <u32>distinct) return i;
     at += len; // no overflow: each len is < 2^16 and the sum is checked at every step
-    if (at > totalBytes) return id;
+    if (at > totalBytes) return i;
     if (len > max) max = len;
-    store<u32>(slot, len);
-    store<i32>(nodeIds + (<usize>node << 2), id);
+    store<i32>(lastAt, id);
+    store<u32>(lenAt, len);
+    store<i32>(slot, id);
     store<f64>(w, load<f64>(distinctScores + (<usize>j << 3)), 8);
+    placed++;
   }
+  store<i32>(stats, placed);
   store<u32>(stats, max, 8);
   store<u32>(stats, at, 12);
   return -1;

@@ -2,7 +2,7 @@ import { ModelError } from './errors.js';
 import type { CompiledModel } from './model.js';
 import type { DoubleArray } from './trie.js';
 import type { Vocabulary } from './vocabulary.js';
-import { decodeBinaryWasm, pieceBytesFromTrie, type BinarySections, type FillFrom } from './binary-wasm.js';
+import { decodeBinaryWasm, offsetsFromLengths, pieceBytesFromTrie, type BinarySections, type FillFrom } from './binary-wasm.js';
 
 // Our own compact model format: fixed-width sections that are used with one copy or one linear
 // pass each (no JSON, no base64, no logarithms, no trie build), plus a checksum and structural
@@ -21,17 +21,21 @@ import { decodeBinaryWasm, pieceBytesFromTrie, type BinarySections, type FillFro
 //   40      8     offset of the score predictor (float64; see predictLn)
 //   48      16    zero
 //   64      ...   payload, each section starting at a multiple of 8 (zero padding):
-//                   i32 × pieces   the slot of each piece's node (ids 3..), minus the previous piece's
-//                   u32 × pieces   rank of its count among the distinct counts (ascending)
+//                   u32 × pieces   rank of each piece's count among the distinct counts (ascending),
+//                                  the pieces taken in the order of their nodes' slots
 //                   f64 × distinct the distinct counts, each minus the previous one
 //                   u64 × distinct the bits of their scores (float64) minus the bits of a prediction
 //                   i32 × slots    base − slot, or NONE for a leaf or a free slot
 //                   i32 × slots    check − slot, or NONE for a free slot (the root's is −2 − 0)
 //                   u16 × slots    depth of the node at the slot (0 for the root and free slots)
+//                   i32 × slots    id of the piece at the slot minus the last id seen at the same
+//                                  depth (0 before the first), or NONE for no piece
 //
 // A piece's bytes are the path from the root to its node (each step's byte: the child's slot minus
 // its parent's base), and its length is its node's depth: neither is stored (version 2 stored both,
-// 22% of the file). Counts repeat a lot, so each count and its score is stored once; scores are
+// 22% of the file). The pieces are listed by slot, not by id: decoding then streams through the
+// node table (in id order it swept the table ~70 times, cache miss after cache miss), and within
+// one length ids rise with the slot, so the id deltas are mostly 1. Counts repeat a lot, so each count and its score is stored once; scores are
 // stored bit-exact as the (tiny) difference from predictLn(count) − offset, a few IEEE operations
 // that give the same bits in every engine; the deltas keep everything small once gzipped (a node's
 // base and parent are near it, pieces of one length are laid out in order, sorted counts are close).
@@ -59,14 +63,14 @@ export function isBinaryModel(bytes: Uint8Array): boolean {
 /** Byte offsets of the payload sections, from the sizes in the header. */
 function layout(vocabSize: number, size: number, distinct: number) {
   const pieces = vocabSize - 3;
-  const nodeOf = HEADER;
-  const countIndex = nodeOf + pad8(4 * pieces);
+  const countIndex = HEADER;
   const counts = countIndex + pad8(4 * pieces);
   const scores = counts + 8 * distinct;
   const bases = scores + 8 * distinct;
   const checks = bases + pad8(4 * size);
   const depths = checks + pad8(4 * size);
-  return { nodeOf, countIndex, counts, scores, bases, checks, depths, end: depths + pad8(2 * size) };
+  const ids = depths + pad8(2 * size);
+  return { countIndex, counts, scores, bases, checks, depths, ids, end: ids + pad8(4 * size) };
 }
 
 /** Serializes a compiled model (see the layout above). */
@@ -92,7 +96,6 @@ export function writeBinaryModel(model: CompiledModel): Uint8Array {
   const at = layout(vocabSize, size, distinct);
   const file = new Uint8Array(at.end);
   const view = new DataView(file.buffer);
-  new Uint32Array(file.buffer, at.countIndex, pieces).set(countIndex);
   const countDeltas = new Float64Array(file.buffer, at.counts, distinct);
   let total = 0;
   for (let id = 3; id < vocabSize; id++) total += counts[id]!;
@@ -131,8 +134,21 @@ export function writeBinaryModel(model: CompiledModel): Uint8Array {
       n = words[4 * n + 1]!;
     }
   }
-  const nodeOf = new Int32Array(file.buffer, at.nodeOf, pieces);
-  for (let id = 3; id < vocabSize; id++) nodeOf[id - 3] = nodeOfId[id]! - (id > 3 ? nodeOfId[id - 1]! : 0);
+  const countIndexOut = new Uint32Array(file.buffer, at.countIndex, pieces);
+  const idsOut = new Int32Array(file.buffer, at.ids, size);
+  const lastId = new Int32Array(1 << 16);
+  let r = 0;
+  for (let i = 0; i < size; i++) {
+    const id = nodeIds[i]!;
+    if (id < 0) {
+      idsOut[i] = NONE;
+      continue;
+    }
+    const d = depthOut[i]!;
+    idsOut[i] = id - lastId[d]!;
+    lastId[d] = id;
+    countIndexOut[r++] = countIndex[id - 3]!;
+  }
   file.set(BINARY_MAGIC, 0);
   view.setUint32(8, BINARY_VERSION, true);
   view.setUint32(12, 0, true);
@@ -218,7 +234,8 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', checks
     const d = decodeBinaryWasm(kernel, HEADER, sections, src.fill, checksum, checkSum);
     if (d.badCount >= 0) fail(badCountMessage(d.badCount, ...d.countEntry(d.badCount)));
     if (d.badNode >= 0) fail(badNodeMessage(d.badNode));
-    if (d.badPiece >= 0) fail(badPieceMessage(d.badPiece, at.nodeOf));
+    if (d.badPiece >= 0) fail(badPieceMessage(d.badPiece, at.ids));
+    if (d.placed !== vocabSize - 3) fail(missingMessage(d.placed, vocabSize - 3));
     if (d.total !== totalBytes) fail(badTotalMessage(d.total, totalBytes));
     if (d.deepest > d.maxLength) fail(tooDeepMessage(d.deepest, d.maxLength));
     return d.vocabulary();
@@ -234,7 +251,8 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', checks
   const d = decodeBinaryJs(file, sections);
   if (d.badCount >= 0) fail(badCountMessage(d.badCount, d.distinctCounts[d.badCount]!, d.distinctScores[d.badCount]!));
   if (d.badNode >= 0) fail(badNodeMessage(d.badNode));
-  if (d.badPiece >= 0) fail(badPieceMessage(d.badPiece, at.nodeOf));
+  if (d.badPiece >= 0) fail(badPieceMessage(d.badPiece, at.ids));
+  if (d.placed !== vocabSize - 3) fail(missingMessage(d.placed, vocabSize - 3));
   const { words, nodeIds, offsets, counts, scores, lengths } = d;
   if (offsets[vocabSize] !== totalBytes) fail(badTotalMessage(offsets[vocabSize]!, totalBytes));
   // No walk may go deeper than the longest piece: the kernel has room for that many live walks.
@@ -254,7 +272,8 @@ const validCount = (c: number) => c >= 1 && c <= Number.MAX_SAFE_INTEGER && Math
 const badCountMessage = (k: number, count: number, score: number) =>
   `entry ${k} of the count table: ${validCount(count) ? `score ${score} (must be negative)` : `count ${count} (must be a positive integer)`}`;
 const badNodeMessage = (slot: number) => `trie slot ${slot}: base, parent or depth out of range`;
-const badPieceMessage = (id: number, nodeOfAt: number) => `piece ${id}: bad count index, or its node is out of range, free or taken (byte ${nodeOfAt + 4 * (id - 3)})`;
+const badPieceMessage = (slot: number, idsAt: number) => `trie slot ${slot}: its piece's id is out of range or repeated, or its count index is, or the slot cannot hold a piece (byte ${idsAt + 4 * slot})`;
+const missingMessage = (placed: number, pieces: number) => `only ${placed} of the ${pieces} pieces have a node`;
 const badTotalMessage = (sum: number, header: number) => `the pieces' lengths add up to ${sum} bytes, the header says ${header}`;
 // No walk may go deeper than the longest piece: the kernel has room for that many live walks.
 const tooDeepMessage = (deepest: number, longest: number) => `the trie is ${deepest} deep, the longest piece has ${longest} bytes`;
@@ -264,6 +283,7 @@ interface DecodedBinary {
   readonly badCount: number;
   readonly badNode: number;
   readonly badPiece: number;
+  readonly placed: number;
   readonly distinctCounts: Float64Array;
   readonly distinctScores: Float64Array;
   readonly words: Int32Array;
@@ -298,21 +318,22 @@ function decodeBinaryJs(file: Uint8Array, s: BinarySections): DecodedBinary {
   const decoded = { distinctCounts, distinctScores, words, nodeIds, offsets, counts, scores, lengths };
   // 1. The distinct counts and their scores.
   const badCount = undoDeltas(new Float64Array(buf, base + s.counts, distinct), new Uint32Array(buf, base + s.scores, 2 * distinct), s.offset, distinctCounts, distinctScores);
-  if (badCount >= 0) return { ...decoded, badCount, badNode: -1, badPiece: -1, deepest: 0, maxLength: 0 };
+  if (badCount >= 0) return { ...decoded, badCount, badNode: -1, badPiece: -1, placed: 0, deepest: 0, maxLength: 0 };
   // 2. The node table. Every node's stored depth must be its parent's plus one (the root's 0, no
   // other 0): following parents then strictly descends to the root, so there are no loops and no
   // walk is deeper than the deepest node.
   const depth = new Uint16Array(buf, base + s.depths, size);
   const occupied = nodeTable(new Int32Array(buf, base + s.bases, size), new Int32Array(buf, base + s.checks, size), depth, words, stats);
-  if (occupied < 0) return { ...decoded, badCount, badNode: -occupied - 1, badPiece: -1, deepest: 0, maxLength: 0 };
+  if (occupied < 0) return { ...decoded, badCount, badNode: -occupied - 1, badPiece: -1, placed: 0, deepest: 0, maxLength: 0 };
   const deepest = stats[0]!;
-  // 3. Per piece: its node, its length (the node's depth) and offset, its count and score.
+  // 3. Slot by slot, its piece: id, length (the node's depth), count and score.
   scores[0] = scores[1] = scores[2] = -Infinity;
   const badPiece = placePieces(
-    new Uint32Array(buf, base + s.countIndex, pieces), new Int32Array(buf, base + s.nodeOf, pieces),
-    distinctCounts, distinctScores, words, depth, nodeIds, lengths, offsets, counts, scores, totalBytes, stats,
+    new Int32Array(buf, base + s.ids, size), new Uint32Array(buf, base + s.countIndex, pieces),
+    distinctCounts, distinctScores, words, depth, nodeIds, lengths, counts, scores, totalBytes, stats,
   );
-  return { ...decoded, badCount, badNode: -1, badPiece, deepest, maxLength: stats[0]! };
+  offsets.set(offsetsFromLengths(lengths));
+  return { ...decoded, badCount, badNode: -1, badPiece, placed: stats[1]!, deepest, maxLength: stats[0]! };
 }
 
 /** Counts from their deltas, scores from prediction + residual (64-bit); -1, or the first bad entry. */
@@ -398,40 +419,50 @@ function nodeTable(bases: Int32Array, checks: Int32Array, depth: Uint16Array, wo
 }
 
 /**
- * Per piece, in id order: its node, which must be an occupied slot without a piece yet (its id and
- * score go there), its length (the node's depth) and offset, and its count and score (through the
- * distinct tables); the longest length goes to longest[0]. Returns -1, or the first bad id.
+ * Slot by slot (the pieces pass of assembly/binary.ts): a slot's entry is NONE or its piece's id
+ * minus the last id at the same depth, which must be a new id at an occupied slot other than the
+ * root and the guard slots; the piece's length is its node's depth, its count and score come through
+ * the next count index. longest[0] = the longest piece, longest[1] = pieces placed. Returns -1, or
+ * the first bad slot.
  */
 function placePieces(
-  countIndex: Uint32Array, nodeOf: Int32Array, distinctCounts: Float64Array, distinctScores: Float64Array,
-  words: Int32Array, depth: Uint16Array, nodeIds: Int32Array, lengths: Int32Array, offsets: Uint32Array, counts: Float64Array, scores: Float64Array,
+  ids: Int32Array, countIndex: Uint32Array, distinctCounts: Float64Array, distinctScores: Float64Array,
+  words: Int32Array, depth: Uint16Array, nodeIds: Int32Array, lengths: Int32Array, counts: Float64Array, scores: Float64Array,
   totalBytes: number, longest: Int32Array,
 ): number {
   const f64 = new Float64Array(words.buffer);
-  const leafBase = nodeIds.length - 256;
+  const size = ids.length;
+  const leafBase = size - 256;
   const distinct = distinctCounts.length;
-  const vocabSize = nodeOf.length + 3;
-  let node = 0;
+  const pieces = countIndex.length;
+  const vocabSize = pieces + 3;
+  const last = new Int32Array(1 << 16);
+  let placed = 0;
   let at = 0;
   let max = 0;
-  for (let id = 3; id < vocabSize; id++) {
-    const k = id - 3;
-    node += nodeOf[k]!;
-    const j = countIndex[k]!;
-    if (node <= 0 || node >= leafBase || j >= distinct || words[4 * node + 1] === -1 || nodeIds[node] !== -1) return id;
-    const len = depth[node]!; // ≥ 1: an occupied slot other than the root (nodeTable checked it)
+  for (let i = 0; i < size; i++) {
+    const delta = ids[i]!;
+    if (delta === NONE) continue;
+    if (i === 0 || i >= leafBase || placed >= pieces || words[4 * i + 1] === -1) return i;
+    const len = depth[i]!; // ≥ 1: an occupied slot other than the root (nodeTable checked it)
+    const id = (last[len]! + delta) | 0;
+    if (id < 3 || id >= vocabSize || lengths[id] !== 0) return i;
+    const j = countIndex[placed]!;
+    if (j >= distinct) return i;
     at += len;
-    if (at > totalBytes) return id;
+    if (at > totalBytes) return i;
     if (len > max) max = len;
+    last[len] = id;
     lengths[id] = len;
-    offsets[id + 1] = at;
     const score = distinctScores[j]!;
     counts[id] = distinctCounts[j]!;
     scores[id] = score;
-    nodeIds[node] = id;
-    f64[2 * node + 1] = score;
+    nodeIds[i] = id;
+    f64[2 * i + 1] = score;
+    placed++;
   }
   longest[0] = max;
+  longest[1] = placed;
   return -1;
 }
 

@@ -14,8 +14,8 @@ interface BinaryKernel {
   binaryCounts(countDeltas: number, residuals: number, distinct: number, offset: number, counts: number, scores: number): number;
   binaryNodes(bases: number, checks: number, depths: number, size: number, words: number, stats: number): number;
   binaryPieces(
-    nodeOf: number, countIndex: number, pieces: number, distinctScores: number, distinct: number,
-    words: number, depths: number, size: number, nodeIds: number, totalBytes: number, stats: number,
+    ids: number, countIndex: number, pieces: number, distinctScores: number, distinct: number,
+    words: number, depths: number, size: number, lengths: number, last: number, totalBytes: number, stats: number,
   ): number;
   binaryCrc32(data: number, n: number, crc: number, table: number): number;
 }
@@ -35,13 +35,13 @@ export interface BinarySections {
   readonly distinct: number;
   readonly totalBytes: number;
   readonly offset: number;
-  readonly nodeOf: number;
   readonly countIndex: number;
   readonly counts: number;
   readonly scores: number;
   readonly bases: number;
   readonly checks: number;
   readonly depths: number;
+  readonly ids: number;
   readonly end: number;
 }
 
@@ -61,7 +61,10 @@ export interface PlacedTables {
 export interface WasmDecoded {
   readonly badCount: number;
   readonly badNode: number;
+  /** The first bad slot of the pieces pass (-1: none). */
   readonly badPiece: number;
+  /** Pieces placed (all of them unless badPiece). */
+  readonly placed: number;
   /** Count and score of entry k of the count table (for error messages). */
   countEntry(k: number): [number, number];
   readonly deepest: number;
@@ -83,8 +86,8 @@ const align = (p: number, a: number) => (p + a - 1) & -a;
  * Every fresh memory page costs time on a cold load (~0.6 ms per MB here, as much as the decoding
  * itself), so the payload is laid out to be decoded in place and nothing is copied that need not be:
  * the checks section is read into the top quarter of the node table, which the node pass then
- * overwrites as it goes; the node ids are made over the bases, the lengths by id over the node
- * deltas, the distinct counts and scores over their encoded forms. Only what the engines need is
+ * overwrites as it goes; the node ids are made over the id section, the distinct counts and scores
+ * over their encoded forms. Only what the engines need is
  * built; offsets, counts and scores by id, and the piece bytes (from the trie: a piece is the path
  * to its node) are made on first use, in JS.
  */
@@ -110,12 +113,12 @@ export function decodeBinaryWasm(
   const checks = words + 12 * size;
   const stats = take(16);
   const table = take(1024);
-  // The node deltas come first in the payload: with 12 zero bytes before them, they become the
-  // lengths by id (0 for ids 0-2) as the engines read them.
+  const lengths = take(4 * vocabSize); // by id; fresh memory: zero
   const front = s.checks - header; // the sections before the checks
-  const payload = take(16 + front + (s.end - s.depths)) + 16;
+  const payload = take(front + (s.end - s.depths));
   const end = at;
-  const need = align(end, PAGE);
+  const last = align(end, 8); // the pieces pass's last id per depth, zero: past the end, scratch for the engine later
+  const need = align(last + 4 * 65536, PAGE);
   const have = k.memory.buffer.byteLength;
   if (need > have) k.memory.grow((need - have) / PAGE);
   const u8 = new Uint8Array(k.memory.buffer);
@@ -141,20 +144,18 @@ export function decodeBinaryWasm(
   const p = (fileOffset: number) => payload + fileOffset - header;
   const depths = payload + front;
   // Decoded in place where a section is read once (fewer fresh pages): the distinct counts and
-  // scores over their encoded forms, the node ids over the bases (same size) once the node table
-  // is built from them, the lengths by id over the node deltas.
+  // scores over their encoded forms, the node ids over the id section.
   const distinctCounts = p(s.counts);
   const distinctScores = p(s.scores);
-  const nodeIds = p(s.bases);
-  const lengths = p(s.nodeOf) - 12;
+  const nodeIds = depths + s.ids - s.depths;
   const badCount = k.binaryCounts(p(s.counts), p(s.scores), distinct, s.offset, distinctCounts, distinctScores);
   const badNode = badCount >= 0 ? -1 : k.binaryNodes(p(s.bases), checks, depths, size, words, stats);
   let badPiece = -1;
   if (badCount < 0 && badNode < 0) {
-    u8.fill(0xff, nodeIds, nodeIds + 4 * size); // -1: no piece
-    badPiece = k.binaryPieces(p(s.nodeOf), p(s.countIndex), pieces, distinctScores, distinct, words, depths, size, nodeIds, s.totalBytes, stats);
+    badPiece = k.binaryPieces(nodeIds, p(s.countIndex), pieces, distinctScores, distinct, words, depths, size, lengths, last, s.totalBytes, stats);
   }
   const st = new Int32Array(k.memory.buffer, stats, 4);
+  const placedPieces = st[0]!;
   const deepest = st[1]!;
   const maxLength = st[2]!;
   const total = st[3]! >>> 0;
@@ -184,6 +185,7 @@ export function decodeBinaryWasm(
     badCount,
     badNode,
     badPiece,
+    placed: placedPieces,
     countEntry: (j) => [countsOf()[j]!, scoresOf()[j]!],
     deepest,
     maxLength,
@@ -200,14 +202,7 @@ export function decodeBinaryWasm(
       let counts: Float64Array | undefined;
       let scores: Float64Array | undefined;
       let bytes: Uint8Array | undefined;
-      // By id, from the count table through each piece's index.
-      const byId = (table: Float64Array, special: number) => {
-        const out = new Float64Array(vocabSize);
-        out[0] = out[1] = out[2] = special;
-        const index = countIndex();
-        for (let id = 3; id < vocabSize; id++) out[id] = table[index[id - 3]!]!;
-        return out;
-      };
+      const byId = (table: Float64Array, special: number) => countTableById(table, countIndex(), nodeIdsView(), special);
       const offsetsOf = () => (offsets ??= offsetsFromLengths(lengthsView()));
       let taken = false;
       const placed: PlacedTables = {
@@ -232,6 +227,21 @@ export function decodeBinaryWasm(
       };
     },
   };
+}
+
+/**
+ * A table of the distinct counts (or their scores) by id: the count indices are in slot order, one
+ * per slot with a piece. Ids 0-2 get `special`.
+ */
+export function countTableById(table: Float64Array, countIndex: Uint32Array, nodeIds: Int32Array, special: number): Float64Array {
+  const out = new Float64Array(countIndex.length + 3);
+  out[0] = out[1] = out[2] = special;
+  let r = 0;
+  for (let node = 0; node < nodeIds.length; node++) {
+    const id = nodeIds[node]!;
+    if (id >= 0) out[id] = table[countIndex[r++]!]!;
+  }
+  return out;
 }
 
 /** Offsets by id (vocabSize + 1 of them) from the lengths by id. */

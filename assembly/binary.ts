@@ -1,4 +1,4 @@
-// Binary model decoding and structural checks (the format: src/binary-model.ts). The same three
+// Binary model decoding and structural checks (the format: src/binary-model.ts). The same two
 // passes as the pure-JS reader there, result for result, but compiled: this code runs once per
 // process, and as WebAssembly it runs at machine speed from its first iteration, where the JS loops
 // run at interpreter speed until V8 has optimized them (that was most of a binary load's time).
@@ -44,96 +44,95 @@ export function binaryCounts(countDeltas: usize, residuals: usize, distinct: i32
 }
 
 /**
- * The node table (base, check, score −∞ per 16-byte slot) from the delta sections: every base + 255
- * and every parent inside the table, every depth its parent's plus one (so parent chains cannot
- * loop and no walk is deeper than the deepest node). stats[0] = occupied slots, stats[1] = deepest.
+ * The node table (base, check, score per 16-byte slot) and the pieces, in one pass over the slots
+ * (a second pass over the 16-byte slots cost as much again: the table is larger than the L2 cache).
+ *
+ * Nodes: every base + 255 and every parent inside the table, every depth its parent's plus one (so
+ * parent chains cannot loop and no walk is deeper than the deepest node), free slots at depth 0.
  * `checks` may be the top quarter of the table itself (words + 12 × size): slot i's entry is read
  * before slot i is written, and writing slot i only reaches check entries ≤ i (decoded in place).
+ *
+ * Pieces, in place (`ids` holds the id section on entry and the node ids, -1 for no piece, on
+ * return): a slot's entry is NONE or its piece's id minus the last id at the same depth (`last`: one
+ * i32 per depth, zero on entry), and must be a new id in 3..pieces+2 at an occupied slot other than
+ * the root and the guard slots; the piece's length (its node's depth) goes to lengths[id] (zero on
+ * entry: a repeated id is one whose length is set), its score (through the next count index) to the
+ * node. The lengths must add up to at most totalBytes.
+ *
+ * stats: [0] occupied slots, [1] deepest node, [2] longest piece, [3] the lengths added up,
+ * [4] pieces placed, [5] what failed (1 the node, 2 its piece). Returns -1 or the first bad slot.
  */
-export function binaryNodes(bases: usize, checks: usize, depths: usize, size: i32, words: usize, stats: usize): i32 {
-  const leafBase = size - 256;
-  let occupied = 0;
-  let deepest = 0;
-  for (let i = 0; i < size; i++) {
-    const cd = load<i32>(checks + (<usize>i << 2));
-    const bd = load<i32>(bases + (<usize>i << 2));
-    let check = -1;
-    if (cd != NONE) {
-      check = i + cd;
-      if (i == 0 ? check != -2 : check < 0 || check >= leafBase || check == i) return i;
-      occupied++;
-      if (i != 0) {
-        const d = <i32>load<u16>(depths + (<usize>i << 1));
-        if (d == 0 || d != <i32>load<u16>(depths + (<usize>check << 1)) + 1) return i;
-        if (d > deepest) deepest = d;
-      } else if (load<u16>(depths) != 0) return 0;
-    } else if (i == 0) return 0;
-    let b = leafBase;
-    if (bd != NONE) {
-      b = i + bd;
-      if (b < 0 || b > leafBase || check == -1) return i;
-    }
-    const w = words + (<usize>i << 4);
-    store<i32>(w, b);
-    store<i32>(w, check, 4);
-    store<f64>(w, -Infinity, 8);
-  }
-  store<i32>(stats, occupied);
-  store<i32>(stats, deepest, 4);
-  return -1;
-}
-
-/**
- * The pieces, slot by slot (in place: `ids` holds the id section on entry and the node ids, -1 for
- * no piece, on return): a slot's entry is NONE or its piece's id minus the previous id at the same
- * depth (`last`: one i32 per depth, zero on entry), and must be a new id in 3..pieces+2 at an
- * occupied slot other than the root and the guard slots; the piece's length (its node's depth) goes
- * to lengths[id] (zero on entry: a repeated id is one whose length is set), its score (through the
- * next count index) to the node. In slot order the passes stream through the tables (in id order
- * they would sweep the node table ~70 times). The lengths must add up to at most totalBytes.
- * stats[2] = the longest piece, stats[3] = the lengths added up, stats[0] = pieces placed. Returns -1
- * or the first bad slot.
- */
-export function binaryPieces(
-  ids: usize, countIndex: usize, pieces: i32, distinctScores: usize, distinct: i32,
-  words: usize, depths: usize, size: i32, lengths: usize, last: usize, totalBytes: u32, stats: usize,
+export function binaryTable(
+  bases: usize, checks: usize, depths: usize, ids: usize, size: i32, words: usize,
+  countIndex: usize, pieces: i32, distinctScores: usize, distinct: i32, lengths: usize, last: usize, totalBytes: u32, stats: usize,
 ): i32 {
   const leafBase = size - 256;
   const vocabSize = <u32>pieces + 3;
+  let occupied = 0;
+  let deepest = 0;
   let placed = 0;
   let at: u32 = 0;
   let max: u32 = 0;
   for (let i = 0; i < size; i++) {
+    const cd = load<i32>(checks + (<usize>i << 2));
+    const bd = load<i32>(bases + (<usize>i << 2));
+    const d = <i32>load<u16>(depths + (<usize>i << 1));
+    let check = -1;
+    if (cd != NONE) {
+      check = i + cd;
+      if (i == 0 ? check != -2 : check < 0 || check >= leafBase || check == i) return bad(stats, i, 1);
+      occupied++;
+      if (i != 0) {
+        if (d == 0 || d != <i32>load<u16>(depths + (<usize>check << 1)) + 1) return bad(stats, i, 1);
+        if (d > deepest) deepest = d;
+      } else if (d != 0) return bad(stats, 0, 1);
+    } else if (i == 0 || d != 0) return bad(stats, i, 1);
+    let b = leafBase;
+    if (bd != NONE) {
+      b = i + bd;
+      if (b < 0 || b > leafBase || check == -1) return bad(stats, i, 1);
+    }
     const slot = ids + (<usize>i << 2);
     const delta = load<i32>(slot);
-    if (delta == NONE) {
-      store<i32>(slot, -1);
-      continue;
+    let id = -1;
+    let score = -Infinity;
+    if (delta != NONE) {
+      if (i == 0 || i >= leafBase || placed >= pieces || check == -1) return bad(stats, i, 2);
+      const len = <u32>d; // ≥ 1: an occupied slot other than the root
+      const lastAt = last + (<usize>len << 2);
+      id = load<i32>(lastAt) + delta;
+      if (<u32>id < 3 || <u32>id >= vocabSize) return bad(stats, i, 2);
+      const lenAt = lengths + (<usize>id << 2);
+      if (load<u32>(lenAt) != 0) return bad(stats, i, 2);
+      const j = load<u32>(countIndex + (<usize>placed << 2));
+      if (j >= <u32>distinct) return bad(stats, i, 2);
+      at += len; // no overflow: each len is < 2^16 and the sum is checked at every step
+      if (at > totalBytes) return bad(stats, i, 2);
+      if (len > max) max = len;
+      store<i32>(lastAt, id);
+      store<u32>(lenAt, len);
+      score = load<f64>(distinctScores + (<usize>j << 3));
+      placed++;
     }
-    if (i == 0 || i >= leafBase || placed >= pieces) return i;
-    const w = words + (<usize>i << 4);
-    if (load<i32>(w, 4) == -1) return i;
-    const len = <u32>load<u16>(depths + (<usize>i << 1)); // ≥ 1: an occupied slot other than the root
-    const lastAt = last + (<usize>len << 2);
-    const id = <u32>(load<i32>(lastAt) + delta);
-    if (id < 3 || id >= vocabSize) return i;
-    const lenAt = lengths + (<usize>id << 2);
-    if (load<u32>(lenAt) != 0) return i;
-    const j = load<u32>(countIndex + (<usize>placed << 2));
-    if (j >= <u32>distinct) return i;
-    at += len; // no overflow: each len is < 2^16 and the sum is checked at every step
-    if (at > totalBytes) return i;
-    if (len > max) max = len;
-    store<i32>(lastAt, id);
-    store<u32>(lenAt, len);
     store<i32>(slot, id);
-    store<f64>(w, load<f64>(distinctScores + (<usize>j << 3)), 8);
-    placed++;
+    const w = words + (<usize>i << 4);
+    store<i32>(w, b);
+    store<i32>(w, check, 4);
+    store<f64>(w, score, 8);
   }
-  store<i32>(stats, placed);
+  store<i32>(stats, occupied);
+  store<i32>(stats, deepest, 4);
   store<u32>(stats, max, 8);
   store<u32>(stats, at, 12);
+  store<i32>(stats, placed, 16);
   return -1;
+}
+
+/** Notes what failed at `slot` (1 its node, 2 its piece) in stats[5]; returns the slot. */
+@inline
+function bad(stats: usize, slot: i32, what: i32): i32 {
+  store<i32>(stats, what, 20);
+  return slot;
 }
 
 /** CRC-32 (IEEE, as zlib) of data[0..n), continuing from crc; table: 256 u32 (the host fills it). */

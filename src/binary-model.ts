@@ -314,26 +314,24 @@ function decodeBinaryJs(file: Uint8Array, s: BinarySections): DecodedBinary {
   const counts = new Float64Array(vocabSize);
   const scores = new Float64Array(vocabSize);
   const lengths = new Int32Array(vocabSize);
-  const stats = new Int32Array(2);
+  const stats = new Int32Array(4);
   const decoded = { distinctCounts, distinctScores, words, nodeIds, offsets, counts, scores, lengths };
   // 1. The distinct counts and their scores.
   const badCount = undoDeltas(new Float64Array(buf, base + s.counts, distinct), new Uint32Array(buf, base + s.scores, 2 * distinct), s.offset, distinctCounts, distinctScores);
   if (badCount >= 0) return { ...decoded, badCount, badNode: -1, badPiece: -1, placed: 0, deepest: 0, maxLength: 0 };
-  // 2. The node table. Every node's stored depth must be its parent's plus one (the root's 0, no
-  // other 0): following parents then strictly descends to the root, so there are no loops and no
-  // walk is deeper than the deepest node.
-  const depth = new Uint16Array(buf, base + s.depths, size);
-  const occupied = nodeTable(new Int32Array(buf, base + s.bases, size), new Int32Array(buf, base + s.checks, size), depth, words, stats);
-  if (occupied < 0) return { ...decoded, badCount, badNode: -occupied - 1, badPiece: -1, placed: 0, deepest: 0, maxLength: 0 };
-  const deepest = stats[0]!;
-  // 3. Slot by slot, its piece: id, length (the node's depth), count and score.
+  // 2. The node table and the pieces, slot by slot. Every node's stored depth must be its parent's
+  // plus one (the root's 0, no other 0): following parents then strictly descends to the root, so
+  // there are no loops and no walk is deeper than the deepest node.
   scores[0] = scores[1] = scores[2] = -Infinity;
-  const badPiece = placePieces(
+  const bad = slotTable(
+    new Int32Array(buf, base + s.bases, size), new Int32Array(buf, base + s.checks, size), new Uint16Array(buf, base + s.depths, size),
     new Int32Array(buf, base + s.ids, size), new Uint32Array(buf, base + s.countIndex, pieces),
-    distinctCounts, distinctScores, words, depth, nodeIds, lengths, counts, scores, totalBytes, stats,
+    distinctCounts, distinctScores, words, nodeIds, lengths, counts, scores, totalBytes, stats,
   );
   offsets.set(offsetsFromLengths(lengths));
-  return { ...decoded, badCount, badNode: -1, badPiece, placed: stats[1]!, deepest, maxLength: stats[0]! };
+  const badNode = bad >= 0 && stats[3] === 1 ? bad : -1;
+  const badPiece = bad >= 0 && stats[3] === 2 ? bad : -1;
+  return { ...decoded, badCount, badNode, badPiece, placed: stats[2]!, deepest: stats[0]!, maxLength: stats[1]! };
 }
 
 /** Counts from their deltas, scores from prediction + residual (64-bit); -1, or the first bad entry. */
@@ -381,79 +379,66 @@ function predictLn(c: number): number {
 }
 
 /**
- * Fills the node table (base, check, score −∞) from the delta sections, keeping every base + 255
- * and every parent inside it and every depth one more than its parent's; the deepest depth goes
- * to stats[0]. Returns the number of occupied slots, or -(slot + 1) for a bad one.
+ * The node table and the pieces in one pass over the slots (binaryTable of assembly/binary.ts, check
+ * for check): per slot its base and parent (in range, its depth its parent's plus one, free slots at
+ * depth 0), then its piece if it has one (a new id, the last id at its depth plus the entry, at an
+ * occupied slot other than the root and the guard slots; its length the node's depth; its count and
+ * score through the next count index). stats: [0] deepest node, [1] longest piece, [2] pieces
+ * placed, [3] what failed (1 the node, 2 its piece). Returns -1, or the first bad slot.
  */
-function nodeTable(bases: Int32Array, checks: Int32Array, depth: Uint16Array, words: Int32Array, stats: Int32Array): number {
-  const f64 = new Float64Array(words.buffer);
-  const size = bases.length;
-  const leafBase = size - 256;
-  let occupied = 0;
-  let deepest = 0;
-  for (let i = 0; i < size; i++) {
-    const cd = checks[i]!;
-    const bd = bases[i]!;
-    let check = -1;
-    if (cd !== NONE) {
-      check = i + cd;
-      if (i === 0 ? check !== -2 : check < 0 || check >= leafBase || check === i) return -(i + 1);
-      occupied++;
-      if (i !== 0) {
-        const d = depth[i]!;
-        if (d === 0 || d !== depth[check]! + 1) return -(i + 1);
-        if (d > deepest) deepest = d;
-      } else if (depth[0] !== 0) return -1;
-    } else if (i === 0) return -1;
-    let b = leafBase;
-    if (bd !== NONE) {
-      b = i + bd;
-      if (b < 0 || b > leafBase || check === -1) return -(i + 1);
-    }
-    words[4 * i] = b;
-    words[4 * i + 1] = check;
-    f64[2 * i + 1] = -Infinity;
-  }
-  stats[0] = deepest;
-  return occupied;
-}
-
-/**
- * Slot by slot (the pieces pass of assembly/binary.ts): a slot's entry is NONE or its piece's id
- * minus the last id at the same depth, which must be a new id at an occupied slot other than the
- * root and the guard slots; the piece's length is its node's depth, its count and score come through
- * the next count index. longest[0] = the longest piece, longest[1] = pieces placed. Returns -1, or
- * the first bad slot.
- */
-function placePieces(
-  ids: Int32Array, countIndex: Uint32Array, distinctCounts: Float64Array, distinctScores: Float64Array,
-  words: Int32Array, depth: Uint16Array, nodeIds: Int32Array, lengths: Int32Array, counts: Float64Array, scores: Float64Array,
-  totalBytes: number, longest: Int32Array,
+function slotTable(
+  bases: Int32Array, checks: Int32Array, depth: Uint16Array, ids: Int32Array, countIndex: Uint32Array,
+  distinctCounts: Float64Array, distinctScores: Float64Array, words: Int32Array, nodeIds: Int32Array,
+  lengths: Int32Array, counts: Float64Array, scores: Float64Array, totalBytes: number, stats: Int32Array,
 ): number {
   const f64 = new Float64Array(words.buffer);
-  const size = ids.length;
+  const size = bases.length;
   const leafBase = size - 256;
   const distinct = distinctCounts.length;
   const pieces = countIndex.length;
   const vocabSize = pieces + 3;
   const last = new Int32Array(1 << 16);
+  const bad = (slot: number, what: number) => {
+    stats[3] = what;
+    return slot;
+  };
+  let deepest = 0;
   let placed = 0;
   let at = 0;
   let max = 0;
   for (let i = 0; i < size; i++) {
+    const cd = checks[i]!;
+    const bd = bases[i]!;
+    const d = depth[i]!;
+    let check = -1;
+    if (cd !== NONE) {
+      check = i + cd;
+      if (i === 0 ? check !== -2 : check < 0 || check >= leafBase || check === i) return bad(i, 1);
+      if (i !== 0) {
+        if (d === 0 || d !== depth[check]! + 1) return bad(i, 1);
+        if (d > deepest) deepest = d;
+      } else if (d !== 0) return bad(0, 1);
+    } else if (i === 0 || d !== 0) return bad(i, 1);
+    let b = leafBase;
+    if (bd !== NONE) {
+      b = i + bd;
+      if (b < 0 || b > leafBase || check === -1) return bad(i, 1);
+    }
+    words[4 * i] = b;
+    words[4 * i + 1] = check;
+    f64[2 * i + 1] = -Infinity;
     const delta = ids[i]!;
     if (delta === NONE) continue;
-    if (i === 0 || i >= leafBase || placed >= pieces || words[4 * i + 1] === -1) return i;
-    const len = depth[i]!; // ≥ 1: an occupied slot other than the root (nodeTable checked it)
-    const id = (last[len]! + delta) | 0;
-    if (id < 3 || id >= vocabSize || lengths[id] !== 0) return i;
+    if (i === 0 || i >= leafBase || placed >= pieces || check === -1) return bad(i, 2);
+    const id = (last[d]! + delta) | 0; // d ≥ 1: an occupied slot other than the root
+    if (id < 3 || id >= vocabSize || lengths[id] !== 0) return bad(i, 2);
     const j = countIndex[placed]!;
-    if (j >= distinct) return i;
-    at += len;
-    if (at > totalBytes) return i;
-    if (len > max) max = len;
-    last[len] = id;
-    lengths[id] = len;
+    if (j >= distinct) return bad(i, 2);
+    at += d;
+    if (at > totalBytes) return bad(i, 2);
+    if (d > max) max = d;
+    last[d] = id;
+    lengths[id] = d;
     const score = distinctScores[j]!;
     counts[id] = distinctCounts[j]!;
     scores[id] = score;
@@ -461,8 +446,9 @@ function placePieces(
     f64[2 * i + 1] = score;
     placed++;
   }
-  longest[0] = max;
-  longest[1] = placed;
+  stats[0] = deepest;
+  stats[1] = max;
+  stats[2] = placed;
   return -1;
 }
 

@@ -12,15 +12,14 @@ interface BinaryKernel {
   memory: WebAssembly.Memory;
   NODES: WebAssembly.Global;
   binaryCounts(countDeltas: number, residuals: number, distinct: number, offset: number, counts: number, scores: number): number;
-  binaryNodes(bases: number, checks: number, depths: number, size: number, words: number, stats: number): number;
-  binaryPieces(
-    ids: number, countIndex: number, pieces: number, distinctScores: number, distinct: number,
-    words: number, depths: number, size: number, lengths: number, last: number, totalBytes: number, stats: number,
+  binaryTable(
+    bases: number, checks: number, depths: number, ids: number, size: number, words: number,
+    countIndex: number, pieces: number, distinctScores: number, distinct: number, lengths: number, last: number, totalBytes: number, stats: number,
   ): number;
   binaryCrc32(data: number, n: number, crc: number, table: number): number;
 }
 
-const EXPORTS = ['memory', 'NODES', 'binaryCounts', 'binaryNodes', 'binaryPieces', 'binaryCrc32'] as const;
+const EXPORTS = ['memory', 'NODES', 'binaryCounts', 'binaryTable', 'binaryCrc32'] as const;
 
 /** True if `module` is a kernel with the binary-model functions (a stale or foreign one is not). */
 export function hasBinaryDecoder(module: WebAssembly.Module): boolean {
@@ -111,7 +110,7 @@ export function decodeBinaryWasm(
   const checksBytes = s.depths - s.checks; // with its padding
   const words = take(Math.max(16 * size, 12 * size + checksBytes), 64);
   const checks = words + 12 * size;
-  const stats = take(16);
+  const stats = take(24);
   const table = take(1024);
   const lengths = take(4 * vocabSize); // by id; fresh memory: zero
   const front = s.checks - header; // the sections before the checks
@@ -149,13 +148,11 @@ export function decodeBinaryWasm(
   const distinctScores = p(s.scores);
   const nodeIds = depths + s.ids - s.depths;
   const badCount = k.binaryCounts(p(s.counts), p(s.scores), distinct, s.offset, distinctCounts, distinctScores);
-  const badNode = badCount >= 0 ? -1 : k.binaryNodes(p(s.bases), checks, depths, size, words, stats);
-  let badPiece = -1;
-  if (badCount < 0 && badNode < 0) {
-    badPiece = k.binaryPieces(nodeIds, p(s.countIndex), pieces, distinctScores, distinct, words, depths, size, lengths, last, s.totalBytes, stats);
-  }
-  const st = new Int32Array(k.memory.buffer, stats, 4);
-  const placedPieces = st[0]!;
+  const badSlot = badCount >= 0 ? -1 : k.binaryTable(p(s.bases), checks, depths, nodeIds, size, words, p(s.countIndex), pieces, distinctScores, distinct, lengths, last, s.totalBytes, stats);
+  const st = new Int32Array(k.memory.buffer, stats, 6);
+  const badNode = badSlot >= 0 && st[5] === 1 ? badSlot : -1;
+  const badPiece = badSlot >= 0 && st[5] === 2 ? badSlot : -1;
+  const placedPieces = st[4]!;
   const deepest = st[1]!;
   const maxLength = st[2]!;
   const total = st[3]! >>> 0;

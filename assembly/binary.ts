@@ -49,8 +49,9 @@ export function binaryCounts(countDeltas: usize, residuals: usize, distinct: i32
  *
  * Nodes: every base + 255 and every parent inside the table, every depth its parent's plus one (so
  * parent chains cannot loop and no walk is deeper than the deepest node), free slots at depth 0.
- * `checks` may be the top quarter of the table itself (words + 12 × size): slot i's entry is read
- * before slot i is written, and writing slot i only reaches check entries ≤ i (decoded in place).
+ * `nodes` (base and parent deltas, 8 bytes per slot) may be the top half of the table itself
+ * (words + 8 × size): slot i's entry is read before slot i is written, and writing slot i only
+ * reaches the entries of slots ≤ i (decoded in place).
  *
  * Pieces, in place (`ids` holds the id section on entry and the node ids, -1 for no piece, on
  * return): a slot's entry is NONE or its piece's id minus the last id at the same depth (`last`: one
@@ -63,7 +64,7 @@ export function binaryCounts(countDeltas: usize, residuals: usize, distinct: i32
  * [4] pieces placed, [5] what failed (1 the node, 2 its piece). Returns -1 or the first bad slot.
  */
 export function binaryTable(
-  bases: usize, checks: usize, depths: usize, ids: usize, size: i32, words: usize,
+  nodes: usize, depths: usize, ids: usize, size: i32, words: usize,
   countIndex: usize, pieces: i32, distinctScores: usize, distinct: i32, lengths: usize, last: usize, totalBytes: u32, stats: usize,
 ): i32 {
   const leafBase = size - 256;
@@ -74,8 +75,8 @@ export function binaryTable(
   let at: u32 = 0;
   let max: u32 = 0;
   for (let i = 0; i < size; i++) {
-    const cd = load<i32>(checks + (<usize>i << 2));
-    const bd = load<i32>(bases + (<usize>i << 2));
+    const bd = load<i32>(nodes + (<usize>i << 3));
+    const cd = load<i32>(nodes + (<usize>i << 3), 4);
     const d = <i32>load<u16>(depths + (<usize>i << 1));
     let check = -1;
     if (cd != NONE) {

@@ -25,8 +25,8 @@ import { decodeBinaryWasm, offsetsFromLengths, pieceBytesFromTrie, type BinarySe
 //                                  the pieces taken in the order of their nodes' slots
 //                   f64 × distinct the distinct counts, each minus the previous one
 //                   u64 × distinct the bits of their scores (float64) minus the bits of a prediction
-//                   i32 × slots    base − slot, or NONE for a leaf or a free slot
-//                   i32 × slots    check − slot, or NONE for a free slot (the root's is −2 − 0)
+//                   i32 × 2 slots  per slot: base − slot, or NONE for a leaf or a free slot;
+//                                  check − slot, or NONE for a free slot (the root's is −2 − 0)
 //                   u16 × slots    depth of the node at the slot (0 for the root and free slots)
 //                   i32 × slots    id of the piece at the slot minus the last id seen at the same
 //                                  depth (0 before the first), or NONE for no piece
@@ -66,11 +66,10 @@ function layout(vocabSize: number, size: number, distinct: number) {
   const countIndex = HEADER;
   const counts = countIndex + pad8(4 * pieces);
   const scores = counts + 8 * distinct;
-  const bases = scores + 8 * distinct;
-  const checks = bases + pad8(4 * size);
-  const depths = checks + pad8(4 * size);
+  const nodes = scores + 8 * distinct;
+  const depths = nodes + 8 * size;
   const ids = depths + pad8(2 * size);
-  return { countIndex, counts, scores, bases, checks, depths, ids, end: ids + pad8(4 * size) };
+  return { countIndex, counts, scores, nodes, depths, ids, end: ids + pad8(4 * size) };
 }
 
 /** Serializes a compiled model (see the layout above). */
@@ -114,15 +113,14 @@ export function writeBinaryModel(model: CompiledModel): Uint8Array {
     residuals[2 * k + 1] = (bits[2 * k + 1]! - pbits[2 * k + 1]! - (lo < plo ? 1 : 0)) >>> 0;
   }
   view.setFloat64(40, offset, true);
-  const bases = new Int32Array(file.buffer, at.bases, size);
-  const checks = new Int32Array(file.buffer, at.checks, size);
+  const nodes = new Int32Array(file.buffer, at.nodes, 2 * size);
   const leafBase = size - 256;
   const nodeOfId = new Int32Array(vocabSize);
   for (let i = 0; i < size; i++) {
     const b = words[4 * i]!;
     const c = words[4 * i + 1]!;
-    bases[i] = c === -1 || b === leafBase ? NONE : b - i;
-    checks[i] = c === -1 ? NONE : c - i;
+    nodes[2 * i] = c === -1 || b === leafBase ? NONE : b - i;
+    nodes[2 * i + 1] = c === -1 ? NONE : c - i;
     if (nodeIds[i]! >= 0) nodeOfId[nodeIds[i]!] = i;
   }
   const depthOut = new Uint16Array(file.buffer, at.depths, size);
@@ -324,7 +322,7 @@ function decodeBinaryJs(file: Uint8Array, s: BinarySections): DecodedBinary {
   // there are no loops and no walk is deeper than the deepest node.
   scores[0] = scores[1] = scores[2] = -Infinity;
   const bad = slotTable(
-    new Int32Array(buf, base + s.bases, size), new Int32Array(buf, base + s.checks, size), new Uint16Array(buf, base + s.depths, size),
+    new Int32Array(buf, base + s.nodes, 2 * size), new Uint16Array(buf, base + s.depths, size),
     new Int32Array(buf, base + s.ids, size), new Uint32Array(buf, base + s.countIndex, pieces),
     distinctCounts, distinctScores, words, nodeIds, lengths, counts, scores, totalBytes, stats,
   );
@@ -387,12 +385,12 @@ function predictLn(c: number): number {
  * placed, [3] what failed (1 the node, 2 its piece). Returns -1, or the first bad slot.
  */
 function slotTable(
-  bases: Int32Array, checks: Int32Array, depth: Uint16Array, ids: Int32Array, countIndex: Uint32Array,
+  nodes: Int32Array, depth: Uint16Array, ids: Int32Array, countIndex: Uint32Array,
   distinctCounts: Float64Array, distinctScores: Float64Array, words: Int32Array, nodeIds: Int32Array,
   lengths: Int32Array, counts: Float64Array, scores: Float64Array, totalBytes: number, stats: Int32Array,
 ): number {
   const f64 = new Float64Array(words.buffer);
-  const size = bases.length;
+  const size = depth.length;
   const leafBase = size - 256;
   const distinct = distinctCounts.length;
   const pieces = countIndex.length;
@@ -407,8 +405,8 @@ function slotTable(
   let at = 0;
   let max = 0;
   for (let i = 0; i < size; i++) {
-    const cd = checks[i]!;
-    const bd = bases[i]!;
+    const bd = nodes[2 * i]!;
+    const cd = nodes[2 * i + 1]!;
     const d = depth[i]!;
     let check = -1;
     if (cd !== NONE) {

@@ -13,7 +13,7 @@ interface BinaryKernel {
   NODES: WebAssembly.Global;
   binaryCounts(countDeltas: number, residuals: number, distinct: number, offset: number, counts: number, scores: number): number;
   binaryTable(
-    bases: number, checks: number, depths: number, ids: number, size: number, words: number,
+    nodes: number, depths: number, ids: number, size: number, words: number,
     countIndex: number, pieces: number, distinctScores: number, distinct: number, lengths: number, last: number, totalBytes: number, stats: number,
   ): number;
   binaryCrc32(data: number, n: number, crc: number, table: number): number;
@@ -37,8 +37,7 @@ export interface BinarySections {
   readonly countIndex: number;
   readonly counts: number;
   readonly scores: number;
-  readonly bases: number;
-  readonly checks: number;
+  readonly nodes: number;
   readonly depths: number;
   readonly ids: number;
   readonly end: number;
@@ -84,8 +83,8 @@ const align = (p: number, a: number) => (p + a - 1) & -a;
  *
  * Every fresh memory page costs time on a cold load (~0.6 ms per MB here, as much as the decoding
  * itself), so the payload is laid out to be decoded in place and nothing is copied that need not be:
- * the checks section is read into the top quarter of the node table, which the node pass then
- * overwrites as it goes; the node ids are made over the id section, the distinct counts and scores
+ * the node section (base and parent per slot, 8 bytes) is read into the top half of the node
+ * table, which the table pass then overwrites as it goes; the node ids are made over the id section, the distinct counts and scores
  * over their encoded forms. Only what the engines need is
  * built; offsets, counts and scores by id, and the piece bytes (from the trie: a piece is the path
  * to its node) are made on first use, in JS.
@@ -107,13 +106,12 @@ export function decodeBinaryWasm(
     at += bytes;
     return p;
   };
-  const checksBytes = s.depths - s.checks; // with its padding
-  const words = take(Math.max(16 * size, 12 * size + checksBytes), 64);
-  const checks = words + 12 * size;
+  const words = take(16 * size, 64);
+  const nodes = words + 8 * size; // the node section, decoded in place
   const stats = take(24);
   const table = take(1024);
   const lengths = take(4 * vocabSize); // by id; fresh memory: zero
-  const front = s.checks - header; // the sections before the checks
+  const front = s.nodes - header; // the sections before the node section
   const payload = take(front + (s.end - s.depths));
   const end = at;
   const last = align(end, 8); // the pieces pass's last id per depth, zero: past the end, scratch for the engine later
@@ -124,11 +122,11 @@ export function decodeBinaryWasm(
   // In file order (the order of the checksum).
   const parts = [
     u8.subarray(payload, payload + front),
-    u8.subarray(checks, checks + checksBytes),
+    u8.subarray(nodes, nodes + 8 * size),
     u8.subarray(payload + front, payload + front + s.end - s.depths),
   ];
   fill(parts[0]!, header);
-  fill(parts[1]!, s.checks);
+  fill(parts[1]!, s.nodes);
   fill(parts[2]!, s.depths);
   if (checksum) {
     let crc = 0;
@@ -148,7 +146,7 @@ export function decodeBinaryWasm(
   const distinctScores = p(s.scores);
   const nodeIds = depths + s.ids - s.depths;
   const badCount = k.binaryCounts(p(s.counts), p(s.scores), distinct, s.offset, distinctCounts, distinctScores);
-  const badSlot = badCount >= 0 ? -1 : k.binaryTable(p(s.bases), checks, depths, nodeIds, size, words, p(s.countIndex), pieces, distinctScores, distinct, lengths, last, s.totalBytes, stats);
+  const badSlot = badCount >= 0 ? -1 : k.binaryTable(nodes, depths, nodeIds, size, words, p(s.countIndex), pieces, distinctScores, distinct, lengths, last, s.totalBytes, stats);
   const st = new Int32Array(k.memory.buffer, stats, 6);
   const badNode = badSlot >= 0 && st[5] === 1 ? badSlot : -1;
   const badPiece = badSlot >= 0 && st[5] === 2 ? badSlot : -1;

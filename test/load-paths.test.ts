@@ -291,9 +291,10 @@ describe.skipIf(!HAS_SHARED)('binary model under corruption', () => {
     const distinct = v.getUint32(24, true);
     const pad8 = (n: number) => (n + 7) & ~7;
     const pieces = vocabSize - 3;
+    // Base and check deltas interleaved, 8 bytes per slot.
     const bases = 64 + pad8(4 * pieces) + 16 * distinct;
-    const checks = bases + pad8(4 * size);
-    const depths = checks + pad8(4 * size);
+    const checks = bases + 4;
+    const depths = bases + 8 * size;
     const ids = depths + pad8(2 * size);
     const withFix = (edit: (d: DataView) => void) => {
       const bad = bin.slice();
@@ -304,26 +305,27 @@ describe.skipIf(!HAS_SHARED)('binary model under corruption', () => {
     };
     // The first occupied non-root slot deeper than the root's children, and its parent.
     let slot = -1;
-    for (let i = 300; i < size && slot < 0; i++) if (v.getInt32(checks + 4 * i, true) !== -0x80000000) slot = i;
-    const parent = slot + v.getInt32(checks + 4 * slot, true);
+    for (let i = 300; i < size && slot < 0; i++) if (v.getInt32(checks + 8 * i, true) !== -0x80000000) slot = i;
+    const parent = slot + v.getInt32(checks + 8 * slot, true);
     // A slot with a piece (not the first at its depth: its delta is small) and a free slot.
     let piece = -1;
     for (let i = 1000; i < size && piece < 0; i++) if (v.getInt32(ids + 4 * i, true) === 1) piece = i;
     let free = -1;
-    for (let i = 300; i < size - 256 && free < 0; i++) if (v.getInt32(checks + 4 * i, true) === -0x80000000) free = i;
+    for (let i = 300; i < size - 256 && free < 0; i++) if (v.getInt32(checks + 8 * i, true) === -0x80000000) free = i;
     expect(piece > 0 && free > 0).toBe(true);
     const cases: [string, (d: DataView) => void, RegExp][] = [
-      ['parent loop', (d) => d.setInt32(checks + 4 * parent, slot - parent, true), /too deep, or its parents loop|deeper than the longest piece|out of range|not as deep/],
-      ['parent is itself', (d) => d.setInt32(checks + 4 * slot, 0, true), /out of range/],
-      ['parent past the table', (d) => d.setInt32(checks + 4 * slot, size, true), /out of range/],
-      ['base past the table', (d) => d.setInt32(bases + 4 * parent, size, true), /out of range/],
-      ['negative base', (d) => d.setInt32(bases + 4 * parent, -parent - 5, true), /out of range/],
+      ['parent loop', (d) => d.setInt32(checks + 8 * parent, slot - parent, true), /too deep, or its parents loop|deeper than the longest piece|out of range|not as deep/],
+      ['parent is itself', (d) => d.setInt32(checks + 8 * slot, 0, true), /out of range/],
+      ['parent past the table', (d) => d.setInt32(checks + 8 * slot, size, true), /out of range/],
+      ['base past the table', (d) => d.setInt32(bases + 8 * parent, size, true), /out of range/],
+      ['negative base', (d) => d.setInt32(bases + 8 * parent, -parent - 5, true), /out of range/],
       ['piece dropped from its node', (d) => d.setInt32(ids + 4 * piece, -0x80000000, true), /trie slot \d+|only \d+ of the \d+ pieces/],
       ['piece id past the vocabulary', (d) => d.setInt32(ids + 4 * piece, 2 ** 30, true), /trie slot \d+: its piece's id/],
       ['piece id repeated', (d) => d.setInt32(ids + 4 * piece, 0, true), /trie slot \d+: its piece's id/],
+      ['free slot with a depth', (d) => d.setUint16(depths + 2 * free, 1, true), /trie slot \d+: base, parent or depth out of range/],
       ['piece on a free slot', (d) => d.setInt32(ids + 4 * free, 1, true), /trie slot \d+/],
       ['depth not its parent\'s plus one', (d) => d.setUint16(depths + 2 * slot, d.getUint16(depths + 2 * slot, true) + 1, true), /out of range/],
-      ['depths that loop', (d) => { d.setInt32(checks + 4 * parent, slot - parent, true); d.setUint16(depths + 2 * parent, d.getUint16(depths + 2 * slot, true) + 1, true); }, /out of range|not as deep/],
+      ['depths that loop', (d) => { d.setInt32(checks + 8 * parent, slot - parent, true); d.setUint16(depths + 2 * parent, d.getUint16(depths + 2 * slot, true) + 1, true); }, /out of range|not as deep/],
       ['vocabulary size + 2^30 (wrapped 32-bit layout arithmetic to the same sections)', (d) => d.setUint32(16, vocabSize + 2 ** 30, true), /implausible sizes/],
       ['root marked free', (d) => d.setInt32(checks, -0x80000000, true), /root slot|out of range/],
     ];

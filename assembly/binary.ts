@@ -65,7 +65,7 @@ export function binaryCounts(countDeltas: usize, residuals: usize, distinct: i32
  */
 export function binaryTable(
   nodes: usize, depths: usize, ids: usize, size: i32, words: usize,
-  countIndex: usize, pieces: i32, distinctScores: usize, distinct: i32, lengths: usize, last: usize, totalBytes: u32, stats: usize,
+  countIndex: usize, pieces: i32, distinctScores: usize, distinct: i32, scoreBlock: usize, lengths: usize, last: usize, totalBytes: u32, stats: usize,
 ): i32 {
   const leafBase = size - 256;
   const vocabSize = <u32>pieces + 3;
@@ -107,12 +107,14 @@ export function binaryTable(
       if (load<u32>(lenAt) != 0) return bad(stats, i, 2);
       const j = load<u32>(countIndex + (<usize>placed << 2));
       if (j >= <u32>distinct) return bad(stats, i, 2);
+      const inBlock = placed & (SCORE_BLOCK - 1);
+      if (inBlock == 0) gatherScores(countIndex + (<usize>placed << 2), min(SCORE_BLOCK, pieces - placed), distinctScores, distinct, scoreBlock);
       at += len; // no overflow: each len is < 2^16 and the sum is checked at every step
       if (at > totalBytes) return bad(stats, i, 2);
       if (len > max) max = len;
       store<i32>(lastAt, id);
       store<u32>(lenAt, len);
-      score = load<f64>(distinctScores + (<usize>j << 3));
+      score = load<f64>(scoreBlock + (<usize>inBlock << 3));
       placed++;
     }
     store<i32>(slot, id);
@@ -127,6 +129,23 @@ export function binaryTable(
   store<u32>(stats, at, 12);
   store<i32>(stats, placed, 16);
   return -1;
+}
+
+/**
+ * The pieces' scores are looked up at random in the count table, which the streams through the node
+ * table keep evicting from the cache: one at a time, in the table pass, each was a cache miss the
+ * pass waited for (half its time). binaryTable gathers them SCORE_BLOCK pieces at a time instead,
+ * in a loop of independent loads whose misses overlap, into `scoreBlock` (8 × SCORE_BLOCK bytes).
+ */
+const SCORE_BLOCK = 2048; // src/binary-wasm.ts reserves room for it
+
+/** scoreBlock[k] = distinctScores[countIndex[k]] for k < n (an index out of range is caught by the caller). */
+function gatherScores(countIndex: usize, n: i32, distinctScores: usize, distinct: i32, scoreBlock: usize): void {
+  const top = <u32>distinct - 1;
+  for (let k = 0; k < n; k++) {
+    const j = min<u32>(load<u32>(countIndex + (<usize>k << 2)), top);
+    store<f64>(scoreBlock + (<usize>k << 3), load<f64>(distinctScores + (<usize>j << 3)));
+  }
 }
 
 /** Notes what failed at `slot` (1 its node, 2 its piece) in stats[5]; returns the slot. */

@@ -14,7 +14,7 @@ interface BinaryKernel {
   binaryCounts(countDeltas: number, residuals: number, distinct: number, offset: number, counts: number, scores: number): number;
   binaryTable(
     nodes: number, depths: number, ids: number, size: number, words: number,
-    countIndex: number, pieces: number, distinctScores: number, distinct: number, lengths: number, last: number, totalBytes: number, stats: number,
+    countIndex: number, pieces: number, distinctScores: number, distinct: number, scoreBlock: number, lengths: number, last: number, totalBytes: number, stats: number,
   ): number;
   binaryCrc32(data: number, n: number, crc: number, table: number): number;
 }
@@ -74,6 +74,8 @@ export interface WasmDecoded {
 }
 
 const PAGE = 65536;
+/** Pieces per block of scores gathered by the table pass (SCORE_BLOCK of assembly/binary.ts). */
+const SCORE_BLOCK = 2048;
 const align = (p: number, a: number) => (p + a - 1) & -a;
 
 /**
@@ -114,8 +116,11 @@ export function decodeBinaryWasm(
   const front = s.nodes - header; // the sections before the node section
   const payload = take(front + (s.end - s.depths));
   const end = at;
-  const last = align(end, 8); // the pieces pass's last id per depth, zero: past the end, scratch for the engine later
-  const need = align(last + 4 * 65536, PAGE);
+  // Past the end (scratch for the engine later): the table pass's last id per depth (zero) and
+  // its block of gathered scores.
+  const last = align(end, 8);
+  const scoreBlock = last + 4 * 65536;
+  const need = align(scoreBlock + 8 * SCORE_BLOCK, PAGE);
   const have = k.memory.buffer.byteLength;
   if (need > have) k.memory.grow((need - have) / PAGE);
   const u8 = new Uint8Array(k.memory.buffer);
@@ -146,7 +151,7 @@ export function decodeBinaryWasm(
   const distinctScores = p(s.scores);
   const nodeIds = depths + s.ids - s.depths;
   const badCount = k.binaryCounts(p(s.counts), p(s.scores), distinct, s.offset, distinctCounts, distinctScores);
-  const badSlot = badCount >= 0 ? -1 : k.binaryTable(nodes, depths, nodeIds, size, words, p(s.countIndex), pieces, distinctScores, distinct, lengths, last, s.totalBytes, stats);
+  const badSlot = badCount >= 0 ? -1 : k.binaryTable(nodes, depths, nodeIds, size, words, p(s.countIndex), pieces, distinctScores, distinct, scoreBlock, lengths, last, s.totalBytes, stats);
   const st = new Int32Array(k.memory.buffer, stats, 6);
   const badNode = badSlot >= 0 && st[5] === 1 ? badSlot : -1;
   const badPiece = badSlot >= 0 && st[5] === 2 ? badSlot : -1;

@@ -28,10 +28,12 @@ function predictLn(c: f64): f64 {
 /**
  * The distinct counts (from their deltas) and their scores (prediction + 64-bit residual). May work
  * in place (counts over countDeltas, scores over residuals): entry k is read before it is written.
+ * Works on entries from..to-1 (called slice by slice, as binaryTable; the count before `from` is
+ * counts[from - 1]).
  */
-export function binaryCounts(countDeltas: usize, residuals: usize, distinct: i32, offset: f64, counts: usize, scores: usize): i32 {
-  let c: f64 = 0;
-  for (let k = 0; k < distinct; k++) {
+export function binaryCounts(countDeltas: usize, residuals: usize, offset: f64, counts: usize, scores: usize, from: i32, to: i32): i32 {
+  let c: f64 = from > 0 ? load<f64>(counts + (<usize>(from - 1) << 3)) : 0;
+  for (let k = from; k < to; k++) {
     const at = <usize>k << 3;
     c += load<f64>(countDeltas + at);
     store<f64>(counts + at, c); // before the check: the host's error message shows it
@@ -60,21 +62,26 @@ export function binaryCounts(countDeltas: usize, residuals: usize, distinct: i32
  * entry: a repeated id is one whose length is set), its score (through the next count index) to the
  * node. The lengths must add up to at most totalBytes.
  *
- * stats: [0] occupied slots, [1] deepest node, [2] longest piece, [3] the lengths added up,
- * [4] pieces placed, [5] what failed (1 the node, 2 its piece). Returns -1 or the first bad slot.
+ * Works on slots from..to-1, carrying its state over calls in stats (zero before the first call):
+ * [0] occupied slots, [1] deepest node, [2] longest piece, [3] the lengths added up, [4] pieces
+ * placed; [5] what failed (1 the node, 2 its piece). Returns -1 or the first bad slot. The host calls
+ * it slice by slice: a call runs the code it started with, and V8 first runs WebAssembly with its
+ * baseline compiler (about half the speed here); between calls the optimized code, compiled in the
+ * background meanwhile, takes over.
  */
 export function binaryTable(
   nodes: usize, depths: usize, ids: usize, size: i32, words: usize,
   countIndex: usize, pieces: i32, distinctScores: usize, distinct: i32, scoreBlock: usize, lengths: usize, last: usize, totalBytes: u32, stats: usize,
+  from: i32, to: i32,
 ): i32 {
   const leafBase = size - 256;
   const vocabSize = <u32>pieces + 3;
-  let occupied = 0;
-  let deepest = 0;
-  let placed = 0;
-  let at: u32 = 0;
-  let max: u32 = 0;
-  for (let i = 0; i < size; i++) {
+  let occupied = load<i32>(stats);
+  let deepest = load<i32>(stats, 4);
+  let max = load<u32>(stats, 8);
+  let at = load<u32>(stats, 12);
+  let placed = load<i32>(stats, 16);
+  for (let i = from; i < to; i++) {
     const bd = load<i32>(nodes + (<usize>i << 3));
     const cd = load<i32>(nodes + (<usize>i << 3), 4);
     const d = <i32>load<u16>(depths + (<usize>i << 1));

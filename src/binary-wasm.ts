@@ -11,10 +11,11 @@ import type { Vocabulary } from './vocabulary.js';
 interface BinaryKernel {
   memory: WebAssembly.Memory;
   NODES: WebAssembly.Global;
-  binaryCounts(countDeltas: number, residuals: number, distinct: number, offset: number, counts: number, scores: number): number;
+  binaryCounts(countDeltas: number, residuals: number, offset: number, counts: number, scores: number, from: number, to: number): number;
   binaryTable(
     nodes: number, depths: number, ids: number, size: number, words: number,
     countIndex: number, pieces: number, distinctScores: number, distinct: number, scoreBlock: number, lengths: number, last: number, totalBytes: number, stats: number,
+    from: number, to: number,
   ): number;
   binaryCrc32(data: number, n: number, crc: number, table: number): number;
 }
@@ -76,6 +77,8 @@ export interface WasmDecoded {
 const PAGE = 65536;
 /** Pieces per block of scores gathered by the table pass (SCORE_BLOCK of assembly/binary.ts). */
 const SCORE_BLOCK = 2048;
+/** Entries per call of the decoding passes (see decodeBinaryWasm). */
+const SLICE = 1 << 13;
 const align = (p: number, a: number) => (p + a - 1) & -a;
 
 /**
@@ -150,8 +153,17 @@ export function decodeBinaryWasm(
   const distinctCounts = p(s.counts);
   const distinctScores = p(s.scores);
   const nodeIds = depths + s.ids - s.depths;
-  const badCount = k.binaryCounts(p(s.counts), p(s.scores), distinct, s.offset, distinctCounts, distinctScores);
-  const badSlot = badCount >= 0 ? -1 : k.binaryTable(nodes, depths, nodeIds, size, words, p(s.countIndex), pieces, distinctScores, distinct, scoreBlock, lengths, last, s.totalBytes, stats);
+  // Slice by slice: V8 runs a call with the code it started with, its baseline compiler's at first
+  // (about half the speed here); the optimized code compiled in the background meanwhile takes over
+  // at a later slice. In one call each, these passes ran at baseline speed from start to end.
+  let badCount = -1;
+  for (let from = 0; from < distinct && badCount < 0; from += SLICE) {
+    badCount = k.binaryCounts(p(s.counts), p(s.scores), s.offset, distinctCounts, distinctScores, from, Math.min(distinct, from + SLICE));
+  }
+  let badSlot = -1;
+  for (let from = 0; from < size && badCount < 0 && badSlot < 0; from += SLICE) {
+    badSlot = k.binaryTable(nodes, depths, nodeIds, size, words, p(s.countIndex), pieces, distinctScores, distinct, scoreBlock, lengths, last, s.totalBytes, stats, from, Math.min(size, from + SLICE));
+  }
   const st = new Int32Array(k.memory.buffer, stats, 6);
   const badNode = badSlot >= 0 && st[5] === 1 ? badSlot : -1;
   const badPiece = badSlot >= 0 && st[5] === 2 ? badSlot : -1;

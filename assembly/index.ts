@@ -302,4 +302,4 @@ function traceback(n: i32, trace: usize): i32 {
 //     per-character work that ASCII could skip.
 
 export { setSampler, setRandomState, sample } from './sampler';
-export { binaryCounts, binaryTable, binaryCrc32 } from './binary';
+export { binaryCounts, binaryTable, binarySum } from './binary';

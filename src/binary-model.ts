@@ -17,9 +17,10 @@ import { decodeBinaryWasm, offsetsFromLengths, pieceBytesFromTrie, type BinarySe
 //   24      4     distinct counts
 //   28      4     piece bytes in all (the lengths added up)
 //   32      4     payload length in bytes (the rest of the file)
-//   36      4     CRC-32 of the payload
+//   36      4     zero
 //   40      8     offset of the score predictor (float64; see predictLn)
-//   48      16    zero
+//   48      16    checksum of the payload: over its 32-bit words w (little-endian), A = Σ w and
+//                 B = Σ of the running sums A (each u64, wrapping; see payloadSums)
 //   64      ...   payload, each section starting at a multiple of 8 (zero padding):
 //                   u32 × pieces   rank of each piece's count among the distinct counts (ascending),
 //                                  the pieces taken in the order of their nodes' slots
@@ -155,18 +156,56 @@ export function writeBinaryModel(model: CompiledModel): Uint8Array {
   view.setUint32(24, distinct, true);
   view.setUint32(28, totalBytes, true);
   view.setUint32(32, file.length - HEADER, true);
-  view.setUint32(36, crc32(file.subarray(HEADER)), true);
+  return sealBinaryModel(file);
+}
+
+/**
+ * The payload's checksum sums [A, B] (see the layout above): any change of one word changes A, any
+ * swap of two different words changes B. Version 2 stored a CRC-32; these sums cost a fraction of it
+ * to check (they are computed by the kernel, two words per step, in the WASM decoder).
+ */
+export function payloadSums(payload: Uint8Array): [bigint, bigint] {
+  // 64-bit sums as 32-bit halves in doubles (exact): BigInt arithmetic per word is far slower.
+  let aLo = 0;
+  let aHi = 0;
+  let bLo = 0;
+  let bHi = 0;
+  const n = payload.length >> 2;
+  const words = (payload.byteOffset & 3) === 0 ? new Uint32Array(payload.buffer, payload.byteOffset, n) : new Uint32Array(payload.slice(0, 4 * n).buffer);
+  for (let k = 0; k < n; k++) {
+    aLo += words[k]!;
+    if (aLo >= 0x100000000) {
+      aLo -= 0x100000000;
+      aHi = (aHi + 1) >>> 0;
+    }
+    bLo += aLo;
+    bHi += aHi;
+    if (bLo >= 0x100000000) {
+      bLo -= 0x100000000;
+      bHi += 1;
+    }
+    bHi >>>= 0;
+  }
+  return [(BigInt(aHi) << 32n) | BigInt(aLo), (BigInt(bHi) << 32n) | BigInt(bLo)];
+}
+
+/** Writes the checksum of a binary model's payload into its header (after an edit); returns the file. */
+export function sealBinaryModel(file: Uint8Array): Uint8Array {
+  const [a, b] = payloadSums(file.subarray(HEADER));
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  view.setBigUint64(48, a, true);
+  view.setBigUint64(56, b, true);
   return file;
 }
 
 /**
  * Reads a binary model: a vocabulary with its trie and scores already built (`compiled`),
  * validated (sizes, checksum, every index in range, the trie a tree no deeper than the longest
- * piece, every piece at a node of its length). Errors name what is wrong and where. `checksum`:
- * a CRC-32 to use (native zlib's in Node); `kernel`: the WebAssembly kernel, to decode with.
+ * piece, every piece at a node of its length). Errors name what is wrong and where. `kernel`: the
+ * WebAssembly kernel, to decode with.
  */
-export function readBinaryModel(file: Uint8Array, name = 'model', checksum?: Crc32, kernel?: WebAssembly.Module): Vocabulary {
-  return readBinaryModelFrom({ head: file.subarray(0, HEADER), length: file.length, fill: (into, position) => into.set(file.subarray(position, position + into.length)), bytes: file }, name, checksum, kernel);
+export function readBinaryModel(file: Uint8Array, name = 'model', kernel?: WebAssembly.Module): Vocabulary {
+  return readBinaryModelFrom({ head: file.subarray(0, HEADER), length: file.length, fill: (into, position) => into.set(file.subarray(position, position + into.length)), bytes: file }, name, kernel);
 }
 
 /**
@@ -187,7 +226,7 @@ export interface BinaryModelFile {
 export const BINARY_HEADER = 64;
 
 /** readBinaryModel from a file given as its head, length and a way to read the rest. */
-export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', checksum?: Crc32, kernel?: WebAssembly.Module): Vocabulary {
+export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', kernel?: WebAssembly.Module): Vocabulary {
   const fail = (why: string): never => {
     throw new ModelError(`corrupt binary model: ${why}`, name);
   };
@@ -212,7 +251,7 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', checks
       ? `truncated: the header announces ${HEADER + payload} bytes, the file has ${length}`
       : `${length - HEADER - payload} unexpected bytes after the payload (at byte ${HEADER + payload})`);
   }
-  for (let i = 48; i < HEADER; i++) if (head[i] !== 0) fail(`non-zero reserved byte ${i}`);
+  for (let i = 36; i < 40; i++) if (head[i] !== 0) fail(`non-zero reserved byte ${i}`);
   const offset = view.getFloat64(40, true);
   if (!Number.isFinite(offset)) fail(`score offset ${offset} at byte 40`);
   // Every entry takes at least a byte of the file, so no size can exceed its length.
@@ -221,15 +260,16 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', checks
   }
   const at = layout(vocabSize, size, distinct);
   if (at.end !== length) fail(`the sections take ${at.end} bytes, the file has ${length}`);
-  // The checksum covers the payload; it is checked before anything in the payload is read. Without
-  // a native CRC-32 the WebAssembly decoder computes it (plain JS would run cold over megabytes).
-  const stored = view.getUint32(36, true);
-  const checkSum = (sum: number) => {
-    if (sum !== stored) fail(`checksum mismatch (stored 0x${stored.toString(16)}, computed 0x${sum.toString(16)})`);
+  // The checksum covers the payload; it is checked before anything in the payload is read (the
+  // WebAssembly decoder computes it: plain JS would run cold over megabytes).
+  const storedA = view.getBigUint64(48, true);
+  const storedB = view.getBigUint64(56, true);
+  const checkSum = ([a, b]: readonly bigint[] | BigUint64Array) => {
+    if (a !== storedA || b !== storedB) fail(`checksum mismatch (stored ${hex(storedA)} ${hex(storedB)}, computed ${hex(a!)} ${hex(b!)})`);
   };
   const sections: BinarySections = { vocabSize, size, distinct, totalBytes, offset, ...at };
   if (kernel) {
-    const d = decodeBinaryWasm(kernel, HEADER, sections, src.fill, checksum, checkSum);
+    const d = decodeBinaryWasm(kernel, HEADER, sections, src.fill, checkSum);
     if (d.badCount >= 0) fail(badCountMessage(d.badCount, ...d.countEntry(d.badCount)));
     if (d.badNode >= 0) fail(badNodeMessage(d.badNode));
     if (d.badPiece >= 0) fail(badPieceMessage(d.badPiece, at.ids));
@@ -245,7 +285,7 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', checks
     src.fill(file.subarray(HEADER), HEADER);
   }
   if ((file.byteOffset & 7) !== 0) file = file.slice(); // the sections are read as aligned typed arrays
-  checkSum((checksum ?? crc32)(file.subarray(HEADER)) >>> 0);
+  checkSum(payloadSums(file.subarray(HEADER)));
   const d = decodeBinaryJs(file, sections);
   if (d.badCount >= 0) fail(badCountMessage(d.badCount, d.distinctCounts[d.badCount]!, d.distinctScores[d.badCount]!));
   if (d.badNode >= 0) fail(badNodeMessage(d.badNode));
@@ -266,6 +306,7 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', checks
   };
 }
 
+const hex = (x: bigint) => `0x${x.toString(16).padStart(16, '0')}`;
 const validCount = (c: number) => c >= 1 && c <= Number.MAX_SAFE_INTEGER && Math.floor(c) === c;
 const badCountMessage = (k: number, count: number, score: number) =>
   `entry ${k} of the count table: ${validCount(count) ? `score ${score} (must be negative)` : `count ${count} (must be a positive integer)`}`;
@@ -449,24 +490,3 @@ function slotTable(
   stats[2] = placed;
   return -1;
 }
-
-/** CRC-32 (IEEE 802.3, as zip and zlib compute it) of `data`, continuing from `crc`. */
-export type Crc32 = (data: Uint8Array, crc?: number) => number;
-
-let crcTable: Int32Array | undefined;
-
-/** CRC-32 in plain JS (the Node entry uses native zlib.crc32, which gives the same values). */
-export const crc32: Crc32 = (data, crc = 0) => {
-  let table = crcTable;
-  if (!table) {
-    table = crcTable = new Int32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      table[n] = c;
-    }
-  }
-  let c = ~crc;
-  for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
-};

@@ -17,10 +17,10 @@ interface BinaryKernel {
     countIndex: number, pieces: number, distinctScores: number, distinct: number, scoreBlock: number, lengths: number, last: number, totalBytes: number, stats: number,
     from: number, to: number,
   ): number;
-  binaryCrc32(data: number, n: number, crc: number, table: number): number;
+  binarySum(data: number, n: number, sums: number): void;
 }
 
-const EXPORTS = ['memory', 'NODES', 'binaryCounts', 'binaryTable', 'binaryCrc32'] as const;
+const EXPORTS = ['memory', 'NODES', 'binaryCounts', 'binaryTable', 'binarySum'] as const;
 
 /** True if `module` is a kernel with the binary-model functions (a stale or foreign one is not). */
 export function hasBinaryDecoder(module: WebAssembly.Module): boolean {
@@ -79,12 +79,14 @@ const PAGE = 65536;
 const SCORE_BLOCK = 2048;
 /** Entries per call of the decoding passes (see decodeBinaryWasm). */
 const SLICE = 1 << 13;
+/** Bytes per call of the checksum (a multiple of 8). */
+const SUM_SLICE = 1 << 18;
 const align = (p: number, a: number) => (p + a - 1) & -a;
 
 /**
  * Decodes a binary model in a fresh instance of `module`. `fill` reads the payload (the file after
- * its `header` bytes) straight to where the passes want it, in three reads; with `computeCrc`, the
- * payload's CRC-32 then goes to `checkCrc` (which throws if it is wrong) before any pass runs.
+ * its `header` bytes) straight to where the passes want it, in three reads; the payload's checksum
+ * sums then go to `checkSum` (which throws if they are wrong) before any pass runs.
  *
  * Every fresh memory page costs time on a cold load (~0.6 ms per MB here, as much as the decoding
  * itself), so the payload is laid out to be decoded in place and nothing is copied that need not be:
@@ -96,7 +98,7 @@ const align = (p: number, a: number) => (p + a - 1) & -a;
  */
 export function decodeBinaryWasm(
   module: WebAssembly.Module, header: number, s: BinarySections,
-  fill: FillFrom, checksum: ((data: Uint8Array, crc?: number) => number) | undefined, checkCrc: (crc: number) => void,
+  fill: FillFrom, checkSum: (sums: BigUint64Array) => void,
 ): WasmDecoded {
   const instance = new WebAssembly.Instance(module, {
     env: { abort: () => { throw new Error('bytepiece-wasm: kernel abort'); } },
@@ -114,7 +116,7 @@ export function decodeBinaryWasm(
   const words = take(16 * size, 64);
   const nodes = words + 8 * size; // the node section, decoded in place
   const stats = take(24);
-  const table = take(1024);
+  const sums = take(16);
   const lengths = take(4 * vocabSize); // by id; fresh memory: zero
   const front = s.nodes - header; // the sections before the node section
   const payload = take(front + (s.end - s.depths));
@@ -136,16 +138,10 @@ export function decodeBinaryWasm(
   fill(parts[0]!, header);
   fill(parts[1]!, s.nodes);
   fill(parts[2]!, s.depths);
-  if (checksum) {
-    let crc = 0;
-    for (const part of parts) crc = checksum(part, crc);
-    checkCrc(crc >>> 0);
-  } else {
-    new Uint32Array(k.memory.buffer, table, 256).set(crcTable());
-    let crc = 0;
-    for (const part of parts) crc = k.binaryCrc32(part.byteOffset, part.length, crc, table);
-    checkCrc(crc >>> 0);
+  for (const part of parts) {
+    for (let from = 0; from < part.length; from += SUM_SLICE) k.binarySum(part.byteOffset + from, Math.min(SUM_SLICE, part.length - from), sums);
   }
+  checkSum(new BigUint64Array(k.memory.buffer, sums, 2));
   const p = (fileOffset: number) => payload + fileOffset - header;
   const depths = payload + front;
   // Decoded in place where a section is read once (fewer fresh pages): the distinct counts and
@@ -281,17 +277,4 @@ export function pieceBytesFromTrie(words: Int32Array, nodeIds: Int32Array, offse
     }
   }
   return bytes;
-}
-
-let table: Uint32Array | undefined;
-/** The CRC-32 (IEEE) byte table: 256 entries, computed once. */
-function crcTable(): Uint32Array {
-  if (table) return table;
-  table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let j = 0; j < 8; j++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
 }

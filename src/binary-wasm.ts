@@ -60,7 +60,7 @@ export interface PlacedTables {
 export interface WasmDecoded {
   readonly badCount: number;
   readonly badNode: number;
-  /** The first bad slot of the pieces pass (-1: none). */
+  /** The first slot whose piece is bad (-1: none). */
   readonly badPiece: number;
   /** Pieces placed (all of them unless badPiece). */
   readonly placed: number;
@@ -85,7 +85,7 @@ const align = (p: number, a: number) => (p + a - 1) & -a;
 
 /**
  * Decodes a binary model in a fresh instance of `module`. `fill` reads the payload (the file after
- * its `header` bytes) straight to where the passes want it, in three reads; the payload's checksum
+ * its `header` bytes) straight to where the passes want it, a slice at a time; the payload's checksum
  * sums then go to `checkSum` (which throws if they are wrong) before any pass runs.
  *
  * Every fresh memory page costs time on a cold load (~0.6 ms per MB here, as much as the decoding

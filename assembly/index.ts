@@ -325,4 +325,4 @@ function traceback(n: i32, trace: usize): i32 {
 // 0.91: code is 88 large documents, cut at once either way).
 
 export { setSampler, setRandomState, sample, sampleLinear } from './sampler';
-export { binaryCounts, binaryNodes, binaryPieces, binaryCrc32 } from './binary';
+export { binaryCounts, binaryTable, binarySum } from './binary';

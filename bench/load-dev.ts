@@ -54,11 +54,11 @@ console.log(JSON.stringify({ ms, cpu: (c.user + c.system) / 1000, rss: process.r
 `;
 writeFileSync(join(work, 'child.mjs'), CHILD);
 
-/** Bundles `srcDir`/node.ts into work/name/dist/node.mjs with the kernel at ../build/. */
-async function bundle(name: string, srcDir: string): Promise<string> {
+/** Bundles `srcDir`/node.ts into work/name/dist/node.mjs with the kernel (`wasm`) at ../build/. */
+async function bundle(name: string, srcDir: string, wasm = join(ROOT, 'build', 'bytepiece.wasm')): Promise<string> {
   const dir = join(work, name);
   mkdirSync(join(dir, 'build'), { recursive: true });
-  copyFileSync(join(ROOT, 'build', 'bytepiece.wasm'), join(dir, 'build', 'bytepiece.wasm'));
+  copyFileSync(wasm, join(dir, 'build', 'bytepiece.wasm'));
   const out = join(dir, 'dist', 'node.mjs');
   await build({ entryPoints: [join(srcDir, 'node.ts')], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'error', nodePaths: [join(ROOT, 'node_modules')] });
   return out;
@@ -68,8 +68,10 @@ const variants: { name: string; bundle: string }[] = [];
 if (base) {
   const dir = join(work, 'base-src');
   mkdirSync(dir);
-  execFileSync('sh', ['-c', `git -C "${ROOT}" archive "${base}" src | tar -x -C "${dir}"`]);
-  variants.push({ name: `base(${base})`, bundle: await bundle('base', join(dir, 'src')) });
+  execFileSync('sh', ['-c', `git -C "${ROOT}" archive "${base}" src assembly asconfig.json | tar -x -C "${dir}"`]);
+  // Its own kernel too: the binary decoder's functions live in it.
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'asc'), ['assembly/index.ts', '--target', 'release'], { cwd: dir, stdio: 'ignore' });
+  variants.push({ name: `base(${base})`, bundle: await bundle('base', join(dir, 'src'), join(dir, 'build', 'bytepiece.wasm')) });
 }
 variants.push({ name: 'this tree', bundle: await bundle('head', join(ROOT, 'src')) });
 

@@ -2,7 +2,7 @@ import { ModelError } from './errors.js';
 import type { CompiledModel } from './model.js';
 import type { DoubleArray } from './trie.js';
 import type { Vocabulary } from './vocabulary.js';
-import { decodeBinaryWasm, type BinarySections } from './binary-wasm.js';
+import { decodeBinaryWasm, offsetsFromLengths, pieceBytesFromTrie, type BinarySections, type FillFrom } from './binary-wasm.js';
 
 // Our own compact model format: fixed-width sections that are used with one copy or one linear
 // pass each (no JSON, no base64, no logarithms, no trie build), plus a checksum and structural
@@ -10,41 +10,54 @@ import { decodeBinaryWasm, type BinarySections } from './binary-wasm.js';
 //
 //   offset  size  field
 //   0       8     magic  89 42 50 57 4D 0D 0A 1A  ("\x89BPWM\r\n\x1a": binary, survives no text mangling)
-//   8       4     version (2)
+//   8       4     version (3)
 //   12      4     flags (0; a reader rejects bits it does not know)
 //   16      4     vocabSize (pieces + 3)
 //   20      4     trie slots (nodes + free slots + the 256 guard slots)
 //   24      4     distinct counts
-//   28      4     piece bytes in all
+//   28      4     piece bytes in all (the lengths added up)
 //   32      4     payload length in bytes (the rest of the file)
-//   36      4     CRC-32 of the payload
+//   36      4     zero
 //   40      8     offset of the score predictor (float64; see predictLn)
-//   48      16    zero
+//   48      16    checksum of the payload: over its 32-bit words w (little-endian), A = Σ w and
+//                 B = Σ of the running sums A (each u64, wrapping; see payloadSums)
 //   64      ...   payload, each section starting at a multiple of 8 (zero padding):
-//                   u32 × pieces   byte length of each piece, ids 3..vocabSize-1
-//                   u32 × pieces   rank of its count among the distinct counts (ascending)
+//                   u32 × pieces   rank of each piece's count among the distinct counts (ascending),
+//                                  the pieces taken in the order of their nodes' slots
 //                   f64 × distinct the distinct counts, each minus the previous one
 //                   u64 × distinct the bits of their scores (float64) minus the bits of a prediction
-//                   i32 × slots    base − slot, or NONE for a leaf or a free slot
-//                   i32 × slots    check − slot, or NONE for a free slot (the root's is −2 − 0)
+//                   i32 × 2 slots  per slot: base − slot, or NONE for a leaf or a free slot;
+//                                  check − slot, or NONE for a free slot (the root's is −2 − 0)
 //                   u16 × slots    depth of the node at the slot (0 for the root and free slots)
-//                   i32 × pieces   the slot of each piece's node, minus the previous piece's
-//                   u8  × bytes    piece bytes, concatenated in id order
+//                   i32 × slots    id of the piece at the slot minus the last id seen at the same
+//                                  depth (0 before the first), or NONE for no piece
 //
-// Counts repeat a lot, so each count and its score is stored once; scores are stored bit-exact as
-// the (tiny) difference from predictLn(count) − offset, a few IEEE operations that give the same
-// bits in every engine; the deltas keep everything small once gzipped (a node's base and parent
-// are near it, pieces of one length are laid out in order, sorted counts are close).
+// A piece's bytes are the path from the root to its node (each step's byte: the child's slot minus
+// its parent's base), and its length is its node's depth: neither is stored (version 2 stored both,
+// 22% of the file). The pieces are listed by slot, not by id: decoding then streams through the
+// node table (in id order it swept the table ~70 times, cache miss after cache miss), and within
+// one length ids rise with the slot, so the id deltas are mostly 1. Counts repeat a lot, so each count and its score is stored once; scores are
+// stored bit-exact as the (tiny) difference from predictLn(count) − offset, a few IEEE operations
+// that give the same bits in every engine; the deltas keep everything small once gzipped (a node's
+// base and parent are near it, pieces of one length are laid out in order, sorted counts are close).
 //
-// Reading: the three decoding passes (count table, node table, pieces) are done by the kernel's
-// WebAssembly functions (assembly/binary.ts via src/binary-wasm.ts) whenever a kernel is at hand,
-// whatever the engine: as WebAssembly they run compiled from the start, where the same loops in
-// JS run cold at interpreter speed (that was most of a load). The WASM engine then takes over that
-// instance, tables in place. The pure-JS passes below remain for where WebAssembly is not available
-// and give the same tables and the same errors (test/load-paths.test.ts checks both).
+// Reading: the checksum and the two decoding passes (count table; node table with the pieces) are
+// done by the kernel's WebAssembly functions (assembly/binary.ts via src/binary-wasm.ts) whenever a
+// kernel is at hand, whatever the engine: as WebAssembly they run compiled from the start, where the
+// same loops in JS run cold at interpreter speed. The WASM engine then takes over that instance,
+// tables in place. The pure-JS passes below remain for where WebAssembly is not available and give
+// the same tables and the same errors (test/load-paths.test.ts checks both).
+//
+// Where a cold load of bytepiece.eu.plus.160k went (version 2, ~24 ms on a quiet machine): ~0.6 ms
+// per MB of fresh memory touched (13.6 MB: the 8.1 MB file copied in, the 5.5 MB node table), the
+// CRC-32 (2.2 ms), the piece pass walking the node table in id order (~70 sweeps, a cache miss per
+// piece) and the scores looked up at random; and the passes ran start to end in V8's baseline code.
+// Version 3 stores neither piece bytes nor lengths, decodes the node section inside the node table,
+// lists pieces by slot in one pass with the nodes, gathers the scores in blocks, sums the payload
+// instead of a CRC, and calls each pass in slices so optimized code takes over.
 
 export const BINARY_MAGIC = new Uint8Array([0x89, 0x42, 0x50, 0x57, 0x4d, 0x0d, 0x0a, 0x1a]);
-export const BINARY_VERSION = 2;
+export const BINARY_VERSION = 3;
 const HEADER = 64;
 const NONE = -0x80000000;
 const pad8 = (n: number) => n + (-n & 7); // no 32-bit wrap: sizes come from an untrusted header
@@ -57,18 +70,15 @@ export function isBinaryModel(bytes: Uint8Array): boolean {
 }
 
 /** Byte offsets of the payload sections, from the sizes in the header. */
-function layout(vocabSize: number, size: number, distinct: number, totalBytes: number) {
+function layout(vocabSize: number, size: number, distinct: number) {
   const pieces = vocabSize - 3;
-  const lengths = HEADER;
-  const countIndex = lengths + pad8(4 * pieces);
+  const countIndex = HEADER;
   const counts = countIndex + pad8(4 * pieces);
   const scores = counts + 8 * distinct;
-  const bases = scores + 8 * distinct;
-  const checks = bases + pad8(4 * size);
-  const depths = checks + pad8(4 * size);
-  const nodeOf = depths + pad8(2 * size);
-  const bytes = nodeOf + pad8(4 * pieces);
-  return { lengths, countIndex, counts, scores, bases, checks, depths, nodeOf, bytes, end: bytes + totalBytes };
+  const nodes = scores + 8 * distinct;
+  const depths = nodes + 8 * size;
+  const ids = depths + pad8(2 * size);
+  return { countIndex, counts, scores, nodes, depths, ids, end: ids + pad8(4 * size) };
 }
 
 /** Serializes a compiled model (see the layout above). */
@@ -91,12 +101,9 @@ export function writeBinaryModel(model: CompiledModel): Uint8Array {
   const distinct = distinctCounts.length;
   const { words, size, nodeIds } = trie;
   const totalBytes = offsets[vocabSize]! - offsets[3]!;
-  const at = layout(vocabSize, size, distinct, totalBytes);
+  const at = layout(vocabSize, size, distinct);
   const file = new Uint8Array(at.end);
   const view = new DataView(file.buffer);
-  const lengths = new Uint32Array(file.buffer, at.lengths, pieces);
-  for (let id = 3; id < vocabSize; id++) lengths[id - 3] = offsets[id + 1]! - offsets[id]!;
-  new Uint32Array(file.buffer, at.countIndex, pieces).set(countIndex);
   const countDeltas = new Float64Array(file.buffer, at.counts, distinct);
   let total = 0;
   for (let id = 3; id < vocabSize; id++) total += counts[id]!;
@@ -115,15 +122,14 @@ export function writeBinaryModel(model: CompiledModel): Uint8Array {
     residuals[2 * k + 1] = (bits[2 * k + 1]! - pbits[2 * k + 1]! - (lo < plo ? 1 : 0)) >>> 0;
   }
   view.setFloat64(40, offset, true);
-  const bases = new Int32Array(file.buffer, at.bases, size);
-  const checks = new Int32Array(file.buffer, at.checks, size);
+  const nodes = new Int32Array(file.buffer, at.nodes, 2 * size);
   const leafBase = size - 256;
   const nodeOfId = new Int32Array(vocabSize);
   for (let i = 0; i < size; i++) {
     const b = words[4 * i]!;
     const c = words[4 * i + 1]!;
-    bases[i] = c === -1 || b === leafBase ? NONE : b - i;
-    checks[i] = c === -1 ? NONE : c - i;
+    nodes[2 * i] = c === -1 || b === leafBase ? NONE : b - i;
+    nodes[2 * i + 1] = c === -1 ? NONE : c - i;
     if (nodeIds[i]! >= 0) nodeOfId[nodeIds[i]!] = i;
   }
   const depthOut = new Uint16Array(file.buffer, at.depths, size);
@@ -135,9 +141,21 @@ export function writeBinaryModel(model: CompiledModel): Uint8Array {
       n = words[4 * n + 1]!;
     }
   }
-  const nodeOf = new Int32Array(file.buffer, at.nodeOf, pieces);
-  for (let id = 3; id < vocabSize; id++) nodeOf[id - 3] = nodeOfId[id]! - (id > 3 ? nodeOfId[id - 1]! : 0);
-  file.set(vocab.bytes.subarray(offsets[3]!, offsets[vocabSize]!), at.bytes);
+  const countIndexOut = new Uint32Array(file.buffer, at.countIndex, pieces);
+  const idsOut = new Int32Array(file.buffer, at.ids, size);
+  const lastId = new Int32Array(1 << 16);
+  let r = 0;
+  for (let i = 0; i < size; i++) {
+    const id = nodeIds[i]!;
+    if (id < 0) {
+      idsOut[i] = NONE;
+      continue;
+    }
+    const d = depthOut[i]!;
+    idsOut[i] = id - lastId[d]!;
+    lastId[d] = id;
+    countIndexOut[r++] = countIndex[id - 3]!;
+  }
   file.set(BINARY_MAGIC, 0);
   view.setUint32(8, BINARY_VERSION, true);
   view.setUint32(12, 0, true);
@@ -146,30 +164,68 @@ export function writeBinaryModel(model: CompiledModel): Uint8Array {
   view.setUint32(24, distinct, true);
   view.setUint32(28, totalBytes, true);
   view.setUint32(32, file.length - HEADER, true);
-  view.setUint32(36, crc32(file.subarray(HEADER)), true);
+  return sealBinaryModel(file);
+}
+
+/**
+ * The payload's checksum sums [A, B] (see the layout above): any change of one word changes A, any
+ * swap of two different words changes B. Version 2 stored a CRC-32; these sums cost a fraction of it
+ * to check (they are computed by the kernel, two words per step, in the WASM decoder).
+ */
+export function payloadSums(payload: Uint8Array): [bigint, bigint] {
+  // 64-bit sums as 32-bit halves in doubles (exact): BigInt arithmetic per word is far slower.
+  let aLo = 0;
+  let aHi = 0;
+  let bLo = 0;
+  let bHi = 0;
+  const n = payload.length >> 2;
+  const words = (payload.byteOffset & 3) === 0 ? new Uint32Array(payload.buffer, payload.byteOffset, n) : new Uint32Array(payload.slice(0, 4 * n).buffer);
+  for (let k = 0; k < n; k++) {
+    aLo += words[k]!;
+    if (aLo >= 0x100000000) {
+      aLo -= 0x100000000;
+      aHi = (aHi + 1) >>> 0;
+    }
+    bLo += aLo;
+    bHi += aHi;
+    if (bLo >= 0x100000000) {
+      bLo -= 0x100000000;
+      bHi += 1;
+    }
+    bHi >>>= 0;
+  }
+  return [(BigInt(aHi) << 32n) | BigInt(aLo), (BigInt(bHi) << 32n) | BigInt(bLo)];
+}
+
+/** Writes the checksum of a binary model's payload into its header (after an edit); returns the file. */
+export function sealBinaryModel(file: Uint8Array): Uint8Array {
+  const [a, b] = payloadSums(file.subarray(HEADER));
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  view.setBigUint64(48, a, true);
+  view.setBigUint64(56, b, true);
   return file;
 }
 
 /**
  * Reads a binary model: a vocabulary with its trie and scores already built (`compiled`),
  * validated (sizes, checksum, every index in range, the trie a tree no deeper than the longest
- * piece, every piece at a node of its length). Errors name what is wrong and where. `checksum`:
- * a CRC-32 to use (native zlib's in Node); `kernel`: the WebAssembly kernel, to decode with.
+ * piece, every piece at a node of its length). Errors name what is wrong and where. `kernel`: the
+ * WebAssembly kernel, to decode with.
  */
-export function readBinaryModel(file: Uint8Array, name = 'model', checksum?: Crc32, kernel?: WebAssembly.Module): Vocabulary {
-  return readBinaryModelFrom({ head: file.subarray(0, HEADER), length: file.length, fill: (into) => into.set(file.subarray(HEADER, HEADER + into.length)), bytes: file }, name, checksum, kernel);
+export function readBinaryModel(file: Uint8Array, name = 'model', kernel?: WebAssembly.Module): Vocabulary {
+  return readBinaryModelFrom({ head: file.subarray(0, HEADER), length: file.length, fill: (into, position) => into.set(file.subarray(position, position + into.length)), bytes: file }, name, kernel);
 }
 
 /**
  * A binary model file not (necessarily) in memory yet: its first bytes (the whole header, or the
- * whole file if shorter), its length, and a way to read the rest (from byte HEADER) into an
- * array: straight into the decoder's memory, with no copy of the file in between.
+ * whole file if shorter), its length, and a way to read the rest into an array: straight into the
+ * decoder's memory, with no copy of the file in between.
  */
 export interface BinaryModelFile {
   readonly head: Uint8Array;
   readonly length: number;
-  /** Fills `into` with the file's bytes from byte HEADER on (throws if it cannot). */
-  fill(into: Uint8Array): void;
+  /** Fills `into` with the file's bytes from byte `position` (≥ HEADER) on (throws if it cannot). */
+  readonly fill: FillFrom;
   /** The whole file, if it is in memory already. */
   readonly bytes?: Uint8Array;
 }
@@ -178,7 +234,7 @@ export interface BinaryModelFile {
 export const BINARY_HEADER = 64;
 
 /** readBinaryModel from a file given as its head, length and a way to read the rest. */
-export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', checksum?: Crc32, kernel?: WebAssembly.Module): Vocabulary {
+export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', kernel?: WebAssembly.Module): Vocabulary {
   const fail = (why: string): never => {
     throw new ModelError(`corrupt binary model: ${why}`, name);
   };
@@ -203,27 +259,29 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', checks
       ? `truncated: the header announces ${HEADER + payload} bytes, the file has ${length}`
       : `${length - HEADER - payload} unexpected bytes after the payload (at byte ${HEADER + payload})`);
   }
-  for (let i = 48; i < HEADER; i++) if (head[i] !== 0) fail(`non-zero reserved byte ${i}`);
+  for (let i = 36; i < 40; i++) if (head[i] !== 0) fail(`non-zero reserved byte ${i}`);
   const offset = view.getFloat64(40, true);
   if (!Number.isFinite(offset)) fail(`score offset ${offset} at byte 40`);
   // Every entry takes at least a byte of the file, so no size can exceed its length.
-  if (vocabSize < 4 || size < 257 + 1 || distinct < 1 || distinct > vocabSize - 3 || vocabSize > length || size > length || totalBytes > length) {
+  if (vocabSize < 4 || size < 257 + 1 || distinct < 1 || distinct > vocabSize - 3 || vocabSize > length || size > length || totalBytes > Math.min(0xffff * (vocabSize - 3), 0x7fffffff)) {
     fail(`implausible sizes (vocabSize ${vocabSize}, trie slots ${size}, distinct counts ${distinct}) at byte 16`);
   }
-  const at = layout(vocabSize, size, distinct, totalBytes);
+  const at = layout(vocabSize, size, distinct);
   if (at.end !== length) fail(`the sections take ${at.end} bytes, the file has ${length}`);
-  // The checksum covers the payload; it is checked before anything in the payload is read. Without
-  // a native CRC-32 the WebAssembly decoder computes it (plain JS would run cold over megabytes).
-  const stored = view.getUint32(36, true);
-  const checkSum = (sum: number) => {
-    if (sum !== stored) fail(`checksum mismatch (stored 0x${stored.toString(16)}, computed 0x${sum.toString(16)})`);
+  // The checksum covers the payload; it is checked before anything in the payload is read (the
+  // WebAssembly decoder computes it: plain JS would run cold over megabytes).
+  const storedA = view.getBigUint64(48, true);
+  const storedB = view.getBigUint64(56, true);
+  const checkSum = ([a, b]: readonly bigint[] | BigUint64Array) => {
+    if (a !== storedA || b !== storedB) fail(`checksum mismatch (stored ${hex(storedA)} ${hex(storedB)}, computed ${hex(a!)} ${hex(b!)})`);
   };
   const sections: BinarySections = { vocabSize, size, distinct, totalBytes, offset, ...at };
   if (kernel) {
-    const d = decodeBinaryWasm(kernel, length - HEADER, HEADER, sections, src.fill, checksum, checkSum);
+    const d = decodeBinaryWasm(kernel, HEADER, sections, src.fill, checkSum);
     if (d.badCount >= 0) fail(badCountMessage(d.badCount, ...d.countEntry(d.badCount)));
     if (d.badNode >= 0) fail(badNodeMessage(d.badNode));
-    if (d.badPiece >= 0) fail(badPieceMessage(d.badPiece, at.lengths));
+    if (d.badPiece >= 0) fail(badPieceMessage(d.badPiece, at.ids));
+    if (d.placed !== vocabSize - 3) fail(missingMessage(d.placed, vocabSize - 3));
     if (d.total !== totalBytes) fail(badTotalMessage(d.total, totalBytes));
     if (d.deepest > d.maxLength) fail(tooDeepMessage(d.deepest, d.maxLength));
     return d.vocabulary();
@@ -232,27 +290,37 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', checks
   if (!file) {
     file = new Uint8Array(length);
     file.set(head.subarray(0, HEADER));
-    src.fill(file.subarray(HEADER));
+    src.fill(file.subarray(HEADER), HEADER);
   }
   if ((file.byteOffset & 7) !== 0) file = file.slice(); // the sections are read as aligned typed arrays
-  checkSum((checksum ?? crc32)(file.subarray(HEADER)) >>> 0);
+  checkSum(payloadSums(file.subarray(HEADER)));
   const d = decodeBinaryJs(file, sections);
   if (d.badCount >= 0) fail(badCountMessage(d.badCount, d.distinctCounts[d.badCount]!, d.distinctScores[d.badCount]!));
   if (d.badNode >= 0) fail(badNodeMessage(d.badNode));
-  if (d.badPiece >= 0) fail(badPieceMessage(d.badPiece, at.lengths));
-  const { words, nodeIds, offsets, counts, scores, lengths, bytes } = d;
+  if (d.badPiece >= 0) fail(badPieceMessage(d.badPiece, at.ids));
+  if (d.placed !== vocabSize - 3) fail(missingMessage(d.placed, vocabSize - 3));
+  const { words, nodeIds, offsets, counts, scores, lengths } = d;
   if (offsets[vocabSize] !== totalBytes) fail(badTotalMessage(offsets[vocabSize]!, totalBytes));
   // No walk may go deeper than the longest piece: the kernel has room for that many live walks.
   if (d.deepest > d.maxLength) fail(tooDeepMessage(d.deepest, d.maxLength));
   const trie: DoubleArray = { words, f64: new Float64Array(words.buffer, words.byteOffset, words.length >> 1), nodeIds, rootBase: words[0]!, size };
-  return { vocabSize, bytes, offsets, counts, compiled: { trie, scores, lengths, maxPieceLength: d.maxLength } };
+  let bytes: Uint8Array | undefined;
+  return {
+    vocabSize,
+    get bytes() { return (bytes ??= pieceBytesFromTrie(words, nodeIds, offsets)); },
+    offsets,
+    counts,
+    compiled: { trie, scores, lengths, maxPieceLength: d.maxLength },
+  };
 }
 
+const hex = (x: bigint) => `0x${x.toString(16).padStart(16, '0')}`;
 const validCount = (c: number) => c >= 1 && c <= Number.MAX_SAFE_INTEGER && Math.floor(c) === c;
 const badCountMessage = (k: number, count: number, score: number) =>
   `entry ${k} of the count table: ${validCount(count) ? `score ${score} (must be negative)` : `count ${count} (must be a positive integer)`}`;
 const badNodeMessage = (slot: number) => `trie slot ${slot}: base, parent or depth out of range`;
-const badPieceMessage = (id: number, lengthsAt: number) => `piece ${id}: bad count index, or its node is out of range, taken, or not as deep as the piece is long (byte ${lengthsAt + 4 * (id - 3)})`;
+const badPieceMessage = (slot: number, idsAt: number) => `trie slot ${slot}: its piece's id is out of range or repeated, or its count index is, or the slot cannot hold a piece (byte ${idsAt + 4 * slot})`;
+const missingMessage = (placed: number, pieces: number) => `only ${placed} of the ${pieces} pieces have a node`;
 const badTotalMessage = (sum: number, header: number) => `the pieces' lengths add up to ${sum} bytes, the header says ${header}`;
 // No walk may go deeper than the longest piece: the kernel has room for that many live walks.
 const tooDeepMessage = (deepest: number, longest: number) => `the trie is ${deepest} deep, the longest piece has ${longest} bytes`;
@@ -262,6 +330,7 @@ interface DecodedBinary {
   readonly badCount: number;
   readonly badNode: number;
   readonly badPiece: number;
+  readonly placed: number;
   readonly distinctCounts: Float64Array;
   readonly distinctScores: Float64Array;
   readonly words: Int32Array;
@@ -270,7 +339,6 @@ interface DecodedBinary {
   readonly lengths: Int32Array;
   readonly counts: Float64Array;
   readonly scores: Float64Array;
-  readonly bytes: Uint8Array;
   readonly deepest: number;
   readonly maxLength: number;
 }
@@ -293,26 +361,24 @@ function decodeBinaryJs(file: Uint8Array, s: BinarySections): DecodedBinary {
   const counts = new Float64Array(vocabSize);
   const scores = new Float64Array(vocabSize);
   const lengths = new Int32Array(vocabSize);
-  const stats = new Int32Array(2);
-  const decoded = { distinctCounts, distinctScores, words, nodeIds, offsets, counts, scores, lengths, bytes: file.slice(s.bytes, s.bytes + totalBytes) };
+  const stats = new Int32Array(4);
+  const decoded = { distinctCounts, distinctScores, words, nodeIds, offsets, counts, scores, lengths };
   // 1. The distinct counts and their scores.
   const badCount = undoDeltas(new Float64Array(buf, base + s.counts, distinct), new Uint32Array(buf, base + s.scores, 2 * distinct), s.offset, distinctCounts, distinctScores);
-  if (badCount >= 0) return { ...decoded, badCount, badNode: -1, badPiece: -1, deepest: 0, maxLength: 0 };
-  // 2. The node table. Every node's stored depth must be its parent's plus one (the root's 0, no
-  // other 0): following parents then strictly descends to the root, so there are no loops and no
-  // walk is deeper than the deepest node.
-  const depth = new Uint16Array(buf, base + s.depths, size);
-  const occupied = nodeTable(new Int32Array(buf, base + s.bases, size), new Int32Array(buf, base + s.checks, size), depth, words, stats);
-  if (occupied < 0) return { ...decoded, badCount, badNode: -occupied - 1, badPiece: -1, deepest: 0, maxLength: 0 };
-  const deepest = stats[0]!;
-  // 3. Per piece: offsets, count and score, and its node, which must be as deep as it is long.
+  if (badCount >= 0) return { ...decoded, badCount, badNode: -1, badPiece: -1, placed: 0, deepest: 0, maxLength: 0 };
+  // 2. The node table and the pieces, slot by slot. Every node's stored depth must be its parent's
+  // plus one (the root's 0, no other 0): following parents then strictly descends to the root, so
+  // there are no loops and no walk is deeper than the deepest node.
   scores[0] = scores[1] = scores[2] = -Infinity;
-  const badPiece = placePieces(
-    new Uint32Array(buf, base + s.lengths, pieces), new Uint32Array(buf, base + s.countIndex, pieces), new Int32Array(buf, base + s.nodeOf, pieces),
-    distinctCounts, distinctScores, words, depth, nodeIds, offsets, counts, scores, totalBytes, stats,
+  const bad = slotTable(
+    new Int32Array(buf, base + s.nodes, 2 * size), new Uint16Array(buf, base + s.depths, size),
+    new Int32Array(buf, base + s.ids, size), new Uint32Array(buf, base + s.countIndex, pieces),
+    distinctCounts, distinctScores, words, nodeIds, lengths, counts, scores, totalBytes, stats,
   );
-  lengths.set(new Int32Array(buf, base + s.lengths, pieces), 3); // each checked equal to its node's depth
-  return { ...decoded, badCount, badNode: -1, badPiece, deepest, maxLength: stats[0]! };
+  offsets.set(offsetsFromLengths(lengths));
+  const badNode = bad >= 0 && stats[3] === 1 ? bad : -1;
+  const badPiece = bad >= 0 && stats[3] === 2 ? bad : -1;
+  return { ...decoded, badCount, badNode, badPiece, placed: stats[2]!, deepest: stats[0]!, maxLength: stats[1]! };
 }
 
 /** Counts from their deltas, scores from prediction + residual (64-bit); -1, or the first bad entry. */
@@ -360,99 +426,75 @@ function predictLn(c: number): number {
 }
 
 /**
- * Fills the node table (base, check, score −∞) from the delta sections, keeping every base + 255
- * and every parent inside it and every depth one more than its parent's; the deepest depth goes
- * to stats[0]. Returns the number of occupied slots, or -(slot + 1) for a bad one.
+ * The node table and the pieces in one pass over the slots (binaryTable of assembly/binary.ts, check
+ * for check): per slot its base and parent (in range, its depth its parent's plus one, free slots at
+ * depth 0), then its piece if it has one (a new id, the last id at its depth plus the entry, at an
+ * occupied slot other than the root and the guard slots; its length the node's depth; its count and
+ * score through the next count index). stats: [0] deepest node, [1] longest piece, [2] pieces
+ * placed, [3] what failed (1 the node, 2 its piece). Returns -1, or the first bad slot.
  */
-function nodeTable(bases: Int32Array, checks: Int32Array, depth: Uint16Array, words: Int32Array, stats: Int32Array): number {
+function slotTable(
+  nodes: Int32Array, depth: Uint16Array, ids: Int32Array, countIndex: Uint32Array,
+  distinctCounts: Float64Array, distinctScores: Float64Array, words: Int32Array, nodeIds: Int32Array,
+  lengths: Int32Array, counts: Float64Array, scores: Float64Array, totalBytes: number, stats: Int32Array,
+): number {
   const f64 = new Float64Array(words.buffer);
-  const size = bases.length;
+  const size = depth.length;
   const leafBase = size - 256;
-  let occupied = 0;
+  const distinct = distinctCounts.length;
+  const pieces = countIndex.length;
+  const vocabSize = pieces + 3;
+  const last = new Int32Array(1 << 16);
+  const bad = (slot: number, what: number) => {
+    stats[3] = what;
+    return slot;
+  };
   let deepest = 0;
+  let placed = 0;
+  let at = 0;
+  let max = 0;
   for (let i = 0; i < size; i++) {
-    const cd = checks[i]!;
-    const bd = bases[i]!;
+    const bd = nodes[2 * i]!;
+    const cd = nodes[2 * i + 1]!;
+    const d = depth[i]!;
     let check = -1;
     if (cd !== NONE) {
       check = i + cd;
-      if (i === 0 ? check !== -2 : check < 0 || check >= leafBase || check === i) return -(i + 1);
-      occupied++;
+      if (i === 0 ? check !== -2 : check < 0 || check >= leafBase || check === i) return bad(i, 1);
       if (i !== 0) {
-        const d = depth[i]!;
-        if (d === 0 || d !== depth[check]! + 1) return -(i + 1);
+        if (d === 0 || d !== depth[check]! + 1) return bad(i, 1);
         if (d > deepest) deepest = d;
-      } else if (depth[0] !== 0) return -1;
-    } else if (i === 0) return -1;
+      } else if (d !== 0) return bad(0, 1);
+    } else if (i === 0 || d !== 0) return bad(i, 1);
     let b = leafBase;
     if (bd !== NONE) {
       b = i + bd;
-      if (b < 0 || b > leafBase || check === -1) return -(i + 1);
+      if (b < 0 || b > leafBase || check === -1) return bad(i, 1);
     }
     words[4 * i] = b;
     words[4 * i + 1] = check;
     f64[2 * i + 1] = -Infinity;
-  }
-  stats[0] = deepest;
-  return occupied;
-}
-
-/**
- * Per piece, in id order: its offset (from the lengths), its count and score (through the
- * distinct tables), and its node (id and score), which must be free and as deep as the piece is
- * long (so the lengths are at least 1 and at most the trie's depth); the longest length goes to
- * longest[0]. Returns -1, or the first bad id.
- */
-function placePieces(
-  lengths: Uint32Array, countIndex: Uint32Array, nodeOf: Int32Array, distinctCounts: Float64Array, distinctScores: Float64Array,
-  words: Int32Array, depth: Uint16Array, nodeIds: Int32Array, offsets: Uint32Array, counts: Float64Array, scores: Float64Array,
-  totalBytes: number, longest: Int32Array,
-): number {
-  const f64 = new Float64Array(words.buffer);
-  const leafBase = nodeIds.length - 256;
-  const distinct = distinctCounts.length;
-  const vocabSize = nodeOf.length + 3;
-  let node = 0;
-  let at = 0;
-  let max = 0;
-  for (let id = 3; id < vocabSize; id++) {
-    const k = id - 3;
-    node += nodeOf[k]!;
-    const j = countIndex[k]!;
-    if (node <= 0 || node >= leafBase || j >= distinct || words[4 * node + 1] === -1 || nodeIds[node] !== -1) return id;
-    const len = lengths[k]!;
-    if (depth[node] !== len) return id;
-    at += len;
-    if (at > totalBytes) return id;
-    if (len > max) max = len;
-    offsets[id + 1] = at;
+    const delta = ids[i]!;
+    if (delta === NONE) continue;
+    if (i === 0 || i >= leafBase || placed >= pieces || check === -1) return bad(i, 2);
+    const id = (last[d]! + delta) | 0; // d ≥ 1: an occupied slot other than the root
+    if (id < 3 || id >= vocabSize || lengths[id] !== 0) return bad(i, 2);
+    const j = countIndex[placed]!;
+    if (j >= distinct) return bad(i, 2);
+    at += d;
+    if (at > totalBytes) return bad(i, 2);
+    if (d > max) max = d;
+    last[d] = id;
+    lengths[id] = d;
     const score = distinctScores[j]!;
     counts[id] = distinctCounts[j]!;
     scores[id] = score;
-    nodeIds[node] = id;
-    f64[2 * node + 1] = score;
+    nodeIds[i] = id;
+    f64[2 * i + 1] = score;
+    placed++;
   }
-  longest[0] = max;
+  stats[0] = deepest;
+  stats[1] = max;
+  stats[2] = placed;
   return -1;
 }
-
-/** CRC-32 (IEEE 802.3, as zip and zlib compute it) of `data`, continuing from `crc`. */
-export type Crc32 = (data: Uint8Array, crc?: number) => number;
-
-let crcTable: Int32Array | undefined;
-
-/** CRC-32 in plain JS (the Node entry uses native zlib.crc32, which gives the same values). */
-export const crc32: Crc32 = (data, crc = 0) => {
-  let table = crcTable;
-  if (!table) {
-    table = crcTable = new Int32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      table[n] = c;
-    }
-  }
-  let c = ~crc;
-  for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
-};

@@ -11,21 +11,18 @@ import { BINARY_HEADER, isBinaryModel, readBinaryModelFrom } from './binary-mode
 import { ModelError } from './errors.js';
 import type { ModelJson, Vocabulary } from './vocabulary.js';
 import { defaultWasmUrl } from './wasm-module.js';
-import type { Crc32 } from './binary-model.js';
 
 // A string is a file path in Node; URLs with file: are paths too.
 const asPath = (source: unknown): string | undefined =>
   typeof source === 'string' ? source : source instanceof URL && source.protocol === 'file:' ? fileURLToPath(source) : undefined;
 
 // Native zlib inflates the published zips several times faster than fflate (the limit makes data
-// that inflates past its announced size fail, as a corrupt zip, instead of filling memory), and
-// checks binary models' CRC-32 ~10x faster than JS (zlib.crc32: Node >= 20.15; JS before that).
+// that inflates past its announced size fail, as a corrupt zip, instead of filling memory).
 const read: ReadOptions = {
   inflateRaw: (data, size) => {
     const out = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, size) });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
-  crc32: typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (zlib as unknown as { crc32: Crc32 }).crc32 : undefined,
   // Binary models are decoded by the kernel's WebAssembly functions, whatever the engine.
   kernel: () => {
     try {
@@ -52,8 +49,8 @@ function readModelFileSync(path: string, name: string, read: ReadOptions): Vocab
     const head = new Uint8Array(Math.min(length, BINARY_HEADER));
     readFully(fd, head, 0, name);
     if (head.length === BINARY_HEADER && isBinaryModel(head)) {
-      const fill = (into: Uint8Array) => readFully(fd, into, BINARY_HEADER, name);
-      return readBinaryModelFrom({ head, length, fill }, name, read.crc32, binaryDecoder(read));
+      const fill = (into: Uint8Array, position: number) => readFully(fd, into, position, name);
+      return readBinaryModelFrom({ head, length, fill }, name, binaryDecoder(read));
     }
   } finally {
     closeSync(fd);

@@ -1,6 +1,6 @@
 import { inflateSync, unzipSync } from 'fflate';
 import { ModelError } from './errors.js';
-import { isBinaryModel, readBinaryModel, type Crc32 } from './binary-model.js';
+import { isBinaryModel, readBinaryModel } from './binary-model.js';
 import { hasBinaryDecoder } from './binary-wasm.js';
 import { vocabularyFromJson, type ModelJson, type Vocabulary } from './vocabulary.js';
 import { scanModelJson } from './model-scan.js';
@@ -21,8 +21,6 @@ const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 export interface ReadOptions {
   /** Raw DEFLATE inflater for zip entries (default: fflate; the Node entry passes native zlib). */
   readonly inflateRaw?: InflateRaw;
-  /** CRC-32 for binary models' checksum (default: plain JS; the Node entry passes native zlib's). */
-  readonly crc32?: Crc32;
   /**
    * The kernel, if it is at hand without waiting: binary models are then decoded and checked by its
    * WebAssembly functions (compiled code from the start) instead of cold JS loops.
@@ -51,7 +49,7 @@ const fflateInflateRaw: InflateRaw = (data, size) => {
 export function vocabularyFromBytes(bytes: Uint8Array, name = 'model', options: ReadOptions = {}): Vocabulary {
   if (bytes.length === 0) throw new ModelError('the file is empty', name);
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return vocabularyFromZip(bytes, name, options);
-  if (isBinaryModel(bytes)) return readBinaryModel(bytes, name, options.crc32, binaryDecoder(options));
+  if (isBinaryModel(bytes)) return readBinaryModel(bytes, name, binaryDecoder(options));
   // The usual case: the trainer's plain JSON, read without JSON.parse. Anything else (or any error)
   // goes the general way below, which words the errors.
   const scanned = scanModelJson(bytes);

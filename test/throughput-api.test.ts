@@ -64,6 +64,9 @@ describe.skipIf(!HAS_SHARED)(`binary model format (${MODEL})`, () => {
     const v2 = bin.slice();
     new DataView(v2.buffer).setUint32(8, 99, true);
     expect(() => Tokenizer.loadSync(v2)).toThrow(/version 99 is not supported/);
+    // A file of the previous layout (version 2: CRC-32, piece bytes and lengths stored) is named as such.
+    new DataView(v2.buffer).setUint32(8, 2, true);
+    expect(() => Tokenizer.loadSync(v2)).toThrow(/binary model version 2 is not supported \(this package reads version 3\); re-export it/);
     const flags = bin.slice();
     new DataView(flags.buffer).setUint32(12, 4, true);
     expect(() => Tokenizer.loadSync(flags)).toThrow(/unknown flags/);

@@ -8,7 +8,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EncodeStream, EncodeTransform, Tokenizer, type StreamEncodeOptions } from '../src/node.js';
 import { IncrementalEncoder } from '../src/incremental.js';
 import { firstLoneSurrogate } from '../src/normalize.js';
-import { supportsSampling } from '../src/sampling-support.js';
 import { HAS_SHARED, corpusTexts, modelPath } from './shared.js';
 
 type Chunk = string | Uint8Array;
@@ -145,14 +144,11 @@ describe.skipIf(!HAS_SHARED)('EncodeStream / EncodeTransform', () => {
     await expect(viaWeb(tok, [new Uint8Array([0xe4]), 'x'])).rejects.toThrow(/string chunk came after byte chunks that ended inside a UTF-8 sequence/);
   });
 
-  it('passes alpha through when sampling is supported, refuses it clearly otherwise', async () => {
-    if (supportsSampling(tok)) {
-      const s = corpusTexts('zh-fortunes').slice(0, 50).join('\n');
-      const ids = await viaWeb(tok, cut(s, [0.3, 0.6], true), { alpha: 0.1 });
-      expect(tok.decode(ids)).toBe(s.normalize('NFC'));
-    } else {
-      expect(() => new EncodeStream(tok, { alpha: 0.1 })).toThrow(/sampling \(alpha \/ seed\) is not supported by this build/);
-      expect(() => new EncodeTransform(tok, { alpha: 0.1 })).toThrow(/not supported/);
-    }
+  it('passes alpha through (the draws still spell the text), and refuses a NaN alpha up front', async () => {
+    const s = corpusTexts('zh-fortunes').slice(0, 50).join('\n');
+    const ids = await viaWeb(tok, cut(s, [0.3, 0.6], true), { alpha: 0.1 });
+    expect(tok.decode(ids)).toBe(s.normalize('NFC'));
+    expect(() => new EncodeStream(tok, { alpha: Number.NaN })).toThrow(/alpha must be a number/);
+    expect(() => new EncodeTransform(tok, { alpha: Number.NaN })).toThrow(/alpha must be a number/);
   });
 });

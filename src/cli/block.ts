@@ -3,7 +3,7 @@
 // only cuts files into blocks and writes results in order, so it stays off the critical path.
 
 import type { Tokenizer } from '../tokenizer.js';
-import { mixSeed, supportsSampling, type SamplingEncodeOptions } from '../sampling-support.js';
+import { mixSeed, type SamplingEncodeOptions } from '../sampling-support.js';
 import { firstLoneSurrogate } from '../normalize.js';
 import { invalidUtf8Offset } from '../utf8-scan.js';
 
@@ -67,9 +67,8 @@ export function processBlock(tokenizer: Tokenizer, job: BlockJob): BlockResult {
   const binary = job.format !== 'jsonl';
   const options: SamplingEncodeOptions = {};
   if (job.alpha !== undefined) options.alpha = job.alpha;
-  const seeded = job.seed !== undefined && supportsSampling(tokenizer) ? tokenizer : undefined;
   const encode = (s: string, line: number, what: string): Uint32Array => {
-    if (seeded) seeded.setSeed(mixSeed(job.seed!, docs.length));
+    if (job.seed !== undefined) tokenizer.setSeed(mixSeed(job.seed, docs.length));
     try {
       return tokenizer.encode(s, options);
     } catch (e) {

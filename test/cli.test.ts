@@ -424,6 +424,23 @@ describe('bytepiece CLI on generated models (no ../shared needed)', () => {
     }
   }, 60_000);
 
+  it('decode streams a large .idx (not read whole): many documents round-trip, a bad offset deep in it is named', () => {
+    const model = writeModel('idx.model', tinyModel([['ab', 3], ['abc', 4]]));
+    const lines = Array.from({ length: 300_000 }, (_, i) => (i % 10 === 0 ? '' : `abc ${i}`)); // .idx: 2.4 MB, 3 read chunks
+    const input = join(dir, 'many.txt');
+    writeFileSync(input, lines.join('\n') + '\n');
+    const outDir = join(dir, 'idx');
+    mkdirSync(outDir);
+    const bin = join(dir, 'many.u32');
+    ok(['encode', '-m', model, '--lines', '-q', '-f', 'u32', '-o', bin, input]);
+    expect(textsOf(ok(['decode', '-m', model, '-q', bin]).stdout)).toEqual(lines);
+    const idx = readFileSync(`${bin}.idx`);
+    const at = 200_000; // in the second 1 MiB chunk of offsets
+    idx.writeBigUInt64LE(idx.readBigUInt64LE(8 * (at - 1)) - 1n, 8 * at);
+    writeFileSync(`${bin}.idx`, idx);
+    fails(['decode', '-m', model, '-o', join(outDir, 'x.jsonl'), bin], new RegExp(`many\\.u32\\.idx: offset ${at} \\(\\d+\\) is smaller than offset ${at - 1} \\(\\d+\\)`), outDir);
+  }, 60_000);
+
   it('bounded buffering: while nobody reads its stdout, encode stops reading stdin after a few blocks, then finishes', async () => {
     const model = writeModel('buffering.model', tinyModel([['hello', 5], [' world', 5], ['lo w', 2]]));
     const line = 'hello world, hello again\n'; // 25 bytes

@@ -40,8 +40,10 @@ port.on('message', ({ id, task }: WorkerRequest) => {
     reply({ type: 'failed', id, error: serializeError(e) });
     return;
   }
-  const transfer = Array.isArray(result) ? result.map((ids) => ids.buffer as ArrayBuffer) : [result.data.buffer as ArrayBuffer, result.docTokens.buffer as ArrayBuffer];
-  reply({ type: 'done', id, result }, transfer);
+  const transfer = Array.isArray(result) ? result.map((ids) => ids.buffer as ArrayBuffer) : [result.data.buffer, result.docTokens.buffer];
+  // A block's output written into the caller's SharedArrayBuffer is shared, not transferred.
+  const movable = transfer.filter((b): b is ArrayBuffer => !(b instanceof SharedArrayBuffer));
+  reply({ type: 'done', id, result }, movable);
 });
 
 function run(task: Task): TaskResult {

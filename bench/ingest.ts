@@ -3,7 +3,8 @@
 // peak RSS can be compared at ~50 MB, ~200 MB and ~1 GB; and the encoding streams on ~50 MB,
 // ~200 MB and ~1 GB generated texts. Inputs are generated under the OS temp dir, never in the
 // repository. Run: npm run bench:ingest  (options: --model NAME --mb 200 --small-mb 50
-// --huge-mb 1000 --runs 3 --stream-mb 50,200,1000 --no-stream --no-cli --keep --wait-idle SECONDS)
+// --huge-mb 1000 --runs 3 --stream-mb 50,200,1000 --no-stream --no-cli --no-small (the speed-up only)
+// --keep --wait-idle SECONDS)
 //
 // The machine is shared, and Linux's autogroup scheduling splits the CPU between sessions, not
 // threads: while another session is busy, this process gets about one core whatever its thread
@@ -139,7 +140,7 @@ if (!flag('no-cli')) {
   say('| input | workers | wall s | MB/s end to end | MB/s encoding phase | CPU s | peak RSS MiB |');
   say('|---|---:|---:|---:|---:|---:|---:|');
   const table: Record<string, Measure[]> = {};
-  for (const size of [smallMB, bigMB]) {
+  for (const size of flag('no-small') ? [bigMB] : [smallMB, bigMB]) {
     const mb = statSync(await jsonlInput(size)).size / 1e6;
     for (let r = 0; r < runs; r++) {
       for (const w of [1, 2]) {
@@ -160,7 +161,7 @@ if (!flag('no-cli')) {
       `(per interleaved pair: ${pairs.map((p) => p.toFixed(2)).join(', ')}), ${(median(one.map((x) => x.encodeSeconds)) / median(two.map((x) => x.encodeSeconds))).toFixed(2)}x in the encoding phase\n`);
   }
   // Peak RSS against input size: one more run per worker count on the largest input (--huge-mb 0: none).
-  if (hugeMB > 0) await rssAgainstSize(table);
+  if (hugeMB > 0 && !flag('no-small')) await rssAgainstSize(table);
   results.cli = table;
   say(`\nload avg after CLI runs: ${load()}`);
   if (!flag('keep')) for (const size of [smallMB, bigMB, hugeMB]) rmSync(join(DATA, `corpora-${size}MB.jsonl`), { force: true });

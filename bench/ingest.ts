@@ -157,6 +157,7 @@ if (!flag('no-cli')) {
     const two = table[`${mb}|2`]!;
     const pairs = one.map((x, i) => x.wall / two[i]!.wall);
     say(`\n${mb.toFixed(0)} MB: cores free before each run (probe): ${one.map((x, i) => `${x.coresBefore!.toFixed(2)}/${two[i]!.coresBefore!.toFixed(2)}`).join(', ')} (1w/2w)`);
+    if (hasTime) say(`${mb.toFixed(0)} MB: cores used during each run (CPU s / wall s): ${one.map((x, i) => `${(x.cpu / x.wall).toFixed(2)}/${(two[i]!.cpu / two[i]!.wall).toFixed(2)}`).join(', ')} (1w/2w; a 2-worker run held to ~1 core was starved by other load)`);
     say(`${mb.toFixed(0)} MB: speed-up 2 vs 1 workers = ${(median(one.map((x) => x.wall)) / median(two.map((x) => x.wall))).toFixed(2)}x end to end ` +
       `(per interleaved pair: ${pairs.map((p) => p.toFixed(2)).join(', ')}), ${(median(one.map((x) => x.encodeSeconds)) / median(two.map((x) => x.encodeSeconds))).toFixed(2)}x in the encoding phase\n`);
   }

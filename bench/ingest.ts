@@ -1,8 +1,10 @@
 // Ingestion benchmark (issue 4): the CLI end to end with 1 vs 2 workers on >= 200 MB of JSONL built
-// from the shared corpora (plus a smaller input, to show peak RSS does not grow with input size),
-// and the encoding streams on a 1 GB generated text. Inputs are generated under the OS temp dir,
-// never in the repository. Run: npm run bench:ingest  (options: --model NAME --mb 200 --small-mb 50
-// --runs 3 --stream-mb 1000 --no-stream --no-cli --keep --wait-idle SECONDS)
+// from the shared corpora (median of --runs), plus one run per worker count on a ~1 GB input, so
+// peak RSS can be compared at ~50 MB, ~200 MB and ~1 GB; and the encoding streams on ~50 MB,
+// ~200 MB and ~1 GB generated texts. Inputs are generated under the OS temp dir, never in the
+// repository. Run: npm run bench:ingest  (options: --model NAME --mb 200 --small-mb 50
+// --huge-mb 1000 --runs 3 --stream-mb 50,200,1000 --no-stream --no-cli --no-small (the speed-up only)
+// --keep --wait-idle SECONDS)
 //
 // The machine is shared, and Linux's autogroup scheduling splits the CPU between sessions, not
 // threads: while another session is busy, this process gets about one core whatever its thread
@@ -32,7 +34,8 @@ const model = join(SHARED, 'models', `${modelName}.zip`);
 const bigMB = Number(value('mb', '200'));
 const smallMB = Number(value('small-mb', '50'));
 const runs = Number(value('runs', '3'));
-const streamMB = Number(value('stream-mb', '1000'));
+const hugeMB = Number(value('huge-mb', '1000'));
+const streamMBs = value('stream-mb', '50,200,1000').split(',').map(Number);
 const waitIdle = Number(value('wait-idle', '0'));
 
 if (!existsSync(CLI)) throw new Error(`${CLI} missing: run npm run build first (npm run bench:ingest does)`);
@@ -137,7 +140,7 @@ if (!flag('no-cli')) {
   say('| input | workers | wall s | MB/s end to end | MB/s encoding phase | CPU s | peak RSS MiB |');
   say('|---|---:|---:|---:|---:|---:|---:|');
   const table: Record<string, Measure[]> = {};
-  for (const size of [smallMB, bigMB]) {
+  for (const size of flag('no-small') ? [bigMB] : [smallMB, bigMB]) {
     const mb = statSync(await jsonlInput(size)).size / 1e6;
     for (let r = 0; r < runs; r++) {
       for (const w of [1, 2]) {
@@ -154,24 +157,43 @@ if (!flag('no-cli')) {
     const two = table[`${mb}|2`]!;
     const pairs = one.map((x, i) => x.wall / two[i]!.wall);
     say(`\n${mb.toFixed(0)} MB: cores free before each run (probe): ${one.map((x, i) => `${x.coresBefore!.toFixed(2)}/${two[i]!.coresBefore!.toFixed(2)}`).join(', ')} (1w/2w)`);
+    if (hasTime) say(`${mb.toFixed(0)} MB: cores used during each run (CPU s / wall s): ${one.map((x, i) => `${(x.cpu / x.wall).toFixed(2)}/${(two[i]!.cpu / two[i]!.wall).toFixed(2)}`).join(', ')} (1w/2w; a 2-worker run held to ~1 core was starved by other load)`);
     say(`${mb.toFixed(0)} MB: speed-up 2 vs 1 workers = ${(median(one.map((x) => x.wall)) / median(two.map((x) => x.wall))).toFixed(2)}x end to end ` +
       `(per interleaved pair: ${pairs.map((p) => p.toFixed(2)).join(', ')}), ${(median(one.map((x) => x.encodeSeconds)) / median(two.map((x) => x.encodeSeconds))).toFixed(2)}x in the encoding phase\n`);
   }
+  // Peak RSS against input size: one more run per worker count on the largest input (--huge-mb 0: none).
+  if (hugeMB > 0 && !flag('no-small')) await rssAgainstSize(table);
   results.cli = table;
-  say(`load avg after CLI runs: ${load()}`);
-  if (!flag('keep')) for (const size of [smallMB, bigMB]) rmSync(join(DATA, `corpora-${size}MB.jsonl`), { force: true });
+  say(`\nload avg after CLI runs: ${load()}`);
+  if (!flag('keep')) for (const size of [smallMB, bigMB, hugeMB]) rmSync(join(DATA, `corpora-${size}MB.jsonl`), { force: true });
+}
+
+async function rssAgainstSize(table: Record<string, Measure[]>): Promise<void> {
+  const hugeMb = statSync(await jsonlInput(hugeMB)).size / 1e6;
+  for (const w of [1, 2]) {
+    const coresBefore = await coresNow();
+    (table[`${hugeMb}|${w}`] ??= []).push({ ...runCli(await jsonlInput(hugeMB), w), coresBefore });
+  }
+  say(`\nPeak RSS (MiB, whole process, /usr/bin/time) against input size; ${hugeMb.toFixed(0)} MB: one run per worker count (load avg ${load()})\n`);
+  const sizes = [smallMB, bigMB, hugeMB].map((size) => statSync(join(DATA, `corpora-${size}MB.jsonl`)).size / 1e6);
+  say(`| workers | ${sizes.map((mb) => `${mb.toFixed(0)} MB`).join(' | ')} | ${hugeMb.toFixed(0)} MB MB/s |`);
+  say(`|---:|${sizes.map(() => '---:').join('|')}|---:|`);
+  for (const w of [1, 2]) {
+    const huge = table[`${hugeMb}|${w}`]![0]!;
+    say(`| ${w} | ${sizes.map((mb) => median(table[`${mb}|${w}`]!.map((x) => x.rssMiB))).join(' | ')} | ${(hugeMb / huge.wall).toFixed(2)} |`);
+  }
 }
 
 if (!flag('no-stream')) {
-  const bigText = await textInput(streamMB);
-  const smallText = await textInput(100);
+  const texts: string[] = [];
+  for (const mb of streamMBs) texts.push(await textInput(mb));
   say(`\n## Streams: file → EncodeTransform (Node) / EncodeStream (WHATWG) → count ids, one run each (model ${modelName}, load avg ${load()})`);
   say('command: node bench/ingest-stream.mjs MODEL FILE node|web\n');
   say('| stream | input | MB/s | peak RSS MiB |');
   say('|---|---:|---:|---:|');
   const streams: unknown[] = [];
   for (const kind of ['node', 'web']) {
-    for (const file of [smallText, bigText]) {
+    for (const file of texts) {
       await coresNow();
       const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'ingest-stream.mjs'), model, file, kind], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`stream run failed: ${r.stderr}`);
@@ -182,7 +204,7 @@ if (!flag('no-stream')) {
   }
   results.streams = streams;
   say(`load avg after stream runs: ${load()}`);
-  if (!flag('keep')) for (const f of [bigText, smallText]) rmSync(f, { force: true });
+  if (!flag('keep')) for (const f of texts) rmSync(f, { force: true });
 }
 
 const outDir = join(ROOT, 'bench', 'out');

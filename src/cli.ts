@@ -8,7 +8,7 @@ import { decodeCommand, type DecodeOptions } from './cli/decode.js';
 import { infoCommand, type InfoOptions } from './cli/info.js';
 import { cleanUp, describeError, interruptedOutputNote } from './cli/errors.js';
 import { createRequire } from 'node:module';
-import { finiteNumber, positiveInt, positiveNumber, uint32 } from './cli/options.js';
+import { finiteNumber, positiveInt, positiveNumber, seedInt } from './cli/options.js';
 
 const program = new Command('bytepiece')
   .description('Exact BytePiece tokenization (WebAssembly): encode corpora on all cores, decode ids, inspect models.')
@@ -37,7 +37,7 @@ program
   .option('--field <name>', 'JSONL field holding the text (default "text")')
   .option('-w, --workers <n>', 'worker threads (default: available cores)', positiveInt('--workers'))
   .option('--alpha <a>', 'sample segmentations (Viterbi sampling, alpha >= 0); default deterministic', finiteNumber('--alpha'))
-  .option('--seed <s>', 'seed for --alpha: same input, seed and --block-size give the same ids for any --workers', uint32('--seed'))
+  .option('--seed <s>', 'seed for --alpha (an integer, negative allowed, magnitude below 2^53): same input, seed and --block-size give the same ids for any --workers', seedInt('--seed'))
   .option('--add-bos', 'put <bos> (1) before each document')
   .option('--add-eos', 'put <eos> (2) after each document (u16/u32 always end a document with one <eos>)')
   .option('--lossy', 'replace invalid UTF-8 and lone surrogates by U+FFFD instead of failing')

@@ -44,7 +44,7 @@ export class IncrementalEncoder {
     if (invalid !== 'error' && invalid !== 'replace') {
       throw new TypeError(`options.invalidUtf8 must be 'error' or 'replace', got ${JSON.stringify(invalid)}`);
     }
-    checkSampling(tokenizer, options.alpha);
+    checkSampling(options.alpha);
     this.tokenizer = tokenizer;
     this.options = options;
     this.fatal = invalid === 'error';

@@ -8,7 +8,7 @@ import type { Engine } from './engine.js';
 import { JsEngine } from './engine-js.js';
 import { WasmEngine } from './engine-wasm.js';
 import { processBlock } from './cli/block.js';
-import { mixSeed, supportsSampling, type SamplingEncodeOptions } from './sampling-support.js';
+import { mixSeed, type SamplingEncodeOptions } from './sampling-support.js';
 import { serializeError, type Task, type TaskResult, type WorkerInit, type WorkerReply, type WorkerRequest } from './pool-protocol.js';
 
 /** Reaches the protected constructor: a Tokenizer over an already compiled model. */
@@ -40,19 +40,20 @@ port.on('message', ({ id, task }: WorkerRequest) => {
     reply({ type: 'failed', id, error: serializeError(e) });
     return;
   }
-  const transfer = Array.isArray(result) ? result.map((ids) => ids.buffer as ArrayBuffer) : [result.data.buffer as ArrayBuffer, result.docTokens.buffer as ArrayBuffer];
-  reply({ type: 'done', id, result }, transfer);
+  const transfer = Array.isArray(result) ? result.map((ids) => ids.buffer as ArrayBuffer) : [result.data.buffer, result.docTokens.buffer];
+  // A block's output written into the caller's SharedArrayBuffer is shared, not transferred.
+  const movable = transfer.filter((b): b is ArrayBuffer => !(b instanceof SharedArrayBuffer));
+  reply({ type: 'done', id, result }, movable);
 });
 
 function run(task: Task): TaskResult {
   if (task.kind === 'block') return processBlock(tokenizer, task.job);
   const options: SamplingEncodeOptions = { addBos: task.addBos, addEos: task.addEos };
   if (task.alpha !== undefined) options.alpha = task.alpha;
-  const seeded = task.seed !== undefined && supportsSampling(tokenizer) ? tokenizer : undefined;
   const out: Uint32Array[] = new Array(task.texts.length);
   for (let i = 0; i < task.texts.length; i++) {
     const index = task.firstIndex + i;
-    if (seeded) seeded.setSeed(mixSeed(task.seed!, index, task.call));
+    if (task.seed !== undefined) tokenizer.setSeed(mixSeed(task.seed, index, task.call));
     try {
       out[i] = tokenizer.encode(task.texts[i]!, options);
     } catch (e) {

@@ -4,12 +4,12 @@ import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Tokenizer, type LoadOptions } from './tokenizer.js';
+import type { LoadOptions } from './tokenizer.js';
 import { compileModel } from './model.js';
 import { compileWasm } from './wasm-module.js';
 import { nodePlatform } from './node-platform.js';
 import type { ModelSource } from './source.js';
-import { checkSampling, supportsSampling, type SamplingEncodeOptions } from './sampling-support.js';
+import { checkSampling, type SamplingEncodeOptions } from './sampling-support.js';
 import type { BlockJob, BlockResult } from './cli/block.js';
 import {
   deserializeError, shareModel,
@@ -18,7 +18,7 @@ import {
 
 /**
  * Options of {@link TokenizerPool.create}: those of `Tokenizer.load`, plus the thread count. A load
- * `seed` (in builds that sample) is the default seed of every {@link TokenizerPool.encodeBatch} call.
+ * `seed` is the default seed of every {@link TokenizerPool.encodeBatch} call.
  */
 export interface PoolOptions extends LoadOptions {
   /** Worker threads (default: `os.availableParallelism()`). */
@@ -30,8 +30,9 @@ export interface PoolOptions extends LoadOptions {
 /** Options of {@link TokenizerPool.encodeBatch}. */
 export interface PoolEncodeOptions extends SamplingEncodeOptions {
   /**
-   * With `alpha`: makes the draws reproducible. Text i of the n-th call on this pool is sampled
-   * with a seed derived from (seed, n, i), so results do not depend on the thread count.
+   * With `alpha`: makes the draws reproducible. A safe integer, as for `Tokenizer.setSeed`. Text i
+   * of the n-th call on this pool is sampled with a seed derived from (seed, n, i), so results do
+   * not depend on the thread count.
    */
   seed?: number;
 }
@@ -89,16 +90,14 @@ export class TokenizerPool {
   private state: 'open' | 'closing' | 'closed' | 'broken' = 'open';
   private brokenBy?: Error;
   private readonly idleWaiters: (() => void)[] = [];
-  private readonly sampling: boolean;
   private readonly defaultSeed?: number;
 
-  private constructor(init: WorkerInit, threads: number, resourceLimits: ResourceLimits | undefined, sampling: boolean, defaultSeed: number | undefined) {
+  private constructor(init: WorkerInit, threads: number, resourceLimits: ResourceLimits | undefined, defaultSeed: number | undefined) {
     this.init = init;
     this.defaultSeed = defaultSeed;
     this.threads = threads;
     this.vocabSize = init.model.vocab.vocabSize;
     this.resourceLimits = resourceLimits;
-    this.sampling = sampling;
   }
 
   /**
@@ -119,13 +118,12 @@ export class TokenizerPool {
     const vocab = await nodePlatform.readModel(source, options.name);
     const model = shareModel(compileModel(vocab, options.name ?? (typeof source === 'string' ? source : undefined)));
     // Everything but the kernel and the seed goes to the workers' Tokenizers as is. A load-time seed
-    // (where the build can sample) becomes the default per-call seed: per text, not per thread.
+    // becomes the default per-call seed: per text, not per thread.
     const { wasm: _wasm, engine: _engine, threads: _threads, resourceLimits, seed: defaultSeed, ...rest } = options as PoolOptions & { seed?: number };
     const init: WorkerInit = { model, options: { ...rest, loneSurrogates } };
     if (kernel) init.kernel = await kernel;
-    const sampling = supportsSampling(Tokenizer.prototype);
-    if (defaultSeed !== undefined) checkSampling(sampling ? { setSeed() {} } : {}, undefined, defaultSeed);
-    const pool = new TokenizerPool(init, threads, resourceLimits, sampling, defaultSeed);
+    checkSampling(undefined, defaultSeed, 'options.seed');
+    const pool = new TokenizerPool(init, threads, resourceLimits, defaultSeed);
     try {
       await Promise.all(Array.from({ length: threads }, () => pool.spawn()));
     } catch (e) {
@@ -143,7 +141,7 @@ export class TokenizerPool {
     if (!Array.isArray(texts)) throw new TypeError('encodeBatch expects an array of strings');
     const { alpha } = options;
     const seed = options.seed ?? (alpha !== undefined ? this.defaultSeed : undefined);
-    checkSampling(this.sampling ? { setSeed() {} } : {}, alpha, seed);
+    checkSampling(alpha, options.seed, 'options.seed'); // a load-time seed was checked by create()
     const call = this.calls++;
     let total = 0;
     for (let i = 0; i < texts.length; i++) {

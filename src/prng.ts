@@ -100,10 +100,11 @@ export function randomState(): Uint32Array {
   return state;
 }
 
+/** The seeds accepted everywhere (Tokenizer, pool, streams, CLI), as error messages state them. */
+export const SEED_RANGE = 'a finite integer between -(2^53 - 1) and 2^53 - 1';
+
 /** A seed is a safe integer: negative values are allowed, fractions, NaN, ±Infinity and non-numbers are not. */
 export function checkSeed(seed: unknown, what = 'seed'): asserts seed is number {
   if (typeof seed !== 'number') throw new TypeError(`${what} must be an integer, got ${typeof seed === 'bigint' ? `${seed}n (a bigint)` : typeof seed}`);
-  if (!Number.isSafeInteger(seed)) {
-    throw new RangeError(`${what} must be a finite integer between -(2^53 - 1) and 2^53 - 1, got ${String(seed)}`);
-  }
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`${what} must be ${SEED_RANGE}, got ${String(seed)}`);
 }

@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tokenizer } from '../src/node.js';
-import { supportsSampling } from '../src/sampling-support.js';
 import { HAS_SHARED, SHARED, corpora, corpusTexts, goldenIds, modelPath } from './shared.js';
+import { tinyModel } from './tiny-model.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'cli.js');
-const SMALL = 'bytepiece.id.eu.plus.40k'; // eu, vocab < 65536: u16 allowed
-const LARGE = 'bytepiece.zh.id.eu.80k'; // eu, vocab > 65536: u16 refused
+const SMALL = 'bytepiece.id.eu.plus.40k'; // eu, vocab <= 65535: u16 allowed
+const LARGE = 'bytepiece.zh.id.eu.80k'; // eu, vocab > 65535: u16 refused
 
 interface Run {
   code: number | null;
@@ -248,8 +248,8 @@ describe.skipIf(!HAS_SHARED)('bytepiece CLI', () => {
       fails(['encode', '-m', model(), '--jsonl', '-o', out, h], /lone\.jsonl:2: "text": lone surrogate U\+D800/, outDir);
     });
 
-    it('u16 with a vocabulary over 65536 ids', () =>
-      fails(['encode', '-m', modelPath(LARGE), '-f', 'u16', '-o', out, sample], /--format u16 cannot hold the ids of .*vocab size is \d+.*use --format u32/, outDir));
+    it('u16 with a large vocabulary', () =>
+      fails(['encode', '-m', modelPath(LARGE), '-f', 'u16', '-o', out, sample], /--format u16 cannot hold the ids of .*vocab size is \d+, over the 65535 u16 allows; use --format u32/, outDir));
 
     it('an unwritable output', () => {
       fails(['encode', '-m', model(), '-o', join(dir, 'no-such-dir', 'x.jsonl'), sample], /cannot write .*no-such-dir.*no such file or directory/, outDir);
@@ -266,14 +266,10 @@ describe.skipIf(!HAS_SHARED)('bytepiece CLI', () => {
       fails(['encode', '-o', out, sample], /required option .*--model/, outDir);
     });
 
-    it('sampling flags pass through when supported, or fail clearly', () => {
-      if (supportsSampling(small)) {
-        const a = ok(['encode', '-m', model(), '--jsonl', '--alpha', '0.1', '--seed', '3', '-w', '1', '-q', sample]).stdout;
-        const b = ok(['encode', '-m', model(), '--jsonl', '--alpha', '0.1', '--seed', '3', '-w', '2', '-q', sample]).stdout;
-        expect(a.equals(b)).toBe(true);
-      } else {
-        fails(['encode', '-m', model(), '--alpha', '0.1', '-o', out, sample], /sampling is not supported by this build/, outDir);
-      }
+    it('sampling flags pass through (same ids for any --workers); a seed without --alpha is refused', () => {
+      const a = ok(['encode', '-m', model(), '--jsonl', '--alpha', '0.1', '--seed', '3', '-w', '1', '-q', sample]).stdout;
+      const b = ok(['encode', '-m', model(), '--jsonl', '--alpha', '0.1', '--seed', '3', '-w', '2', '-q', sample]).stdout;
+      expect(a.equals(b)).toBe(true);
       fails(['encode', '-m', model(), '--seed', '3', '-o', out, sample], /--seed only applies with --alpha/, outDir);
     });
 
@@ -353,4 +349,144 @@ describe.skipIf(!HAS_SHARED)('bytepiece CLI', () => {
     expect(a).toEqual(b);
     expect(a).toEqual(Array.from(small.encode('hello 世界')));
   });
+});
+
+/** A model of exactly `vocabSize` ids: the 256 bytes plus distinct 3-byte printable-ASCII pieces. */
+function modelOfVocabSize(vocabSize: number): ReturnType<typeof tinyModel> {
+  const pieces: [string, number][] = [];
+  for (let i = 0; pieces.length < vocabSize - 3 - 256; i++) {
+    pieces.push([String.fromCharCode(32 + (i % 95), 32 + (Math.floor(i / 95) % 95), 32 + Math.floor(i / 9025)), 2]);
+  }
+  return tinyModel(pieces);
+}
+
+describe('bytepiece CLI on generated models (no ../shared needed)', () => {
+  let dir: string;
+  const writeModel = (name: string, model: object) => {
+    const f = join(dir, name);
+    writeFileSync(f, JSON.stringify(model));
+    return f;
+  };
+  beforeAll(() => {
+    expect(existsSync(CLI), `${CLI} is missing: run \`npm run build\` (npm test does it in pretest)`).toBe(true);
+    dir = mkdtempSync(join(tmpdir(), 'bytepiece-cli-gen-'));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('u16: vocab size 65535 is accepted (ids up to 65534 written), 65536 is refused (the issue: refused when vocabSize > 65535)', async () => {
+    const outDir = join(dir, 'u16');
+    mkdirSync(outDir);
+    const at = writeModel('v65535.model', modelOfVocabSize(65535));
+    const over = writeModel('v65536.model', modelOfVocabSize(65536));
+    const tok = await Tokenizer.load(at);
+    expect(tok.vocabSize).toBe(65535);
+    expect((await Tokenizer.load(over)).vocabSize).toBe(65536);
+    const last = new TextDecoder().decode(tok.idToPiece(65534) as Uint8Array);
+    const lines = ['hello world', `${last}${last} and ${last}`, ''];
+    const input = join(dir, 'u16.txt');
+    writeFileSync(input, lines.join('\n') + '\n');
+    const out = join(outDir, 'ids.u16');
+    ok(['encode', '-m', at, '--lines', '-q', '-f', 'u16', '-o', out, input]);
+    checkBinary(out, 2, lines.map((l) => tok.encode(l)));
+    expect(readU(out, 2)).toContain(65534);
+    rmSync(out);
+    rmSync(`${out}.idx`);
+    fails(['encode', '-m', over, '--lines', '-f', 'u16', '-o', out, input], /--format u16 cannot hold the ids of .*v65536\.model: its vocab size is 65536, over the 65535 u16 allows; use --format u32/, outDir);
+    ok(['encode', '-m', over, '--lines', '-q', '-f', 'u32', '-o', out, input]);
+  }, 60_000);
+
+  it('--seed takes what Tokenizer.load / setSeed take (any safe integer), and refuses the rest with their wording', async () => {
+    const json = tinyModel([['ab', 3], ['bc', 3], ['ca', 3], ['abc', 4], ['bca', 4]]);
+    const model = writeModel('seeds.model', json);
+    const input = join(dir, 'seeds.txt');
+    writeFileSync(input, Array.from({ length: 200 }, (_, i) => 'abc'.repeat(5 + (i % 7))).join('\n') + '\n');
+    const run = (seed: string, workers: string) => ok(['encode', '-m', model, '--lines', '--alpha', '0.5', '--seed', seed, '-w', workers, '--block-size', '500', '-q', input]).stdout;
+    for (const seed of ['-7', '4294967296', '9007199254740991', '-9007199254740991']) {
+      expect(run(seed, '1').equals(run(seed, '2')), `seed ${seed}: 1 and 2 workers agree`).toBe(true);
+    }
+    // Seeds past 32 bits are seeds of their own, not truncated to their low bits.
+    expect(run('4294967296', '1').equals(run('0', '1'))).toBe(false);
+    expect(run('-4294967296', '1').equals(run('0', '1'))).toBe(false);
+    for (const bad of ['1.5', '9007199254740992', '0x10', 'abc']) {
+      let library = '';
+      try {
+        await Tokenizer.load(json, { seed: Number(bad) });
+      } catch (e) {
+        library = (e as Error).message;
+      }
+      const r = cli(['encode', '-m', model, '--alpha', '0.5', '--seed', bad, input]);
+      expect(r.code).not.toBe(0);
+      const expected = bad === '0x10' ? '' : library.replace('options.seed', '--seed').replace(/got .*$/, `got "${bad}"`);
+      expect(r.stderr.trimEnd()).toMatch(/^bytepiece: --seed must be a finite integer between -\(2\^53 - 1\) and 2\^53 - 1, got "/);
+      if (expected) expect(r.stderr.trimEnd()).toBe(`bytepiece: ${expected}`);
+    }
+  }, 60_000);
+
+  it('decode streams a large .idx (not read whole): many documents round-trip, a bad offset deep in it is named', () => {
+    const model = writeModel('idx.model', tinyModel([['ab', 3], ['abc', 4]]));
+    const lines = Array.from({ length: 300_000 }, (_, i) => (i % 10 === 0 ? '' : `abc ${i}`)); // .idx: 2.4 MB, 3 read chunks
+    const input = join(dir, 'many.txt');
+    writeFileSync(input, lines.join('\n') + '\n');
+    const outDir = join(dir, 'idx');
+    mkdirSync(outDir);
+    const bin = join(dir, 'many.u32');
+    ok(['encode', '-m', model, '--lines', '-q', '-f', 'u32', '-o', bin, input]);
+    expect(textsOf(ok(['decode', '-m', model, '-q', bin]).stdout)).toEqual(lines);
+    const idx = readFileSync(`${bin}.idx`);
+    const at = 200_000; // in the second 1 MiB chunk of offsets
+    idx.writeBigUInt64LE(idx.readBigUInt64LE(8 * (at - 1)) - 1n, 8 * at);
+    writeFileSync(`${bin}.idx`, idx);
+    fails(['decode', '-m', model, '-o', join(outDir, 'x.jsonl'), bin], new RegExp(`many\\.u32\\.idx: offset ${at} \\(\\d+\\) is smaller than offset ${at - 1} \\(\\d+\\)`), outDir);
+  }, 60_000);
+
+  it('bounded buffering: while nobody reads its stdout, encode stops reading stdin after a few blocks, then finishes', async () => {
+    const model = writeModel('buffering.model', tinyModel([['hello', 5], [' world', 5], ['lo w', 2]]));
+    const line = 'hello world, hello again\n'; // 25 bytes
+    const chunk = Buffer.from(line.repeat(2621)); // about 64 KiB of whole lines
+    const total = 512; // chunks: 32 MiB of input
+    const blockSize = 65536;
+    const child = spawn(process.execPath, [CLI, 'encode', '-m', model, '--lines', '-w', '1', '--block-size', String(blockSize), '-q', '-']);
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.stdout.pause(); // a stalled consumer: the pipe fills, then the CLI's writes wait
+    let sent = 0;
+    let stalled = false;
+    while (sent < total) {
+      const more = child.stdin.write(chunk);
+      sent++;
+      if (!more) {
+        const drained = await Promise.race([
+          new Promise<boolean>((resolve) => child.stdin.once('drain', () => resolve(true))),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000)),
+        ]);
+        if (!drained) {
+          stalled = true;
+          break;
+        }
+      }
+    }
+    // Bounded by construction: 2·workers + 2 blocks in flight, the block reader's 2 MiB buffer, the
+    // output batch (1 MiB), and the pipes' buffers. Unbounded read-ahead would take all 32 MiB.
+    expect(stalled, `the CLI kept reading its input (${sent} chunks of 64 KiB) though nobody read its output`).toBe(true);
+    const sentBytes = sent * chunk.length;
+    expect(sentBytes).toBeLessThan(4 * blockSize + 6 * 2 ** 20);
+    // Then it finishes normally once its output is read.
+    let newlines = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) newlines++;
+    });
+    child.stdout.resume();
+    child.stdin.once('drain', async () => {
+      while (sent < total) {
+        sent++;
+        if (!child.stdin.write(chunk)) await new Promise((resolve) => child.stdin.once('drain', resolve));
+      }
+      child.stdin.end();
+    });
+    expect(await exited, stderr).toBe(0);
+    expect(newlines).toBe(total * 2621);
+  }, 120_000);
 });

@@ -1,10 +1,10 @@
 // encodeBatch and TokenizerPool: same ids as single-thread encode (and the golden files) on every
 // shared corpus; order kept; errors name the text; a dead worker is replaced and its batch retried,
-// a batch that kills workers twice is rejected; close/terminate; sampling passes through or is refused.
+// a batch that kills workers twice is rejected; close/terminate; sampling passes through; seeds as
+// Tokenizer.load takes them.
 import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tokenizer, TokenizerPool } from '../src/node.js';
-import { supportsSampling } from '../src/sampling-support.js';
 import { HAS_SHARED, corpora, corpusTexts, goldenIds, goldenModels, modelPath } from './shared.js';
 
 const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => v === b[i]);
@@ -112,27 +112,37 @@ describe.skipIf(!HAS_SHARED)('TokenizerPool', () => {
       expect(Array.from((await pool.encodeBatch(['still works']))[0]!)).toEqual(Array.from(tok.encode('still works')));
     });
 
-    it('sampling options: passed through when supported, refused clearly otherwise', async () => {
-      if (supportsSampling(tok)) {
-        // Text i of call n is drawn with a seed from (seed, n, i): fresh pools of 1 and 2 threads agree.
-        const texts = corpusTexts('zh-fortunes').slice(0, 300);
-        const one = await TokenizerPool.create(model(), { threads: 1 });
-        const two = await TokenizerPool.create(model(), { threads: 2 });
-        try {
-          const a = await one.encodeBatch(texts, { alpha: 0.1, seed: 7 });
-          const b = await two.encodeBatch(texts, { alpha: 0.1, seed: 7 });
-          a.forEach((ids, i) => expect(same(ids, b[i]!), `text ${i}`).toBe(true));
-          texts.forEach((t, i) => expect(tok.decode(a[i]!)).toBe(t.normalize('NFC')));
-          const differs = a.some((ids, i) => !same(ids, tok.encode(texts[i]!)));
-          expect(differs, 'alpha 0.1 should sample away from the deterministic ids somewhere').toBe(true);
-        } finally {
-          await one.close();
-          await two.close();
-        }
-      } else {
-        await expect(pool.encodeBatch(['x'], { alpha: 0.1 })).rejects.toThrow(/sampling \(alpha \/ seed\) is not supported by this build/);
-        await expect(pool.encodeBatch(['x'], { seed: 1 })).rejects.toThrow(/not supported/);
+    it('sampling options pass through: seeded draws do not depend on the thread count', async () => {
+      // Text i of call n is drawn with a seed from (seed, n, i): fresh pools of 1 and 2 threads agree.
+      const texts = corpusTexts('zh-fortunes').slice(0, 300);
+      const one = await TokenizerPool.create(model(), { threads: 1 });
+      const two = await TokenizerPool.create(model(), { threads: 2 });
+      try {
+        const a = await one.encodeBatch(texts, { alpha: 0.1, seed: 7 });
+        const b = await two.encodeBatch(texts, { alpha: 0.1, seed: 7 });
+        a.forEach((ids, i) => expect(same(ids, b[i]!), `text ${i}`).toBe(true));
+        texts.forEach((t, i) => expect(tok.decode(a[i]!)).toBe(t.normalize('NFC')));
+        const differs = a.some((ids, i) => !same(ids, tok.encode(texts[i]!)));
+        expect(differs, 'alpha 0.1 should sample away from the deterministic ids somewhere').toBe(true);
+      } finally {
+        await one.close();
+        await two.close();
       }
+    });
+
+    it('seeds: any safe integer, as Tokenizer.load / setSeed take them, refused with the same wording', async () => {
+      const texts = corpusTexts('zh-fortunes').slice(0, 100);
+      // Seeds beyond 32 bits and negative seeds are distinct seeds, not truncated ones.
+      const [low, high, negative] = await Promise.all([0, 2 ** 32, -(2 ** 32)].map((seed) => pool.encodeBatch(texts, { alpha: 0.5, seed })));
+      expect(high!.some((ids, i) => !same(ids, low![i]!)), 'seed 2^32 should not draw as seed 0').toBe(true);
+      expect(negative!.some((ids, i) => !same(ids, low![i]!)), 'seed -2^32 should not draw as seed 0').toBe(true);
+      const wording = /options\.seed must be a finite integer between -\(2\^53 - 1\) and 2\^53 - 1, got /;
+      for (const seed of [1.5, 2 ** 53, Number.NaN]) {
+        await expect(Tokenizer.load(model(), { seed })).rejects.toThrow(wording);
+        await expect(TokenizerPool.create(model(), { threads: 1, seed })).rejects.toThrow(wording);
+        await expect(pool.encodeBatch(['x'], { alpha: 0.1, seed })).rejects.toThrow(wording);
+      }
+      await expect(pool.encodeBatch(['x'], { alpha: Number.NaN })).rejects.toThrow(/alpha must be a number/);
     });
   });
 

@@ -8,8 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EncodeStream, EncodeTransform, Tokenizer, type StreamEncodeOptions } from '../src/node.js';
 import { IncrementalEncoder } from '../src/incremental.js';
 import { firstLoneSurrogate } from '../src/normalize.js';
-import { supportsSampling } from '../src/sampling-support.js';
 import { HAS_SHARED, corpusTexts, modelPath } from './shared.js';
+import { tinyModel } from './tiny-model.js';
 
 type Chunk = string | Uint8Array;
 
@@ -145,14 +145,79 @@ describe.skipIf(!HAS_SHARED)('EncodeStream / EncodeTransform', () => {
     await expect(viaWeb(tok, [new Uint8Array([0xe4]), 'x'])).rejects.toThrow(/string chunk came after byte chunks that ended inside a UTF-8 sequence/);
   });
 
-  it('passes alpha through when sampling is supported, refuses it clearly otherwise', async () => {
-    if (supportsSampling(tok)) {
-      const s = corpusTexts('zh-fortunes').slice(0, 50).join('\n');
-      const ids = await viaWeb(tok, cut(s, [0.3, 0.6], true), { alpha: 0.1 });
-      expect(tok.decode(ids)).toBe(s.normalize('NFC'));
-    } else {
-      expect(() => new EncodeStream(tok, { alpha: 0.1 })).toThrow(/sampling \(alpha \/ seed\) is not supported by this build/);
-      expect(() => new EncodeTransform(tok, { alpha: 0.1 })).toThrow(/not supported/);
-    }
+  it('passes alpha through (the draws still spell the text), and refuses a NaN alpha up front', async () => {
+    const s = corpusTexts('zh-fortunes').slice(0, 50).join('\n');
+    const ids = await viaWeb(tok, cut(s, [0.3, 0.6], true), { alpha: 0.1 });
+    expect(tok.decode(ids)).toBe(s.normalize('NFC'));
+    expect(() => new EncodeStream(tok, { alpha: Number.NaN })).toThrow(/alpha must be a number/);
+    expect(() => new EncodeTransform(tok, { alpha: Number.NaN })).toThrow(/alpha must be a number/);
   });
+});
+
+describe('EncodeStream / EncodeTransform backpressure (generated model, no ../shared needed)', () => {
+  const CHUNK = new TextEncoder().encode('hello world, hello stream\n'.repeat(2521)); // about 64 KiB
+  const CAP = 1024; // chunks (64 MiB): an unbounded pipeline would pull all of them
+  let tok: Tokenizer;
+  beforeAll(async () => {
+    tok = await Tokenizer.load(tinyModel([['hello', 5], [' world', 5], ['stream', 3]]));
+  });
+
+  /** Waits until `count()` stops growing (stalled: true) or reaches CAP (false). */
+  async function settles(count: () => number): Promise<boolean> {
+    let last = -1;
+    let still = 0;
+    while (count() < CAP) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (count() === last) {
+        if (++still >= 5) return true;
+      } else still = 0;
+      last = count();
+    }
+    return false;
+  }
+
+  it('Node: with nobody reading the ids, the Transform stops pulling input after a few chunks', async () => {
+    let pulled = 0;
+    const source = new Readable({
+      read() {
+        if (pulled >= CAP) this.push(null);
+        else {
+          pulled++;
+          this.push(CHUNK);
+        }
+      },
+    });
+    const transform = new EncodeTransform(tok);
+    source.pipe(transform); // the readable side is never read
+    const stalled = await settles(() => pulled);
+    expect(stalled, `pulled ${pulled} chunks of 64 KiB with nobody reading`).toBe(true);
+    // The writable and readable buffers (16 objects each in object mode) and the source's buffer.
+    expect(pulled).toBeLessThanOrEqual(40);
+    let ids = 0;
+    transform.on('data', (chunk: Uint32Array) => (ids += chunk.length));
+    await new Promise((resolve, reject) => transform.on('end', resolve).on('error', reject));
+    expect(pulled).toBe(CAP);
+    expect(ids).toBe(CAP * tok.encode(new TextDecoder().decode(CHUNK)).length);
+  }, 120_000);
+
+  it('WHATWG: with nobody reading the ids, the TransformStream stops pulling input after a few chunks', async () => {
+    let pulled = 0;
+    const source = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= CAP) controller.close();
+        else {
+          pulled++;
+          controller.enqueue(CHUNK);
+        }
+      },
+    });
+    const ids = source.pipeThrough(new EncodeStream(tok));
+    const stalled = await settles(() => pulled);
+    expect(stalled, `pulled ${pulled} chunks of 64 KiB with nobody reading`).toBe(true);
+    expect(pulled).toBeLessThanOrEqual(8);
+    let count = 0;
+    for await (const chunk of ids as unknown as AsyncIterable<Uint32Array>) count += chunk.length;
+    expect(pulled).toBe(CAP);
+    expect(count).toBe(CAP * tok.encode(new TextDecoder().decode(CHUNK)).length);
+  }, 120_000);
 });

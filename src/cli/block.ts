@@ -3,7 +3,7 @@
 // only cuts files into blocks and writes results in order, so it stays off the critical path.
 
 import type { Tokenizer } from '../tokenizer.js';
-import { mixSeed, supportsSampling, type SamplingEncodeOptions } from '../sampling-support.js';
+import { mixSeed, type SamplingEncodeOptions } from '../sampling-support.js';
 import { firstLoneSurrogate } from '../normalize.js';
 import { invalidUtf8Offset } from '../utf8-scan.js';
 
@@ -31,6 +31,11 @@ export interface BlockJob {
   alpha?: number;
   /** Seed of this block; document k is encoded with mixSeed(seed, k). */
   seed?: number;
+  /**
+   * Where to write the output if it fits (a recycled SharedArrayBuffer, starting at byte 0): the
+   * result's `data` is then a view of it. Otherwise `data` is a buffer of its own.
+   */
+  out?: Uint8Array;
 }
 
 export interface BlockResult {
@@ -67,9 +72,8 @@ export function processBlock(tokenizer: Tokenizer, job: BlockJob): BlockResult {
   const binary = job.format !== 'jsonl';
   const options: SamplingEncodeOptions = {};
   if (job.alpha !== undefined) options.alpha = job.alpha;
-  const seeded = job.seed !== undefined && supportsSampling(tokenizer) ? tokenizer : undefined;
   const encode = (s: string, line: number, what: string): Uint32Array => {
-    if (seeded) seeded.setSeed(mixSeed(job.seed!, docs.length));
+    if (job.seed !== undefined) tokenizer.setSeed(mixSeed(job.seed, docs.length));
     try {
       return tokenizer.encode(s, options);
     } catch (e) {
@@ -124,10 +128,10 @@ export function processBlock(tokenizer: Tokenizer, job: BlockJob): BlockResult {
     tokens += docTokens[d]!;
   }
   let data: Uint8Array;
-  if (binary) data = pack(docs, tokens, job.format === 'u16' ? 2 : 4, separator === 1);
-  else if (job.mode === 'doc') data = writeIds(new ByteSink(docs[0]!.length * 7 + 16), docs[0]!).bytes();
+  if (binary) data = pack(docs, tokens, job.format === 'u16' ? 2 : 4, separator === 1, job.out);
+  else if (job.mode === 'doc') data = writeIds(new ByteSink(docs[0]!.length * 7 + 16, job.out), docs[0]!).bytes();
   else {
-    const sink = new ByteSink(tokens * 7 + docs.length * 12 + 16);
+    const sink = new ByteSink(tokens * 7 + docs.length * 12 + 16, job.out);
     for (const ids of docs) {
       sink.ascii('{"ids":[');
       writeIds(sink, ids);
@@ -177,16 +181,19 @@ function fieldOf(line: string, field: string, lineNo: number): string {
   return text;
 }
 
-/** Concatenates the documents' ids as little-endian u16/u32, each followed by `<eos>` if asked. */
-function pack(docs: Uint32Array[], total: number, width: 2 | 4, eos: boolean): Uint8Array {
-  const out = width === 2 ? new Uint16Array(total) : new Uint32Array(total);
+/** Concatenates the documents' ids as little-endian u16/u32, each followed by `<eos>` if asked; in `into` if it fits. */
+function pack(docs: Uint32Array[], total: number, width: 2 | 4, eos: boolean, into: Uint8Array | undefined): Uint8Array {
+  const fits = into !== undefined && into.byteOffset % width === 0 && into.byteLength >= total * width;
+  const out = width === 2
+    ? (fits ? new Uint16Array(into.buffer, into.byteOffset, total) : new Uint16Array(total))
+    : (fits ? new Uint32Array(into.buffer, into.byteOffset, total) : new Uint32Array(total));
   let at = 0;
   for (const ids of docs) {
     out.set(ids, at); // u16: ids < 65536 (checked against the vocabulary before starting)
     at += ids.length;
     if (eos) out[at++] = EOS;
   }
-  const bytes = new Uint8Array(out.buffer);
+  const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   if (!LITTLE_ENDIAN) swapBytes(bytes, width);
   return bytes;
 }
@@ -195,12 +202,14 @@ function swapBytes(bytes: Uint8Array, width: number): void {
   for (let i = 0; i < bytes.length; i += width) bytes.subarray(i, i + width).reverse();
 }
 
-/** A growable byte buffer for ASCII output. */
+/** A growable byte buffer for ASCII output: `into` while it fits, else a buffer of its own. */
 class ByteSink {
   buf: Uint8Array;
   at = 0;
-  constructor(capacity: number) {
-    this.buf = new Uint8Array(Math.max(64, capacity));
+  private readonly into?: Uint8Array;
+  constructor(capacity: number, into?: Uint8Array) {
+    this.into = into;
+    this.buf = into && into.byteLength >= capacity ? into : new Uint8Array(Math.max(64, capacity));
   }
   ensure(extra: number): void {
     if (this.at + extra <= this.buf.length) return;
@@ -213,16 +222,23 @@ class ByteSink {
     for (let i = 0; i < s.length; i++) this.buf[this.at++] = s.charCodeAt(i);
   }
   bytes(): Uint8Array {
-    return this.buf.slice(0, this.at);
+    // A view of the caller's buffer, or an exact copy of ours (the one transferred back).
+    return this.buf === this.into ? this.buf.subarray(0, this.at) : this.buf.slice(0, this.at);
   }
 }
 
 /** Writes ids as comma-separated decimals. */
 function writeIds(sink: ByteSink, ids: Uint32Array): ByteSink {
-  sink.ensure(ids.length * 11);
+  // Room for the worst case (10 digits and a comma) a slice at a time, not for the whole array.
+  for (let from = 0; from < ids.length; from += 4096) writeIdsFrom(sink, ids, from, Math.min(ids.length, from + 4096));
+  return sink;
+}
+
+function writeIdsFrom(sink: ByteSink, ids: Uint32Array, from: number, to: number): void {
+  sink.ensure((to - from) * 11);
   const buf = sink.buf;
   let at = sink.at;
-  for (let i = 0; i < ids.length; i++) {
+  for (let i = from; i < to; i++) {
     if (i > 0) buf[at++] = 44; // ','
     let v = ids[i]!;
     let digits = 1;
@@ -236,7 +252,6 @@ function writeIds(sink: ByteSink, ids: Uint32Array): ByteSink {
     } while (v > 0);
   }
   sink.at = at;
-  return sink;
 }
 
 /** UTF-8 byte length of a well-formed string (a lone surrogate counts as the 3 bytes of U+FFFD). */

@@ -1,10 +1,11 @@
 // `bytepiece decode`: ids (JSONL `{"ids":[…]}` lines, or u16/u32 with an optional .idx) → one
-// JSONL line `{"text": …}` per document. Streams: memory is bounded by the longest document.
+// JSONL line `{"text": …}` per document. Streams (the ids, and the .idx too): memory is bounded by
+// the longest document.
 
-import { stat } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { Tokenizer } from '../node.js';
 import type { OutputFormat } from './block.js';
-import { CliError, describeError } from './errors.js';
+import { CliError, describeError, systemMessage } from './errors.js';
 import { checkInputs, readBlocks, readChunks, type InputFile } from './input.js';
 import { commitOutputs, discardOutputs, StdoutOutput, TempFileOutput, type Output } from './output.js';
 import { Progress } from './progress.js';
@@ -102,46 +103,142 @@ async function decodeBinary(input: InputFile, width: 2 | 4, writer: DocumentWrit
   const size = input.size ?? 0;
   if (size % width !== 0) throw new CliError(`${input.name}: ${size} bytes is not a whole number of ${width * 8}-bit ids (wrong --format?)`);
   const total = size / width;
-  const offsets = await readIndex(`${input.path}.idx`, total);
-  let parts: Uint32Array[] = []; // the current document's ids from earlier chunks
-  let position = 0; // ids before the current chunk
-  let next = 1; // offsets[next] ends the current document
-  const emit = async (tail: Uint32Array) => {
-    let ids = tail;
-    if (parts.length > 0) {
-      ids = new Uint32Array(parts.reduce((n, p) => n + p.length, 0) + tail.length);
-      let at = 0;
-      for (const p of [...parts, tail]) {
-        ids.set(p, at);
-        at += p.length;
+  const offsets = await OffsetReader.open(`${input.path}.idx`, total);
+  try {
+    let parts: Uint32Array[] = []; // the current document's ids from earlier chunks
+    let position = 0; // ids before the current chunk
+    const emit = async (tail: Uint32Array) => {
+      let ids = tail;
+      if (parts.length > 0) {
+        ids = new Uint32Array(parts.reduce((n, p) => n + p.length, 0) + tail.length);
+        let at = 0;
+        for (const p of [...parts, tail]) {
+          ids.set(p, at);
+          at += p.length;
+        }
+        parts = [];
       }
-      parts = [];
+      await writer.write(ids, ` document ${writer.documents}`);
+    };
+    for await (const chunk of readChunks(input, CHUNK - (CHUNK % width))) {
+      const ids = readIds(chunk, width);
+      let from = 0; // start of the current document within ids
+      if (offsets) {
+        // offsets.peek(): the end of the current document
+        for (let end = await offsets.peek(); end !== undefined && end <= position + ids.length; end = await offsets.peek()) {
+          await emit(ids.subarray(from, end - position));
+          from = end - position;
+          offsets.take();
+        }
+      } else {
+        for (let i = ids.indexOf(EOS); i >= 0; i = ids.indexOf(EOS, i + 1)) {
+          await emit(ids.subarray(from, i + 1));
+          from = i + 1;
+        }
+      }
+      if (from < ids.length) parts.push(ids.slice(from));
+      position += ids.length;
+      progress.add(chunk.length);
     }
-    await writer.write(ids, ` document ${writer.documents}`);
-  };
-  for await (const chunk of readChunks(input, CHUNK - (CHUNK % width))) {
-    const ids = readIds(chunk, width);
-    let from = 0; // start of the current document within ids
     if (offsets) {
-      while (next < offsets.length && offsets[next]! <= position + ids.length) {
-        const end = offsets[next]! - position;
-        await emit(ids.subarray(from, end));
-        from = end;
-        next++;
+      while ((await offsets.peek()) !== undefined) {
+        await emit(new Uint32Array(0)); // empty documents at the end
+        offsets.take();
       }
-    } else {
-      for (let i = ids.indexOf(EOS); i >= 0; i = ids.indexOf(EOS, i + 1)) {
-        await emit(ids.subarray(from, i + 1));
-        from = i + 1;
-      }
-    }
-    if (from < ids.length) parts.push(ids.slice(from));
-    position += ids.length;
-    progress.add(chunk.length);
+    } else if (parts.length > 0) await emit(new Uint32Array(0)); // a last document without its <eos>
+  } finally {
+    await offsets?.close();
   }
-  if (offsets) {
-    for (; next < offsets.length; next++) await emit(new Uint32Array(0));
-  } else if (parts.length > 0) await emit(new Uint32Array(0)); // a last document without its <eos>
+}
+
+/**
+ * The document ends of a `.idx` file (uint64 offsets: 0, then the end of each document), read in
+ * chunks as decoding goes, so memory does not grow with the number of documents. The first and
+ * last offsets are checked before any output; the order of the others as they are read.
+ */
+class OffsetReader {
+  private buffer = new Float64Array(0);
+  private at = 0;
+  /** Index in the file of buffer[0]. */
+  private first = 0;
+  private read = 8; // bytes of the file consumed (offset 0 is checked and skipped at open)
+  private previous = 0;
+
+  private constructor(private readonly path: string, private readonly handle: FileHandle, private readonly size: number) {}
+
+  /** Opens and checks INDEX against an ids file of `total` ids, or resolves undefined when it does not exist. */
+  static async open(path: string, total: number): Promise<OffsetReader | undefined> {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new CliError(`${path}: cannot read: ${systemMessage((e as NodeJS.ErrnoException).code ?? '', (e as Error).message)}`);
+    }
+    const info = await handle.stat();
+    const reader = new OffsetReader(path, handle, info.size);
+    try {
+      if (info.isDirectory()) throw new CliError(`${path}: is a directory, expected the index of ${path.slice(0, -4)}`);
+      await reader.check(total);
+    } catch (e) {
+      await handle.close();
+      throw e;
+    }
+    return reader;
+  }
+
+  private async check(total: number): Promise<void> {
+    const { size, path } = this;
+    if (size % 8 !== 0 || size < 8) throw new CliError(`${path}: ${size} bytes is not a list of uint64 offsets`);
+    const firstOffset = await this.offsetAt(0);
+    if (firstOffset !== 0) throw new CliError(`${path}: the first offset is ${firstOffset}, expected 0`);
+    const last = await this.offsetAt(size / 8 - 1);
+    if (last !== total) throw new CliError(`${path}: the last offset is ${last} but the ids file holds ${total} ids (index and data do not match)`);
+    this.first = 1;
+  }
+
+  private async offsetAt(i: number): Promise<number> {
+    const bytes = new Uint8Array(8);
+    await this.handle.read(bytes, 0, 8, 8 * i);
+    const view = new DataView(bytes.buffer);
+    return view.getUint32(0, true) + view.getUint32(4, true) * 0x100000000;
+  }
+
+  /** The next document end, or undefined after the last. */
+  async peek(): Promise<number | undefined> {
+    if (this.at < this.buffer.length) return this.buffer[this.at];
+    if (this.read >= this.size) return undefined;
+    this.first += this.buffer.length;
+    const bytes = new Uint8Array(Math.min(CHUNK, this.size - this.read));
+    let n = 0;
+    while (n < bytes.length) {
+      const got = (await this.handle.read(bytes, n, bytes.length - n, this.read + n)).bytesRead;
+      if (got === 0) throw new CliError(`${this.path}: the file shrank while being read`);
+      n += got;
+    }
+    this.read += n;
+    const view = new DataView(bytes.buffer);
+    this.buffer = new Float64Array(n / 8);
+    for (let k = 0; k < this.buffer.length; k++) {
+      const v = view.getUint32(8 * k, true) + view.getUint32(8 * k + 4, true) * 0x100000000;
+      if (v < this.previous) {
+        const i = this.first + k;
+        throw new CliError(`${this.path}: offset ${i} (${v}) is smaller than offset ${i - 1} (${this.previous})`);
+      }
+      this.buffer[k] = this.previous = v;
+    }
+    this.at = 0;
+    return this.buffer.length > 0 ? this.buffer[0] : undefined;
+  }
+
+  /** Moves past the value peek() returned. */
+  take(): void {
+    this.at++;
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -156,29 +253,4 @@ function readIds(chunk: Uint8Array, width: 2 | 4): Uint32Array {
   const ids = new Uint32Array(n);
   for (let i = 0; i < n; i++) ids[i] = width === 2 ? view.getUint16(2 * i, true) : view.getUint32(4 * i, true);
   return ids;
-}
-
-/** The offsets of INDEX, checked against the ids file, or undefined when there is no index. */
-async function readIndex(path: string, total: number): Promise<Float64Array | undefined> {
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch {
-    return undefined;
-  }
-  if (size % 8 !== 0 || size < 8) throw new CliError(`${path}: ${size} bytes is not a list of uint64 offsets`);
-  const offsets = new Float64Array(size / 8);
-  let k = 0;
-  for await (const chunk of readChunks({ path, name: path, size }, CHUNK)) {
-    const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    for (let i = 0; i < chunk.length; i += 8) offsets[k++] = view.getUint32(i, true) + view.getUint32(i + 4, true) * 0x100000000;
-  }
-  if (offsets[0] !== 0) throw new CliError(`${path}: the first offset is ${offsets[0]}, expected 0`);
-  for (let i = 1; i < offsets.length; i++) {
-    if (offsets[i]! < offsets[i - 1]!) throw new CliError(`${path}: offset ${i} (${offsets[i]}) is smaller than offset ${i - 1} (${offsets[i - 1]})`);
-  }
-  if (offsets[offsets.length - 1] !== total) {
-    throw new CliError(`${path}: the last offset is ${offsets[offsets.length - 1]} but the ids file holds ${total} ids (index and data do not match)`);
-  }
-  return offsets;
 }

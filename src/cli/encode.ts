@@ -10,6 +10,7 @@ import { CliError, describeError } from './errors.js';
 import { checkInputs, readBlocks, type InputFile } from './input.js';
 import { commitOutputs, discardOutputs, StdoutOutput, TempFileOutput, type Output } from './output.js';
 import { Progress, peakRssMiB } from './progress.js';
+import { SharedBuffers } from './shared-buffers.js';
 import { checkModelPath, checkSamplingFlags, checkU16, type CommonOptions } from './options.js';
 
 export interface EncodeOptions extends CommonOptions {
@@ -83,19 +84,31 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
     const total = inputs.every((input) => input.size !== undefined) ? inputs.reduce((sum, input) => sum + input.size!, 0) : undefined;
     const progress = new Progress(total, { quiet: options.quiet === true, interval: options.progressInterval, verb: 'encode' });
     const writer = new OrderedWriter(main, index, options, mode, progress);
+    // Bounded memory: at most maxInFlight blocks are read and not yet written (a result that comes
+    // back early waits for the ones before it, still counted), and their input and output buffers
+    // are recycled. Writes wait for the disk or the stdout reader, so a slow consumer stops the
+    // reading (test/cli.test.ts checks it).
     const maxInFlight = 2 * threads + 2;
+    const inputBuffers = new SharedBuffers(options.blockSize, maxInFlight + 1);
+    const outputBuffers = new SharedBuffers(outputCapacity(options.format, options.blockSize), maxInFlight);
     const queue: Entry[] = [];
     let blocks = 0;
 
     const settle = async () => {
       const entry = queue.shift()!;
-      if (entry.kind === 'block') blocks--;
       await writer.handle(entry);
+      if (entry.kind !== 'block') return;
+      blocks--;
+      // Written (the writes are awaited): both buffers can take another block.
+      const { data } = await entry.result;
+      if (data.buffer !== entry.out.buffer) outputBuffers.grow(1.5 * data.byteLength, 16 * outputCapacity(options.format, options.blockSize));
+      inputBuffers.give(entry.job.bytes);
+      outputBuffers.give(entry.out);
     };
     let jobIndex = 0;
     for (const input of inputs) {
       queue.push({ kind: 'start', input });
-      for await (const block of readBlocks(input, mode, options.blockSize)) {
+      for await (const block of readBlocks(input, mode, options.blockSize, (n) => inputBuffers.take(n))) {
         while (blocks >= maxInFlight) await settle();
         const job: BlockJob = {
           bytes: block.bytes,
@@ -107,13 +120,14 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
           lossy: options.lossy === true,
           fileOffset: block.offset,
           stripBom: mode === 'jsonl' && block.index === 0,
+          out: outputBuffers.take(),
         };
         if (options.alpha !== undefined) job.alpha = options.alpha;
         if (options.seed !== undefined) job.seed = mixSeed(options.seed, jobIndex);
         jobIndex++;
         const result = pool.runBlock(job);
         result.catch(() => {}); // handled in order by the writer
-        queue.push({ kind: 'block', input, bytes: block.bytes.length, result });
+        queue.push({ kind: 'block', input, bytes: block.bytes.length, result, job, out: job.out! });
         blocks++;
       }
       queue.push({ kind: 'end', input });
@@ -140,9 +154,14 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
   }
 }
 
+/** Output buffer size for a block of `blockSize` bytes: room for 0.5 ids per byte (typical: ~0.3). */
+function outputCapacity(format: OutputFormat, blockSize: number): number {
+  return format === 'jsonl' ? 3 * blockSize + 4096 : format === 'u32' ? 2 * blockSize + 4096 : blockSize + 4096;
+}
+
 type Entry =
   | { kind: 'start'; input: InputFile }
-  | { kind: 'block'; input: InputFile; bytes: number; result: Promise<BlockResult> }
+  | { kind: 'block'; input: InputFile; bytes: number; result: Promise<BlockResult>; job: BlockJob; out: Uint8Array }
   | { kind: 'end'; input: InputFile };
 
 /**

@@ -104,9 +104,15 @@ const READ = 1 << 20;
  * `blockSize` bytes of what is left, else at the first one after. The cuts depend only on the
  * content and `blockSize`, never on how reads happen to return, so seeded sampling is reproducible.
  * A block is as long as it must be to reach a cut: memory is bounded by the longest line (lines,
- * jsonl) or the longest line of a document (doc).
+ * jsonl) or the longest line of a document (doc). `allocate(n)` gives each block's memory (n bytes
+ * on a SharedArrayBuffer; the caller may recycle them).
  */
-export async function* readBlocks(input: InputFile, mode: InputMode, blockSize: number): AsyncGenerator<Block> {
+export async function* readBlocks(
+  input: InputFile,
+  mode: InputMode,
+  blockSize: number,
+  allocate: (n: number) => Uint8Array = (n) => new Uint8Array(new SharedArrayBuffer(n)),
+): AsyncGenerator<Block> {
   const source = await openSource(input);
   try {
     let buf = new Uint8Array(2 * Math.max(blockSize, READ));
@@ -145,7 +151,7 @@ export async function* readBlocks(input: InputFile, mode: InputMode, blockSize: 
         cut = firstCut(buf, start, start + checked - 1, end, mode);
       }
       if (cut < 0) cut = end;
-      const bytes = new Uint8Array(new SharedArrayBuffer(cut - start));
+      const bytes = allocate(cut - start);
       bytes.set(buf.subarray(start, cut));
       yield { bytes, offset, index: index++ };
       offset += cut - start;

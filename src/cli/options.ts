@@ -1,8 +1,7 @@
 // Option checks shared by the CLI commands.
 
 import { stat } from 'node:fs/promises';
-import { supportsSampling } from '../sampling-support.js';
-import { Tokenizer } from '../tokenizer.js';
+import { SEED_RANGE } from '../prng.js';
 import { CliError, systemMessage } from './errors.js';
 
 export interface CommonOptions {
@@ -24,18 +23,18 @@ export async function checkModelPath(path: string): Promise<void> {
   if (info.isDirectory()) throw new CliError(`model ${path}: is a directory (give the .zip or .model file)`);
 }
 
-/** Sampling flags are only accepted when this build's Tokenizer can sample (see sampling-support.ts). */
+/** A seed without sampling would be silently ignored: refuse it. */
 export function checkSamplingFlags(alpha: number | undefined, seed: number | undefined): void {
   if (seed !== undefined && alpha === undefined) throw new CliError('--seed only applies with --alpha (sampling)');
-  if (alpha !== undefined && !supportsSampling(Tokenizer.prototype)) {
-    throw new CliError('--alpha / --seed: sampling is not supported by this build of bytepiece-wasm yet');
-  }
 }
 
-/** u16 holds ids up to 65535. */
+/** The largest vocab size `--format u16` takes (the issue's rule: refused when vocabSize > 65535). */
+export const U16_MAX_VOCAB = 65535;
+
+/** u16 output is refused for vocabularies over {@link U16_MAX_VOCAB} ids. */
 export function checkU16(vocabSize: number, model: string): void {
-  if (vocabSize > 65536) {
-    throw new CliError(`--format u16 cannot hold the ids of ${model}: its vocab size is ${vocabSize} (ids up to ${vocabSize - 1} > 65535); use --format u32`);
+  if (vocabSize > U16_MAX_VOCAB) {
+    throw new CliError(`--format u16 cannot hold the ids of ${model}: its vocab size is ${vocabSize}, over the ${U16_MAX_VOCAB} u16 allows; use --format u32`);
   }
 }
 
@@ -48,10 +47,11 @@ export function positiveInt(name: string) {
   };
 }
 
-export function uint32(name: string) {
+/** A seed, as `Tokenizer.load(…, {seed})` / `setSeed` take it (any safe integer), with their wording. */
+export function seedInt(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || n > 0xffffffff) throw new CliError(`${name} must be an integer in [0, 4294967295], got ${JSON.stringify(value)}`);
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) throw new CliError(`${name} must be ${SEED_RANGE}, got ${JSON.stringify(value)}`);
     return n;
   };
 }

@@ -16,9 +16,10 @@ export interface Output {
   readonly name: string;
 }
 
+/** Batches small writes; callers await each write before the next (the batch buffer is reused). */
 abstract class BatchedOutput implements Output {
   abstract readonly name: string;
-  private buffer = new Uint8Array(BATCH);
+  private readonly buffer = new Uint8Array(BATCH);
   private used = 0;
 
   async write(bytes: Uint8Array): Promise<void> {
@@ -31,12 +32,12 @@ abstract class BatchedOutput implements Output {
     this.used += bytes.length;
   }
 
+  /** Writes what is batched. The batch buffer is reused: writeRaw resolves once its bytes are written. */
   protected async flush(): Promise<void> {
     if (this.used === 0) return;
     const chunk = this.buffer.subarray(0, this.used);
-    await this.writeRaw(chunk);
-    this.buffer = new Uint8Array(BATCH); // the old one may still be referenced by a pending write
     this.used = 0;
+    await this.writeRaw(chunk);
   }
 
   protected abstract writeRaw(bytes: Uint8Array): Promise<void>;

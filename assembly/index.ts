@@ -485,7 +485,10 @@ function traceback(n: i32, trace: usize): i32 {
 //   still last. plus.80k: 1.05-1.09 / 1.03-1.06 / 1.01-1.03 (zh 19.2 -> 17.7 ns/B, 31 rounds);
 //   eu.plus.160k: 1.05-1.08 / 1.02-1.04 / 1.01-1.03. Per document (--per-doc, plus.80k)
 //   1.07 / 1.02 / 1.00; ~100-byte documents (--short 100) neutral: 0.99-1.05 / 0.99-1.05 /
-//   0.97-1.03 on both models (A/A 0.96-1.03).
+//   0.97-1.03 on both models (A/A 0.96-1.03). Under load (avg 2.7-4, zh at 32-35 ns/B for both
+//   builds) the gain goes: plus.80k whole corpus 0.99-1.02 / 0.98-1.02 / 0.93-1.11 (A/A 0.96-1.21),
+//   per document 1.11 / 1.00 / 1.02; eu.plus.160k 1.07 / 1.00 / 1.05, per document 1.05 / 1.06 /
+//   1.03 (A/A 0.94-1.05).
 // Measured beside it, not kept:
 //   - FIXED = 2 with the one-byte walk loaded after the loop (as before): zh 1.05-1.07, en/code
 //     the same as kept; FIXED = 1 (slot 0 peeled: no sentinel stores at all, count >= 1 after

@@ -62,9 +62,29 @@ export function count(input: usize, n: i32, trace: usize, split: bool): i32 {
 // per step instead of two.
 const NEG_INF_BITS: i64 = 0xfff0000000000000;
 
+// The first FIXED = 2 slots of a walk list are stepped in straight-line code, the rest in a loop
+// (on Chinese 2/3 of the bytes have at most 2 live walks, so the loop is mostly skipped; see the
+// notes at the end). Slots count..1 hold an always-dead sentinel: node -2 (no check is below -1)
+// with the root's base (base + c is a hot root child), so the compaction never keeps it. Each
+// byte writes one past its new walk (slot count <= maxPieceLength: the host's lists have
+// maxPieceLength + 2 slots); park fills slots 0 and 1 when a list restarts empty.
+const FIXED: usize = 2;
+const SENTINEL_REC: i64 = 0xfffffffe; // node -2, start 0
+
+/** Puts sentinels in the first FIXED slots of a walk list (count = 0). */
+// @ts-ignore: decorator
+@inline function park(walks: usize): void {
+  for (let j: usize = 0; j < FIXED; j++) {
+    store<i64>(walks + (j << 5), SENTINEL_REC, 8);
+    store<i32>(walks + (j << 5), rootBase, 16);
+  }
+}
+
 // Texts with a chunk start near the middle run as two streams, side by side (see assembly/chunks.ts).
 function forward(input: usize, n: i32, trace: usize, split: bool): void {
   const p = split & (n >= 2 * PAIR_MIN) ? middleChunkStart(input, n) : 0;
+  park(live);
+  park(live2);
   if (min(p, n - p) < PAIR_MIN) {
     single(input, 0, n, trace, split, live, 0, 0, 0);
     return;
@@ -88,13 +108,56 @@ function forward(input: usize, n: i32, trace: usize, split: bool): void {
       if ((prevA == 10) & (c != 10)) {
         countA = 0;
         bestPrevA = 0;
+        park(a);
       }
       prevA = c;
       let best = NEG_INF_BITS;
       let bestRec: i64 = 0;
       let w: usize = a;
+      const node1 = root + <i32>c; // the walk starting here: loaded first, its candidate goes last
+      const rec1 = (<i64>i << 32) | <i64>node1;
+      const score1 = reinterpret<i64>(bestPrevA + load<f64>(<usize>node1 << 4, NODES + 8));
+      const base1 = load<i32>(<usize>node1 << 4, NODES);
+      // Slots 0 and 1 in straight-line code, read up front (a slot's compacted copy goes at w,
+      // at or below it), then the slots past them in a loop.
+      const slotRec0 = load<i64>(a, 8);
+      const slotBs0 = load<f64>(a, 0);
+      const slotNext0 = load<i32>(a, 16) + <i32>c;
+      const slotRec1 = load<i64>(a, 40);
+      const slotBs1 = load<f64>(a, 32);
+      const slotNext1 = load<i32>(a, 48) + <i32>c;
+      {
+        const node = <i32>slotRec0;
+        const q = <usize>slotNext0 << 4;
+        const alive = load<i32>(q, NODES + 4) == node;
+        const base2 = load<i32>(q, NODES);
+        const score = reinterpret<i64>(slotBs0 + load<f64>(q, NODES + 8));
+        const better = alive & (score < best);
+        const rec2 = slotRec0 + <i64>(slotNext0 - node);
+        best = select<i64>(score, best, better);
+        bestRec = select<i64>(rec2, bestRec, better);
+        store<f64>(w, slotBs0);
+        store<i64>(w, rec2, 8);
+        store<i32>(w, base2, 16);
+        w += <usize>alive << 5;
+      }
+      {
+        const node = <i32>slotRec1;
+        const q = <usize>slotNext1 << 4;
+        const alive = load<i32>(q, NODES + 4) == node;
+        const base2 = load<i32>(q, NODES);
+        const score = reinterpret<i64>(slotBs1 + load<f64>(q, NODES + 8));
+        const better = alive & (score < best);
+        const rec2 = slotRec1 + <i64>(slotNext1 - node);
+        best = select<i64>(score, best, better);
+        bestRec = select<i64>(rec2, bestRec, better);
+        store<f64>(w, slotBs1);
+        store<i64>(w, rec2, 8);
+        store<i32>(w, base2, 16);
+        w += <usize>alive << 5;
+      }
       const end = a + (<usize>countA << 5);
-      for (let r = a; r < end; r += 32) {
+      for (let r = a + 64; r < end; r += 32) {
         const rec = load<i64>(r, 8);
         const bs = load<f64>(r);
         const node = <i32>rec;
@@ -112,15 +175,15 @@ function forward(input: usize, n: i32, trace: usize, split: bool): void {
         store<i32>(w, base2, 16);
         w += <usize>alive << 5;
       }
-      const node1 = root + <i32>c;
-      const rec1 = (<i64>i << 32) | <i64>node1;
-      const score1 = reinterpret<i64>(bestPrevA + load<f64>(<usize>node1 << 4, NODES + 8));
+      // A sentinel in the slot past the new walk: with count = 1 it is slot 1 at the next byte.
+      store<i64>(w, SENTINEL_REC, 40);
+      store<i32>(w, root, 48);
       const better1 = score1 < best;
       best = select<i64>(score1, best, better1);
       bestRec = select<i64>(rec1, bestRec, better1);
       store<f64>(w, bestPrevA);
       store<i64>(w, rec1, 8);
-      store<i32>(w, load<i32>(<usize>node1 << 4, NODES), 16);
+      store<i32>(w, base1, 16);
       countA = <i32>((w - a) >> 5) + 1;
       store<i64>(trace + (<usize>(i + 1) << 3), bestRec);
       bestPrevA = reinterpret<f64>(best);
@@ -131,13 +194,56 @@ function forward(input: usize, n: i32, trace: usize, split: bool): void {
       if ((prevB == 10) & (c != 10)) {
         countB = 0;
         bestPrevB = 0;
+        park(b);
       }
       prevB = c;
       let best = NEG_INF_BITS;
       let bestRec: i64 = 0;
       let w: usize = b;
+      const node1 = root + <i32>c; // the walk starting here: loaded first, its candidate goes last
+      const rec1 = (<i64>i << 32) | <i64>node1;
+      const score1 = reinterpret<i64>(bestPrevB + load<f64>(<usize>node1 << 4, NODES + 8));
+      const base1 = load<i32>(<usize>node1 << 4, NODES);
+      // Slots 0 and 1 in straight-line code, read up front (a slot's compacted copy goes at w,
+      // at or below it), then the slots past them in a loop.
+      const slotRec0 = load<i64>(b, 8);
+      const slotBs0 = load<f64>(b, 0);
+      const slotNext0 = load<i32>(b, 16) + <i32>c;
+      const slotRec1 = load<i64>(b, 40);
+      const slotBs1 = load<f64>(b, 32);
+      const slotNext1 = load<i32>(b, 48) + <i32>c;
+      {
+        const node = <i32>slotRec0;
+        const q = <usize>slotNext0 << 4;
+        const alive = load<i32>(q, NODES + 4) == node;
+        const base2 = load<i32>(q, NODES);
+        const score = reinterpret<i64>(slotBs0 + load<f64>(q, NODES + 8));
+        const better = alive & (score < best);
+        const rec2 = slotRec0 + <i64>(slotNext0 - node);
+        best = select<i64>(score, best, better);
+        bestRec = select<i64>(rec2, bestRec, better);
+        store<f64>(w, slotBs0);
+        store<i64>(w, rec2, 8);
+        store<i32>(w, base2, 16);
+        w += <usize>alive << 5;
+      }
+      {
+        const node = <i32>slotRec1;
+        const q = <usize>slotNext1 << 4;
+        const alive = load<i32>(q, NODES + 4) == node;
+        const base2 = load<i32>(q, NODES);
+        const score = reinterpret<i64>(slotBs1 + load<f64>(q, NODES + 8));
+        const better = alive & (score < best);
+        const rec2 = slotRec1 + <i64>(slotNext1 - node);
+        best = select<i64>(score, best, better);
+        bestRec = select<i64>(rec2, bestRec, better);
+        store<f64>(w, slotBs1);
+        store<i64>(w, rec2, 8);
+        store<i32>(w, base2, 16);
+        w += <usize>alive << 5;
+      }
       const end = b + (<usize>countB << 5);
-      for (let r = b; r < end; r += 32) {
+      for (let r = b + 64; r < end; r += 32) {
         const rec = load<i64>(r, 8);
         const bs = load<f64>(r);
         const node = <i32>rec;
@@ -155,15 +261,15 @@ function forward(input: usize, n: i32, trace: usize, split: bool): void {
         store<i32>(w, base2, 16);
         w += <usize>alive << 5;
       }
-      const node1 = root + <i32>c;
-      const rec1 = (<i64>i << 32) | <i64>node1;
-      const score1 = reinterpret<i64>(bestPrevB + load<f64>(<usize>node1 << 4, NODES + 8));
+      // A sentinel in the slot past the new walk: with count = 1 it is slot 1 at the next byte.
+      store<i64>(w, SENTINEL_REC, 40);
+      store<i32>(w, root, 48);
       const better1 = score1 < best;
       best = select<i64>(score1, best, better1);
       bestRec = select<i64>(rec1, bestRec, better1);
       store<f64>(w, bestPrevB);
       store<i64>(w, rec1, 8);
-      store<i32>(w, load<i32>(<usize>node1 << 4, NODES), 16);
+      store<i32>(w, base1, 16);
       countB = <i32>((w - b) >> 5) + 1;
       store<i64>(trace + (<usize>(i + 1) << 3), bestRec);
       bestPrevB = reinterpret<f64>(best);
@@ -182,13 +288,58 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
       // A chunk ends after a run of `\n`: no piece crosses it, and best restarts at 0.
       count = 0;
       bestPrev = 0;
+      park(walks);
     }
     prev = c;
     let best = NEG_INF_BITS;
     let bestRec: i64 = 0;
     let w: usize = walks;
+    // The walk starting here (its first step always exists: every byte is a piece): loaded first,
+    // its candidate goes last.
+    const node1 = root + <i32>c;
+    const rec1 = (<i64>i << 32) | <i64>node1;
+    const score1 = reinterpret<i64>(bestPrev + load<f64>(<usize>node1 << 4, NODES + 8));
+    const base1 = load<i32>(<usize>node1 << 4, NODES);
+    // Slots 0 and 1 in straight-line code, read up front (a slot's compacted copy goes at w,
+    // at or below it), then the slots past them in a loop.
+    const slotRec0 = load<i64>(walks, 8);
+    const slotBs0 = load<f64>(walks, 0);
+    const slotNext0 = load<i32>(walks, 16) + <i32>c;
+    const slotRec1 = load<i64>(walks, 40);
+    const slotBs1 = load<f64>(walks, 32);
+    const slotNext1 = load<i32>(walks, 48) + <i32>c;
+    {
+      const node = <i32>slotRec0;
+      const q = <usize>slotNext0 << 4;
+      const alive = load<i32>(q, NODES + 4) == node;
+      const base2 = load<i32>(q, NODES);
+      const score = reinterpret<i64>(slotBs0 + load<f64>(q, NODES + 8));
+      const better = alive & (score < best);
+      const rec2 = slotRec0 + <i64>(slotNext0 - node);
+      best = select<i64>(score, best, better);
+      bestRec = select<i64>(rec2, bestRec, better);
+      store<f64>(w, slotBs0);
+      store<i64>(w, rec2, 8);
+      store<i32>(w, base2, 16);
+      w += <usize>alive << 5;
+    }
+    {
+      const node = <i32>slotRec1;
+      const q = <usize>slotNext1 << 4;
+      const alive = load<i32>(q, NODES + 4) == node;
+      const base2 = load<i32>(q, NODES);
+      const score = reinterpret<i64>(slotBs1 + load<f64>(q, NODES + 8));
+      const better = alive & (score < best);
+      const rec2 = slotRec1 + <i64>(slotNext1 - node);
+      best = select<i64>(score, best, better);
+      bestRec = select<i64>(rec2, bestRec, better);
+      store<f64>(w, slotBs1);
+      store<i64>(w, rec2, 8);
+      store<i32>(w, base2, 16);
+      w += <usize>alive << 5;
+    }
     const end = walks + (<usize>count << 5);
-    for (let r = walks; r < end; r += 32) {
+    for (let r = walks + 64; r < end; r += 32) {
       const rec = load<i64>(r, 8);
       const bs = load<f64>(r);
       const node = <i32>rec;
@@ -206,16 +357,15 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
       store<i32>(w, base2, 16);
       w += <usize>alive << 5;
     }
-    // The walk starting here: its first step always exists (every byte is a piece).
-    const node1 = root + <i32>c;
-    const rec1 = (<i64>i << 32) | <i64>node1;
-    const score1 = reinterpret<i64>(bestPrev + load<f64>(<usize>node1 << 4, NODES + 8));
+    // A sentinel in the slot past the new walk: with count = 1 it is slot 1 at the next byte.
+    store<i64>(w, SENTINEL_REC, 40);
+    store<i32>(w, root, 48);
     const better1 = score1 < best;
     best = select<i64>(score1, best, better1);
     bestRec = select<i64>(rec1, bestRec, better1);
     store<f64>(w, bestPrev);
     store<i64>(w, rec1, 8);
-    store<i32>(w, load<i32>(<usize>node1 << 4, NODES), 16);
+    store<i32>(w, base1, 16);
     count = <i32>((w - walks) >> 5) + 1;
     store<i64>(trace + (<usize>(i + 1) << 3), bestRec);
     bestPrev = reinterpret<f64>(best);
@@ -323,6 +473,33 @@ function traceback(n: i32, trace: usize): i32 {
 // (kernel-ab --per-doc) the bytes left to the single stream drop from 26% to 18% on zh-fortunes
 // and from 47% to 37% on en-fortunes (counted); timed 1.00 / 1.06 / noise (A/A 0.99 / 1.04 /
 // 0.91: code is 88 large documents, cut at once either way).
+
+// Fourth round: the first slots of the walk list in straight-line code (bench/kernel-ab.ts, 21-31
+// rounds, load avg 1.3-2.2, each run with an A/A copy of the base build; ratios to the kernel
+// before, zh / en / code; A/A 0.98-1.02 in the quiet runs, up to 0.91-1.08 in two runs that
+// caught a load spike, whose ratios are left out below). Idea: the walk loop's trip count changes
+// from byte to byte (zh-fortunes on plus.80k: 1 live walk in 20% of bytes, 2 in 46%, 3 in 25%),
+// so its exit should be mispredicted about once per byte per stream.
+// Kept: FIXED = 2 (slots 0 and 1 straight-line, an always-dead sentinel where count < 2, a loop
+//   over slots 2.. only), with the one-byte walk's record loaded before the slots, its candidate
+//   still last. plus.80k: 1.05-1.09 / 1.03-1.06 / 1.01-1.03 (zh 19.2 -> 17.7 ns/B, 31 rounds);
+//   eu.plus.160k: 1.05-1.08 / 1.02-1.04 / 1.01-1.03. Per document (--per-doc, plus.80k)
+//   1.07 / 1.02 / 1.00; ~100-byte documents (--short 100) neutral: 0.99-1.05 / 0.99-1.05 /
+//   0.97-1.03 on both models (A/A 0.96-1.03). Under load (avg 2.7-4, zh at 32-35 ns/B for both
+//   builds) the gain goes: plus.80k whole corpus 0.99-1.02 / 0.98-1.02 / 0.93-1.11 (A/A 0.96-1.21),
+//   per document 1.11 / 1.00 / 1.02; eu.plus.160k 1.07 / 1.00 / 1.05, per document 1.05 / 1.06 /
+//   1.03 (A/A 0.94-1.05).
+// Measured beside it, not kept:
+//   - FIXED = 2 with the one-byte walk loaded after the loop (as before): zh 1.05-1.07, en/code
+//     the same as kept; FIXED = 1 (slot 0 peeled: no sentinel stores at all, count >= 1 after
+//     every byte): 1.04-1.07 / 0.98-1.08 / 1.03-1.06, zh below FIXED = 2 in the same runs
+//     (1.05 vs 1.08 plus.80k, 1.03 vs 1.05 eu.plus.160k, 31 rounds).
+//   - FIXED = 3: 1.02-1.03 / 1.00-1.01 / 0.98-1.02; with the one-byte walk loaded first 0.96 /
+//     0.97 / 0.96 (noisier runs): the third sentinel slot costs on the 66% of zh bytes with <= 2
+//     walks more than skipping the loop saves on the other 25%.
+// So the mispredicted loop exit was not the main cost: peeling one slot gives most of the gain,
+// and skipping the loop for 91% of zh bytes (FIXED = 3) gives less than for 66% (FIXED = 2).
+// Chinese stays ~17.7 ns/B kernel-only, far from ~12.
 
 export { setSampler, setRandomState, sample, sampleLinear } from './sampler';
 export { binaryCounts, binaryTable, binarySum } from './binary';

@@ -38,6 +38,18 @@
 //   - the choice for end e folded into byte e's walk loop as a select over the records written at
 //     e - 1 (exactly one record has C_prev ≤ u·Z < C), so no second pass and no data-dependent exit.
 //   - a dead walk's W loaded anyway and its term masked to +0 by bits: the load overlaps the check's.
+//   - the node's base carried in the single stream's walk record (WALK 24 -> 32 bytes; see
+//     linearRun). bench/sampling-ab.ts, plus.80k, alpha 0.1, sampling MB/s against the kernel
+//     before and an A/A copy of it in the same run (four runs of 31-41 rounds, load avg 1.1-4,
+//     A/A within 1-3% in the three quiet ones), code / en / zh: one 1 MB chunk +10-14% /
+//     +8-13% / +5-9% (sampling as % of deterministic 76-79 / 75-77 / 78-80 -> 86-89 / 82-85 /
+//     84-86); documents within noise (-5 to +5% / 0 to +5% / -4 to +4%, A/A spread as large).
+//     eu.plus.160k (two runs, 21 and 31 rounds, A/A within 1-5%): chunk +4-10% / +2-7% / -2 to
+//     +2%; documents -6 to +5% / -1 to +1% / -3 to +2%: a smaller gain on the larger model.
+//     Beside it, not kept: the same in forwardLinear's two-stream steps too: documents code -10%,
+//     zh -4 to -12% in three runs (chunk as kept); not investigated (register pressure in the
+//     two-stream loop is a guess: the deterministic kernel gains there). The W load written
+//     before the check's (source reordering): the same as kept, ±1%.
 // Tried and rejected (bench/sampling-ab.ts, plus.80k, one 1 MB chunk, alpha 0.1, % of
 // deterministic code / en / zh, against the kept kernel in the same run):
 //   - W computed inline per candidate (expNeg in the loop, no table; the same bits as the table):
@@ -65,10 +77,11 @@ import { middleChunkStart, PAIR_MIN } from './chunks';
 let nodeIds: usize = 0; // i32 piece id per node, or -1
 let exp2Table: usize = 0; // f64 2^(j/64), j = 0..63 (src/exp-neg.ts)
 // The live walks (scratch), WALK bytes each: f64 L, f64 m (z[start] = L + ln m, in the frame of
-// the current position), i32 node reached, i32 start.
+// the current position), i32 node reached, i32 start; the linear sampler's single stream also
+// carries the node's base at byte 24 (see linearRun).
 let walks: usize = 0;
 let walks2: usize = 0; // the linear sampler's second stream
-const WALK: usize = 24;
+const WALK: usize = 32;
 
 // xoshiro128** state (src/prng.ts).
 let s0: u32 = 0;
@@ -245,7 +258,12 @@ export function sampleLinear(input: usize, n: i32, trace: usize, split: bool, we
 }
 
 // A live walk in the linear domain, WALK bytes: f64 V = Z[start] (current frame), f64 C = the
-// cumulative sum of its end's candidates up to it, i64 (node reached, start) as in index.ts.
+// cumulative sum of its end's candidates up to it, i64 (node reached, start) as in index.ts, then
+// (linearRun only) the node's base i32, read in the step that reached the node from the child's
+// record (same cache line as its check), so a step loads the child's record straight from
+// base + c: one dependent load fewer per step, as index.ts since its third round. The two-stream
+// steps in forwardLinear do not carry it (slower there, see the notes at the top); the base is
+// filled in once when their walks pass to linearRun.
 //
 // At byte i every record written at byte i - 1 is read once, in order: the choice for end i (the
 // first record whose C exceeds target = u·Z[i]) is made branch-free on the way, as
@@ -374,6 +392,10 @@ function forwardLinear(input: usize, n: i32, trace: usize, split: bool, weights:
         zB = total;
       }
   }
+  // The two-stream steps above load each node's base from its record; the single-stream
+  // continuation carries it in the walk: fill it in once.
+  for (let r = walks; r < endA; r += WALK) store<i32>(r, load<i32>(<usize>load<i32>(r, 16) << 4, NODES), 24);
+  for (let r = walks2; r < endB; r += WALK) store<i32>(r, load<i32>(<usize>load<i32>(r, 16) << 4, NODES), 24);
   linearRun(input, m, p, trace, true, weights, low, high, walks, endA, zA, targetA, prevA, true);
   linearRun(input, p + m, n, trace, true, weights, low, high, walks2, endB, zB, targetB, prevB, false);
 }
@@ -406,13 +428,16 @@ function linearRun(input: usize, from: i32, to: i32, trace: usize, split: bool, 
         chosen = select<i64>(rec, chosen, (prevC <= targetS) & (cum > targetS));
         prevC = cum;
         const node = <i32>rec;
-        const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
-        const alive = load<i32>(<usize>next << 4, NODES + 4) == node;
+        const next = load<i32>(r, 24) + <i32>c; // node's base, carried in the walk
+        const q = <usize>next << 4;
+        const alive = load<i32>(q, NODES + 4) == node;
+        const base2 = load<i32>(q, NODES); // the child's base, for the next step
         const term = reinterpret<f64>(reinterpret<i64>(v * load<f64>(weights + (<usize>next << 3))) & -<i64>alive);
         total += term;
         store<f64>(w, v);
         store<f64>(w, total, 8);
         store<i64>(w, rec + <i64>(next - node), 16); // (next, start): next - node cannot borrow
+        store<i32>(w, base2, 24);
         w += <usize>alive * WALK;
       }
       store<i64>(trace + (<usize>i << 3), chosen);
@@ -422,6 +447,7 @@ function linearRun(input: usize, from: i32, to: i32, trace: usize, split: bool, 
       store<f64>(w, zS);
       store<f64>(w, total, 8);
       store<i64>(w, (<i64>i << 32) | <i64>node1, 16);
+      store<i32>(w, load<i32>(<usize>node1 << 4, NODES), 24);
       endS = w + WALK;
       targetS = u * total;
       if ((total < low) | (total > high)) {

@@ -10,6 +10,7 @@
 
 import { NODES } from './layout';
 import { middleChunkStart, PAIR_MIN } from './chunks';
+import { tracebackRecords } from './traceback';
 export { NODES };
 
 // Model tables, set once by setModel.
@@ -35,7 +36,7 @@ export function setModel(nodeIdsPtr: usize, lengthsPtr: usize, livePtr: usize, r
  */
 export function encode(input: usize, n: i32, trace: usize, split: bool): i32 {
   forward(input, n, trace, split);
-  return traceback(n, trace);
+  return tracebackRecords(n, trace, nodeIds);
 }
 
 /** As encode, but only counts the ids (nothing is written past the forward pass). */
@@ -370,22 +371,6 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
     store<i64>(trace + (<usize>(i + 1) << 3), bestRec);
     bestPrev = reinterpret<f64>(best);
   }
-}
-
-// Follows the starts from n to 0, writing ids downwards from the top of the trace: the k-th id
-// goes to an i32 slot at or above the entry being read (8-byte entries, 4-byte ids), so the scratch
-// is reused in place. The chain e → start stays in the scratch; the node → id loads (random, in a
-// large table) hang off it and overlap.
-function traceback(n: i32, trace: usize): i32 {
-  const top = trace + (<usize>(n + 1) << 3);
-  let w = top;
-  for (let e = n; e > 0; ) {
-    const rec = load<i64>(trace + (<usize>e << 3));
-    w -= 4;
-    store<i32>(w, load<i32>(nodeIds + (<usize><i32>rec << 2)));
-    e = <i32>(rec >>> 32);
-  }
-  return <i32>((top - w) >> 2);
 }
 
 // ---- Notes: what was measured (bytepiece.plus.80k, whole shared corpora in one call, kernel only,

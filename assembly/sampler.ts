@@ -72,6 +72,7 @@
 
 import { NODES } from './layout';
 import { middleChunkStart, PAIR_MIN } from './chunks';
+import { tracebackRecords } from './traceback';
 
 // Model tables (the node table at NODES holds each node's base, check and piece score).
 let nodeIds: usize = 0; // i32 piece id per node, or -1
@@ -254,7 +255,7 @@ function forward(input: usize, n: i32, back: usize, starts: usize, split: bool, 
  */
 export function sampleLinear(input: usize, n: i32, trace: usize, split: bool, weights: usize, low: f64, high: f64): i32 {
   forwardLinear(input, n, trace, split, weights, low, high);
-  return traceback64(n, trace);
+  return tracebackRecords(n, trace, nodeIds);
 }
 
 // A live walk in the linear domain, WALK bytes: f64 V = Z[start] (current frame), f64 C = the
@@ -467,19 +468,6 @@ function choose(base: usize, end: usize, target: f64): i64 {
   let r = base;
   while ((r + WALK < end) & (load<f64>(r, 8) <= target)) r += WALK;
   return load<i64>(r, 16);
-}
-
-// Follows the starts from n to 0 as index.ts's traceback (ids written downwards from the top).
-function traceback64(n: i32, trace: usize): i32 {
-  const top = trace + (<usize>(n + 1) << 3);
-  let w = top;
-  for (let e = n; e > 0; ) {
-    const rec = load<i64>(trace + (<usize>e << 3));
-    w -= 4;
-    store<i32>(w, load<i32>(nodeIds + (<usize><i32>rec << 2)));
-    e = <i32>(rec >>> 32);
-  }
-  return <i32>((top - w) >> 2);
 }
 
 // Follows starts[] from n to 0, writing ids from back[n] downwards (the id of the piece ending at e

@@ -3,7 +3,7 @@
 // with the Tokenizer's wording) and derive per-item seeds, so results do not depend on threads.
 
 import type { EncodeOptions } from './tokenizer.js';
-import { checkSeed } from './prng.js';
+import { checkSeed, fmix32 } from './prng.js';
 
 /** Encode options plus `alpha` (SPEC §4), for the layers that pass options through to `encode`. */
 export type SamplingEncodeOptions = EncodeOptions & {
@@ -29,11 +29,5 @@ export function checkSampling(alpha: number | undefined, seed?: number, what = '
  */
 export function mixSeed(seed: number, index: number, sub = 0): number {
   const high = Math.floor(seed / 4294967296) >>> 0; // 0 for seeds in [0, 2^32): those mix as before
-  let h = (seed ^ Math.imul(index + 1, 0x9e3779b1) ^ Math.imul(sub + 1, 0x85ebca77) ^ Math.imul(high, 0xcc9e2d51)) >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32((seed ^ Math.imul(index + 1, 0x9e3779b1) ^ Math.imul(sub + 1, 0x85ebca77) ^ Math.imul(high, 0xcc9e2d51)) >>> 0);
 }

@@ -4,7 +4,8 @@
 //
 // Two samplers, chosen by the host from (model, alpha) only (src/sampling-weights.ts linearPlan):
 //   sampleLinear  alpha·D ≤ 600 (every alpha up to ~5-7 on the shared models): linear domain, a
-//                 weight table W per trie node for this alpha (filled by the host), Z[e] = Σ Z[s]·W
+//                 weighted node table for this alpha (the host's copy of the node table with
+//                 W per node in place of the score), Z[e] = Σ Z[s]·W
 //                 as plain doubles rescaled by exact powers of two, one uniform per end (inverse
 //                 CDF over the candidates' cumulative sums), a branch-free inner loop;
 //   sample        larger alphas: log domain, one exp and one draw per candidate (the reservoir).
@@ -50,6 +51,23 @@
 //     zh -4 to -12% in three runs (chunk as kept); not investigated (register pressure in the
 //     two-stream loop is a guess: the deterministic kernel gains there). The W load written
 //     before the check's (source reordering): the same as kept, ±1%.
+//   - Fifth round (2026-11-28, third session; documents matter most: issue 3 asks to lose less
+//     than the reference's ~30% per call). bench/sampling-ab.ts, plus.80k, alpha 0.1, documents,
+//     21 rounds, two runs in opposite build order, sampling as % of deterministic code / en / zh:
+//     the kernel before 71 / 75-78 / 66-72; with no draw at all (u = 1/2, a wrong sampler, to
+//     bound the generator's cost) 84-85 / 86-90 / 89-97: drawing cost ~20% on zh.
+//       - Kept: every uniform drawn up front by drawUniforms with the generator's state in locals
+//         (V8 keeps wasm globals in memory: each draw waited on the last through a store and a
+//         load), and one 32-bit output per end instead of two: 78-80 / 80-83 / 76-80. With two
+//         outputs per end (53 bits) up front: 75 / 79-80 / 64-68, no better than before.
+//       - Kept: the weighted node table (W in place of the score in a copy of the node table, so a
+//         step reads base, check and W from one record, where W came from a table of its own),
+//         and the base carried in the two-stream steps too (slower there before, with the two
+//         tables): against the generator change alone, in one run (bench/sampling-ab.ts cannot
+//         load two hosts; a copy of this checkout per build, same method), sampling MB/s
+//         documents 1.08 / 1.03 / 1.01, one 1 MB chunk 1.15 / 1.10 / 1.01; as % of
+//         deterministic, documents 78 / 77 / 82, chunk 92 / 95 / 92 (the kernel before: 77 / 79
+//         / 69 and 88 / 83 / 86 in that run). Costs 16 bytes per node per cached alpha (8 before).
 // Tried and rejected (bench/sampling-ab.ts, plus.80k, one 1 MB chunk, alpha 0.1, % of
 // deterministic code / en / zh, against the kept kernel in the same run):
 //   - W computed inline per candidate (expNeg in the loop, no table; the same bits as the table):
@@ -122,13 +140,6 @@ export function setRandomState(a: u32, b: u32, c: u32, d: u32): void {
   s2 ^= t;
   s3 = rotl<u32>(s3, 11);
   return result;
-}
-
-// A uniform double in [0, 1), as src/prng.ts's nextDouble.
-// @ts-ignore: decorator
-@inline function nextDouble(): f64 {
-  const high = <f64>nextUint32() * 2097152.0;
-  return (high + <f64>(nextUint32() >>> 11)) * 1.1102230246251565e-16;
 }
 
 // exp(x) for x ≤ 0, operation for operation as src/exp-neg.ts.
@@ -249,7 +260,8 @@ function forward(input: usize, n: i32, back: usize, starts: usize, split: bool, 
 
 /**
  * As sample, in the linear domain (src/sampling-weights.ts, src/sampler-js.ts forwardLinear):
- * weights: f64 W per node; the total is rescaled when it leaves [low, high]. trace: 8 * (n + 1)
+ * weights: this alpha's weighted node table, the node table (NODES) with W in place of each score
+ * (16 bytes per node: base i32, check i32, W f64), so a step reads one record; the total is rescaled when it leaves [low, high]. trace: 8 * (n + 1)
  * bytes of scratch. Returns the number of ids, written in text order to the i32 slots that end
  * where the scratch ends (trace + 8 * (n + 1)), as the deterministic kernel's encode.
  */
@@ -260,11 +272,9 @@ export function sampleLinear(input: usize, n: i32, trace: usize, split: bool, we
 
 // A live walk in the linear domain, WALK bytes: f64 V = Z[start] (current frame), f64 C = the
 // cumulative sum of its end's candidates up to it, i64 (node reached, start) as in index.ts, then
-// (linearRun only) the node's base i32, read in the step that reached the node from the child's
-// record (same cache line as its check), so a step loads the child's record straight from
-// base + c: one dependent load fewer per step, as index.ts since its third round. The two-stream
-// steps in forwardLinear do not carry it (slower there, see the notes at the top); the base is
-// filled in once when their walks pass to linearRun.
+// the node's base i32, read in the step that reached the node from the child's record (same
+// record as its check and W), so a step loads the child's record straight from base + c: one
+// dependent load per step, as index.ts since its third round.
 //
 // At byte i every record written at byte i - 1 is read once, in order: the choice for end i (the
 // first record whose C exceeds target = u·Z[i]) is made branch-free on the way, as
@@ -272,19 +282,18 @@ export function sampleLinear(input: usize, n: i32, trace: usize, split: bool, we
 // is nondecreasing and target < Z[i] = the last C. A dead walk's term is masked to +0 (its W is
 // loaded anyway: that load overlaps the check's, where a load gated on the check would follow it).
 function forwardLinear(input: usize, n: i32, trace: usize, split: bool, weights: usize, low: f64, high: f64): void {
-  // Two streams over two halves cut at a chunk start, as the deterministic kernel (assembly/
-  // chunks.ts): each half has its own walk list and frame. The uniforms must still be drawn in
-  // the order of their ends (as the JS twin draws them as it goes, one per byte): the first
-  // half's are drawn beforehand, u for end e into trace[e - 1], which byte e - 1 reads before it
-  // stores its own choice there; the second half draws its own as it goes. The second half's
-  // first byte stores a meaningless choice at trace[p], which the first half's last choice
+  // Every uniform is drawn beforehand, in the order of the ends (as the JS twin draws them as it
+  // goes, one per byte): u for end e into trace[e - 1], which byte e - 1 reads before it stores
+  // its own choice there. Then two streams over two halves cut at a chunk start, as the
+  // deterministic kernel (assembly/chunks.ts), each with its own walk list and frame. The second
+  // half's first byte stores a meaningless choice at trace[p], which the first half's last choice
   // overwrites at the end.
+  drawUniforms(trace, n);
   const p = split & (n >= 2 * PAIR_MIN) ? middleChunkStart(input, n) : 0;
   if (min(p, n - p) < PAIR_MIN) {
-    linearRun(input, 0, n, trace, split, weights, low, high, walks, walks, 1, 0, 0, false);
+    linearRun(input, 0, n, trace, split, weights, low, high, walks, walks, 1, 0, 0);
     return;
   }
-  for (let e: usize = 0; e < <usize>p; e++) store<f64>(trace + (e << 3), nextDouble());
   const root = load<i32>(NODES);
   let endA = walks;
   let zA: f64 = 1;
@@ -318,22 +327,27 @@ function forwardLinear(input: usize, n: i32, trace: usize, split: bool, weights:
           chosen = select<i64>(rec, chosen, (prevC <= targetA) & (cum > targetA));
           prevC = cum;
           const node = <i32>rec;
-          const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
-          const alive = load<i32>(<usize>next << 4, NODES + 4) == node;
-          const term = reinterpret<f64>(reinterpret<i64>(v * load<f64>(weights + (<usize>next << 3))) & -<i64>alive);
+          const next = load<i32>(r, 24) + <i32>c; // node's base, carried in the walk
+          const q = weights + (<usize>next << 4);
+          const alive = load<i32>(q, 4) == node;
+          const base2 = load<i32>(q); // the child's base, for the next step
+          const term = reinterpret<f64>(reinterpret<i64>(v * load<f64>(q, 8)) & -<i64>alive);
           total += term;
           store<f64>(w, v);
           store<f64>(w, total, 8);
           store<i64>(w, rec + <i64>(next - node), 16); // (next, start): next - node cannot borrow
+          store<i32>(w, base2, 24);
           w += <usize>alive * WALK;
         }
         store<i64>(trace + (<usize>i << 3), chosen);
         // The walk starting here, whose first step is always a piece (every byte is one).
         const node1 = root + <i32>c;
-        total += zA * load<f64>(weights + (<usize>node1 << 3));
+        const q1 = weights + (<usize>node1 << 4);
+        total += zA * load<f64>(q1, 8);
         store<f64>(w, zA);
         store<f64>(w, total, 8);
         store<i64>(w, (<i64>i << 32) | <i64>node1, 16);
+        store<i32>(w, load<i32>(q1), 24);
         endA = w + WALK;
         targetA = u * total;
         if ((total < low) | (total > high)) {
@@ -347,7 +361,7 @@ function forwardLinear(input: usize, n: i32, trace: usize, split: bool, weights:
       {
         const i = p + k;
         const c = <u32>load<u8>(input + <usize>i);
-        const u = nextDouble(); // u for end i + 1
+        const u = load<f64>(trace + (<usize>i << 3)); // u for end i + 1
         let chosen: i64 = 0;
         if (true & (prevB == 10) & (c != 10)) {
           // A chunk ends after a run of `\n`: choose its last piece, then start afresh.
@@ -366,22 +380,27 @@ function forwardLinear(input: usize, n: i32, trace: usize, split: bool, weights:
           chosen = select<i64>(rec, chosen, (prevC <= targetB) & (cum > targetB));
           prevC = cum;
           const node = <i32>rec;
-          const next = load<i32>(<usize>node << 4, NODES) + <i32>c;
-          const alive = load<i32>(<usize>next << 4, NODES + 4) == node;
-          const term = reinterpret<f64>(reinterpret<i64>(v * load<f64>(weights + (<usize>next << 3))) & -<i64>alive);
+          const next = load<i32>(r, 24) + <i32>c; // node's base, carried in the walk
+          const q = weights + (<usize>next << 4);
+          const alive = load<i32>(q, 4) == node;
+          const base2 = load<i32>(q); // the child's base, for the next step
+          const term = reinterpret<f64>(reinterpret<i64>(v * load<f64>(q, 8)) & -<i64>alive);
           total += term;
           store<f64>(w, v);
           store<f64>(w, total, 8);
           store<i64>(w, rec + <i64>(next - node), 16); // (next, start): next - node cannot borrow
+          store<i32>(w, base2, 24);
           w += <usize>alive * WALK;
         }
         store<i64>(trace + (<usize>i << 3), chosen);
         // The walk starting here, whose first step is always a piece (every byte is one).
         const node1 = root + <i32>c;
-        total += zB * load<f64>(weights + (<usize>node1 << 3));
+        const q1 = weights + (<usize>node1 << 4);
+        total += zB * load<f64>(q1, 8);
         store<f64>(w, zB);
         store<f64>(w, total, 8);
         store<i64>(w, (<i64>i << 32) | <i64>node1, 16);
+        store<i32>(w, load<i32>(q1), 24);
         endB = w + WALK;
         targetB = u * total;
         if ((total < low) | (total > high)) {
@@ -393,24 +412,20 @@ function forwardLinear(input: usize, n: i32, trace: usize, split: bool, weights:
         zB = total;
       }
   }
-  // The two-stream steps above load each node's base from its record; the single-stream
-  // continuation carries it in the walk: fill it in once.
-  for (let r = walks; r < endA; r += WALK) store<i32>(r, load<i32>(<usize>load<i32>(r, 16) << 4, NODES), 24);
-  for (let r = walks2; r < endB; r += WALK) store<i32>(r, load<i32>(<usize>load<i32>(r, 16) << 4, NODES), 24);
-  linearRun(input, m, p, trace, true, weights, low, high, walks, endA, zA, targetA, prevA, true);
-  linearRun(input, p + m, n, trace, true, weights, low, high, walks2, endB, zB, targetB, prevB, false);
+  linearRun(input, m, p, trace, true, weights, low, high, walks, endA, zA, targetA, prevA);
+  linearRun(input, p + m, n, trace, true, weights, low, high, walks2, endB, zB, targetB, prevB);
 }
 
 // One stream over input[from..to) from its state at `from` (walk list at base, records up to
-// end), then the choice for end `to`. drawn: the uniforms are in trace (see forwardLinear).
+// end), then the choice for end `to`. The uniforms are in trace (drawUniforms).
 function linearRun(input: usize, from: i32, to: i32, trace: usize, split: bool, weights: usize, low: f64, high: f64,
-  base: usize, endS: usize, zS: f64, targetS: f64, prevS: u32, drawn: bool): void {
+  base: usize, endS: usize, zS: f64, targetS: f64, prevS: u32): void {
   const root = load<i32>(NODES);
   for (let ii = from; ii < to; ii++) {
     {
       const i = ii;
       const c = <u32>load<u8>(input + <usize>i);
-      const u = drawn ? load<f64>(trace + (<usize>i << 3)) : nextDouble(); // u for end i + 1
+      const u = load<f64>(trace + (<usize>i << 3)); // u for end i + 1 (drawUniforms)
       let chosen: i64 = 0;
       if (split & (prevS == 10) & (c != 10)) {
         // A chunk ends after a run of `\n`: choose its last piece, then start afresh.
@@ -430,10 +445,10 @@ function linearRun(input: usize, from: i32, to: i32, trace: usize, split: bool, 
         prevC = cum;
         const node = <i32>rec;
         const next = load<i32>(r, 24) + <i32>c; // node's base, carried in the walk
-        const q = <usize>next << 4;
-        const alive = load<i32>(q, NODES + 4) == node;
-        const base2 = load<i32>(q, NODES); // the child's base, for the next step
-        const term = reinterpret<f64>(reinterpret<i64>(v * load<f64>(weights + (<usize>next << 3))) & -<i64>alive);
+        const q = weights + (<usize>next << 4);
+        const alive = load<i32>(q, 4) == node;
+        const base2 = load<i32>(q); // the child's base, for the next step
+        const term = reinterpret<f64>(reinterpret<i64>(v * load<f64>(q, 8)) & -<i64>alive);
         total += term;
         store<f64>(w, v);
         store<f64>(w, total, 8);
@@ -444,11 +459,12 @@ function linearRun(input: usize, from: i32, to: i32, trace: usize, split: bool, 
       store<i64>(trace + (<usize>i << 3), chosen);
       // The walk starting here, whose first step is always a piece (every byte is one).
       const node1 = root + <i32>c;
-      total += zS * load<f64>(weights + (<usize>node1 << 3));
+      const q1 = weights + (<usize>node1 << 4);
+      total += zS * load<f64>(q1, 8);
       store<f64>(w, zS);
       store<f64>(w, total, 8);
       store<i64>(w, (<i64>i << 32) | <i64>node1, 16);
-      store<i32>(w, load<i32>(<usize>node1 << 4, NODES), 24);
+      store<i32>(w, load<i32>(q1), 24);
       endS = w + WALK;
       targetS = u * total;
       if ((total < low) | (total > high)) {
@@ -461,6 +477,31 @@ function linearRun(input: usize, from: i32, to: i32, trace: usize, split: bool, 
     }
   }
   if (to > 0) store<i64>(trace + (<usize>to << 3), choose(base, endS, targetS));
+}
+
+// u for end e + 1 into trace[e], e = 0..n-1, in order, as src/prng.ts's nextUniform32 (one output
+// each), with the generator's state in locals: wasm globals live in memory in V8, so a draw in the
+// forward loops waited on the previous one through stores and loads.
+function drawUniforms(trace: usize, n: i32): void {
+  let a = s0;
+  let b = s1;
+  let c = s2;
+  let d = s3;
+  for (let e: usize = 0; e < <usize>n; e++) {
+    const k = rotl<u32>(b * 5, 7) * 9;
+    const t = b << 9;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = rotl<u32>(d, 11);
+    store<f64>(trace + (e << 3), (<f64>k + 0.5) * 2.3283064365386963e-10);
+  }
+  s0 = a;
+  s1 = b;
+  s2 = c;
+  s3 = d;
 }
 
 // The record of the first live walk whose cumulative sum exceeds target (the last one at least).

@@ -49,7 +49,7 @@ export class WasmEngine implements Engine {
   /** Start of the per-call scratch (moves up when a weight table is added below it). */
   private scratch: number;
   private readonly model: CompiledModel;
-  /** Linear-domain weight tables in memory (f64 per trie node), most recently used first. */
+  /** Linear-domain weight tables in memory (weighted node tables, 16 bytes per trie node), most recently used first. */
   private readonly tables: { alpha: number; ptr: number }[] = [];
   private readonly encoder = new TextEncoder();
   /** Current memory size in bytes (only this engine grows it). */
@@ -160,7 +160,7 @@ export class WasmEngine implements Engine {
   }
 
   /**
-   * The address of this alpha's weight table (src/sampling-weights.ts): cached, or built into a new
+   * The address of this alpha's weighted node table (src/sampling-weights.ts): cached, or built into a new
    * slot (placed where the scratch started, which moves up; at most WEIGHT_TABLES of them) or into
    * the least recently used one. Call before writing the input: the scratch may move.
    */
@@ -176,11 +176,15 @@ export class WasmEngine implements Engine {
         ptr = tables.pop()!.ptr;
       } else {
         ptr = this.scratch;
-        this.scratch = align(ptr + 8 * size, 64);
+        this.scratch = align(ptr + 16 * size, 64);
         this.reserve(this.scratch + PAGE);
         this.refresh();
       }
-      fillWeights(this.model, alpha, new Float64Array(this.memory.buffer, ptr, size));
+      // The node table with W in place of each score: a sampling step reads base, check and W
+      // from one 16-byte record (see assembly/sampler.ts).
+      const nodes = this.kernel.NODES.value as number;
+      this.u8.copyWithin(ptr, nodes, nodes + 16 * size);
+      fillWeights(this.model, alpha, new Float64Array(this.memory.buffer, ptr, 2 * size), 2, 1);
       entry = { alpha, ptr };
     }
     tables.unshift(entry);

@@ -136,8 +136,8 @@ export class JsSampler {
    * at the end, by a pass of its own. Walks that do not reach a piece add W = 0 and cannot be
    * chosen. Values are kept in range by exact power-of-two rescaling when the total leaves
    * [plan.low, plan.high] (the cumulative sums keep the old frame: they only meet this end's target).
-   * The uniforms are drawn one per byte, in text order: the kernel, which may segment two halves of
-   * a text side by side, draws the first half's beforehand to keep exactly this order.
+   * The uniforms (Xoshiro128.nextUniform32) are drawn one per byte, in text order: the kernel,
+   * which may segment two halves of a text side by side, draws them all beforehand.
    */
   private forwardLinear(bytes: Uint8Array, n: number, split: boolean, plan: LinearPlan): void {
     const { liveV, liveC, liveNode, liveStart, back, starts, random } = this;
@@ -186,7 +186,7 @@ export class JsSampler {
       liveNode[w] = node1;
       liveStart[w] = i;
       live = w + 1;
-      target = random.nextDouble() * total;
+      target = random.nextUniform32() * total;
       if (total < low || total > high) {
         // Multiply by 2^−E, E = total's binary exponent: exact, and total lands in [1, 2).
         const scale = inverseBinade(total);

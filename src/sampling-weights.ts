@@ -70,21 +70,22 @@ export function linearPlan(model: CompiledModel, alpha: number): LinearPlan | nu
 }
 
 /**
- * W per trie node (0 where no piece ends) for this alpha, into `out` (length: the trie's size):
- * both engines' tables (the WASM engine's is a view of its memory), so the same bits.
+ * W per trie node (0 where no piece ends) for this alpha, W of node k into out[at + k·stride]:
+ * both engines' tables (the JS engine's is W alone; the WASM engine's is a copy of the node table
+ * with W in place of the score, stride 2 and at 1), so the same bits.
  */
-export function fillWeights(model: CompiledModel, alpha: number, out: Float64Array): void {
+export function fillWeights(model: CompiledModel, alpha: number, out: Float64Array, stride = 1, at = 0): void {
   const { m } = modelBounds(model);
   const { nodeIds, f64, size } = model.trie;
   const { lengths } = model;
-  for (let node = 0; node < size; node++) {
+  for (let node = 0, o = at; node < size; node++, o += stride) {
     const id = nodeIds[node]!;
     if (id < 0) {
-      out[node] = 0;
+      out[o] = 0;
       continue;
     }
     const x = alpha * (f64[2 * node + 1]! - m * lengths[id]!);
-    out[node] = expNeg(x < 0 ? x : 0);
+    out[o] = expNeg(x < 0 ? x : 0);
   }
 }
 

@@ -36,6 +36,20 @@ describe('xoshiro128**', () => {
     expect(Math.abs(sum / 100_000 - 0.5)).toBeLessThan(0.005);
   });
 
+  it('nextUniform32 is (k + 1/2)·2^-32 for the next output k: in (0, 1), one output per draw', () => {
+    const r = new Xoshiro128(seedState(6));
+    const twin = new Xoshiro128(seedState(6));
+    let sum = 0;
+    let bad = 0;
+    for (let i = 0; i < 100_000; i++) {
+      const u = r.nextUniform32();
+      if (!(u > 0 && u < 1 && u * 2 ** 32 - 0.5 === twin.nextUint32())) bad++;
+      sum += u;
+    }
+    expect(bad).toBe(0);
+    expect(Math.abs(sum / 100_000 - 0.5)).toBeLessThan(0.005);
+  });
+
   it('chance(part, total) answers exactly u·total < part for the 53-bit u, and mostly draws once', () => {
     const a = new Xoshiro128(seedState(9));
     const b = new Xoshiro128(seedState(9));

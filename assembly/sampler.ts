@@ -68,6 +68,10 @@
 //         documents 1.08 / 1.03 / 1.01, one 1 MB chunk 1.15 / 1.10 / 1.01; as % of
 //         deterministic, documents 78 / 77 / 82, chunk 92 / 95 / 92 (the kernel before: 77 / 79
 //         / 69 and 88 / 83 / 86 in that run). Costs 16 bytes per node per cached alpha (8 before).
+//       - Not kept: slots 0 and 1 of the two-stream steps in straight-line code with always-dead
+//         sentinels (as index.ts's fourth round), on top of the above: documents, against the
+//         build without it, 1.03 / 0.96 / 1.05 on plus.80k (an A/A copy in the same run: 1.03 /
+//         0.98 / 1.06), 0.96 / 1.05 / 1.10 on eu.plus.160k: noise, not worth the code.
 // Tried and rejected (bench/sampling-ab.ts, plus.80k, one 1 MB chunk, alpha 0.1, % of
 // deterministic code / en / zh, against the kept kernel in the same run):
 //   - W computed inline per candidate (expNeg in the loop, no table; the same bits as the table):

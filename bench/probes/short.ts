@@ -10,7 +10,8 @@ import { median } from '../lib/stats.js';
 import { importPkg, openPeer, type PeerSpec, type Subject } from '../lib/subjects.js';
 
 interface Spec {
-  ours?: { pkg: string; model: string; modelPath: string; engine: 'wasm' | 'js' };
+  /** api 'encodeInto': into one reused Uint32Array (no result allocated per call). */
+  ours?: { pkg: string; model: string; modelPath: string; engine: 'wasm' | 'js'; api?: 'encode' | 'encodeInto' };
   peer?: PeerSpec;
   corpora: { name: string; path: string }[];
   sizes: number[];
@@ -32,7 +33,12 @@ async function open(): Promise<Subject> {
   const o = spec.ours!;
   const { Tokenizer } = await importPkg(o.pkg);
   const tok = Tokenizer.loadSync(o.modelPath, { engine: o.engine });
-  return { subject: o.engine === 'wasm' ? 'bytepiece WASM' : 'bytepiece JS', api: 'encode', model: o.model, count: (t) => tok.encode(t).length };
+  const subject = o.engine === 'wasm' ? 'bytepiece WASM' : 'bytepiece JS';
+  if (o.api === 'encodeInto') {
+    const out = new Uint32Array(1 << 16);
+    return { subject: `${subject}, encodeInto`, api: 'encodeInto', model: o.model, count: (t) => tok.encodeInto(t, out) };
+  }
+  return { subject, api: 'encode', model: o.model, count: (t) => tok.encode(t).length };
 }
 
 function hz(name: string, fn: () => void): { hz: number; rme: number } {

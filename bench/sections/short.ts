@@ -23,6 +23,8 @@ const sp = spModels().includes('bytepiece.zh.id.eu.80k') ? 'bytepiece.zh.id.eu.8
 const subjects: { label: string; spec: { ours?: unknown; peer?: PeerSpec } }[] = [
   { label: 'bytepiece WASM', spec: { ours: { pkg: PKG_URL, model: BPE_PAIR_MODEL, modelPath: modelPath(BPE_PAIR_MODEL), engine: 'wasm' } } },
   { label: 'bytepiece JS', spec: { ours: { pkg: PKG_URL, model: BPE_PAIR_MODEL, modelPath: modelPath(BPE_PAIR_MODEL), engine: 'js' } } },
+  // The same calls into a reused buffer: what a call costs without V8 allocating its result.
+  { label: 'bytepiece WASM, encodeInto', spec: { ours: { pkg: PKG_URL, model: BPE_PAIR_MODEL, modelPath: modelPath(BPE_PAIR_MODEL), engine: 'wasm', api: 'encodeInto' } } },
   { label: '@dqbd/tiktoken', spec: { peer: { peer: 'tiktoken', model: 'cl100k_base' } } },
   ...(quick ? [] : [
     { label: 'gpt-tokenizer', spec: { peer: { peer: 'gpt-tokenizer', model: 'cl100k_base' } as PeerSpec } },
@@ -78,6 +80,7 @@ const result: SectionResult = {
   tables, short: records, failures,
   notes: [
     `Peers are timed on ${peerSizes.join(', ')}-byte documents and the 1-character call only.`,
+    "'bytepiece WASM, encodeInto' makes the same calls into one reused Uint32Array. The difference from encode is V8 allocating each result's own ArrayBuffer (more than 16 ids): on this 2-core machine that allocation waits on malloc's lock, which V8's concurrent ArrayBuffer sweeper holds while it frees earlier results (perf: _int_malloc, _int_free, futex).",
     'gpt-tokenizer keeps a merge cache across calls; with a pool of 1,000 documents per cell, cycled after a warm-up, its figures include cache hits.',
     'The intercepts come from three sizes measured at different moments on a shared machine: read them as a rough cross-check of the 1-character figure, not as a measurement.',
   ],

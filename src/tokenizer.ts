@@ -337,19 +337,55 @@ export class Tokenizer {
   /**
    * {@link Tokenizer.encode} over a list, in order, on this thread (Node: `TokenizerPool` spreads a
    * batch over worker threads). An error names the index of the text that caused it.
+   *
+   * The arrays returned are views into one `ArrayBuffer` (one allocation per batch rather than
+   * one per text, which is most of the cost of a short text beyond the segmentation itself, see
+   * the README's Performance notes). Reading them is as usual; to transfer one to another thread
+   * without the rest, send `ids.slice()`.
    */
   encodeBatch(texts: readonly string[], options: EncodeOptions = {}): Uint32Array[] {
-    const out: Uint32Array[] = new Array(texts.length);
+    if (!Array.isArray(texts)) throw new TypeError('encodeBatch expects an array of strings');
+    const bos = options.addBos ? 1 : 0;
+    const eos = options.addEos ? 1 : 0;
+    const ends = new Float64Array(texts.length);
+    let ids = this.batchIds;
+    let at = 0;
     for (let i = 0; i < texts.length; i++) {
       try {
-        out[i] = this.encode(texts[i]!, options);
+        const alpha = this.alphaOf(options);
+        const text = this.normalize(texts[i]!);
+        // Ids never outnumber UTF-8 bytes, at most 3 per UTF-16 unit.
+        const most = 3 * text.length + bos + eos;
+        let count: number;
+        if (alpha < 0 && most <= BATCH_DIRECT) {
+          if (at + most > ids.length) ids = this.batchIds = grown(ids, at + most);
+          count = this.impl.encodeTextInto(text, true, ids, at + bos);
+        } else {
+          // Sampled, or too long to reserve its worst case: the engine's own result, copied.
+          const own = this.impl.encodeText(text, true, 0, 0, alpha);
+          count = own.length;
+          if (at + count + bos + eos > ids.length) ids = this.batchIds = grown(ids, at + count + bos + eos);
+          ids.set(own, at + bos);
+        }
+        if (bos) ids[at] = 1;
+        if (eos) ids[at + bos + count] = 2;
+        at += bos + count + eos;
+        ends[i] = at;
       } catch (e) {
         if (e instanceof Error) e.message = `texts[${i}]: ${e.message}`;
         throw e;
       }
     }
+    const all = ids.slice(0, at);
+    if (ids.length > BATCH_KEEP) this.batchIds = new Uint32Array(BATCH_KEEP);
+    const out: Uint32Array[] = new Array(texts.length);
+    const { buffer } = all;
+    for (let i = 0, from = 0; i < texts.length; from = ends[i++]!) out[i] = new Uint32Array(buffer, 4 * from, ends[i]! - from);
     return out;
   }
+
+  /** encodeBatch's staging area, reused across batches (shrunk back after a large one). */
+  private batchIds: Uint32Array = new Uint32Array(4096);
 }
 
 function checkOptions(options: LoadOptions): 'wasm' | 'js' {
@@ -359,6 +395,18 @@ function checkOptions(options: LoadOptions): 'wasm' | 'js' {
   if (ls !== 'error' && ls !== 'replace') throw new TypeError(`options.loneSurrogates must be 'error' or 'replace', got ${JSON.stringify(ls)}`);
   if (options.seed !== undefined) checkSeed(options.seed, 'options.seed');
   return engine;
+}
+
+/** encodeBatch: texts whose worst case (3 ids per UTF-16 unit) fits in this many ids are encoded straight into the staging area. */
+const BATCH_DIRECT = 1 << 20;
+/** encodeBatch keeps a staging area of at most this many ids between batches (4 MB). */
+const BATCH_KEEP = 1 << 20;
+
+/** A copy of ids[0..) in a larger array: at least `need` slots, and at least 1.5 times the old size. */
+function grown(ids: Uint32Array, need: number): Uint32Array {
+  const bigger = new Uint32Array(Math.max(need, ids.length + (ids.length >> 1)));
+  bigger.set(ids);
+  return bigger;
 }
 
 /** The largest alpha accepted: far beyond where samples stop changing, and safe from overflow. */

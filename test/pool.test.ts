@@ -18,6 +18,32 @@ describe.skipIf(!HAS_SHARED)('Tokenizer.encodeBatch', () => {
     texts.forEach((t, i) => expect(Array.from(batch[i]!)).toEqual(Array.from(tok.encode(t, { addBos: true, addEos: true }))));
   });
 
+  it('packs a batch into one exact-size ArrayBuffer, equal to encode per text, in both engines', async () => {
+    const texts = [...corpora().flatMap((c) => corpusTexts(c).slice(0, 700)), '', 'x', 'ab\n'.repeat(150_000)];
+    for (const engine of ['wasm', 'js'] as const) {
+      const tok = await Tokenizer.load(modelPath('bytepiece.id.eu.plus.40k'), { engine });
+      const batch = tok.encodeBatch(texts, { addEos: true });
+      const copies = batch.map((ids) => ids.slice());
+      const buffer = batch[0]!.buffer;
+      expect(batch.every((ids) => ids.buffer === buffer)).toBe(true);
+      expect(buffer.byteLength).toBe(4 * batch.reduce((n, ids) => n + ids.length, 0));
+      texts.forEach((t, i) => expect(same(batch[i]!, tok.encode(t, { addEos: true })), `${engine} texts[${i}]`).toBe(true));
+      // The staging area is reused: a later batch leaves this one as it was.
+      tok.encodeBatch(texts.slice(0, 50).reverse(), { addBos: true });
+      expect(batch.every((ids, i) => same(ids, copies[i]!))).toBe(true);
+    }
+  });
+
+  it('draws the same samples as encode text by text, from the same seed', async () => {
+    const texts = corpusTexts('zh-fortunes').slice(0, 200);
+    for (const engine of ['wasm', 'js'] as const) {
+      const a = await Tokenizer.load(modelPath('bytepiece.id.eu.plus.40k'), { engine, seed: 5 });
+      const b = await Tokenizer.load(modelPath('bytepiece.id.eu.plus.40k'), { engine, seed: 5 });
+      const batch = a.encodeBatch(texts, { alpha: 0.1, addBos: true });
+      texts.forEach((t, i) => expect(same(batch[i]!, b.encode(t, { alpha: 0.1, addBos: true })), `${engine} texts[${i}]`).toBe(true));
+    }
+  });
+
   it('names the index of a bad text', async () => {
     const tok = await Tokenizer.load(modelPath('bytepiece.id.eu.plus.40k'));
     expect(() => tok.encodeBatch(['fine', 'bad \uD800 here'])).toThrow(/texts\[1\]: lone surrogate U\+D800 at UTF-16 offset 4/);

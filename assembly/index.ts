@@ -486,5 +486,14 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
 // and skipping the loop for 91% of zh bytes (FIXED = 3) gives less than for 66% (FIXED = 2).
 // Chinese stays ~17.7 ns/B kernel-only, far from ~12.
 
+// Fifth round (2026-11-28, third session; bench/kernel-ab.ts, 11 rounds, whole corpus in one call,
+// plus.80k, both builds forced to one stream; A/A 0.97 / 1.02 / 1.08):
+// Tried and rejected: no compaction. The walks in a ring of 64 slots indexed by start mod 64 (best
+// f64, node, base: 16 bytes), the live set a u64 mask walked lowest bit (oldest) first with ctz, so
+// that no store address depends on whether earlier walks died (with compaction, slot k's copy goes
+// to an address that waits on every check before it, and the next byte's loads wait on those
+// stores). 0.79 / 0.98 / 0.94 against the kernel kept: that dependency is not what bounds a step.
+// (This machine's VM exposes no hardware counters to perf, so the bound was not pinned down.)
+
 export { setSampler, setRandomState, sample, sampleLinear } from './sampler';
 export { binaryCounts, binaryTable, binarySum } from './binary';

@@ -37,7 +37,7 @@
 //     ±3%): plus.80k +11% / +11% / 0%, eu.plus.160k -1% / +11% / +2%. (Drawing all uniforms
 //     beforehand, the single stream too: zh -5 to -8%.)
 //   - the choice for end e folded into byte e's walk loop as a select over the records written at
-//     e - 1 (exactly one record has C_prev ≤ u·Z < C), so no second pass and no data-dependent exit.
+//     e - 1 (the last record with C_prev ≤ u·Z), so no second pass and no data-dependent exit.
 //   - a dead walk's W loaded anyway and its term masked to +0 by bits: the load overlaps the check's.
 //   - the node's base carried in the single stream's walk record (WALK 24 -> 32 bytes; see
 //     linearRun). bench/sampling-ab.ts, plus.80k, alpha 0.1, sampling MB/s against the kernel
@@ -281,9 +281,10 @@ export function sampleLinear(input: usize, n: i32, trace: usize, split: bool, we
 // dependent load per step, as index.ts since its third round.
 //
 // At byte i every record written at byte i - 1 is read once, in order: the choice for end i (the
-// first record whose C exceeds target = u·Z[i]) is made branch-free on the way, as
-// (C of the previous record ≤ target) & (C > target), which holds for exactly one record since C
-// is nondecreasing and target < Z[i] = the last C. A dead walk's term is masked to +0 (its W is
+// first record whose C exceeds target = u·Z[i]) is made branch-free on the way, as the last
+// record whose predecessor's C is ≤ target (the first record's predecessor counts as -1): since C
+// is nondecreasing and target < Z[i] = the last C, that is the same record, with one compare per
+// step. A dead walk's term is masked to +0 (its W is
 // loaded anyway: that load overlaps the check's, where a load gated on the check would follow it).
 function forwardLinear(input: usize, n: i32, trace: usize, split: bool, weights: usize, low: f64, high: f64): void {
   // Every uniform is drawn beforehand, in the order of the ends (as the JS twin draws them as it
@@ -328,7 +329,7 @@ function forwardLinear(input: usize, n: i32, trace: usize, split: bool, weights:
           const v = load<f64>(r);
           const cum = load<f64>(r, 8);
           const rec = load<i64>(r, 16);
-          chosen = select<i64>(rec, chosen, (prevC <= targetA) & (cum > targetA));
+          chosen = select<i64>(rec, chosen, prevC <= targetA);
           prevC = cum;
           const node = <i32>rec;
           const next = load<i32>(r, 24) + <i32>c; // node's base, carried in the walk
@@ -381,7 +382,7 @@ function forwardLinear(input: usize, n: i32, trace: usize, split: bool, weights:
           const v = load<f64>(r);
           const cum = load<f64>(r, 8);
           const rec = load<i64>(r, 16);
-          chosen = select<i64>(rec, chosen, (prevC <= targetB) & (cum > targetB));
+          chosen = select<i64>(rec, chosen, prevC <= targetB);
           prevC = cum;
           const node = <i32>rec;
           const next = load<i32>(r, 24) + <i32>c; // node's base, carried in the walk
@@ -445,7 +446,7 @@ function linearRun(input: usize, from: i32, to: i32, trace: usize, split: bool, 
         const v = load<f64>(r);
         const cum = load<f64>(r, 8);
         const rec = load<i64>(r, 16);
-        chosen = select<i64>(rec, chosen, (prevC <= targetS) & (cum > targetS));
+        chosen = select<i64>(rec, chosen, prevC <= targetS);
         prevC = cum;
         const node = <i32>rec;
         const next = load<i32>(r, 24) + <i32>c; // node's base, carried in the walk

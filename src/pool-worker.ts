@@ -11,18 +11,26 @@ import { processBlock } from './cli/block.js';
 import { mixSeed, type SamplingEncodeOptions } from './sampling-support.js';
 import { serializeError, type Task, type TaskResult, type WorkerInit, type WorkerReply, type WorkerRequest } from './pool-protocol.js';
 
-/** Reaches the protected constructor: a Tokenizer over an already compiled model. */
+/** Reaches the protected members: a Tokenizer over an already compiled model, and batch slices. */
 class SharedModelTokenizer extends Tokenizer {
-  static fromCompiled(model: CompiledModel, kernel: WebAssembly.Module | undefined, options: LoadOptions): Tokenizer {
+  static fromCompiled(model: CompiledModel, kernel: WebAssembly.Module | undefined, options: LoadOptions): SharedModelTokenizer {
     const impl: Engine = kernel ? new WasmEngine(model, kernel) : new JsEngine(model);
     return new SharedModelTokenizer(model, impl, options);
+  }
+
+  /** A task's texts, packed into one ArrayBuffer as encodeBatch packs them; seeded per text index. */
+  encodeTask(task: Extract<Task, { kind: 'encode' }>): Uint32Array[] {
+    const options: SamplingEncodeOptions = { addBos: task.addBos, addEos: task.addEos };
+    if (task.alpha !== undefined) options.alpha = task.alpha;
+    const { seed, call } = task;
+    return this.encodeBatchFrom(task.texts, options, task.firstIndex, seed === undefined ? undefined : (index) => mixSeed(seed, index, call));
   }
 }
 
 const port = parentPort!;
 const reply = (message: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-let tokenizer: Tokenizer;
+let tokenizer: SharedModelTokenizer;
 try {
   const init = workerData as WorkerInit;
   tokenizer = SharedModelTokenizer.fromCompiled(init.model, init.kernel, init.options);
@@ -40,7 +48,8 @@ port.on('message', ({ id, task }: WorkerRequest) => {
     reply({ type: 'failed', id, error: serializeError(e) });
     return;
   }
-  const transfer = Array.isArray(result) ? result.map((ids) => ids.buffer as ArrayBuffer) : [result.data.buffer, result.docTokens.buffer];
+  // A task's ids share one ArrayBuffer: list it once.
+  const transfer = Array.isArray(result) ? [...new Set(result.map((ids) => ids.buffer as ArrayBuffer))] : [result.data.buffer, result.docTokens.buffer];
   // A block's output written into the caller's SharedArrayBuffer is shared, not transferred.
   const movable = transfer.filter((b): b is ArrayBuffer => !(b instanceof SharedArrayBuffer));
   reply({ type: 'done', id, result }, movable);
@@ -48,18 +57,5 @@ port.on('message', ({ id, task }: WorkerRequest) => {
 
 function run(task: Task): TaskResult {
   if (task.kind === 'block') return processBlock(tokenizer, task.job);
-  const options: SamplingEncodeOptions = { addBos: task.addBos, addEos: task.addEos };
-  if (task.alpha !== undefined) options.alpha = task.alpha;
-  const out: Uint32Array[] = new Array(task.texts.length);
-  for (let i = 0; i < task.texts.length; i++) {
-    const index = task.firstIndex + i;
-    if (task.seed !== undefined) tokenizer.setSeed(mixSeed(task.seed, index, task.call));
-    try {
-      out[i] = tokenizer.encode(task.texts[i]!, options);
-    } catch (e) {
-      if (e instanceof Error) e.message = `texts[${index}]: ${e.message}`;
-      throw e;
-    }
-  }
-  return out;
+  return tokenizer.encodeTask(task);
 }

@@ -136,6 +136,8 @@ export class TokenizerPool {
   /**
    * Encodes `texts` on all threads; the result has one `Uint32Array` per text, in order. Same ids
    * as `tokenizer.encode(text, options)`. An error names the index of the text that caused it.
+   * As with `Tokenizer.encodeBatch`, the arrays are views: those of texts encoded by one worker
+   * task (a run of neighbouring texts) share one `ArrayBuffer`.
    */
   async encodeBatch(texts: readonly string[], options: PoolEncodeOptions = {}): Promise<Uint32Array[]> {
     if (!Array.isArray(texts)) throw new TypeError('encodeBatch expects an array of strings');

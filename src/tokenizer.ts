@@ -345,6 +345,15 @@ export class Tokenizer {
    */
   encodeBatch(texts: readonly string[], options: EncodeOptions = {}): Uint32Array[] {
     if (!Array.isArray(texts)) throw new TypeError('encodeBatch expects an array of strings');
+    return this.encodeBatchFrom(texts, options, 0);
+  }
+
+  /**
+   * encodeBatch for a slice of a larger list that starts at index `first` there (errors name that
+   * index), restarting the generator before each text from `seedAt(index)` when given: the worker
+   * pool's tasks (src/pool-worker.ts).
+   */
+  protected encodeBatchFrom(texts: readonly string[], options: EncodeOptions, first: number, seedAt?: (index: number) => number): Uint32Array[] {
     const bos = options.addBos ? 1 : 0;
     const eos = options.addEos ? 1 : 0;
     const ends = new Float64Array(texts.length);
@@ -352,6 +361,7 @@ export class Tokenizer {
     let at = 0;
     for (let i = 0; i < texts.length; i++) {
       try {
+        if (seedAt) this.setSeed(seedAt(first + i));
         const alpha = this.alphaOf(options);
         const text = this.normalize(texts[i]!);
         // Ids never outnumber UTF-8 bytes, at most 3 per UTF-16 unit.
@@ -372,7 +382,7 @@ export class Tokenizer {
         at += bos + count + eos;
         ends[i] = at;
       } catch (e) {
-        if (e instanceof Error) e.message = `texts[${i}]: ${e.message}`;
+        if (e instanceof Error) e.message = `texts[${first + i}]: ${e.message}`;
         throw e;
       }
     }

@@ -81,6 +81,10 @@ describe.skipIf(!HAS_SHARED)('TokenizerPool', () => {
             if (!same(got, golden[i]!) || !same(got, tok.encode(texts[i]!))) differ.push(i);
           });
           expect(differ, `${model} ${corpus}: documents differing from single-thread encode / golden`).toEqual([]);
+          // One ArrayBuffer per worker task (runs of neighbouring texts), not one per text.
+          const buffers = new Set(ids.map((x) => x.buffer));
+          expect(buffers.size).toBeLessThanOrEqual(Math.max(1, Math.ceil(texts.length / 2)));
+          expect(ids.every((x, i) => i === 0 || x.buffer === ids[i - 1]!.buffer || x.byteOffset === 0)).toBe(true);
         }
       } finally {
         await pool.close();

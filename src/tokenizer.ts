@@ -370,6 +370,7 @@ export class Tokenizer {
         if (alpha < 0 && most <= BATCH_DIRECT) {
           if (at + most > ids.length) ids = this.batchIds = grown(ids, at + most);
           count = this.impl.encodeTextInto(text, true, ids, at + bos);
+          if (count < 0) throw new Error(`internal error: ${-count} ids exceed the bound of ${most}`);
         } else {
           // Sampled, or too long to reserve its worst case: the engine's own result, copied.
           const own = this.impl.encodeText(text, true, 0, 0, alpha);

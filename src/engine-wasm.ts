@@ -32,6 +32,8 @@ function checkKernel(module: WebAssembly.Module): void {
 
 const PAGE = 65536;
 const align = (p: number, a: number) => (p + a - 1) & -a;
+/** Texts of more than 2 * BLOCK UTF-8 bytes are segmented in blocks of about BLOCK bytes (see runBlocks). */
+const BLOCK = 1 << 15;
 /** Texts up to this many UTF-16 units get room for their worst-case UTF-8 (3 bytes per unit) at once. */
 const ONE_SHOT = 1 << 20;
 
@@ -137,12 +139,55 @@ export class WasmEngine implements Engine {
 
   /** Runs the kernel over the n input bytes; the ids are then u32[idsAt .. idsAt + count). */
   private run(n: number, split: boolean): number {
+    if (split && n > 2 * BLOCK) return this.runBlocks(n, false);
     const trace = align(this.scratch + n, 8);
     const top = trace + 8 * (n + 1);
     this.reserve(top);
     const count = this.kernel.encode(this.scratch, n, trace, split ? 1 : 0);
     this.idsAt = (top >> 2) - count;
     return count;
+  }
+
+  /**
+   * A long text in blocks of about BLOCK bytes, cut where a chunk starts (chunks are segmented on
+   * their own, so this is exact), each with a trace of its own size; the ids are gathered after
+   * the trace, or only counted. The kernel's trace takes 8 bytes per input byte: over a whole
+   * 2 MB text it outgrows the caches, and such a call ran 10-25% slower per byte than the same
+   * text in 32-128 KB calls (bench/block-size.ts); in blocks, 2 MB texts ran 1.18-1.30x faster.
+   */
+  private runBlocks(n: number, countOnly: boolean): number {
+    const cuts = [0];
+    let maxBlock = 0;
+    for (let a = 0; n - a > BLOCK; ) {
+      // The first chunk start at or after a + BLOCK: past the run of `\n` that ends at or after it.
+      let q = this.u8.indexOf(10, this.scratch + a + BLOCK - 1) - this.scratch;
+      if (q < 0 || q >= n) break;
+      while (q < n && this.u8[this.scratch + q] === 10) q++;
+      if (q >= n) break;
+      maxBlock = Math.max(maxBlock, q - a);
+      cuts.push(q);
+      a = q;
+    }
+    cuts.push(n);
+    maxBlock = Math.max(maxBlock, n - cuts[cuts.length - 2]!);
+    const trace = align(this.scratch + n, 8);
+    const ids = align(trace + 8 * (maxBlock + 1), 4);
+    this.reserve(countOnly ? ids : ids + 4 * n);
+    let total = 0;
+    for (let k = 1; k < cuts.length; k++) {
+      const a = cuts[k - 1]!;
+      const len = cuts[k]! - a;
+      if (countOnly) {
+        total += this.kernel.count(this.scratch + a, len, trace, 1);
+        continue;
+      }
+      const count = this.kernel.encode(this.scratch + a, len, trace, 1);
+      const from = ((trace + 8 * (len + 1)) >> 2) - count;
+      this.u32.copyWithin((ids >> 2) + total, from, from + count);
+      total += count;
+    }
+    this.idsAt = ids >> 2;
+    return total;
   }
 
   // The result's own buffer is most of the host's cost per call beyond NFC and UTF-8: V8 keeps a
@@ -249,6 +294,7 @@ export class WasmEngine implements Engine {
 
   countText(text: string, split: boolean): number {
     const n = this.write(text);
+    if (split && n > 2 * BLOCK) return this.runBlocks(n, true);
     const trace = align(this.scratch + n, 8);
     this.reserve(trace + 8 * (n + 1));
     return this.kernel.count(this.scratch, n, trace, split ? 1 : 0);

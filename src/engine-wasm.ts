@@ -32,7 +32,9 @@ function checkKernel(module: WebAssembly.Module): void {
 
 const PAGE = 65536;
 const align = (p: number, a: number) => (p + a - 1) & -a;
-/** Texts of more than 2 * BLOCK UTF-8 bytes are segmented in blocks of about BLOCK bytes (see runBlocks). */
+/** One kernel pass over input[0..len) with its work area from `work` (see WasmEngine.blocks). */
+type Block = (input: number, len: number, work: number) => number;
+/** Texts of more than 2 * BLOCK UTF-8 bytes are segmented in blocks of about BLOCK bytes (see WasmEngine.blocks). */
 const BLOCK = 1 << 15;
 /** Texts up to this many UTF-16 units get room for their worst-case UTF-8 (3 bytes per unit) at once. */
 const ONE_SHOT = 1 << 20;
@@ -139,51 +141,52 @@ export class WasmEngine implements Engine {
 
   /** Runs the kernel over the n input bytes; the ids are then u32[idsAt .. idsAt + count). */
   private run(n: number, split: boolean): number {
-    if (split && n > 2 * BLOCK) return this.runBlocks(n, false);
-    const trace = align(this.scratch + n, 8);
-    const top = trace + 8 * (n + 1);
+    if (split && n > 2 * BLOCK) return this.blocks(n, false, (input, len, work) => this.encodePass(input, len, work, 1));
+    return this.encodePass(this.scratch, n, this.scratch + n, split ? 1 : 0);
+  }
+
+  private encodePass(input: number, len: number, work: number, split: number): number {
+    const trace = align(work, 8);
+    const top = trace + 8 * (len + 1);
     this.reserve(top);
-    const count = this.kernel.encode(this.scratch, n, trace, split ? 1 : 0);
+    const count = this.kernel.encode(input, len, trace, split);
     this.idsAt = (top >> 2) - count;
     return count;
   }
 
   /**
-   * A long text in blocks of about BLOCK bytes, cut where a chunk starts (chunks are segmented on
-   * their own, so this is exact), each with a trace of its own size; the ids are gathered after
-   * the trace, or only counted. The kernel's trace takes 8 bytes per input byte: over a whole
-   * 2 MB text it outgrows the caches, and such a call ran 10-25% slower per byte than the same
-   * text in 32-128 KB calls (bench/block-size.ts); in blocks, 2 MB texts ran 1.18-1.30x faster.
+   * A long text (more than 2 * BLOCK bytes at scratch, segmented with split): runs `one` once per
+   * block of about BLOCK bytes, cut where a chunk starts (chunks are segmented on their own, so
+   * this is exact; blocks run in text order, so a sampler draws in the same order), each with its
+   * work area (at most 8 * (len + 2) bytes) from `work`, and gathers the ids of each block after
+   * that area. `one` leaves its ids at u32[idsAt ..) and returns their number; so does this, and
+   * with countOnly it only counts.
+   *
+   * Why blocks: the kernel's trace takes 8 bytes per input byte, and over a whole 2 MB text it
+   * outgrows the caches; such a call ran 10-25% slower per byte than the same text in 32-128 KB
+   * calls (bench/block-size.ts). In blocks, 2 MB texts ran 1.18-1.30x faster.
    */
-  private runBlocks(n: number, countOnly: boolean): number {
+  private blocks(n: number, countOnly: boolean, one: Block): number {
+    const work = this.scratch + n;
     const cuts = [0];
-    let maxBlock = 0;
     for (let a = 0; n - a > BLOCK; ) {
       // The first chunk start at or after a + BLOCK: past the run of `\n` that ends at or after it.
       let q = this.u8.indexOf(10, this.scratch + a + BLOCK - 1) - this.scratch;
       if (q < 0 || q >= n) break;
       while (q < n && this.u8[this.scratch + q] === 10) q++;
       if (q >= n) break;
-      maxBlock = Math.max(maxBlock, q - a);
       cuts.push(q);
       a = q;
     }
     cuts.push(n);
-    maxBlock = Math.max(maxBlock, n - cuts[cuts.length - 2]!);
-    const trace = align(this.scratch + n, 8);
-    const ids = align(trace + 8 * (maxBlock + 1), 4);
+    let longest = 0;
+    for (let k = 1; k < cuts.length; k++) longest = Math.max(longest, cuts[k]! - cuts[k - 1]!);
+    const ids = align(align(work, 8) + 8 * (longest + 2), 4);
     this.reserve(countOnly ? ids : ids + 4 * n);
     let total = 0;
     for (let k = 1; k < cuts.length; k++) {
-      const a = cuts[k - 1]!;
-      const len = cuts[k]! - a;
-      if (countOnly) {
-        total += this.kernel.count(this.scratch + a, len, trace, 1);
-        continue;
-      }
-      const count = this.kernel.encode(this.scratch + a, len, trace, 1);
-      const from = ((trace + 8 * (len + 1)) >> 2) - count;
-      this.u32.copyWithin((ids >> 2) + total, from, from + count);
+      const count = one(this.scratch + cuts[k - 1]!, cuts[k]! - cuts[k - 1]!, work);
+      if (!countOnly) this.u32.copyWithin((ids >> 2) + total, this.idsAt, this.idsAt + count);
       total += count;
     }
     this.idsAt = ids >> 2;
@@ -238,20 +241,30 @@ export class WasmEngine implements Engine {
 
   /** As sample, in the linear domain with the table at `weights`. */
   private sampleLinear(n: number, split: boolean, plan: LinearPlan, weights: number): number {
-    const trace = align(this.scratch + n, 8);
-    const top = trace + 8 * (n + 1);
+    if (split && n > 2 * BLOCK) return this.blocks(n, false, (input, len, work) => this.sampleLinearPass(input, len, work, 1, plan, weights));
+    return this.sampleLinearPass(this.scratch, n, this.scratch + n, split ? 1 : 0, plan, weights);
+  }
+
+  private sampleLinearPass(input: number, len: number, work: number, split: number, plan: LinearPlan, weights: number): number {
+    const trace = align(work, 8);
+    const top = trace + 8 * (len + 1);
     this.reserve(top);
-    const count = this.kernel.sampleLinear(this.scratch, n, trace, split ? 1 : 0, weights, plan.low, plan.high);
+    const count = this.kernel.sampleLinear(input, len, trace, split, weights, plan.low, plan.high);
     this.idsAt = (top >> 2) - count;
     return count;
   }
 
   /** Draws a segmentation of the n input bytes (alpha ≥ 0); the ids are then u32[idsAt .. idsAt + count). */
   private sample(n: number, split: boolean, alpha: number): number {
-    const back = align(this.scratch + n, 4);
-    const out = back + 4 * (n + 1);
-    this.reserve(out + 4 * n);
-    const count = this.kernel.sample(this.scratch, n, back, out, split ? 1 : 0, alpha);
+    if (split && n > 2 * BLOCK) return this.blocks(n, false, (input, len, work) => this.samplePass(input, len, work, 1, alpha));
+    return this.samplePass(this.scratch, n, this.scratch + n, split ? 1 : 0, alpha);
+  }
+
+  private samplePass(input: number, len: number, work: number, split: number, alpha: number): number {
+    const back = align(work, 4);
+    const out = back + 4 * (len + 1);
+    this.reserve(out + 4 * len);
+    const count = this.kernel.sample(input, len, back, out, split, alpha);
     this.idsAt = out >> 2;
     return count;
   }
@@ -294,7 +307,7 @@ export class WasmEngine implements Engine {
 
   countText(text: string, split: boolean): number {
     const n = this.write(text);
-    if (split && n > 2 * BLOCK) return this.runBlocks(n, true);
+    if (split && n > 2 * BLOCK) return this.blocks(n, true, (input, len, work) => this.kernel.count(input, len, align(work, 8), 1));
     const trace = align(this.scratch + n, 8);
     this.reserve(trace + 8 * (n + 1));
     return this.kernel.count(this.scratch, n, trace, split ? 1 : 0);

@@ -1,10 +1,12 @@
-// Long texts: the WASM engine segments a text of more than 128 KB in blocks cut at chunk starts
-// (src/engine-wasm.ts runBlocks). The pure-JS engine runs such a text in one pass, so it is the
+// Long texts: the WASM engine segments a text of more than 64 KB in blocks cut at chunk starts
+// (src/engine-wasm.ts blocks). The pure-JS engine runs such a text in one pass, so it is the
 // oracle: same ids from encode, encodeInto and countTokens, for cuts that land on runs of `\n`, on
-// texts with no `\n` at all (one block), and on the shared corpora joined into one text.
+// texts with no `\n` at all (one block), and on the shared corpora joined into one text; and the
+// samplers draw in the same order in blocks as the JS engine in one pass.
 import { describe, expect, it } from 'vitest';
 import { Tokenizer, type ModelJson } from '../src/node.js';
 import { smallModel } from './small-model.js';
+import { forceLogDomain } from '../src/sampling-weights.js';
 import { HAS_SHARED, corpora, corpusTexts, modelPath } from './shared.js';
 
 const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => v === b[i]);
@@ -48,6 +50,25 @@ describe('long texts (blocks in the WASM engine)', () => {
       size += Buffer.byteLength(fill) + 1 + (k % 4);
     }
     check(wasm, js, parts.join(''), 'newline runs at block boundaries');
+  }, 60_000);
+
+  it('sample as the JS engine does, draw for draw, with both samplers (blocks keep the draws in order)', async () => {
+    const lines = Array.from({ length: 30_000 }, (_, k) => `hello world ${k}, 世界!${k % 7 ? '' : '\n'}`);
+    const text = lines.join('\n');
+    for (const logDomain of [false, true]) {
+      forceLogDomain(logDomain);
+      try {
+        const wasm = await Tokenizer.load(newlineModel(), { engine: 'wasm', seed: 11 });
+        const js = await Tokenizer.load(newlineModel(), { engine: 'js', seed: 11 });
+        for (const alpha of [0.1, 2]) {
+          const a = wasm.encode(text, { alpha });
+          expect(same(a, js.encode(text, { alpha })), `alpha ${alpha}, log domain ${logDomain}`).toBe(true);
+          expect(same(a, js.encode(text)), 'a sample differs from the best segmentation somewhere').toBe(false);
+        }
+      } finally {
+        forceLogDomain(false);
+      }
+    }
   }, 60_000);
 
   it.skipIf(!HAS_SHARED)('match the JS engine on each shared corpus joined into one text', async () => {

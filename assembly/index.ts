@@ -494,6 +494,19 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
 // to an address that waits on every check before it, and the next byte's loads wait on those
 // stores). 0.79 / 0.98 / 0.94 against the kernel kept: that dependency is not what bounds a step.
 // (This machine's VM exposes no hardware counters to perf, so the bound was not pinned down.)
+//
+// Experiment, not built into the package: a character-level kernel for "eu" models (every
+// multi-byte piece is whole UTF-8 characters). Walks start only at character starts and step one
+// character per lookup in a double array over dense character indices (a code point -> index
+// table first); inside a character only single-byte pieces can end. Counted on the shared corpora
+// (zh-fortunes): 3.6-3.7 byte-level lookups per byte against 1.9-2.0 character-level ones. Code
+// and measurements: bench/char-kernel/char.ts, bench/char-kernel-dev.ts (ids identical to this
+// kernel on every document of the three corpora; kernel-only, per document, one stream against
+// this kernel's two): zh 1.16-1.18x on eu.plus.160k, 1.43x on zh.id.eu.80k, but en 0.73-0.80x and
+// code 0.67-0.74x (ASCII gains nothing and pays the decoding and the extra index load); a
+// two-stream version added ~2%. Worth building only as a hybrid (character steps over runs of
+// multi-byte characters, this kernel elsewhere), with the character trie built at load or stored
+// in the binary format (its build took ~0.5 s in the experiment's unoptimised builder).
 
 export { setSampler, setRandomState, sample, sampleLinear } from './sampler';
 export { binaryCounts, binaryTable, binarySum } from './binary';

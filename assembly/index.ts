@@ -494,6 +494,9 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
 // to an address that waits on every check before it, and the next byte's loads wait on those
 // stores). 0.79 / 0.98 / 0.94 against the kernel kept: that dependency is not what bounds a step.
 // (This machine's VM exposes no hardware counters to perf, so the bound was not pinned down.)
+// Tried and rejected: a touch of the next byte's record (each step, once it has the child's base,
+// also loads the check at base + the next input byte, xor-ed into a global so it stays), to start
+// that miss a byte early: per document (--per-doc, 11 rounds, A/A 0.95-0.99) 0.83 / 0.88 / 0.79.
 //
 // Experiment, not built into the package: a character-level kernel for "eu" models (every
 // multi-byte piece is whole UTF-8 characters). Walks start only at character starts and step one

@@ -168,12 +168,13 @@ export class WasmEngine implements Engine {
    */
   private blocks(n: number, countOnly: boolean, one: Block): number {
     const work = this.scratch + n;
+    const input = this.u8.subarray(this.scratch, work);
     const cuts = [0];
     for (let a = 0; n - a > BLOCK; ) {
       // The first chunk start at or after a + BLOCK: past the run of `\n` that ends at or after it.
-      let q = this.u8.indexOf(10, this.scratch + a + BLOCK - 1) - this.scratch;
-      if (q < 0 || q >= n) break;
-      while (q < n && this.u8[this.scratch + q] === 10) q++;
+      let q = input.indexOf(10, a + BLOCK - 1);
+      if (q < 0) break;
+      while (q < n && input[q] === 10) q++;
       if (q >= n) break;
       cuts.push(q);
       a = q;

@@ -39,6 +39,27 @@ export function encode(input: usize, n: i32, trace: usize, split: bool): i32 {
   return tracebackRecords(n, trace, nodeIds);
 }
 
+let secondIds = 0;
+
+/**
+ * As encode (with split), over two texts laid end to end, input[0..p) and input[p..n), each
+ * segmented on its own as if alone, side by side as two streams (so that two short texts overlap
+ * their cache misses as the halves of a longer one do): the ids of the first, then of the second,
+ * whose number secondCount() then returns.
+ */
+export function encodeTwo(input: usize, n: i32, trace: usize, p: i32): i32 {
+  forwardFrom(input, n, trace, true, p, true);
+  let c = 0;
+  for (let e = n; e > p; c++) e = load<i32>(trace + (<usize>e << 3), 4);
+  secondIds = c;
+  return tracebackRecords(n, trace, nodeIds);
+}
+
+/** The number of ids of the second text in the last encodeTwo. */
+export function secondCount(): i32 {
+  return secondIds;
+}
+
 /** As encode, but only counts the ids (nothing is written past the forward pass). */
 export function count(input: usize, n: i32, trace: usize, split: bool): i32 {
   forward(input, n, trace, split);
@@ -83,11 +104,21 @@ const SENTINEL_REC: i64 = 0xfffffffe; // node -2, start 0
 
 // Texts with a chunk start near the middle run as two streams, side by side (see assembly/chunks.ts).
 function forward(input: usize, n: i32, trace: usize, split: bool): void {
-  const p = split & (n >= 2 * PAIR_MIN) ? middleChunkStart(input, n) : 0;
+  forwardFrom(input, n, trace, split, split & (n >= 2 * PAIR_MIN) ? middleChunkStart(input, n) : 0, false);
+}
+
+// With `apart`, input[p..n) starts afresh even where input[p - 1] is not `\n` (encodeTwo).
+function forwardFrom(input: usize, n: i32, trace: usize, split: bool, p: i32, apart: bool): void {
   park(live);
   park(live2);
   if (min(p, n - p) < PAIR_MIN) {
-    single(input, 0, n, trace, split, live, 0, 0, 0);
+    if (!apart) {
+      single(input, 0, n, trace, split, live, 0, 0, 0);
+      return;
+    }
+    single(input, 0, p, trace, true, live, 0, 0, 0);
+    park(live);
+    single(input, p, n, trace, true, live, 0, 0, 0);
     return;
   }
   const a = live;

@@ -11,6 +11,8 @@ interface Kernel {
   NODES: WebAssembly.Global;
   setModel(nodeIds: number, lengths: number, live: number, rootBase: number, live2: number): void;
   encode(input: number, n: number, trace: number, split: number): number;
+  encodeTwo(input: number, n: number, trace: number, p: number): number;
+  secondCount(): number;
   count(input: number, n: number, trace: number, split: number): number;
   /** Returns the bytes of scratch it will use from `scratch`. */
   setSampler(nodeIds: number, exp2Table: number, scratch: number, maxPieceLength: number): number;
@@ -20,7 +22,7 @@ interface Kernel {
 }
 
 /** What this host needs from the kernel; checked so a wrong or stale .wasm fails with a clear message. */
-const KERNEL_EXPORTS = ['memory', 'NODES', 'setModel', 'encode', 'count', 'setSampler', 'setRandomState', 'sample', 'sampleLinear'] as const;
+const KERNEL_EXPORTS = ['memory', 'NODES', 'setModel', 'encode', 'encodeTwo', 'secondCount', 'count', 'setSampler', 'setRandomState', 'sample', 'sampleLinear'] as const;
 
 function checkKernel(module: WebAssembly.Module): void {
   const have = WebAssembly.Module.exports(module).map((e) => e.name);
@@ -120,24 +122,49 @@ export class WasmEngine implements Engine {
     if (this.scratch !== undefined) this.input = new Uint8Array(buffer, this.scratch);
   }
 
-  /** Writes the UTF-8 of `text` at `scratch`; returns its length in bytes. */
-  private write(text: string): number {
+  /** Writes the UTF-8 of `text` at `scratch + at`; returns its length in bytes. */
+  private write(text: string, at = 0): number {
     const len = text.length;
     // UTF-8 takes at most 3 bytes per UTF-16 unit. Reserve that for texts up to ONE_SHOT units; for
     // longer ones start from one byte per unit and grow as encodeInto reports what it could not fit.
-    this.reserve(this.scratch + (len <= ONE_SHOT ? 3 * len : len + 64));
-    let r = this.encoder.encodeInto(text, this.input);
+    this.reserve(this.scratch + at + (len <= ONE_SHOT ? 3 * len : len + 64));
+    let r = this.encoder.encodeInto(text, at === 0 ? this.input : this.input.subarray(at));
     if (r.read === len) return r.written;
     let read = r.read;
     let written = r.written;
     while (read < len) {
-      this.reserve(this.scratch + written + 3 * (len - read));
-      r = this.encoder.encodeInto(text.slice(read), this.input.subarray(written));
+      this.reserve(this.scratch + at + written + 3 * (len - read));
+      r = this.encoder.encodeInto(text.slice(read), this.input.subarray(at + written));
       read += r.read;
       written += r.written;
     }
     return written;
   }
+
+  /**
+   * Two texts in one kernel call, side by side as two streams (the kernel's encodeTwo), each
+   * segmented as `encodeTextInto(text, true, …)` would: a's ids to out from atA, b's right after
+   * them plus `gap` slots. The caller guarantees room (at most 3 ids per UTF-16 unit). Returns the
+   * number of a's ids; pairCount then holds b's.
+   */
+  encodeTwoInto(a: string, b: string, out: Uint32Array, atA: number, gap: number): number {
+    const nA = this.write(a);
+    const n = nA + this.write(b, nA);
+    const trace = align(this.scratch + n, 8);
+    const top = trace + 8 * (n + 1);
+    this.reserve(top);
+    const count = this.kernel.encodeTwo(this.scratch, n, trace, nA);
+    const countB = this.kernel.secondCount();
+    const countA = count - countB;
+    const from = (top >> 2) - count;
+    this.copyIds(out, atA, from, countA);
+    this.copyIds(out, atA + countA + gap, from + countA, countB);
+    this.pairCount = countB;
+    return countA;
+  }
+
+  /** The second text's number of ids in the last encodeTwoInto. */
+  pairCount = 0;
 
   /** Runs the kernel over the n input bytes; the ids are then u32[idsAt .. idsAt + count). */
   private run(n: number, split: boolean): number {
@@ -317,13 +344,17 @@ export class WasmEngine implements Engine {
   encodeTextInto(text: string, split: boolean, out: Uint32Array, at: number): number {
     const count = this.run(this.write(text), split);
     if (count > out.length - at) return -count;
-    const from = this.idsAt;
+    this.copyIds(out, at, this.idsAt, count);
+    return count;
+  }
+
+  /** u32[from .. from + count) to out[at ..): a loop for a few ids, else a view and a set. */
+  private copyIds(out: Uint32Array, at: number, from: number, count: number): void {
     if (count <= 32) {
       const u32 = this.u32;
       for (let k = 0; k < count; k++) out[at + k] = u32[from + k]!;
     } else {
       out.set(this.u32.subarray(from, from + count), at);
     }
-    return count;
   }
 }

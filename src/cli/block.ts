@@ -72,23 +72,47 @@ export function processBlock(tokenizer: Tokenizer, job: BlockJob): BlockResult {
   const binary = job.format !== 'jsonl';
   const options: SamplingEncodeOptions = {};
   if (job.alpha !== undefined) options.alpha = job.alpha;
-  const encode = (s: string, line: number, what: string): Uint32Array => {
-    if (job.seed !== undefined) tokenizer.setSeed(mixSeed(job.seed, docs.length));
-    try {
-      return tokenizer.encode(s, options);
-    } catch (e) {
-      const at = firstLoneSurrogate(s);
-      if (at >= 0) {
-        const unit = s.charCodeAt(at).toString(16).toUpperCase();
-        throw new BlockError(`${what}lone surrogate U+${unit} at UTF-16 offset ${at}: not encodable as UTF-8 (use --lossy to replace it with U+FFFD)`, line);
+  // The documents are gathered first, then encoded in one encodeBatch (one ArrayBuffer for the
+  // block, short one-line texts two per kernel call); with a seed, one by one, each from its own.
+  const texts: string[] = [];
+  const where: { line: number; what: string }[] = [];
+  const encode = (s: string, line: number, what: string): void => {
+    texts.push(s);
+    where.push({ line, what });
+  };
+  const surrogateError = (k: number): BlockError | null => {
+    const s = texts[k]!;
+    const at = firstLoneSurrogate(s);
+    if (at < 0) return null;
+    const unit = s.charCodeAt(at).toString(16).toUpperCase();
+    return new BlockError(`${where[k]!.what}lone surrogate U+${unit} at UTF-16 offset ${at}: not encodable as UTF-8 (use --lossy to replace it with U+FFFD)`, where[k]!.line);
+  };
+  const encodeAll = (): void => {
+    if (job.seed === undefined) {
+      try {
+        for (const ids of tokenizer.encodeBatch(texts, options)) docs.push(ids);
+      } catch (e) {
+        for (let k = 0; k < texts.length; k++) {
+          const error = surrogateError(k);
+          if (error) throw error;
+        }
+        throw e;
       }
-      throw e;
+      return;
+    }
+    for (let k = 0; k < texts.length; k++) {
+      tokenizer.setSeed(mixSeed(job.seed, k));
+      try {
+        docs.push(tokenizer.encode(texts[k]!, options));
+      } catch (e) {
+        throw surrogateError(k) ?? e;
+      }
     }
   };
 
   if (job.mode === 'doc') {
     options.addBos = options.addEos = false;
-    docs.push(encode(text, 0, ''));
+    encode(text, 0, '');
     textBytes = job.bytes.length;
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
   } else {
@@ -106,20 +130,21 @@ export function processBlock(tokenizer: Tokenizer, job: BlockJob): BlockResult {
         const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end; // CRLF files
         const s = text.slice(start, stop);
         textBytes += utf8Length(s);
-        docs.push(encode(s, line, ''));
+        encode(s, line, '');
       } else {
         let s = text.slice(start, end);
         if (line === 1 && job.stripBom && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
         if (!isBlank(s)) {
           const value = fieldOf(s, job.field, line);
           textBytes += utf8Length(value);
-          docs.push(encode(value, line, `"${job.field}": `));
+          encode(value, line, `"${job.field}": `);
         }
       }
       start = next;
     }
   }
 
+  encodeAll();
   let tokens = 0;
   const docTokens = new Uint32Array(docs.length);
   const separator = binary && job.mode !== 'doc' ? 1 : 0;

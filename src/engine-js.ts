@@ -81,8 +81,14 @@ export class JsEngine implements Engine {
     return this.run(this.input, n, split);
   }
 
-  encodeTextInto(text: string, split: boolean, out: Uint32Array, at: number): number {
+  encodeTextInto(text: string, split: boolean, out: Uint32Array, at: number, alpha = -1): number {
     const n = this.write(text);
+    if (alpha >= 0) {
+      const ids = this.sampler.encode(this.input.subarray(0, n), split, 0, 0, alpha);
+      if (ids.length > out.length - at) return -ids.length;
+      out.set(ids, at);
+      return ids.length;
+    }
     const count = this.run(this.input, n, split);
     if (count > out.length - at) return -count;
     const from = n + 1 - count;

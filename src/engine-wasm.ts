@@ -312,11 +312,15 @@ export class WasmEngine implements Engine {
   }
 
   encodeText(text: string, split: boolean, front: number, backSlots: number, alpha = -1): Uint32Array {
-    if (alpha < 0) return this.result(this.run(this.write(text), split), front, backSlots);
+    return this.result(alpha < 0 ? this.run(this.write(text), split) : this.sampleText(text, split, alpha), front, backSlots);
+  }
+
+  /** Draws a segmentation of `text` (alpha ≥ 0); the ids are then u32[idsAt ..), their number returned. */
+  private sampleText(text: string, split: boolean, alpha: number): number {
     const plan = this.planFor(alpha);
     const weights = plan ? this.weights(alpha) : 0; // before writing the input: the scratch may move
     const n = this.write(text);
-    return this.result(plan ? this.sampleLinear(n, split, plan, weights) : this.sample(n, split, alpha), front, backSlots);
+    return plan ? this.sampleLinear(n, split, plan, weights) : this.sample(n, split, alpha);
   }
 
   encodeBytes(bytes: Uint8Array, split: boolean, front: number, backSlots: number, alpha = -1): Uint32Array {
@@ -341,8 +345,8 @@ export class WasmEngine implements Engine {
     return this.kernel.count(this.scratch, n, trace, split ? 1 : 0);
   }
 
-  encodeTextInto(text: string, split: boolean, out: Uint32Array, at: number): number {
-    const count = this.run(this.write(text), split);
+  encodeTextInto(text: string, split: boolean, out: Uint32Array, at: number, alpha = -1): number {
+    const count = alpha < 0 ? this.run(this.write(text), split) : this.sampleText(text, split, alpha);
     if (count > out.length - at) return -count;
     this.copyIds(out, at, this.idsAt, count);
     return count;

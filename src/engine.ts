@@ -19,8 +19,9 @@ export interface Engine {
   /** The number of ids `encodeText(text, split, 0, 0)` returns, without materializing them. */
   countText(text: string, split: boolean): number;
   /**
-   * As `encodeText(text, split, 0, 0)`, writing the ids to `out` from index `at`. If they do not
-   * fit in `out.length - at` slots, writes nothing and returns minus their number.
+   * As `encodeText(text, split, 0, 0, alpha)`, writing the ids to `out` from index `at`. If they do
+   * not fit in `out.length - at` slots, writes nothing and returns minus their number (a sample
+   * is drawn all the same).
    */
-  encodeTextInto(text: string, split: boolean, out: Uint32Array, at: number): number;
+  encodeTextInto(text: string, split: boolean, out: Uint32Array, at: number, alpha?: number): number;
 }

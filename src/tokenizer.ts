@@ -303,18 +303,13 @@ export class Tokenizer {
     if (!(out instanceof Uint32Array)) throw new TypeError('encodeInto: out must be a Uint32Array');
     const bos = options.addBos ? 1 : 0;
     const eos = options.addEos ? 1 : 0;
-    if (this.alphaOf(options) >= 0) {
-      // A random segmentation is drawn once, then copied (the engines sample into their own scratch).
-      const ids = this.encode(text, options);
-      if (ids.length > out.length) throw new RangeError(`encodeInto: the text has ${ids.length} ids${bos || eos ? ' (with <bos>/<eos>)' : ''} but out has room for ${out.length}`);
-      out.set(ids);
-      return ids.length;
-    }
+    const alpha = this.alphaOf(options);
     const normalized = this.normalize(text);
-    // The engine writes nothing and returns minus the count when the ids do not fit.
+    // The engine writes nothing and returns minus the count when the ids do not fit (a sample is
+    // drawn all the same, as encode would draw it).
     const count = out.length < bos + eos
-      ? -1 - this.impl.countText(normalized, true)
-      : this.impl.encodeTextInto(normalized, true, eos ? out.subarray(0, out.length - eos) : out, bos);
+      ? -1 - (alpha < 0 ? this.impl.countText(normalized, true) : this.impl.encodeText(normalized, true, 0, 0, alpha).length)
+      : this.impl.encodeTextInto(normalized, true, eos ? out.subarray(0, out.length - eos) : out, bos, alpha);
     if (count < 0) {
       const ids = out.length < bos + eos ? -1 - count : -count;
       const framing = bos || eos ? ' (with <bos>/<eos>)' : '';
@@ -401,12 +396,12 @@ export class Tokenizer {
       }
       let count = 0;
       try {
-        if (alpha < 0 && most <= BATCH_DIRECT) {
+        if (most <= BATCH_DIRECT) {
           if (at + most > ids.length) ids = this.batchIds = grown(ids, at + most);
-          count = this.impl.encodeTextInto(text, true, ids, at + bos);
+          count = this.impl.encodeTextInto(text, true, ids, at + bos, alpha);
           if (count < 0) throw new Error(`internal error: ${-count} ids exceed the bound of ${most}`);
         } else {
-          // Sampled, or too long to reserve its worst case: the engine's own result, copied.
+          // Too long to reserve its worst case: the engine's own result, copied.
           const own = this.impl.encodeText(text, true, 0, 0, alpha);
           count = own.length;
           if (at + count + bos + eos > ids.length) ids = this.batchIds = grown(ids, at + count + bos + eos);

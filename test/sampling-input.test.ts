@@ -160,6 +160,16 @@ describe('countTokens and encodeInto with alpha', () => {
       }
       expect(lengths.size).toBeGreaterThan(1); // alpha 0 is uniform: lengths vary, so this is sampling
       expect(() => tok.encodeInto(text, new Uint32Array(1), { alpha: 0 })).toThrow(/but out has room for 1/);
+      // A call that does not fit has drawn its sample all the same, as encode would have.
+      tok.setSeed(3);
+      tok.encode(text, { alpha: 0 });
+      const second = tok.encode(text, { alpha: 0 });
+      tok.setSeed(3);
+      expect(() => tok.encodeInto(text, new Uint32Array(1), { alpha: 0 })).toThrow(/but out has room for 1/);
+      expect(Array.from(tok.encode(text, { alpha: 0 }))).toEqual(Array.from(second));
+      tok.setSeed(3);
+      expect(() => tok.encodeInto(text, new Uint32Array(0), { alpha: 0, addBos: true })).toThrow(/with <bos>\/<eos>\) but out has room for 0/);
+      expect(Array.from(tok.encode(text, { alpha: 0 }))).toEqual(Array.from(second));
       expect(() => tok.countTokens(text, { alpha: Number.NaN })).toThrow(/NaN/);
     }
   });

@@ -83,17 +83,23 @@ export class JsEngine implements Engine {
 
   encodeTextInto(text: string, split: boolean, out: Uint32Array, at: number, alpha = -1): number {
     const n = this.write(text);
-    if (alpha >= 0) {
-      const ids = this.sampler.encode(this.input.subarray(0, n), split, 0, 0, alpha);
-      if (ids.length > out.length - at) return -ids.length;
-      out.set(ids, at);
-      return ids.length;
+    let ids: Uint32Array | Int32Array;
+    if (alpha >= 0) ids = this.sampler.encode(this.input.subarray(0, n), split, 0, 0, alpha);
+    else {
+      const count = this.run(this.input, n, split);
+      ids = this.back.subarray(n + 1 - count, n + 1);
     }
-    const count = this.run(this.input, n, split);
-    if (count > out.length - at) return -count;
-    const from = n + 1 - count;
-    out.set(this.back.subarray(from, from + count), at);
-    return count;
+    this.last = ids;
+    if (ids.length > out.length - at) return -ids.length;
+    out.set(ids, at);
+    return ids.length;
+  }
+
+  /** The ids of the last encodeTextInto (a view of `back`, valid until the next call, or a sample). */
+  private last: Uint32Array | Int32Array = new Uint32Array(0);
+
+  copyLastInto(out: Uint32Array, at: number): void {
+    out.set(this.last, at);
   }
 }
 

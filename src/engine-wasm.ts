@@ -347,9 +347,17 @@ export class WasmEngine implements Engine {
 
   encodeTextInto(text: string, split: boolean, out: Uint32Array, at: number, alpha = -1): number {
     const count = alpha < 0 ? this.run(this.write(text), split) : this.sampleText(text, split, alpha);
+    this.lastCount = count;
     if (count > out.length - at) return -count;
     this.copyIds(out, at, this.idsAt, count);
     return count;
+  }
+
+  /** The number of ids of the last encodeTextInto (still at u32[idsAt ..) until the next call). */
+  private lastCount = 0;
+
+  copyLastInto(out: Uint32Array, at: number): void {
+    this.copyIds(out, at, this.idsAt, this.lastCount);
   }
 
   /** u32[from .. from + count) to out[at ..): a loop for a few ids, else a view and a set. */

@@ -24,4 +24,6 @@ export interface Engine {
    * is drawn all the same).
    */
   encodeTextInto(text: string, split: boolean, out: Uint32Array, at: number, alpha?: number): number;
+  /** The ids of the last `encodeTextInto` (one that did not fit too), to `out` from index `at`. */
+  copyLastInto(out: Uint32Array, at: number): void;
 }

@@ -382,7 +382,7 @@ export class Tokenizer {
           blame(e, i + 1);
         }
         const need = at + most + 3 * other.length + bos + eos;
-        if (need > ids.length) ids = this.batchIds = grown(ids, need);
+        if (need > ids.length) ids = this.batchIds = grown(ids, need, at);
         const countA = two.encodeTwoInto(text, other, ids, at + bos, eos + bos);
         if (bos) ids[at] = 1;
         if (eos) ids[at + bos + countA] = 2;
@@ -396,16 +396,17 @@ export class Tokenizer {
       }
       let count = 0;
       try {
-        if (most <= BATCH_DIRECT) {
-          if (at + most > ids.length) ids = this.batchIds = grown(ids, at + most);
-          count = this.impl.encodeTextInto(text, true, ids, at + bos, alpha);
-          if (count < 0) throw new Error(`internal error: ${-count} ids exceed the bound of ${most}`);
-        } else {
-          // Too long to reserve its worst case: the engine's own result, copied.
-          const own = this.impl.encodeText(text, true, 0, 0, alpha);
-          count = own.length;
-          if (at + count + bos + eos > ids.length) ids = this.batchIds = grown(ids, at + count + bos + eos);
-          ids.set(own, at + bos);
+        // Room for one id per UTF-16 unit is nearly always enough; when it is not, the ids wait in
+        // the engine until the staging area has grown.
+        const likely = at + Math.min(most, text.length + 16 + bos + eos);
+        if (likely > ids.length) ids = this.batchIds = grown(ids, likely, at);
+        count = this.impl.encodeTextInto(text, true, ids, at + bos, alpha);
+        if (count < 0) {
+          count = -count;
+          ids = this.batchIds = grown(ids, at + bos + count + eos, at);
+          this.impl.copyLastInto(ids, at + bos);
+        } else if (at + bos + count + eos > ids.length) {
+          ids = this.batchIds = grown(ids, at + bos + count + eos, at + bos + count); // room for <eos>
         }
       } catch (e) {
         blame(e, i);
@@ -436,8 +437,6 @@ function checkOptions(options: LoadOptions): 'wasm' | 'js' {
   return engine;
 }
 
-/** encodeBatch: texts whose worst case (3 ids per UTF-16 unit) fits in this many ids are encoded straight into the staging area. */
-const BATCH_DIRECT = 1 << 20;
 /** encodeBatch pairs texts of at most this many UTF-16 units in one kernel call (WASM engine). */
 const PAIR_TEXT = 4096;
 
@@ -455,10 +454,11 @@ function pairable(text: string): boolean {
 /** encodeBatch keeps a staging area of at most this many ids between batches (4 MB). */
 const BATCH_KEEP = 1 << 20;
 
-/** A copy of ids[0..) in a larger array: at least `need` slots, and at least 1.5 times the old size. */
-function grown(ids: Uint32Array, need: number): Uint32Array {
+/** ids[0..used) in a larger array: at least `need` slots, and at least 1.5 times the old size. */
+function grown(ids: Uint32Array, need: number, used: number): Uint32Array {
+  if (need <= ids.length) return ids;
   const bigger = new Uint32Array(Math.max(need, ids.length + (ids.length >> 1)));
-  bigger.set(ids);
+  bigger.set(ids.subarray(0, used));
   return bigger;
 }
 

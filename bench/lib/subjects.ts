@@ -91,12 +91,14 @@ export interface Features {
   sampling: { ok: boolean; why: string };
   countTokens: boolean;
   encodeInto: boolean;
+  encodeBatch: boolean;
   toBinary: boolean;
 }
 
 type Extended = Tokenizer & {
   countTokens?: (text: string) => number;
   encodeInto?: (text: string, out: Uint32Array) => unknown;
+  encodeBatch?: (texts: string[]) => Uint32Array[];
   toBinary?: () => Uint8Array;
   encode(text: string, options?: { alpha?: number }): Uint32Array;
 };
@@ -124,6 +126,7 @@ export function detectFeatures(tok: Tokenizer, sample: string): Features {
     sampling,
     countTokens: typeof t.countTokens === 'function',
     encodeInto: typeof t.encodeInto === 'function',
+    encodeBatch: typeof t.encodeBatch === 'function',
     toBinary: typeof t.toBinary === 'function',
   };
 }

@@ -21,6 +21,8 @@ interface Spec {
 const spec = JSON.parse(process.argv[2]!) as Spec;
 const pkg = await importPkg(spec.pkg);
 const SUBJECT = { wasm: 'bytepiece WASM', js: 'bytepiece JS' } as const;
+/** Documents per encodeBatch call. */
+const BATCH = 1000;
 const records: ThroughputRecord[] = [];
 const failures: Failure[] = [];
 
@@ -57,6 +59,20 @@ for (const { name, golden, corpus } of corpora) {
       });
       if (!ok) failures.push({ subject, reason: `encodeInto disagrees with encode on ${spec.model} ${name}` });
       contestants.push({ who: { ...who, api: 'encodeInto (reused buffer)', check: ok ? '= encode' : 'MISMATCH' }, pass: passOf(corpus, (t) => writtenCount(tok.encodeInto!(t, out))) });
+    }
+    if (engine === 'wasm' && f.encodeBatch) {
+      // Batches of BATCH documents in corpus order (one ArrayBuffer each; short one-line texts paired).
+      const batches: string[][] = [];
+      for (let k = 0; k < corpus.docs.length; k += BATCH) batches.push(corpus.docs.slice(k, k + BATCH));
+      const got = batches.flatMap((b) => tok.encodeBatch!(b));
+      const ok = got.length === ids.length && got.every((x, i) => x.length === ids[i]!.length && x.every((id, k) => id === ids[i]![k]));
+      if (!ok) failures.push({ subject, reason: `encodeBatch disagrees with encode on ${spec.model} ${name}` });
+      const pass = () => {
+        let n = 0;
+        for (const b of batches) for (const x of tok.encodeBatch!(b)) n += x.length;
+        return n;
+      };
+      contestants.push({ who: { ...who, api: `encodeBatch (${BATCH} documents per call)`, check: ok ? '= encode' : 'MISMATCH' }, pass });
     }
     if (f.sampling.ok) {
       const pass = passOf(corpus, (t) => tok.encode(t, { alpha: 0.1 }).length);

@@ -79,7 +79,7 @@ if (features) {
   const w = features.wasm;
   const j = features.js;
   notes.push(`Sampling (encode(text, {alpha: 0.1})): ${w?.sampling.ok || j?.sampling.ok ? `timed (WASM ${w?.sampling.ok ? 'yes' : w?.sampling.why}; JS ${j?.sampling.ok ? 'yes' : j?.sampling.why})` : w?.sampling.why ?? 'n/a'}.`);
-  notes.push(`countTokens: ${w?.countTokens ? 'timed (checked equal to encode().length on every document)' : 'n/a (not in this build)'}; encodeInto: ${w?.encodeInto ? 'timed with one reused buffer (ids checked equal to encode)' : 'n/a (not in this build)'}.`);
+  notes.push(`countTokens: ${w?.countTokens ? 'timed (checked equal to encode().length on every document)' : 'n/a (not in this build)'}; encodeInto: ${w?.encodeInto ? 'timed with one reused buffer (ids checked equal to encode)' : 'n/a (not in this build)'}; encodeBatch: ${w?.encodeBatch ? 'timed over the documents in calls of 1,000 (ids checked equal to encode)' : 'n/a (not in this build)'}.`);
 }
 const medianRatio = (c: string) => median(models.map((m) => {
   const w = encode.find((r) => r.model === m && r.corpus === c && r.subject === 'bytepiece WASM');

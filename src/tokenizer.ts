@@ -361,6 +361,13 @@ export class Tokenizer {
     const two = this.impl instanceof WasmEngine && !seedAt ? this.impl : null;
     let ids = this.batchIds;
     let at = 0;
+    // Frames text k's count ids, written from at + bos, and moves past them.
+    const close = (k: number, count: number) => {
+      if (bos) ids[at] = 1;
+      if (eos) ids[at + bos + count] = 2;
+      at += bos + count + eos;
+      ends[k] = at;
+    };
     for (let i = 0; i < texts.length; i++) {
       let alpha = -1;
       let text = '';
@@ -383,15 +390,8 @@ export class Tokenizer {
         }
         const need = at + most + 3 * other.length + bos + eos;
         if (need > ids.length) ids = this.batchIds = grown(ids, need, at);
-        const countA = two.encodeTwoInto(text, other, ids, at + bos, eos + bos);
-        if (bos) ids[at] = 1;
-        if (eos) ids[at + bos + countA] = 2;
-        at += bos + countA + eos;
-        ends[i] = at;
-        if (bos) ids[at] = 1;
-        if (eos) ids[at + bos + two.pairCount] = 2;
-        at += bos + two.pairCount + eos;
-        ends[++i] = at;
+        close(i, two.encodeTwoInto(text, other, ids, at + bos, eos + bos));
+        close(++i, two.pairCount);
         continue;
       }
       let count = 0;
@@ -411,10 +411,7 @@ export class Tokenizer {
       } catch (e) {
         blame(e, i);
       }
-      if (bos) ids[at] = 1;
-      if (eos) ids[at + bos + count] = 2;
-      at += bos + count + eos;
-      ends[i] = at;
+      close(i, count);
     }
     const all = ids.slice(0, at);
     if (ids.length > BATCH_KEEP) this.batchIds = new Uint32Array(BATCH_KEEP);

@@ -6,21 +6,21 @@
 //     cp build/bytepiece.wasm /tmp/nopair/build/ &&
 //     sed -i 's/^const PAIR_TEXT = 4096;/const PAIR_TEXT = -1;/' /tmp/nopair/src/tokenizer.ts
 //   npx tsx bench/batch-pairs.ts /tmp/nopair
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Tokenizer } from '../src/node.js';
-import { shortDocs, type Corpus } from './lib/corpus.js';
+import { loadCorpus, shortDocs } from './lib/corpus.js';
+import { corpusPath, modelPath } from './lib/shared.js';
 
 if (!process.argv[2]) throw new Error('usage: batch-pairs.ts <other checkout>');
 const Other = ((await import(pathToFileURL(resolve(process.argv[2], 'src/node.ts')).href)) as { Tokenizer: typeof Tokenizer }).Tokenizer;
-const path = new URL('../../shared/models/bytepiece.plus.80k.zip', import.meta.url).pathname;
+const path = modelPath('bytepiece.plus.80k');
 const toks = [Tokenizer.loadSync(path), Other.loadSync(path)];
 const el = (t: NodeJS.CpuUsage) => { const d = process.cpuUsage(t); return d.user + d.system; };
 for (const name of ['zh-fortunes', 'en-fortunes', 'code']) {
-  const docs = readFileSync(new URL(`../../shared/corpora/${name}.jsonl`, import.meta.url), 'utf8').split('\n').filter((l) => l).map((l) => (JSON.parse(l) as { text: string }).text);
-  const short = shortDocs({ name, docs } as Corpus, 100, 4000);
-  for (const [label, set] of [['docs', docs], ['100B', short], ['100B one line', short.map((d) => d.replaceAll('\n', ' '))]] as const) {
+  const corpus = loadCorpus(name, corpusPath(name));
+  const short = shortDocs(corpus, 100, 4000);
+  for (const [label, set] of [['docs', corpus.docs], ['100B', short], ['100B one line', short.map((d) => d.replaceAll('\n', ' '))]] as const) {
     const bytes = set.reduce((s, d) => s + Buffer.byteLength(d), 0);
     const reps = Math.max(1, Math.round(1e6 / bytes));
     const ts = toks.map(() => [] as number[]);

@@ -2,15 +2,14 @@
 // same list (one ArrayBuffer per batch), interleaved, CPU time, median of 11; whole shared-corpus
 // documents and ~100-byte ones. bytepiece.plus.80k, WASM engine.
 //   npx tsx bench/batch-vs-encode.ts
-import { readFileSync } from 'node:fs';
 import { Tokenizer } from '../src/node.js';
-import { shortDocs, type Corpus } from './lib/corpus.js';
-const SHARED = new URL('../../shared/', import.meta.url);
-const tok = Tokenizer.loadSync(new URL('models/bytepiece.plus.80k.zip', SHARED).pathname);
+import { loadCorpus, shortDocs } from './lib/corpus.js';
+import { corpusPath, modelPath } from './lib/shared.js';
+const tok = Tokenizer.loadSync(modelPath('bytepiece.plus.80k'));
 const cpu = () => process.cpuUsage(); const el = (t: NodeJS.CpuUsage) => { const d = process.cpuUsage(t); return d.user + d.system; };
 for (const name of ['zh-fortunes', 'en-fortunes', 'code']) {
-  const docs = readFileSync(new URL(`corpora/${name}.jsonl`, SHARED), 'utf8').split('\n').filter((l) => l).map((l) => (JSON.parse(l) as { text: string }).text);
-  for (const [label, set] of [['docs', docs], ['100B', shortDocs({ name, docs } as Corpus, 100, 1000)]] as const) {
+  const corpus = loadCorpus(name, corpusPath(name));
+  for (const [label, set] of [['docs', corpus.docs], ['100B', shortDocs(corpus, 100, 1000)]] as const) {
     const bytes = set.reduce((s, d) => s + Buffer.byteLength(d), 0);
     const reps = Math.max(1, Math.round(2e6 / bytes));
     const a: number[] = [], b: number[] = [];

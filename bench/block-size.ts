@@ -3,13 +3,14 @@
 // time, median of 11. Behind the block size of src/engine-wasm.ts runBlocks: a long text should
 // run as fast per byte as the same text in shorter calls.
 //   npx tsx bench/block-size.ts
-import { readFileSync } from 'node:fs';
 import { Tokenizer } from '../src/node.js';
-const tok = Tokenizer.loadSync('/work/shared/models/bytepiece.plus.80k.zip');
+import { loadCorpus } from './lib/corpus.js';
+import { corpusPath, modelPath } from './lib/shared.js';
+const tok = Tokenizer.loadSync(modelPath('bytepiece.plus.80k'));
 const cpu = () => process.cpuUsage(); const el = (t: NodeJS.CpuUsage) => { const d = process.cpuUsage(t); return d.user + d.system; };
 const out = new Uint32Array(1 << 23);
 for (const name of ['zh-fortunes', 'en-fortunes', 'code']) {
-  const docs = readFileSync(`/work/shared/corpora/${name}.jsonl`, 'utf8').split('\n').filter((l) => l).map((l) => (JSON.parse(l) as { text: string }).text.normalize('NFC'));
+  const docs = loadCorpus(name, corpusPath(name)).docs.map((d) => d.normalize('NFC'));
   const whole = docs.join('\n');
   const bytes = Buffer.byteLength(whole);
   const cut = (sz: number) => { const parts: string[] = []; let cur = ''; for (const d of docs) { cur += (cur ? '\n' : '') + d; if (Buffer.byteLength(cur) >= sz) { parts.push(cur); cur = ''; } } if (cur) parts.push(cur); return parts; };

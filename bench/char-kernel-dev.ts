@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { vocabularyFromBytes } from '../src/source.js';
 import { compileModel } from '../src/model.js';
+import { loadCorpus } from './lib/corpus.js';
+import { corpusPath, modelPath } from './lib/shared.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -15,7 +17,7 @@ const opt = (name: string, dflt: string) => {
 const model = opt('model', 'bytepiece.eu.plus.160k');
 const rounds = Number(opt('rounds', '11'));
 const charWasm = args[0] ?? '/tmp/char.wasm';
-const compiled = compileModel(vocabularyFromBytes(new Uint8Array(readFileSync(`/work/shared/models/${model}.zip`)), model), model);
+const compiled = compileModel(vocabularyFromBytes(new Uint8Array(readFileSync(modelPath(model))), model), model);
 const { vocab, scores } = compiled;
 
 // ---- The character trie, as a double array over dense character indices.
@@ -154,7 +156,7 @@ function runByte(bytes: Uint8Array): Uint32Array {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 for (const corpus of ['zh-fortunes', 'en-fortunes', 'code']) {
-  const docs = readFileSync(`/work/shared/corpora/${corpus}.jsonl`, 'utf8').split('\n').filter((l) => l).map((l) => new TextEncoder().encode((JSON.parse(l) as { text: string }).text.normalize('NFC')));
+  const docs = loadCorpus(corpus, corpusPath(corpus)).docs.map((d) => new TextEncoder().encode(d.normalize('NFC')));
   let differ = 0;
   for (const d of docs) {
     const b = Array.from(runByte(d));

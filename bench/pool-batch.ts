@@ -2,14 +2,12 @@
 // shared corpus (4,000 distinct, the list repeated 10 times), wall-clock MB/s, median of 7 batches.
 // The figure behind packing a worker task's ids into one ArrayBuffer (src/pool-worker.ts).
 //   npx tsx bench/pool-batch.ts
-import { readFileSync } from 'node:fs';
 import { TokenizerPool } from '../src/node.js';
-import { shortDocs, type Corpus } from './lib/corpus.js';
-const SHARED = new URL('../../shared/', import.meta.url);
-const pool = await TokenizerPool.create(new URL('models/bytepiece.plus.80k.zip', SHARED).pathname, { threads: 2 });
+import { loadCorpus, shortDocs } from './lib/corpus.js';
+import { corpusPath, modelPath } from './lib/shared.js';
+const pool = await TokenizerPool.create(modelPath('bytepiece.plus.80k'), { threads: 2 });
 for (const name of ['zh-fortunes', 'en-fortunes', 'code']) {
-  const docs = readFileSync(new URL(`corpora/${name}.jsonl`, SHARED), 'utf8').split('\n').filter((l) => l).map((l) => (JSON.parse(l) as { text: string }).text);
-  const set = shortDocs({ name, docs } as Corpus, 100, 4000);
+  const set = shortDocs(loadCorpus(name, corpusPath(name)), 100, 4000);
   const big = Array.from({ length: 10 }, () => set).flat();
   const bytes = big.reduce((s, d) => s + Buffer.byteLength(d), 0);
   const ts: number[] = [];

@@ -542,5 +542,35 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
 // multi-byte characters, this kernel elsewhere), with the character trie built at load or stored
 // in the binary format (its build took ~0.5 s in the experiment's unoptimised builder).
 
+// Sixth round (2026-11-28, fourth session; bench/kernel-ab.ts --per-doc, 11-15 rounds, plus.80k
+// unless noted, ratios to the kernel kept, zh / en / code; A/A in the same runs 0.95-1.08).
+// To see what V8 makes of the loop: node --perf-prof --no-liftoff under `perf record -k 1`, then
+// `perf inject --jit` and `perf annotate` (this VM has no hardware counters, but cpu-clock samples
+// and the x64 code show). The two-stream loop is ~38 instructions per walk step, with ~20 spill
+// loads/stores per byte pair and a stack-guard check on every loop back-edge.
+// Tried and rejected:
+//   - SIMD (wasm simd128): the two streams as the two i64x2 lanes (walk lists interleaved, slot k
+//     of A and B side by side; one v128 load per field for both, records loaded per lane and
+//     unpacked, best/bestRec by bitselect, compaction by lane stores). Ids identical. About half
+//     the instructions per walk step, yet 0.88-0.92 / 0.95-1.07 / 0.91-1.06 (alive via
+//     i64x2.shr_s, which V8 emulates in 6 instructions), 0.89-0.96 / 1.04-1.11 / 1.04-1.11 (alive
+//     via a shuffle), 0.95 / 0.93 / 0.89 (alive and the record addresses in scalar code, SIMD for
+//     scores and stores only). The lane extracts lengthen the chain from a record load to the
+//     next store address, and bitselect is 3 instructions.
+//   - The walk lists and the root's base at constant addresses (fewer live registers in the
+//     two-stream loop): 1.01 / 0.96 / 0.96.
+//   - Each stream's slots 0 and 1 for the next byte loaded right after its own stores, before the
+//     other stream's (so that A's loads need not wait on the addresses of B's compaction stores):
+//     0.93 / 0.98 / 0.92.
+//   - Character steps in this byte trie for eu models (every multi-byte piece is whole
+//     characters, so inside a character only single-byte pieces end and only single-byte walks
+//     start): at a lead byte every live walk takes the whole character (2-4 dependent lookups,
+//     one candidate and one compaction), the mid-character ends are the chain of single bytes.
+//     Needs no second trie. Ids identical on every document of the three corpora. Single stream,
+//     eu.plus.160k, against this kernel forced to one stream: 1.07-1.13 / 0.98-1.03 / 1.02-1.05;
+//     against the two-stream kernel kept 0.94-1.15 / 0.77 / 0.79. The lookups per walk stay, so the
+//     gain on Chinese is small; two streams of it would need 1.38x over this kernel for the
+//     55 MB/s target, and nothing measured points there.
+
 export { setSampler, setRandomState, sample, sampleLinear } from './sampler';
 export { binaryCounts, binaryTable, binarySum } from './binary';

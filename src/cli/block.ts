@@ -129,14 +129,14 @@ export function processBlock(tokenizer: Tokenizer, job: BlockJob): BlockResult {
       if (job.mode === 'lines') {
         const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end; // CRLF files
         const s = text.slice(start, stop);
-        textBytes += utf8Length(s);
+        textBytes += Buffer.byteLength(s, 'utf8'); // a lone surrogate counts as U+FFFD's 3 bytes
         encode(s, line, '');
       } else {
         let s = text.slice(start, end);
         if (line === 1 && job.stripBom && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
         if (!isBlank(s)) {
           const value = fieldOf(s, job.field, line);
-          textBytes += utf8Length(value);
+          textBytes += Buffer.byteLength(value, 'utf8');
           encode(value, line, `"${job.field}": `);
         }
       }
@@ -259,37 +259,46 @@ function writeIds(sink: ByteSink, ids: Uint32Array): ByteSink {
   return sink;
 }
 
+/** The ASCII digits of 0..99, two bytes each ("00", "01", ... "99"). */
+const DIGIT_PAIRS = /* @__PURE__ */ (() => {
+  const pairs = new Uint8Array(200);
+  for (let i = 0; i < 100; i++) {
+    pairs[2 * i] = 48 + Math.floor(i / 10);
+    pairs[2 * i + 1] = 48 + (i % 10);
+  }
+  return pairs;
+})();
+
+// Two digits per division, and the divisions in integer arithmetic: (v / 100) >>> 0 is the exact
+// quotient for any uint32 (the fraction, a multiple of 1/100, cannot round up to the next integer
+// in a double), and V8 compiles it to a multiply-high. On 14.7M ids 2.7x faster than one digit
+// per float division; whole JSONL-output blocks 1.04-1.31x (npx tsx bench/cli-block-ab.ts).
 function writeIdsFrom(sink: ByteSink, ids: Uint32Array, from: number, to: number): void {
   sink.ensure((to - from) * 11);
   const buf = sink.buf;
+  const pairs = DIGIT_PAIRS;
   let at = sink.at;
   for (let i = from; i < to; i++) {
     if (i > 0) buf[at++] = 44; // ','
     let v = ids[i]!;
-    let digits = 1;
-    for (let p = 10; p <= v && digits < 10; p *= 10) digits++;
+    const digits = v < 100000
+      ? (v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10000 ? 4 : 5)
+      : (v < 10000000 ? (v < 1000000 ? 6 : 7) : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10);
     at += digits;
     let k = at;
-    do {
-      const d = v % 10;
-      buf[--k] = 48 + d;
-      v = (v - d) / 10; // exact: no rounding, any uint32
-    } while (v > 0);
+    while (v >= 100) {
+      const q = (v / 100) >>> 0;
+      const r = 2 * (v - 100 * q);
+      buf[--k] = pairs[r + 1]!;
+      buf[--k] = pairs[r]!;
+      v = q;
+    }
+    if (v >= 10) {
+      buf[--k] = pairs[2 * v + 1]!;
+      buf[--k] = pairs[2 * v]!;
+    } else {
+      buf[--k] = 48 + v;
+    }
   }
   sink.at = at;
-}
-
-/** UTF-8 byte length of a well-formed string (a lone surrogate counts as the 3 bytes of U+FFFD). */
-export function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 2; // 4 bytes for 2 units
-      i++;
-    } else n += 2;
-  }
-  return n;
 }

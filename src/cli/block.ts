@@ -120,6 +120,7 @@ export function processBlock(tokenizer: Tokenizer, job: BlockJob): BlockResult {
     options.addEos = job.addEos && !binary; // binary formats end every document with one <eos> anyway
     let start = 0;
     let line = 0;
+    const fieldWhat = `"${job.field}": `; // for messages; built once, not per line
     while (start < text.length) {
       let end = text.indexOf('\n', start);
       const next = end < 0 ? text.length : end + 1;
@@ -137,7 +138,7 @@ export function processBlock(tokenizer: Tokenizer, job: BlockJob): BlockResult {
         if (!isBlank(s)) {
           const value = fieldOf(s, job.field, line);
           textBytes += Buffer.byteLength(value, 'utf8');
-          encode(value, line, `"${job.field}": `);
+          encode(value, line, fieldWhat);
         }
       }
       start = next;

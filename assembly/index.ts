@@ -571,6 +571,14 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
 //     against the two-stream kernel kept 0.94-1.15 / 0.77 / 0.79. The lookups per walk stay, so the
 //     gain on Chinese is small; two streams of it would need 1.38x over this kernel for the
 //     55 MB/s target, and nothing measured points there.
+//   - The trie's layout: nodes breadth-first to depth 1, 3 or 4 instead of 2 (src/trie.ts
+//     bfsDepth), same kernel: 0.92-0.95 / 0.91-1.00 / 1.03-1.04 against an A/A of 1.03 / 0.93 /
+//     1.07, i.e. noise.
+// Reasoned out, not built: an Aho-Corasick formulation. Each byte would take one goto (plus failure
+// links where it fails) and then follow the output links, one per piece ending there; every one
+// of those loads depends on the one before, where the lockstep walks' loads are independent of
+// each other. On Chinese it would visit fewer nodes (only pieces) but as one chain of ~3.5
+// dependent loads per byte; a full DFA to avoid the failure links needs 256 entries per state.
 
 export { setSampler, setRandomState, sample, sampleLinear } from './sampler';
 export { binaryCounts, binaryTable, binarySum } from './binary';

@@ -551,11 +551,12 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
 // Tried and rejected:
 //   - SIMD (wasm simd128): the two streams as the two i64x2 lanes (walk lists interleaved, slot k
 //     of A and B side by side; one v128 load per field for both, records loaded per lane and
-//     unpacked, best/bestRec by bitselect, compaction by lane stores). Ids identical. About half
-//     the instructions per walk step, yet 0.88-0.92 / 0.95-1.07 / 0.91-1.06 (alive via
-//     i64x2.shr_s, which V8 emulates in 6 instructions), 0.89-0.96 / 1.04-1.11 / 1.04-1.11 (alive
-//     via a shuffle), 0.95 / 0.93 / 0.89 (alive and the record addresses in scalar code, SIMD for
-//     scores and stores only). The lane extracts lengthen the chain from a record load to the
+//     unpacked, best/bestRec by bitselect, compaction by lane stores). Ids identical. ~25 x64
+//     instructions per walk step against ~38, yet 0.88-0.92 / 0.95-1.07 / 0.91-1.06 (alive via
+//     i64x2.shr_s, which V8 emulates in 6 instructions); with alive via a shuffle 0.94-0.96 on zh
+//     and 1.04-1.11 on en/code, where the A/A copy in the same run gave 1.08 / 1.10 / 1.09; with
+//     alive and the record addresses in scalar code (SIMD for scores and stores only) 0.95 / 0.93
+//     / 0.89. The lane extracts lengthen the chain from a record load to the
 //     next store address, and bitselect is 3 instructions.
 //   - The walk lists and the root's base at constant addresses (fewer live registers in the
 //     two-stream loop): 1.01 / 0.96 / 0.96.

@@ -35,7 +35,8 @@ export function machine(): Machine {
 function commit(): string {
   try {
     const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO, encoding: 'utf8' }).trim();
-    const dirty = git('status', '--porcelain', '--untracked-files=no').length > 0;
+    // The report this run rewrites (a previous run's, not yet committed) is not a code change.
+    const dirty = git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/RESULTS.md').length > 0;
     return `${git('rev-parse', '--short', 'HEAD')} (${git('rev-parse', '--abbrev-ref', 'HEAD')})${dirty ? ' + uncommitted changes' : ''}`;
   } catch {
     return 'unknown (not a git checkout)';

@@ -8,12 +8,10 @@ import { vocabularyFromBytes } from '../src/source.js';
 import { compileModel } from '../src/model.js';
 import { loadCorpus } from './lib/corpus.js';
 import { corpusPath, modelPath } from './lib/shared.js';
+import { takeOption } from './lib/args.js';
 
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i < 0 ? dflt : args.splice(i, 2)[1]!;
-};
+const opt = (name: string, dflt: string) => takeOption(args, name, dflt);
 const model = opt('model', 'bytepiece.eu.plus.160k');
 const rounds = Number(opt('rounds', '11'));
 const charWasm = args[0] ?? '/tmp/char.wasm';

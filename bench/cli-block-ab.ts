@@ -13,12 +13,11 @@ import { pathToFileURL } from 'node:url';
 import { Tokenizer } from '../src/node.js';
 import { processBlock, type BlockJob } from '../src/cli/block.js';
 import { corpusPath, modelPath } from './lib/shared.js';
+import { takeOption } from './lib/args.js';
+import { median } from './lib/stats.js';
 
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i < 0 ? dflt : args.splice(i, 2)[1]!;
-};
+const opt = (name: string, dflt: string) => takeOption(args, name, dflt);
 const model = opt('model', 'bytepiece.plus.80k');
 const rounds = Number(opt('rounds', '7'));
 const mb = Number(opt('mb', '20'));
@@ -46,7 +45,6 @@ const cpuMs = (f: () => void) => {
   const d = process.cpuUsage(t);
   return (d.user + d.system) / 1000;
 };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 for (const format of ['jsonl', 'u32'] as const) {
   for (const block of blocks) {
     if (Buffer.compare(other.processBlock(tok, job(block, format)).data, processBlock(tok, job(block, format)).data) !== 0) {

@@ -12,12 +12,10 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Tokenizer } from '../src/node.js';
 import { shortDocs, type Corpus } from './lib/corpus.js';
+import { takeOption } from './lib/args.js';
 
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i < 0 ? dflt : args.splice(i, 2)[1]!;
-};
+const opt = (name: string, dflt: string) => takeOption(args, name, dflt);
 const model = opt('model', 'bytepiece.plus.80k');
 const rounds = Number(opt('rounds', '15'));
 const api = opt('api', 'encode');

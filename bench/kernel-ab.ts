@@ -14,12 +14,10 @@ import { readFileSync } from 'node:fs';
 import { vocabularyFromBytes } from '../src/source.js';
 import { compileModel } from '../src/model.js';
 import { shortDocs, type Corpus } from './lib/corpus.js';
+import { takeOption } from './lib/args.js';
 
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i < 0 ? dflt : args.splice(i, 2)[1]!;
-};
+const opt = (name: string, dflt: string) => takeOption(args, name, dflt);
 const rounds = Number(opt('rounds', '9'));
 // --per-doc: each document in its own call (per-call costs, the two-stream cut of short texts)
 // instead of the whole corpus in one call.

@@ -8,13 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { Tokenizer } from '../src/node.js';
 import { normalizeText } from '../src/normalize.js';
+import { takeOption } from './lib/args.js';
 
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return dflt;
-  return args.splice(i, 2)[1]!;
-};
+const opt = (name: string, dflt: string) => takeOption(args, name, dflt);
 const rounds = Number(opt('rounds', '7'));
 const engine = opt('engine', 'wasm') as 'wasm' | 'js';
 const cpu = opt('clock', 'cpu') === 'cpu';

@@ -7,12 +7,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Tokenizer } from '../src/node.js';
+import { takeOption } from './lib/args.js';
 
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i < 0 ? dflt : args.splice(i, 2)[1]!;
-};
+const opt = (name: string, dflt: string) => takeOption(args, name, dflt);
 const rounds = Number(opt('rounds', '7'));
 const model = opt('model', 'bytepiece.plus.80k');
 const alpha = Number(opt('alpha', '0.1'));

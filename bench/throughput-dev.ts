@@ -8,15 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Tokenizer } from '../src/node.js';
+import { takeOption } from './lib/args.js';
 
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return dflt;
-  const v = args[i + 1]!;
-  args.splice(i, 2);
-  return v;
-};
+const opt = (name: string, dflt: string) => takeOption(args, name, dflt);
 const rounds = Number(opt('rounds', '5'));
 const engines = opt('engines', 'wasm,js').split(',') as ('wasm' | 'js')[];
 const corpora = opt('corpora', 'zh-fortunes,en-fortunes,code').split(',');

@@ -1,6 +1,6 @@
 // Developer harness: Tokenizer.encodeBatch of this checkout against another one (e.g. this one
 // with PAIR_TEXT = -1 in src/tokenizer.ts, so no texts are paired), both in one process, rounds
-// interleaved, CPU time, median of 15; whole documents, ~100-byte ones, and the same on one line.
+// interleaved, CPU time, median of 15; whole documents, ~100-byte ones, and each set on one line.
 //   mkdir -p /tmp/nopair && cp -r src assembly asconfig.json package.json /tmp/nopair/ &&
 //     ln -s "$PWD/node_modules" /tmp/nopair/node_modules && mkdir -p /tmp/nopair/build &&
 //     cp build/bytepiece.wasm /tmp/nopair/build/ &&
@@ -20,7 +20,7 @@ const el = (t: NodeJS.CpuUsage) => { const d = process.cpuUsage(t); return d.use
 for (const name of ['zh-fortunes', 'en-fortunes', 'code']) {
   const corpus = loadCorpus(name, corpusPath(name));
   const short = shortDocs(corpus, 100, 4000);
-  for (const [label, set] of [['docs', corpus.docs], ['100B', short], ['100B one line', short.map((d) => d.replaceAll('\n', ' '))]] as const) {
+  for (const [label, set] of [['docs', corpus.docs], ['docs one line', corpus.docs.map((d) => d.replaceAll('\n', ' '))], ['100B', short], ['100B one line', short.map((d) => d.replaceAll('\n', ' '))]] as const) {
     const bytes = set.reduce((s, d) => s + Buffer.byteLength(d), 0);
     const reps = Math.max(1, Math.round(1e6 / bytes));
     const ts = toks.map(() => [] as number[]);

@@ -569,9 +569,11 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
 //     one candidate and one compaction), the mid-character ends are the chain of single bytes.
 //     Needs no second trie. Ids identical on every document of the three corpora. Single stream,
 //     eu.plus.160k, against this kernel forced to one stream: 1.07-1.13 / 0.98-1.03 / 1.02-1.05;
-//     against the two-stream kernel kept 0.94-1.15 / 0.77 / 0.79. The lookups per walk stay, so the
-//     gain on Chinese is small; two streams of it would need 1.38x over this kernel for the
-//     55 MB/s target, and nothing measured points there.
+//     against the two-stream kernel kept 0.94-1.15 / 0.77 / 0.79. Two streams of it (each stream
+//     a character per iteration, state in locals), against the kernel kept: eu.plus.160k 1.05-1.09
+//     / 0.93-0.97 / 0.82-0.93 (A/A 0.99-1.01 / 0.95-1.01 / 0.83-0.98), zh.id.eu.80k 1.14 / 0.96 /
+//     0.92 (A/A 1.00 / 1.01 / 0.98). The lookups per walk stay, so Chinese gains little; the
+//     55 MB/s target would need ~1.38x.
 //   - The trie's layout: nodes breadth-first to depth 1, 3 or 4 instead of 2 (src/trie.ts
 //     bfsDepth), same kernel: 0.92-0.95 / 0.91-1.00 / 1.03-1.04 against an A/A of 1.03 / 0.93 /
 //     1.07, i.e. noise.

@@ -573,7 +573,7 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
 //     a character per iteration, state in locals), against the kernel kept: eu.plus.160k 1.05-1.09
 //     / 0.93-0.97 / 0.82-0.93 (A/A 0.99-1.01 / 0.95-1.01 / 0.83-0.98), zh.id.eu.80k 1.14 / 0.96 /
 //     0.92 (A/A 1.00 / 1.01 / 0.98). The lookups per walk stay, so Chinese gains little; the
-//     55 MB/s target would need ~1.38x.
+//     55 MB/s target would need ~1.38x. The code: bench/char-kernel/eu-steps.patch.
 //   - The trie's layout: nodes breadth-first to depth 1, 3 or 4 instead of 2 (src/trie.ts
 //     bfsDepth), same kernel: 0.92-0.95 / 0.91-1.00 / 1.03-1.04 against an A/A of 1.03 / 0.93 /
 //     1.07, i.e. noise.

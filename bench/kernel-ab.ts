@@ -6,8 +6,9 @@
 // both work, so a variant can be compared with the committed kernel (git stash; npm run build:wasm;
 // cp build/bytepiece.wasm /tmp/old.wasm). A variant that needs more set-up exports a hook this
 // host calls when present: setRoot2(ptr) (the two-byte prefix table), setSentinel(node) (a leaf,
-// for padded loops), setLive34(a, b) (more walk lists): the experiments noted at the end of
-// assembly/index.ts.
+// for padded loops), setLive34(a, b) (more walk lists), setEu(1) (character steps, called only
+// for a model whose multi-byte pieces are all whole UTF-8 characters; the kernel change is
+// bench/char-kernel/eu-steps.patch): the experiments noted at the end of assembly/index.ts.
 //
 //   npx tsx bench/kernel-ab.ts old.wasm new.wasm [...] [--model M] [--rounds N] [--per-doc] [--short 100]
 import { readFileSync } from 'node:fs';
@@ -28,7 +29,22 @@ const perDoc = args.includes('--per-doc') || short > 0;
 if (args.includes('--per-doc')) args.splice(args.indexOf('--per-doc'), 1);
 const model = opt('model', 'bytepiece.plus.80k');
 const SHARED = new URL('../../shared/', import.meta.url);
-const compiled = compileModel(vocabularyFromBytes(new Uint8Array(readFileSync(new URL(`models/${model}.zip`, SHARED))), model), model);
+const vocab = vocabularyFromBytes(new Uint8Array(readFileSync(new URL(`models/${model}.zip`, SHARED))), model);
+const compiled = compileModel(vocab, model);
+/** Whether every multi-byte piece is whole UTF-8 characters (an "eu" model). */
+function wholeCharacters(): boolean {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  for (let id = 3; id < vocab.vocabSize; id++) {
+    const piece = vocab.bytes.subarray(vocab.offsets[id]!, vocab.offsets[id + 1]!);
+    if (piece.length < 2) continue;
+    try {
+      strict.decode(piece);
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 interface Build { name: string; run: (bytes: Uint8Array) => Uint32Array }
@@ -96,6 +112,8 @@ function instantiate(path: string): Build {
   if (setRoot2) setRoot2(place(rootPairs()));
   const setSentinel = ex.setSentinel as ((node: number) => void) | undefined;
   if (setSentinel) setSentinel(leafNode());
+  const setEu = ex.setEu as ((on: number) => void) | undefined;
+  if (setEu) setEu(wholeCharacters() ? 1 : 0);
   if (setup) at = setup(((at + 63) & -64));
   const scratch = (at + 63) & -64;
   const u32 = new Uint32Array(memory.buffer);

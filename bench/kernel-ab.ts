@@ -31,8 +31,12 @@ const model = opt('model', 'bytepiece.plus.80k');
 const SHARED = new URL('../../shared/', import.meta.url);
 const vocab = vocabularyFromBytes(new Uint8Array(readFileSync(new URL(`models/${model}.zip`, SHARED))), model);
 const compiled = compileModel(vocab, model);
-/** Whether every multi-byte piece is whole UTF-8 characters (an "eu" model). */
+/** Whether every multi-byte piece is whole UTF-8 characters (an "eu" model); asked once, by the first build with setEu. */
+let eu: boolean | undefined;
 function wholeCharacters(): boolean {
+  return (eu ??= scanWholeCharacters());
+}
+function scanWholeCharacters(): boolean {
   const strict = new TextDecoder('utf-8', { fatal: true });
   for (let id = 3; id < vocab.vocabSize; id++) {
     const piece = vocab.bytes.subarray(vocab.offsets[id]!, vocab.offsets[id + 1]!);

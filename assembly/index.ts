@@ -582,6 +582,35 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
 // of those loads depends on the one before, where the lockstep walks' loads are independent of
 // each other. On Chinese it would visit fewer nodes (only pieces) but as one chain of ~3.5
 // dependent loads per byte; a full DFA to avoid the failure links needs 256 entries per state.
+//
+// Seventh round (2026-11-28, fifth session; bench/kernel-ab.ts --per-doc, 11-15 rounds, ratios to
+// the kernel kept, zh / en / code, an A/A copy in every run: 0.98-1.04 unless noted).
+// On a quiet machine (load avg 0.4-0.6) this kernel runs zh-fortunes at 5.7-6.0 µs per document
+// on plus.80k (66-70 MB/s, bench/profile-dev.ts), and Tokenizer.encode at 7.6-8.3 µs (48-53 MB/s):
+// the NFC check, UTF-8 and the result's ArrayBuffer take the other ~1.9 µs. The annotated x64
+// (method as in the sixth round) puts the most samples of the two-stream loop (~5% per stream) on
+// the instruction right after slot 0's record load: slot 0 is the oldest walk, the deepest node,
+// the likeliest cache miss. So the experiments below shrink or reorder the node table.
+// Tried and rejected:
+//   - 8-byte records: u32 base << 9 | label (bases made unique in the builder, so the label alone
+//     checks the parent; 511 in a free slot) and u32 piece id, with each piece's f64 score in a
+//     table by id (one load further from the record; trace entries carry the id, so the traceback
+//     needs no node -> id table). Ids identical. plus.80k 0.88 / 0.99 / 0.74, eu.plus.160k 0.89-0.95
+//     / 0.98-0.99 / 0.88.
+//   - 8-byte records (base, check) with the scores in a parallel f64 array by node (two independent
+//     loads per step, the walk's chain only through the small one): eu.plus.160k 0.94 / 0.96 / 0.96
+//     (zh inconclusive: the A/A copy gave 1.26 in that run).
+//   - Probe, not exact (ids differ): the 8-byte records with the score as an f32 in place of the
+//     id, so the score stays in the record at half the footprint: eu.plus.160k 1.00 / 1.13 / 0.98.
+//     Halving the table helps English on the large model (5.5 MB of records against 2 MB of L2 per
+//     core) and not Chinese; but an exact score needs its 53 bits (the sums must round as the
+//     reference's do), and every exact 8-byte layout above loses more in the extra load.
+//   - Hot-first layout: subtrees placed in decreasing order of the largest piece count in them (a
+//     heap in place of the breadth-first queue and depth-first stack), so that frequent paths share
+//     cache lines: eu.plus.160k 0.88 / 0.86 / 0.94. Depth-first placement (a walk's next node near
+//     the current one) is worth more than clustering by frequency.
+//   - The character steps (bench/char-kernel/eu-steps.patch) again, quiet machine, 15 rounds:
+//     eu.plus.160k zh 1.05, zh.id.eu.80k 1.12 (A/A 0.99-1.00). Still far from what 55 MB/s needs.
 
 export { setSampler, setRandomState, sample, sampleLinear } from './sampler';
 export { binaryCounts, binaryTable, binarySum } from './binary';

@@ -611,6 +611,12 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
 //     the current one) is worth more than clustering by frequency.
 //   - The character steps (bench/char-kernel/eu-steps.patch) again, quiet machine, 15 rounds:
 //     eu.plus.160k zh 1.05, zh.id.eu.80k 1.12 (A/A 0.99-1.00). Still far from what 55 MB/s needs.
+//   - The one-byte walk left out of the count when its root child is a leaf (a walk that dies at the
+//     next byte; on Chinese most continuation bytes are such leaves), so fewer bytes run the loop
+//     past the fixed slots: 1.00 / 0.98 / 1.00, eu.plus.160k 0.98 / 1.00 / 1.02.
+//   - Upper bound only (ids wrong): the chunk-reset check deleted from the two-stream loop, ~9 x64
+//     instructions per byte: 1.03 / 1.00 / 0.99. Scanning ahead for chunk starts could at best buy
+//     that, so it was not built.
 
 export { setSampler, setRandomState, sample, sampleLinear } from './sampler';
 export { binaryCounts, binaryTable, binarySum } from './binary';

@@ -1,5 +1,6 @@
-// Starting headless Chromium for the browser tests: Debian's /usr/bin/chromium (or $CHROMIUM_PATH),
-// driven by playwright-core. Nothing is downloaded; a missing browser fails with the fix named.
+// Starting headless Chromium for the browser tests (and bench/sections/browser.ts): Debian's
+// /usr/bin/chromium (or $CHROMIUM_PATH), driven by playwright-core. Nothing is downloaded; a
+// missing browser fails with the fix named.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';

@@ -1,5 +1,6 @@
-// A tiny static file server for the browser tests: 127.0.0.1 only, a random port, no dependencies.
-// `mounts` maps URL prefixes to folders; nothing outside them is served.
+// A tiny static file server for the browser tests (and bench/sections/browser.ts): 127.0.0.1
+// only, a random port, no dependencies. `mounts` maps URL prefixes to folders; nothing outside
+// them is served.
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';

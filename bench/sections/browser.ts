@@ -12,7 +12,7 @@ import { serve } from '../../test/browser/static-server.js';
 import { emit, progress, type Failure, type SectionResult, type Table } from '../lib/contract.js';
 import { loadCorpus, shortDocs, type Corpus } from '../lib/corpus.js';
 import { allCorpora, corpusPath, isQuick, modelPath, reps, REPO, SHARED, shortCorpus } from '../lib/shared.js';
-import { median } from '../lib/stats.js';
+import { fmt, median, ratio } from '../lib/stats.js';
 import { TARGET_MODELS } from '../lib/reference.js';
 
 const TITLE = 'In the browser: headless Chromium';
@@ -28,7 +28,6 @@ interface PassTimes { corpus: string; check: Record<'wasm' | 'js', { checksum: n
 interface ShortTimes { corpus: string; calls: number; ms: Record<'encode' | 'encodeInto', number[]> }
 
 const failures: Failure[] = [];
-const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 /** FNV-1a over every id of every document, as bench/browser/harness.js folds them. */
 function checksum(tok: Tokenizer, corpus: Corpus): { checksum: number; tokens: number } {
@@ -85,9 +84,7 @@ async function main(): Promise<SectionResult> {
         }
         throughputRows.push(row);
       }
-      const ratio: (string | number)[] = [model, 'WASM ÷ JS', ''];
-      for (const r of got.results) ratio.push(`${fmt(median(r.ms.js) / median(r.ms.wasm))}×`);
-      throughputRows.push(ratio);
+      throughputRows.push([model, 'WASM ÷ JS', '', ...got.results.map((r) => ratio(median(r.ms.js), median(r.ms.wasm)))]);
 
       progress(`  Chromium ${model}: ${SHORT_BYTES}-byte documents`);
       const sets = corpora.map((c) => ({ name: c.name, docs: shortDocs(c, SHORT_BYTES, SHORT_DOCS) }));

@@ -617,6 +617,35 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
 //   - Upper bound only (ids wrong): the chunk-reset check deleted from the two-stream loop, ~9 x64
 //     instructions per byte: 1.03 / 1.00 / 0.99. Scanning ahead for chunk starts could at best buy
 //     that, so it was not built.
+//
+// Eighth round (2026-11-28, sixth session). Native C on this machine, side by side: the bench
+// section bench/sections/native.ts compiles bench/native/walk.c (gcc 12 -O3 -march=native) over
+// this engine's own double array and alternates one pass of each native kernel with one pass of
+// this kernel and one of Tokenizer.encode (paired ratios: this machine's speed swings by up to 2x
+// from second to second, and it swings for every kernel, native too). One run, per document:
+// native plain walk (one walk per start, push-style) over split arrays, plus.80k 49.8 / 16.6 /
+// 24.2 MB/s, eu.plus.160k 48.7 / 16.1 / 21.7; this kernel ÷ the best native kernel 0.74 / 1.47 /
+// 1.61 and 0.74 / 1.71 / 1.08; Tokenizer.encode ÷ best native 0.63 / 1.24 / 1.74 and 0.60 / 1.68 /
+// 1.11. In quieter seconds the native plain walk ran zh at 65-69 MB/s and this kernel at 60-66.
+// The native lockstep (this algorithm, one stream) is the slowest native kernel on every corpus
+// (zh 34 against 50): on Chinese the plain walk is what native code does best, and this kernel
+// is at 0.74-0.95 of it; on English and code this kernel beats every native kernel tried.
+// Tried and rejected: the plain walk in WASM (push-style, one walk per start, best[] beside the
+// trace, the strict-> update as a branch): ids identical; zh 0.98-0.99 in quiet seconds and
+// 1.09-1.18 in slow ones (it suffers less when the machine is loaded: fewer instructions per byte),
+// en 0.50-0.56, code 0.65-0.82. With the update branch-free (two selects, two stores): zh 0.85.
+// As a per-document choice for Chinese it fails on mixed text: documents of ~400 bytes, 90% of
+// them Chinese lines and 10% English lines, 0.90 (75%: 0.78). Per region within a document it
+// would have to merge pushed candidates (plain walks) with pulled ones (lockstep) under the
+// smallest-start tie rule; for at most ~1.15x on pure Chinese in slow seconds, not built.
+// Reasoned out with counts, not built: a character-level kernel for models that are not "eu".
+// bytepiece.plus.80k has 369 pieces that are not whole characters (63 start inside one, the rest
+// end inside one, e.g. the two-byte prefixes of three-byte characters), and 99.998% of the
+// multi-byte characters of zh-fortunes share bytes with one of them (a piece ending after their
+// first or second byte, or starting after it). So a character-level walk would still need the
+// byte-level steps at nearly every character for these pieces; the timing probe that ignores
+// them (ids wrong on 3697 of 5263 documents) gave 1.27x on zh and 0.65-0.68 on en/code, before
+// paying for them.
 
 export { setSampler, setRandomState, sample, sampleLinear } from './sampler';
 export { binaryCounts, binaryTable, binarySum } from './binary';

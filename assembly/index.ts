@@ -622,14 +622,17 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
 // section bench/sections/native.ts compiles bench/native/walk.c (gcc 12 -O3 -march=native) over
 // this engine's own double array and alternates one pass of each native kernel with one pass of
 // this kernel and one of Tokenizer.encode (paired ratios: this machine's speed swings by up to 2x
-// from second to second, and it swings for every kernel, native too). One run, per document:
-// native plain walk (one walk per start, push-style) over split arrays, plus.80k 49.8 / 16.6 /
-// 24.2 MB/s, eu.plus.160k 48.7 / 16.1 / 21.7; this kernel ÷ the best native kernel 0.74 / 1.47 /
-// 1.61 and 0.74 / 1.71 / 1.08; Tokenizer.encode ÷ best native 0.63 / 1.24 / 1.74 and 0.60 / 1.68 /
-// 1.11. In quieter seconds the native plain walk ran zh at 65-69 MB/s and this kernel at 60-66.
-// The native lockstep (this algorithm, one stream) is the slowest native kernel on every corpus
-// (zh 34 against 50): on Chinese the plain walk is what native code does best, and this kernel
-// is at 0.74-0.95 of it; on English and code this kernel beats every native kernel tried.
+// from second to second, and it swings for every kernel, native too). Two runs (the section alone,
+// then inside the committed bench/RESULTS.md), per document, zh / en / code: the fastest native
+// kernel, the plain walk (one walk per start, push-style) over split arrays, plus.80k 49.8-51.7 /
+// 16.6-18.9 / 24.2-30.9 MB/s, eu.plus.160k 48.7-63.0 / 16.1-17.1 / 21.7-26.7; this kernel ÷ the
+// best native kernel 0.69-0.74 / 1.47-1.72 / 1.49-1.61 and 0.61-0.74 / 1.66-1.71 / 1.08-1.34;
+// Tokenizer.encode ÷ best native 0.55-0.63 / 1.24-1.61 / 1.55-1.74 and 0.49-0.60 / 1.49-1.68 /
+// 1.11-1.41. In quiet seconds (bench/kernel-ab.ts beside the native binary) the native plain walk
+// ran zh at 65-69 MB/s and this kernel at 60-66. The native lockstep (this algorithm, one stream)
+// is the slowest native kernel on every corpus (zh 34-40 against 50-63): on Chinese the plain walk
+// is what native code does best, and this kernel is at 0.6-0.95 of it (lowest when the machine is
+// loaded); on English and code this kernel beats every native kernel tried.
 // Tried and rejected: the plain walk in WASM (push-style, one walk per start, best[] beside the
 // trace, the strict-> update as a branch): ids identical; zh 0.98-0.99 in quiet seconds and
 // 1.09-1.18 in slow ones (it suffers less when the machine is loaded: fewer instructions per byte),
@@ -637,7 +640,11 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
 // As a per-document choice for Chinese it fails on mixed text: documents of ~400 bytes, 90% of
 // them Chinese lines and 10% English lines, 0.90 (75%: 0.78). Per region within a document it
 // would have to merge pushed candidates (plain walks) with pulled ones (lockstep) under the
-// smallest-start tie rule; for at most ~1.15x on pure Chinese in slow seconds, not built.
+// smallest-start tie rule. Per chunk it needs no merging (chunks are independent): built as a
+// probe, each `\n` chunk scanned first and run as a plain walk when more than half of its bytes are
+// >= 0x80, runs of the other chunks through this kernel (two streams as now): 1.02 / 0.93 / 0.91,
+// eu.plus.160k 0.98 / 0.89 / 0.92 (A/A 1.12 / 0.98 / 1.00 and 0.99 / 0.94 / 1.01). The scan alone
+// costs English and code ~8%, and Chinese gains nothing in the seconds this ran.
 // Reasoned out with counts, not built: a character-level kernel for models that are not "eu".
 // bytepiece.plus.80k has 369 pieces that are not whole characters (63 start inside one, the rest
 // end inside one, e.g. the two-byte prefixes of three-byte characters), and 99.998% of the

@@ -53,7 +53,9 @@ static int chunkEnd(const unsigned char *x, int n, int a) {
   return b;
 }
 
-static uint32_t plain16(const unsigned char *x, int n, uint32_t h) {
+// The plain walk; `splitLayout` is a constant in each caller, so gcc compiles two loops, one per
+// layout, with no test left inside them.
+static inline __attribute__((always_inline)) uint32_t plainWalk(const unsigned char *x, int n, uint32_t h, const int splitLayout) {
   for (int a = 0, b; a < n; a = b) {
     b = chunkEnd(x, n, a);
     best[a] = 0;
@@ -63,39 +65,20 @@ static uint32_t plain16(const unsigned char *x, int n, uint32_t h) {
       int32_t node = 0, base = rootBase;
       for (int e = s; e < b; e++) {
         const int32_t next = base + x[e];
-        const Rec r = nodes[next];
-        if (r.check != node) break;
-        const double c = bs + r.score;
+        const int32_t check = splitLayout ? nodes8[next].check : nodes[next].check;
+        if (check != node) break;
+        const double c = bs + (splitLayout ? scores8[next] : nodes[next].score);
         if (c > best[e + 1]) { best[e + 1] = c; lastNode[e + 1] = next; lastStart[e + 1] = s; }
         node = next;
-        base = r.base;
+        base = splitLayout ? nodes8[next].base : nodes[next].base;
       }
     }
   }
   return fold(n, h);
 }
 
-static uint32_t split(const unsigned char *x, int n, uint32_t h) {
-  for (int a = 0, b; a < n; a = b) {
-    b = chunkEnd(x, n, a);
-    best[a] = 0;
-    for (int e = a + 1; e <= b; e++) best[e] = -1.0 / 0.0;
-    for (int s = a; s < b; s++) {
-      const double bs = best[s];
-      int32_t node = 0, base = rootBase;
-      for (int e = s; e < b; e++) {
-        const int32_t next = base + x[e];
-        const BaseCheck r = nodes8[next];
-        if (r.check != node) break;
-        const double c = bs + scores8[next];
-        if (c > best[e + 1]) { best[e + 1] = c; lastNode[e + 1] = next; lastStart[e + 1] = s; }
-        node = next;
-        base = r.base;
-      }
-    }
-  }
-  return fold(n, h);
-}
+static uint32_t plain16(const unsigned char *x, int n, uint32_t h) { return plainWalk(x, n, h, 0); }
+static uint32_t split(const unsigned char *x, int n, uint32_t h) { return plainWalk(x, n, h, 1); }
 
 static uint32_t lockstep(const unsigned char *x, int n, uint32_t h) {
   int count = 0;

@@ -632,10 +632,10 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
 // ran zh at 65-75 MB/s and this kernel at 60-66. The native lockstep (this algorithm, one stream)
 // is the slowest native kernel on every corpus (zh 34-40 against 50-63): on Chinese the plain walk
 // is what native code does best, and this kernel is at 0.6-0.99 of it (0.99 in a third, --quick
-// run; lowest when the machine is loaded); on English and code this kernel beats every native kernel tried. A native port of this
-// kernel's two streams (branch-free selects on the score bits as here, slots 0-1 not peeled; not
-// kept in the section) ran zh at 29-39 MB/s, below the one-stream native lockstep: for this loop
-// V8's code is not behind gcc's. What beats it on Chinese is gcc's plain walk, which V8 does not
+// run; lowest when the machine is loaded); on English and code this kernel beats every native
+// kernel tried. A native port of this kernel's two streams (branch-free selects on the score bits
+// as here, slots 0-1 not peeled; not kept in the section) ran zh at 29-39 MB/s, below the
+// one-stream native lockstep: for this loop V8's code is not behind gcc's. What beats it on Chinese is gcc's plain walk, which V8 does not
 // match (the plain walk in WASM, below, runs zh no faster than this kernel).
 // Tried and rejected: the plain walk in WASM (push-style, one walk per start, best[] beside the
 // trace, the strict-> update as a branch): ids identical; zh 0.98-0.99 in quiet seconds and

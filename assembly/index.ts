@@ -635,8 +635,9 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
 // run; lowest when the machine is loaded); on English and code this kernel beats every native
 // kernel tried. A native port of this kernel's two streams (branch-free selects on the score bits
 // as here, slots 0-1 not peeled; not kept in the section) ran zh at 29-39 MB/s, below the
-// one-stream native lockstep: for this loop V8's code is not behind gcc's. What beats it on Chinese is gcc's plain walk, which V8 does not
-// match (the plain walk in WASM, below, runs zh no faster than this kernel).
+// one-stream native lockstep: for this loop V8's code is not behind gcc's. What beats it on
+// Chinese is gcc's plain walk, which V8 does not match (the plain walk in WASM, below, runs zh no
+// faster than this kernel).
 // Tried and rejected: the plain walk in WASM (push-style, one walk per start, best[] beside the
 // trace, the strict-> update as a branch): ids identical; zh 0.98-0.99 in quiet seconds and
 // 1.09-1.18 in slow ones (it suffers less when the machine is loaded: fewer instructions per byte),

@@ -630,7 +630,7 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
 // Tokenizer.encode ÷ best native 0.55-0.63 / 1.24-1.61 / 1.55-1.74 and 0.49-0.60 / 1.49-1.68 /
 // 1.11-1.41. In quiet seconds (bench/kernel-ab.ts beside the native binary) the native plain walk
 // ran zh at 65-75 MB/s and this kernel at 60-66. The native lockstep (this algorithm, one stream)
-// is the slowest native kernel on every corpus (zh 34-40 against 50-63): on Chinese the plain walk
+// is the slowest native kernel on every corpus (zh 32-40 against 49-63): on Chinese the plain walk
 // is what native code does best, and this kernel is at 0.6-0.99 of it (0.99 in a third, --quick
 // run; lowest when the machine is loaded); on English and code this kernel beats every native
 // kernel tried. A native port of this kernel's two streams (branch-free selects on the score bits

@@ -1,6 +1,6 @@
-// Native C baselines for bench/native-vs-wasm.ts: where the hardware stops on this machine, timed
+// Native C baselines for bench/sections/native.ts: where the hardware stops on this machine, timed
 // in the same minutes as the WebAssembly kernel. Not part of the package. Three kernels over the
-// same double array as the WASM engine (the dump written by native-vs-wasm.ts), one call per
+// same double array as the WASM engine (the dump that section writes), one call per
 // document, `\n` chunks on their own, ids checked against the WASM engine's by a checksum:
 //   plain16  one trie walk per start byte (the "plain walk"), 16-byte records
 //            (base, check, f64 score), push-style DP: best[e] = max(best[s] + score), strict >

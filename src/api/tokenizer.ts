@@ -1,3 +1,4 @@
+// api/: the platform-neutral public classes (Tokenizer, incremental and stream encoders, sampling).
 import type { Engine } from '../engine/engine.js';
 import { JsEngine } from '../engine/engine-js.js';
 import { WasmEngine } from '../engine/engine-wasm.js';

@@ -1,3 +1,4 @@
+// cli/: the `bytepiece` command (entry src/cli.ts): commands, inputs, outputs, progress, errors.
 // Option checks shared by the CLI commands.
 
 import { stat } from 'node:fs/promises';

@@ -1,3 +1,4 @@
+// node/: what only Node has: file paths, the worker-thread pool, Node streams.
 // How the Node entry reaches model files and the kernel: file paths (and file: URLs) are read from
 // disk, zips are inflated by native zlib, binary models are decoded by the kernel straight from the
 // file, and the kernel is compiled once per thread from the .wasm next to this module.

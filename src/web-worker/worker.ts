@@ -1,3 +1,4 @@
+// web-worker/: a Tokenizer in a Web Worker (`bytepiece-wasm/worker` and its thread script).
 /**
  * `bytepiece-wasm/worker`: tokenize off the main thread. A {@link TokenizerWorker} runs a Tokenizer
  * in a Web Worker and gives it the same methods, returning promises, so a page can tokenize

@@ -1,27 +1,40 @@
 // Package build. One entry per config below; add entries (a CLI, more Node helpers) to the config
-// of their platform. Every config ships the kernel as dist/bytepiece.wasm, beside the bundles.
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+// of their platform. Every config ships the kernel as dist/bytepiece.wasm and the default model in
+// dist/models/, beside the bundles.
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
 type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 
 const KERNEL = 'build/bytepiece.wasm';
-const SOURCE_URL = "'../../build/bytepiece.wasm'"; // what src/engine/wasm-module.ts says (right there)
-const SHIPPED_URL = "'./bytepiece.wasm'"; // what the bundles must say (right for dist/)
+const MODELS = 'build/models'; // the default model in binary form, with its LICENSE and NOTICE (scripts/build-model.ts)
 
-/** Points the kernel URL at the copy in dist/ and puts the copy there. */
-const kernelBesideBundles: EsbuildPlugin = {
-  name: 'kernel-beside-bundles',
+/**
+ * Files that name a shipped file by `new URL(literal, import.meta.url)`: the literal written for
+ * src/ (right there) and the one the bundles must say (right for dist/, where the file is copied).
+ */
+const SHIPPED_URLS: { file: RegExp; source: string; shipped: string }[] = [
+  { file: /[\\/]src[\\/]engine[\\/]wasm-module\.ts$/, source: "'../../build/bytepiece.wasm'", shipped: "'./bytepiece.wasm'" },
+  { file: /[\\/]src[\\/]model[\\/]default-model\.ts$/, source: "'../../build/models/bytepiece.eu.plus.160k.bin'", shipped: "'./models/bytepiece.eu.plus.160k.bin'" },
+];
+
+/** Points the kernel's and the default model's URLs at their copies in dist/ and puts the copies there. */
+const filesBesideBundles: EsbuildPlugin = {
+  name: 'files-beside-bundles',
   setup(build) {
-    build.onLoad({ filter: /[\\/]src[\\/]engine[\\/]wasm-module\.ts$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      if (source.split(SOURCE_URL).length !== 2) throw new Error(`${args.path}: expected the literal ${SOURCE_URL} exactly once`);
-      return { contents: source.replace(SOURCE_URL, SHIPPED_URL), loader: 'ts' };
-    });
+    for (const { file, source: from, shipped } of SHIPPED_URLS) {
+      build.onLoad({ filter: file }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (source.split(from).length !== 2) throw new Error(`${args.path}: expected the literal ${from} exactly once`);
+        return { contents: source.replace(from, shipped), loader: 'ts' };
+      });
+    }
     build.onEnd(() => {
       if (!existsSync(KERNEL)) throw new Error(`${KERNEL} is missing: run npm run build:wasm first`);
+      if (!existsSync(MODELS)) throw new Error(`${MODELS} is missing: run npm run build:model first`);
       mkdirSync('dist', { recursive: true });
       copyFileSync(KERNEL, 'dist/bytepiece.wasm');
+      cpSync(MODELS, 'dist/models', { recursive: true });
     });
   },
 };
@@ -29,10 +42,12 @@ const kernelBesideBundles: EsbuildPlugin = {
 const common: Options = {
   outDir: 'dist',
   target: 'es2022',
-  sourcemap: true,
+  // No source maps: the package ships no sources for them to point at (and maps with embedded
+  // sources would double the tarball).
+  sourcemap: false,
   dts: true,
   clean: false, // configs build in parallel; `npm run build` empties dist/ first
-  esbuildPlugins: [kernelBesideBundles],
+  esbuildPlugins: [filesBesideBundles],
 };
 
 export default defineConfig([
@@ -50,12 +65,14 @@ export default defineConfig([
     noExternal: [/.*/],
     splitting: false,
   },
-  // Node: ESM and CJS, dependencies left to npm.
+  // Node: ESM and CJS. Dependencies are bundled in too: the package has none to install (so it
+  // installs offline, and the CLI's libraries never reach a browser user's node_modules).
   {
     ...common,
     entry: { node: 'src/node.ts' },
     format: ['esm', 'cjs'],
     platform: 'node',
+    noExternal: [/.*/],
     shims: true, // import.meta.url in the CJS build
   },
   // Node scripts started by path: the pool's worker thread (dist/node.{js,cjs} start it as
@@ -66,5 +83,8 @@ export default defineConfig([
     format: ['esm'],
     platform: 'node',
     dts: false,
+    noExternal: [/.*/],
+    // commander and cli-progress are CommonJS: their require('events') etc. need a real require.
+    banner: { js: "import { createRequire as __bytepieceRequire } from 'node:module'; const require = __bytepieceRequire(import.meta.url);" },
   },
 ]);

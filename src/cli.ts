@@ -9,6 +9,7 @@ import { infoCommand, type InfoOptions } from './cli/info.js';
 import { cleanUp, describeError, interruptedOutputNote } from './cli/errors.js';
 import { createRequire } from 'node:module';
 import { finiteNumber, positiveInt, positiveNumber, seedInt } from './cli/options.js';
+import { DEFAULT_MODEL } from './model/default-model.js';
 
 const program = new Command('bytepiece')
   .description('Exact BytePiece tokenization (WebAssembly): encode corpora on all cores, decode ids, inspect models.')
@@ -17,6 +18,7 @@ const program = new Command('bytepiece')
   .configureOutput({ outputError: (message, write) => write(`bytepiece: ${message.replace(/^error: /, '').trimEnd()}\n`) })
   .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2));
 
+const MODEL_HELP = `model file (.zip, .model or binary); default: the built-in ${DEFAULT_MODEL}`;
 const engineOption = () => new Option('--engine <engine>', 'tokenizer engine').choices(['wasm', 'js']).default('wasm');
 const progressOption = () =>
   new Option('--progress-interval <seconds>', 'seconds between progress lines when stderr is not a terminal').default(10).argParser(positiveNumber('--progress-interval'));
@@ -29,7 +31,7 @@ program
       'after each document plus OUT.idx (uint64 offset of each document start, then the total).',
   )
   .argument('[inputs...]', 'input files; - or nothing for stdin')
-  .requiredOption('-m, --model <path>', 'model file (.zip or .model)')
+  .option('-m, --model <path>', MODEL_HELP)
   .option('-o, --output <path>', 'output file (default stdout; required for u16/u32); written to a temporary file renamed on success')
   .addOption(new Option('-f, --format <format>', 'output format').choices(['jsonl', 'u16', 'u32']).default('jsonl'))
   .option('--lines', 'one document per line (a trailing \\r of CRLF lines is dropped)')
@@ -51,7 +53,7 @@ program
   .command('decode')
   .description('Turn ids back into text: one JSONL line {"text": …} per document.')
   .argument('<input>', 'ids: JSONL {"ids":[…]} lines (- for stdin), or a u16/u32 file (documents from INPUT.idx if present, else split after each <eos>)')
-  .requiredOption('-m, --model <path>', 'model file (.zip or .model)')
+  .option('-m, --model <path>', MODEL_HELP)
   .option('-o, --output <path>', 'output file (default stdout); written to a temporary file renamed on success')
   .addOption(new Option('-f, --format <format>', 'input format (default: from the extension .u16/.u32, else jsonl)').choices(['jsonl', 'u16', 'u32']))
   .addOption(engineOption())
@@ -62,7 +64,7 @@ program
 program
   .command('info')
   .description('Show a model: pieces, vocab size, longest piece, special ids, load time; with FILE, bytes/token on it.')
-  .argument('<model>', 'model file (.zip or .model)')
+  .argument('[model]', `${MODEL_HELP}; give it to measure bytes/token on FILE`)
   .argument('[file]', 'a text file to measure bytes/token on (- for stdin)')
   .option('--lines', 'FILE has one document per line')
   .option('--jsonl', 'FILE is JSONL')

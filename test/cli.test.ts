@@ -263,7 +263,7 @@ describe.skipIf(!HAS_SHARED)('bytepiece CLI', () => {
       fails(['encode', '-m', model(), '--lines', '--jsonl', '-o', out, sample], /--lines and --jsonl exclude each other/, outDir);
       fails(['encode', '-m', model(), '-w', 'zero', '-o', out, sample], /--workers must be a positive integer/, outDir);
       fails(['encode', '-m', model(), '-f', 'u8', '-o', out, sample], /u8.*invalid|Allowed choices/i, outDir);
-      fails(['encode', '-o', out, sample], /required option .*--model/, outDir);
+      fails(['encode', '-m', join(dir, 'bytepiece.eu.plus.160k'), '-o', out, sample], /model .*bytepiece\.eu\.plus\.160k: no such file/, outDir);
     });
 
     it('sampling flags pass through (same ids for any --workers); a seed without --alpha is refused', () => {
@@ -313,7 +313,7 @@ describe.skipIf(!HAS_SHARED)('bytepiece CLI', () => {
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.slice(0, -1).every((l) => /^bytepiece: encode: [\d.]+%, [\d.]+\/[\d.]+ MB, [\d.]+ MB\/s, ETA /.test(l)), r.stderr).toBe(true);
-    expect(lines.at(-1)).toMatch(/^bytepiece: encoded 20,568 documents, [\d.]+ MB → [\d,]+ tokens \([\d.]+ bytes\/token\) in [\d.]+ s, [\d.]+ MB\/s, 1 worker, peak RSS \d+ MiB; wrote /);
+    expect(lines.at(-1)).toMatch(/^bytepiece: encoded 20,568 documents, [\d.]+ MB → [\d,]+ tokens \([\d.]+ bytes\/token\) in ([\d.]+ s|\d+ ms), [\d.]+ [kM]B\/s, 1 worker, peak RSS \d+ MiB; wrote /);
     expect(ok(['encode', '-m', modelPath(SMALL), '--jsonl', '-q', '-o', join(dir, 'p.jsonl'), sample]).stderr).toBe('');
   }, 60_000);
 
@@ -489,4 +489,42 @@ describe('bytepiece CLI on generated models (no ../shared needed)', () => {
     expect(await exited, stderr).toBe(0);
     expect(newlines).toBe(total * 2621);
   }, 120_000);
+});
+
+describe('bytepiece CLI with the default model (no --model; no ../shared needed)', () => {
+  const TEXT = '今天天气不错，出去走走。 The quick brown fox 🦊 jumps over the lazy dog.\n第二行 second line 👩‍👩‍👧\n';
+  let want: number[][];
+
+  beforeAll(() => {
+    expect(existsSync(CLI), `${CLI} is missing: run \`npm run build\` (npm test does it in pretest)`).toBe(true);
+    const tok = Tokenizer.loadSync();
+    want = TEXT.split('\n').slice(0, -1).map((line) => Array.from(tok.encode(line)));
+  });
+
+  it('encode --lines and decode round-trip on stdin with no --model: the library\'s default-model ids', () => {
+    const enc = ok(['encode', '--lines'], TEXT);
+    expect(idsOf(enc.stdout)).toEqual(want);
+    // A tiny input is summarized in its own units and plurals, not "0.0 MB" and "1 documents".
+    expect(enc.stderr).toMatch(/^bytepiece: encoded 2 documents, \d+ bytes → \d+ tokens \([\d.]+ bytes\/token\) in (\d+ ms|[\d.]+ s), [\d.]+ [kM]B\/s, \d+ workers?, /);
+    const dec = ok(['decode', '-'], enc.stdout);
+    expect(textsOf(dec.stdout)).toEqual(TEXT.split('\n').slice(0, -1));
+    expect(dec.stderr).toMatch(/^bytepiece: decoded 2 documents \(\d+ ids\) in /);
+    // The model's name says the same as no --model.
+    expect(idsOf(ok(['encode', '--lines', '-m', 'bytepiece.eu.plus.160k', '-q'], TEXT).stdout)).toEqual(want);
+  });
+
+  it('one document: "1 document"', () => {
+    expect(ok(['encode'], 'a').stderr).toMatch(/^bytepiece: encoded 1 document, 1 byte → 1 token \(/);
+  });
+
+  it('info with no model describes the default model', () => {
+    const info = JSON.parse(ok(['info', '--json']).stdout.toString()) as { model: string; vocabSize: number };
+    expect(info.model).toBe('bytepiece.eu.plus.160k');
+    expect(info.vocabSize).toBe(159831);
+  });
+
+  it.skipIf(!HAS_SHARED)('the default model gives the ids of the published bytepiece.eu.plus.160k.zip', () => {
+    const zip = Tokenizer.loadSync(modelPath('bytepiece.eu.plus.160k'));
+    expect(want).toEqual(TEXT.split('\n').slice(0, -1).map((line) => Array.from(zip.encode(line))));
+  });
 });

@@ -11,6 +11,7 @@ import { writeBinaryModel } from '../model/binary-model.js';
 import { decodeUtf8Ignore } from '../text/utf8.js';
 import { SPECIAL_TOKENS, type Vocabulary, type ModelJson } from '../model/vocabulary.js';
 import { compileDefaultWasm, compileWasm, compileWasmSync, type WasmSource } from '../engine/wasm-module.js';
+import { DEFAULT_MODEL, defaultModelUrl, isDefaultModel } from '../model/default-model.js';
 
 /** `<pad>`, `<bos>`, `<eos>`: the names of ids 0, 1, 2. */
 export type SpecialToken = (typeof SPECIAL_TOKENS)[number];
@@ -31,6 +32,13 @@ export interface LoadOptions {
    * generator is seeded from `crypto.getRandomValues`. See {@link Tokenizer.setSeed}.
    */
   seed?: number;
+  /**
+   * Where the default model (`Tokenizer.load()` with no source, or `'bytepiece.eu.plus.160k'`) is
+   * read from when it is not beside this module, e.g. a host that serves it elsewhere: a URL, a
+   * Response, its bytes (in Node also a file path). It is the file `dist/models/bytepiece.eu.plus.160k.bin`
+   * of the package. Only for the default model: with another source it is an error.
+   */
+  defaultModel?: ModelSource;
 }
 
 /** Options of {@link Tokenizer.tokenize} and {@link Tokenizer.tokenizeBytes}. */
@@ -70,6 +78,9 @@ export interface Platform {
 const webPlatform: Platform = {
   readModel: (source, name, kernel) => vocabularyFromSource(source as ModelSource, name, { kernel }),
   readModelSync: (source, name, kernel) => {
+    if (source instanceof URL && source.href === defaultModelUrl().href) {
+      throw new TypeError('Tokenizer.loadSync cannot fetch the default model here: use await Tokenizer.load(), or pass its bytes as options.defaultModel');
+    }
     if (typeof source === 'string' || source instanceof URL || (typeof Response !== 'undefined' && source instanceof Response)) {
       throw new TypeError('Tokenizer.loadSync cannot fetch: pass bytes or a parsed model, or use Tokenizer.load');
     }
@@ -118,11 +129,15 @@ export class Tokenizer {
 
   /**
    * Loads a model: a `.model` JSON or a `.zip` holding one, given as bytes, a URL or fetch Response,
-   * an already-parsed model object, or (in Node) a file path.
+   * an already-parsed model object, or (in Node) a file path. With no source, or the name
+   * `'bytepiece.eu.plus.160k'`, the default model shipped in the package (mixed Chinese, English
+   * and code; 159,831 ids): in Node read from the package folder, elsewhere fetched from beside this
+   * module when first needed (see {@link LoadOptions.defaultModel} to serve it from elsewhere).
    */
-  static async load(source: ModelSource, options: LoadOptions = {}): Promise<Tokenizer> {
+  static async load(source?: ModelSource, options: LoadOptions = {}): Promise<Tokenizer> {
     const platform = this.platform;
     const engine = checkOptions(options);
+    ({ source, options } = modelToLoad(source, options));
     const kernel = engine === 'wasm' ? (options.wasm !== undefined ? compileWasm(options.wasm) : platform.defaultWasm()) : undefined;
     // Awaited below (no unhandled rejection if the model fails first); if it is compiled by the time
     // the model's bytes are in, it decodes a binary model.
@@ -133,12 +148,13 @@ export class Tokenizer {
   }
 
   /**
-   * Synchronous {@link Tokenizer.load}: in Node from a path or bytes; elsewhere from bytes or a parsed
-   * model, with `options.wasm` given as a Module or bytes.
+   * Synchronous {@link Tokenizer.load}: in Node from a path or bytes (or the default model, with no
+   * source); elsewhere from bytes or a parsed model, with `options.wasm` given as a Module or bytes.
    */
-  static loadSync(source: ModelSource, options: LoadOptions = {}): Tokenizer {
+  static loadSync(source?: ModelSource, options: LoadOptions = {}): Tokenizer {
     const platform = this.platform;
     const engine = checkOptions(options);
+    ({ source, options } = modelToLoad(source, options));
     const given = typeof WebAssembly !== 'undefined' && options.wasm instanceof WebAssembly.Module ? options.wasm : undefined;
     const vocab = platform.readModelSync(source, options.name, given && (() => given));
     const kernel = engine === 'wasm' ? (options.wasm !== undefined ? compileWasmSync(options.wasm) : platform.defaultWasmSync()) : undefined;
@@ -156,12 +172,14 @@ export class Tokenizer {
    * with `options.alpha ≥ 0` a random one (see {@link TokenizeOptions.alpha}).
    */
   tokenize(text: string, options: TokenizeOptions = {}): Uint8Array[] {
+    checkKeys(options, TOKENIZE_KEYS, 'tokenize');
     const alpha = this.alphaOf(options);
     return this.piecesOf(this.impl.encodeText(this.normalize(text), true, 0, 0, alpha));
   }
 
   /** The ids of `text`'s pieces ({@link Tokenizer.tokenize}), optionally framed by `<bos>` / `<eos>`. */
   encode(text: string, options: EncodeOptions = {}): Uint32Array {
+    checkKeys(options, ENCODE_KEYS, 'encode');
     const alpha = this.alphaOf(options);
     const bos = options.addBos ? 1 : 0;
     const eos = options.addEos ? 1 : 0;
@@ -170,12 +188,14 @@ export class Tokenizer {
 
   /** Segments raw bytes as one chunk: no NFC, no split at `\n`. `options.alpha` as in {@link Tokenizer.tokenize}. */
   tokenizeBytes(bytes: Uint8Array, options: TokenizeOptions = {}): Uint8Array[] {
+    checkKeys(options, TOKENIZE_KEYS, 'tokenizeBytes');
     const alpha = this.alphaOf(options);
     return this.piecesOf(this.impl.encodeBytes(checkBytes(bytes), false, 0, 0, alpha));
   }
 
   /** Ids of {@link Tokenizer.tokenizeBytes}, optionally framed by `<bos>` / `<eos>`. */
   encodeBytes(bytes: Uint8Array, options: EncodeOptions = {}): Uint32Array {
+    checkKeys(options, ENCODE_KEYS, 'encodeBytes');
     const alpha = this.alphaOf(options);
     const bos = options.addBos ? 1 : 0;
     const eos = options.addEos ? 1 : 0;
@@ -286,6 +306,7 @@ export class Tokenizer {
    * `options.alpha ≥ 0` it counts one random segmentation (drawn as `encode` would).
    */
   countTokens(text: string, options: EncodeOptions = {}): number {
+    checkKeys(options, ENCODE_KEYS, 'countTokens');
     if (this.alphaOf(options) >= 0) return this.encode(text, options).length;
     return this.impl.countText(this.normalize(text), true) + (options.addBos ? 1 : 0) + (options.addEos ? 1 : 0);
   }
@@ -302,6 +323,7 @@ export class Tokenizer {
    */
   encodeInto(text: string, out: Uint32Array, options: EncodeOptions = {}): number {
     if (!(out instanceof Uint32Array)) throw new TypeError('encodeInto: out must be a Uint32Array');
+    checkKeys(options, ENCODE_KEYS, 'encodeInto');
     const bos = options.addBos ? 1 : 0;
     const eos = options.addEos ? 1 : 0;
     const alpha = this.alphaOf(options);
@@ -341,6 +363,7 @@ export class Tokenizer {
    */
   encodeBatch(texts: readonly string[], options: EncodeOptions = {}): Uint32Array[] {
     if (!Array.isArray(texts)) throw new TypeError('encodeBatch expects an array of strings');
+    checkKeys(options, ENCODE_KEYS, 'encodeBatch');
     return this.encodeBatchFrom(texts, options, 0);
   }
 
@@ -427,6 +450,7 @@ export class Tokenizer {
 }
 
 function checkOptions(options: LoadOptions): 'wasm' | 'js' {
+  checkKeys(options, LOAD_KEYS, 'load');
   const engine = options.engine ?? 'wasm';
   if (engine !== 'wasm' && engine !== 'js') throw new TypeError(`options.engine must be 'wasm' or 'js', got ${JSON.stringify(engine)}`);
   const ls = options.loneSurrogates ?? 'error';
@@ -484,3 +508,39 @@ function frame(ids: Uint32Array, bos: number, eos: number): Uint32Array {
   return ids;
 }
 
+
+/** The options each method takes; any other key is refused (see checkKeys). */
+const LOAD_KEYS: ReadonlySet<string> = new Set(['engine', 'wasm', 'loneSurrogates', 'name', 'seed', 'defaultModel']);
+const TOKENIZE_KEYS: ReadonlySet<string> = new Set(['alpha']);
+const ENCODE_KEYS: ReadonlySet<string> = new Set(['alpha', 'addBos', 'addEos']);
+
+/**
+ * Refuses an option the method does not take (it would otherwise be silently ignored), saying
+ * where it belongs when it is another method's option.
+ */
+function checkKeys(options: object, allowed: ReadonlySet<string>, method: string): void {
+  if (options === null || typeof options !== 'object') throw new TypeError(`${method}: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  for (const key in options) {
+    if (allowed.has(key) || (options as Record<string, unknown>)[key] === undefined) continue;
+    const where = LOAD_KEYS.has(key)
+      ? `it is a load option: Tokenizer.load(source, { ${key} })`
+      : ENCODE_KEYS.has(key)
+        ? `it is an encode option: tokenizer.encode(text, { ${key} })${method.startsWith('tokenize') ? ` (${method} returns pieces, without <bos>/<eos>)` : ''}`
+        : `${method} takes ${[...allowed].join(', ')}`;
+    throw new TypeError(`${method}: unknown option ${JSON.stringify(key)}: ${where}`);
+  }
+}
+
+/**
+ * What to read for a load: the source as given, or for the default model (no source, or its name)
+ * options.defaultModel or the file beside this module, named after the model in errors.
+ */
+export function modelToLoad(source: ModelSource | undefined, options: LoadOptions): { source: ModelSource; options: LoadOptions } {
+  if (isDefaultModel(source)) {
+    return { source: options.defaultModel ?? defaultModelUrl(), options: { ...options, name: options.name ?? DEFAULT_MODEL } };
+  }
+  if (options.defaultModel !== undefined) {
+    throw new TypeError(`options.defaultModel only applies to the default model (Tokenizer.load() or '${DEFAULT_MODEL}'), not with a source of its own`);
+  }
+  return { source, options };
+}

@@ -11,6 +11,8 @@ import { commitOutputs, discardOutputs, StdoutOutput, TempFileOutput, type Outpu
 import { Progress } from './progress.js';
 import { invalidUtf8Offset } from '../text/utf8-scan.js';
 import { checkModelPath, checkU16, type CommonOptions } from './options.js';
+import { count, seconds } from './units.js';
+import { DEFAULT_MODEL } from '../model/default-model.js';
 
 export interface DecodeOptions extends CommonOptions {
   output?: string;
@@ -33,15 +35,16 @@ export async function decodeCommand(path: string, options: DecodeOptions): Promi
       files.push(file);
       out = file;
     } else out = new StdoutOutput();
-    const tokenizer = await Tokenizer.load(options.model, { engine: options.engine });
-    if (format === 'u16') checkU16(tokenizer.vocabSize, options.model);
+    const model = options.model ?? DEFAULT_MODEL;
+    const tokenizer = await Tokenizer.load(model, { engine: options.engine });
+    if (format === 'u16') checkU16(tokenizer.vocabSize, model);
     const progress = new Progress(input!.size, { quiet: options.quiet === true, interval: options.progressInterval, verb: 'decode' });
     const decoder = new DocumentWriter(tokenizer, out, input!);
     if (format === 'jsonl') await decodeJsonl(input!, decoder, progress);
     else await decodeBinary(input!, format === 'u16' ? 2 : 4, decoder, progress);
     await out.close();
     await commitOutputs(files);
-    progress.finish(`decoded ${decoder.documents.toLocaleString('en-US')} documents (${decoder.tokens.toLocaleString('en-US')} ids) in ${progress.seconds.toFixed(1)} s; wrote ${options.output ?? 'stdout'}`);
+    progress.finish(`decoded ${count(decoder.documents, 'document')} (${count(decoder.tokens, 'id')}) in ${seconds(progress.seconds)}; wrote ${options.output ?? 'stdout'}`);
   } catch (e) {
     await discardOutputs(files);
     throw e;

@@ -12,6 +12,8 @@ import { commitOutputs, discardOutputs, StdoutOutput, TempFileOutput, type Outpu
 import { Progress, peakRssMiB } from './progress.js';
 import { SharedBuffers } from './shared-buffers.js';
 import { checkModelPath, checkSamplingFlags, checkU16, type CommonOptions } from './options.js';
+import { count, rate, seconds as formatSeconds, size } from './units.js';
+import { DEFAULT_MODEL } from '../model/default-model.js';
 
 export interface EncodeOptions extends CommonOptions {
   output?: string;
@@ -46,6 +48,7 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
   }
   const inputs = await checkInputs(paths);
   await checkModelPath(options.model);
+  const model = options.model ?? DEFAULT_MODEL;
   if (options.output !== undefined) {
     const out = resolve(options.output);
     const clash = inputs.find((input) => input.path !== '-' && resolve(input.path) === out);
@@ -74,12 +77,12 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
     }
 
     const threads = options.workers ?? availableParallelism();
-    pool = await TokenizerPool.create(options.model, {
+    pool = await TokenizerPool.create(model, {
       threads,
       engine: options.engine,
       loneSurrogates: options.lossy ? 'replace' : 'error',
     });
-    if (options.format === 'u16') checkU16(pool.vocabSize, options.model);
+    if (options.format === 'u16') checkU16(pool.vocabSize, model);
 
     const total = inputs.every((input) => input.size !== undefined) ? inputs.reduce((sum, input) => sum + input.size!, 0) : undefined;
     const progress = new Progress(total, { quiet: options.quiet === true, interval: options.progressInterval, verb: 'encode' });
@@ -142,9 +145,9 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
     const where = options.output ?? 'stdout';
     const idx = index ? ` and ${options.output}.idx` : '';
     progress.finish(
-      `encoded ${writer.documents.toLocaleString('en-US')} documents, ${(writer.bytes / 1e6).toFixed(1)} MB → ` +
-        `${writer.tokens.toLocaleString('en-US')} tokens (${writer.tokens > 0 ? (writer.textBytes / writer.tokens).toFixed(2) : '-'} bytes/token) ` +
-        `in ${seconds.toFixed(1)} s, ${(writer.bytes / 1e6 / seconds).toFixed(1)} MB/s, ${threads} worker${threads === 1 ? '' : 's'}, ` +
+      `encoded ${count(writer.documents, 'document')}, ${size(writer.bytes)} → ` +
+        `${count(writer.tokens, 'token')} (${writer.tokens > 0 ? (writer.textBytes / writer.tokens).toFixed(2) : '-'} bytes/token) ` +
+        `in ${formatSeconds(seconds)}, ${rate(writer.bytes, seconds)}, ${count(threads, 'worker')}, ` +
         `peak RSS ${peakRssMiB()} MiB; wrote ${where}${idx}`,
     );
   } catch (e) {

@@ -5,6 +5,8 @@ import { processBlock, type InputMode } from './block.js';
 import { CliError, describeError } from './errors.js';
 import { checkInputs, readBlocks } from './input.js';
 import { checkModelPath, type CommonOptions } from './options.js';
+import { count } from './units.js';
+import { DEFAULT_MODEL } from '../model/default-model.js';
 
 export interface InfoOptions extends Omit<CommonOptions, 'model' | 'progressInterval'> {
   lines?: boolean;
@@ -25,10 +27,11 @@ export interface ModelInfo {
   sample?: { file: string; documents: number; bytes: number; tokens: number; bytesPerToken: number };
 }
 
-export async function infoCommand(model: string, file: string | undefined, options: InfoOptions): Promise<void> {
+export async function infoCommand(model: string | undefined, file: string | undefined, options: InfoOptions): Promise<void> {
   if (options.jsonl && options.lines) throw new CliError('--lines and --jsonl exclude each other');
   if (options.field !== undefined && !options.jsonl) throw new CliError('--field only applies with --jsonl');
   await checkModelPath(model);
+  model ??= DEFAULT_MODEL;
   const inputs = file === undefined ? [] : await checkInputs([file]);
   const started = performance.now();
   const tokenizer = await Tokenizer.load(model, { engine: options.engine, loneSurrogates: options.lossy ? 'replace' : 'error' });
@@ -90,7 +93,7 @@ export async function infoCommand(model: string, file: string | undefined, optio
     const s = info.sample;
     rows.push([
       'bytes/token',
-      `${s.bytesPerToken.toFixed(3)} on ${s.file} (${s.documents.toLocaleString('en-US')} documents, ${s.bytes.toLocaleString('en-US')} bytes, ${s.tokens.toLocaleString('en-US')} tokens)`,
+      `${s.bytesPerToken.toFixed(3)} on ${s.file} (${count(s.documents, 'document')}, ${count(s.bytes, 'byte')}, ${count(s.tokens, 'token')})`,
     ]);
   }
   const width = Math.max(...rows.map(([k]) => k.length));

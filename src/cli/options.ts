@@ -3,18 +3,21 @@
 
 import { stat } from 'node:fs/promises';
 import { SEED_RANGE } from '../engine/prng.js';
+import { DEFAULT_MODEL } from '../model/default-model.js';
 import { CliError, systemMessage } from './errors.js';
 
 export interface CommonOptions {
-  model: string;
+  /** A model file, or none (or the name {@link DEFAULT_MODEL}) for the package's default model. */
+  model?: string;
   engine?: 'wasm' | 'js';
   lossy?: boolean;
   quiet?: boolean;
   progressInterval: number;
 }
 
-/** The model file exists and is a file (the loader then checks its content). */
-export async function checkModelPath(path: string): Promise<void> {
+/** The model file exists and is a file (the loader then checks its content); none is the default model. */
+export async function checkModelPath(path: string | undefined): Promise<void> {
+  if (path === undefined || path === DEFAULT_MODEL) return;
   let info;
   try {
     info = await stat(path);

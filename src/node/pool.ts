@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { LoadOptions } from '../api/tokenizer.js';
+import { modelToLoad, type LoadOptions } from '../api/tokenizer.js';
 import { compileModel } from '../model/compile.js';
 import { compileWasm } from '../engine/wasm-module.js';
 import { nodePlatform } from './platform.js';
@@ -101,10 +101,14 @@ export class TokenizerPool {
   }
 
   /**
-   * Loads the model (any source `Tokenizer.load` takes, in Node also a file path) and starts the
-   * threads; resolves once every thread is ready.
+   * Loads the model (any source `Tokenizer.load` takes, in Node also a file path; none for the
+   * default model) and starts the threads; resolves once every thread is ready.
    */
-  static async create(source: ModelSource, options: PoolOptions = {}): Promise<TokenizerPool> {
+  static async create(source?: ModelSource, options: PoolOptions = {}): Promise<TokenizerPool> {
+    const { threads: _t, resourceLimits: _r, ...loadOptions } = options;
+    const toLoad = modelToLoad(source, loadOptions);
+    source = toLoad.source;
+    options = { ...options, name: toLoad.options.name };
     const threads = options.threads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) throw new TypeError(`options.threads must be a positive integer, got ${String(threads)}`);
     const engine = options.engine ?? 'wasm';
@@ -119,7 +123,7 @@ export class TokenizerPool {
     const model = shareModel(compileModel(vocab, options.name ?? (typeof source === 'string' ? source : undefined)));
     // Everything but the kernel and the seed goes to the workers' Tokenizers as is. A load-time seed
     // becomes the default per-call seed: per text, not per thread.
-    const { wasm: _wasm, engine: _engine, threads: _threads, resourceLimits, seed: defaultSeed, ...rest } = options as PoolOptions & { seed?: number };
+    const { wasm: _wasm, engine: _engine, threads: _threads, resourceLimits, seed: defaultSeed, defaultModel: _default, ...rest } = options as PoolOptions & { seed?: number };
     const init: WorkerInit = { model, options: { ...rest, loneSurrogates } };
     if (kernel) init.kernel = await kernel;
     checkSampling(undefined, defaultSeed, 'options.seed');

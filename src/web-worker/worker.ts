@@ -8,7 +8,7 @@
  * @example
  * ```ts
  * import { TokenizerWorker } from 'bytepiece-wasm/worker';
- * const tok = await TokenizerWorker.load(fileInput.files[0]); // or a URL, or bytes
+ * const tok = await TokenizerWorker.load(); // the default model; or a File, a URL, bytes
  * const ids = await tok.encode(hugeText);
  * tok.terminate();
  * ```
@@ -17,6 +17,7 @@
 import type { EncodeOptions, LoadOptions, SpecialToken, Tokenizer } from '../api/tokenizer.js';
 import type { ModelJson } from '../model/vocabulary.js';
 import type { WasmSource } from '../engine/wasm-module.js';
+import { DEFAULT_MODEL, isDefaultModel } from '../model/default-model.js';
 import type { ModelInfo, PostedModel, PostedWasm, Reply, Request, ThreadOptions } from './worker-protocol.js';
 
 export type { ModelInfo } from './worker-protocol.js';
@@ -74,9 +75,12 @@ export class TokenizerWorker {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private failure: Error | undefined;
+  /** options.defaultModel: read on this side, posted as any other source. */
+  private readonly defaultModel: WorkerModelSource | undefined;
 
   constructor(options: TokenizerWorkerOptions = {}) {
-    const { worker, wasm, ...rest } = options;
+    const { worker, wasm, defaultModel, ...rest } = options;
+    this.defaultModel = defaultModel;
     this.worker = worker ?? new Worker(new URL('./worker-thread.js', import.meta.url), { type: 'module' });
     this.worker.onmessage = (event: MessageEvent) => this.settle(event.data as Reply);
     this.worker.onerror = (event: ErrorEvent) => {
@@ -97,8 +101,8 @@ export class TokenizerWorker {
     return this.loaded;
   }
 
-  /** Starts a worker and loads a model into it. */
-  static async load(source: WorkerModelSource, options: TokenizerWorkerOptions & WorkerLoadOptions = {}): Promise<TokenizerWorker> {
+  /** Starts a worker and loads a model into it (none: the default model, as `Tokenizer.load()`). */
+  static async load(source?: WorkerModelSource, options: TokenizerWorkerOptions & WorkerLoadOptions = {}): Promise<TokenizerWorker> {
     const { name, transfer, ...workerOptions } = options;
     const tok = new TokenizerWorker(workerOptions);
     try {
@@ -110,11 +114,20 @@ export class TokenizerWorker {
     return tok;
   }
 
-  /** Loads (or replaces) the model in the worker: a URL, Response, Blob/File, bytes or parsed JSON. */
-  async load(source: WorkerModelSource, options: WorkerLoadOptions = {}): Promise<ModelInfo> {
+  /**
+   * Loads (or replaces) the model in the worker: a URL, Response, Blob/File, bytes or parsed JSON;
+   * none, or `'bytepiece.eu.plus.160k'`, for the default model (fetched by the worker from beside
+   * its script, or from the constructor's `options.defaultModel`).
+   */
+  async load(source?: WorkerModelSource, options: WorkerLoadOptions = {}): Promise<ModelInfo> {
     await this.ready;
-    const { model, transfer } = await postedModel(source, options.transfer ?? true);
-    const reply = await this.request({ op: 'load', id: 0, model, name: options.name ?? defaultName(source) }, transfer);
+    const asDefault = isDefaultModel(source);
+    const name = options.name ?? (asDefault ? DEFAULT_MODEL : defaultName(source!));
+    // The default model's name goes as is: the thread resolves it beside its own script.
+    const { model, transfer } = asDefault && this.defaultModel === undefined
+      ? { model: DEFAULT_MODEL, transfer: [] }
+      : await postedModel(asDefault ? this.defaultModel! : source!, options.transfer ?? true);
+    const reply = await this.request({ op: 'load', id: 0, model, name }, transfer);
     this.loaded = reply.value as ModelInfo;
     return this.loaded;
   }

@@ -8,7 +8,8 @@ import { openPeer, type PeerSpec } from '../lib/subjects.js';
 import type { Pkg } from '../lib/subjects.js';
 
 interface Spec {
-  ours?: { pkg: string; path: string; engine: 'wasm' | 'js' };
+  /** No path: the package's default model (`Tokenizer.loadSync()`). */
+  ours?: { pkg: string; path?: string; engine: 'wasm' | 'js' };
   peer?: PeerSpec;
 }
 

@@ -2,13 +2,15 @@
 // (bench/probes/load.ts, plain node on the bundled package: no tsx in the process), so nothing a
 // previous measurement allocated or compiled is counted or reused. Covers every shared model from
 // its .zip, the pure-JS engine on the largest and on the load-target model, our binary format when
-// `toBinary` exists (feature-detected), and the peers' cold start.
+// `toBinary` exists (feature-detected), the default model as the built package ships it
+// (dist/node.js, `Tokenizer.loadSync()`), and the peers' cold start.
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { emit, progress, type Failure, type LoadRecord, type SectionResult, type Table } from '../lib/contract.js';
 import { ensureBundled, PKG_URL } from '../lib/bundle.js';
 import { runProbe } from '../lib/child.js';
-import { allModels, fileSize, isQuick, largestModel, modelPath, OUT, rel, spModelPath, spModels } from '../lib/shared.js';
+import { allModels, fileSize, isQuick, largestModel, modelPath, OUT, REPO, rel, spModelPath, spModels } from '../lib/shared.js';
 import { fmt, median, MiB } from '../lib/stats.js';
 import { PEER_NAMES, type PeerSpec } from '../lib/subjects.js';
 
@@ -40,6 +42,20 @@ async function measure(label: string, spec: object, meta: Omit<LoadRecord, 'runs
     peakRssMiB: MiB(m((p) => Math.max(p.peakRss, p.vmHwm || 0))), baselineRssMiB: MiB(m((p) => p.baselineRss)), rssAfterGcMiB: MiB(m((p) => p.rssAfterGc)),
   });
 }
+
+// The default model, as a user of the built package loads it: `Tokenizer.loadSync()` from dist/node.js
+// (npm run bench builds it), the binary file in dist/models/. Target: <= 40 ms load.
+const DEFAULT_LOAD_TARGET_MS = 40;
+const DIST_NODE = join(REPO, 'dist', 'node.js');
+const DEFAULT_BIN = join(REPO, 'dist', 'models', `${LOAD_TARGET}.bin`);
+if (existsSync(DIST_NODE) && existsSync(DEFAULT_BIN)) {
+  await measure(`default model (dist/node.js, Tokenizer.loadSync())`, { ours: { pkg: pathToFileURL(DIST_NODE).href, engine: 'wasm' } },
+    { subject: 'bytepiece (package)', model: `${LOAD_TARGET} (default)`, format: 'binary', engine: 'wasm', fileBytes: statSync(DEFAULT_BIN).size });
+} else {
+  failures.push({ subject: 'load default model', reason: `${rel(DIST_NODE)} or ${rel(DEFAULT_BIN)} is missing: run npm run build` });
+}
+const defaultLoad = loads.at(-1)?.subject === 'bytepiece (package)' ? loads.at(-1) : undefined;
+if (defaultLoad) progress(`load: default model ready in ${fmt(defaultLoad.loadMs)} ms (median of ${RUNS} fresh processes; target <= ${DEFAULT_LOAD_TARGET_MS} ms), import ${fmt(defaultLoad.importMs)} ms`);
 
 // Our models from their .zip, WASM engine (the default).
 for (const model of models) {
@@ -103,6 +119,9 @@ if (binaries.length > 0) {
 
 const big = loads.find((l) => l.subject === 'bytepiece' && l.model === largest && l.format === 'zip' && l.engine === 'wasm');
 const notes = [
+  defaultLoad
+    ? `Default model (${LOAD_TARGET}, binary, ${fmt(statSync(DEFAULT_BIN).size / 1e6)} MB, shipped in dist/models/): \`Tokenizer.loadSync()\` from the built package ready in ${fmt(defaultLoad.loadMs)} ms (median of ${RUNS} fresh processes; target <= ${DEFAULT_LOAD_TARGET_MS} ms: ${defaultLoad.loadMs <= DEFAULT_LOAD_TARGET_MS ? 'met' : 'NOT met'}), after ${fmt(defaultLoad.importMs)} ms of import.`
+    : 'Default model: not measured (see failures).',
   `Largest shared model: ${largest} (${rel(modelPath(largest))}, ${fmt(fileSize(modelPath(largest)) / 1e6)} MB)${big ? `: ready to encode in ${fmt(big.loadMs)} ms from its .zip (WASM engine), process peak RSS ${fmt(big.peakRssMiB)} MiB (${fmt(big.peakRssMiB * 1.048576)} MB), of which ${fmt(big.baselineRssMiB)} MiB is Node itself before the import` : ': not measured'}.`,
   'load ms = Tokenizer.loadSync(path) until it returns, ready to encode (read, unzip, parse, trie, WebAssembly compile and instantiate); import ms = import() of the bundled package (or the peer\'s module). Peak RSS = max(process.resourceUsage().maxRSS, VmHWM), which includes transient peaks during parsing.',
   `Binary format: ${binarySupported === undefined ? 'not probed' : binarySupported ? 'timed (files in bench/out/models/, git-ignored)' : 'n/a (toBinary not in this build)'}.`,

@@ -1,4 +1,5 @@
-// The demo page: load a model, type or open text, see its tokens. Each engine runs in its own
+// The demo page: the package's default model loads at start (another can be loaded), type or open
+// text, see its tokens. Each engine runs in its own
 // Web Worker (bytepiece-wasm/worker), so typing stays smooth on megabytes of text and the two
 // engines are timed side by side on the same text.
 import { TokenizerWorker, type EncodeOptions, type ModelInfo } from 'bytepiece-wasm/worker';
@@ -46,7 +47,37 @@ function setModelStatus(state: 'empty' | 'loading' | 'ok' | 'error', text: strin
   $('model-status-text').textContent = text;
 }
 
+/** The package's default model: each worker fetches it from beside its own script (the bundle). */
+const DEFAULT_MODEL = 'bytepiece.eu.plus.160k';
+
+/** Counts loads: a load started later (the user's model) supersedes one still under way. */
+let loads = 0;
+
+async function loadDefaultModel(): Promise<void> {
+  const label = `${DEFAULT_MODEL} (built in)`;
+  const mine = ++loads;
+  setModelStatus('loading', `Loading ${label}…`);
+  app.dataset.busy = 'true';
+  try {
+    // One engine after the other: the second fetch is served from the HTTP cache. Each worker runs
+    // requests in order, so a model loaded meanwhile is loaded after this one and stays.
+    const wasm = await workers.wasm.load();
+    if (mine !== loads) return;
+    const js = await workers.js.load();
+    if (mine !== loads) return;
+    model = { label, info: wasm, loadMs: { wasm: wasm.ms, js: js.ms } };
+    setModelStatus('ok', `${label} · ${fmt(wasm.vocabSize)} ids · ready in ${fmtMs(Math.max(wasm.ms, js.ms))} · or load another model`);
+    setupSampling(model.info);
+    requestUpdate();
+  } catch (e) {
+    if (mine !== loads) return;
+    setModelStatus('error', (e as Error).message);
+    app.dataset.busy = 'false';
+  }
+}
+
 async function loadModel(source: Blob | string, label: string): Promise<void> {
+  const mine = ++loads;
   setModelStatus('loading', `Loading ${label}…`);
   app.dataset.busy = 'true';
   try {
@@ -59,7 +90,9 @@ async function loadModel(source: Blob | string, label: string): Promise<void> {
     } else {
       blob = source;
     }
+    if (mine !== loads) return;
     const infos = await Promise.all(ENGINES.map((e) => workers[e].load(blob, { name: label })));
+    if (mine !== loads) return;
     const loadMs = { wasm: infos[0]!.ms, js: infos[1]!.ms };
     model = { label, info: infos[0]!, loadMs };
     const mb = blob.size / 1e6;
@@ -67,6 +100,7 @@ async function loadModel(source: Blob | string, label: string): Promise<void> {
     setupSampling(model.info);
     requestUpdate();
   } catch (e) {
+    if (mine !== loads) return;
     setModelStatus('error', (e as Error).message);
     app.dataset.busy = 'false';
   }
@@ -354,13 +388,15 @@ $('copy-ids').addEventListener('click', () => void navigator.clipboard?.writeTex
 
 // ---------------------------------------------------------------- start
 
-tokensEl.innerHTML = '<p class="empty">Load a model above: the tokens of your text appear here as you type.</p>';
+tokensEl.innerHTML = '<p class="empty">Loading the model: the tokens of your text appear here as you type.</p>';
 setText(SAMPLES[0]!.text, false);
 const params = new URLSearchParams(location.search);
 const modelParam = params.get('model');
 if (modelParam) {
   $<HTMLInputElement>('model-url').value = modelParam;
   void loadModel(modelParam, modelParam.split('/').pop() || modelParam);
+} else {
+  void loadDefaultModel();
 }
 workers.wasm.ready.catch((e: Error) => setModelStatus('error', `The WebAssembly engine could not start: ${e.message}`));
 

@@ -442,7 +442,7 @@ const PAIR_TEXT = 4096;
  * Whether encodeBatch should give this text a kernel call with another one: short, and without a
  * `\n` away from its ends, where the kernel would cut it in two streams of its own. Pairing every
  * short text measured 0.92-0.95x on whole documents (each loses its own cut); with this rule,
- * ~100-byte one-line texts 1.09-1.27x, the rest 0.97-1.05x (bench/batch-pairs.ts).
+ * ~100-byte one-line texts 1.09-1.27x, the rest 0.97-1.05x (bench/batch-pairs.ts at tag lab-notebook-2026-12).
  */
 function pairable(text: string): boolean {
   if (text.length > PAIR_TEXT) return false;

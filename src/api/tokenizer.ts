@@ -79,7 +79,7 @@ const webPlatform: Platform = {
   readModel: (source, name, kernel) => modelFromSource(source as ModelSource, name, { kernel }),
   readModelSync: (source, name, kernel) => {
     if (source instanceof URL && source.href === defaultModelUrl().href) {
-      throw new TypeError('Tokenizer.loadSync cannot fetch the default model here: use await Tokenizer.load(), or pass its bytes as options.defaultModel');
+      throw new TypeError('Tokenizer.loadSync cannot fetch the default model here: use Tokenizer.load(), or pass its bytes as options.defaultModel');
     }
     if (typeof source === 'string' || source instanceof URL || (typeof Response !== 'undefined' && source instanceof Response)) {
       throw new TypeError('Tokenizer.loadSync cannot fetch: pass bytes or a parsed model, or use Tokenizer.load');
@@ -523,18 +523,13 @@ const ENCODE_KEYS: ReadonlySet<string> = new Set(['alpha', 'addBos', 'addEos']);
 
 /**
  * Refuses an option the method does not take (it would otherwise be silently ignored), saying
- * where it belongs when it is another method's option.
+ * where it belongs when it is another method's option. (Kept short: it ships in every bundle.)
  */
 function checkKeys(options: object, allowed: ReadonlySet<string>, method: string): void {
-  if (options === null || typeof options !== 'object') throw new TypeError(`${method}: options must be an object, got ${options === null ? 'null' : typeof options}`);
   for (const key in options) {
     if (allowed.has(key) || (options as Record<string, unknown>)[key] === undefined) continue;
-    const where = LOAD_KEYS.has(key)
-      ? `it is a load option: Tokenizer.load(source, { ${key} })`
-      : ENCODE_KEYS.has(key)
-        ? `it is an encode option: tokenizer.encode(text, { ${key} })${method.startsWith('tokenize') ? ` (${method} returns pieces, without <bos>/<eos>)` : ''}`
-        : `${method} takes ${[...allowed].join(', ')}`;
-    throw new TypeError(`${method}: unknown option ${JSON.stringify(key)}: ${where}`);
+    const home = LOAD_KEYS.has(key) ? 'a load option: Tokenizer.load(source, {' : ENCODE_KEYS.has(key) ? 'an encode option: tokenizer.encode(text, {' : '';
+    throw new TypeError(`${method}: unknown option "${key}": ${home ? `it is ${home} ${key} })` : `${method} takes ${[...allowed].join(', ')}`}`);
   }
 }
 
@@ -546,8 +541,6 @@ export function modelToLoad(source: ModelSource | undefined, options: LoadOption
   if (isDefaultModel(source)) {
     return { source: options.defaultModel ?? defaultModelUrl(), options: { ...options, name: options.name ?? DEFAULT_MODEL } };
   }
-  if (options.defaultModel !== undefined) {
-    throw new TypeError(`options.defaultModel only applies to the default model (Tokenizer.load() or '${DEFAULT_MODEL}'), not with a source of its own`);
-  }
+  if (options.defaultModel !== undefined) throw new TypeError('options.defaultModel only applies to the default model (no source)');
   return { source, options };
 }

@@ -15,11 +15,7 @@ export const DEFAULT_MODEL_FILE = 'bytepiece.eu.plus.160k.bin';
  * pattern and emit the file as an asset, fetched only when the default model is loaded.
  */
 export function defaultModelUrl(): URL {
-  try {
-    return new URL('../../build/models/bytepiece.eu.plus.160k.bin', import.meta.url);
-  } catch (e) {
-    throw new Error(`bytepiece-wasm: cannot locate the default model next to this module (import.meta.url is ${String(import.meta.url)}): pass options.defaultModel, or a model source`, { cause: e });
-  }
+  return new URL('../../build/models/bytepiece.eu.plus.160k.bin', import.meta.url);
 }
 
 /** Whether a load source asks for the default model: nothing, or its name. */

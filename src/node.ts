@@ -6,6 +6,10 @@
  */
 import { Tokenizer as CoreTokenizer } from './tokenizer.js';
 import { nodePlatform } from './node-platform.js';
+import { Trainer as CoreTrainer, type ExternalPieces } from './train/trainer.js';
+import type { TrainedModel } from './train/trained-model.js';
+import type { TrainOptions } from './train/options.js';
+import type { TrainCorpus } from './train/corpus.js';
 
 export { ModelError } from './errors.js';
 export { TokenizerPool, type PoolOptions, type PoolEncodeOptions } from './pool.js';
@@ -18,6 +22,10 @@ export type { ModelSource } from './source.js';
 export type { ModelJson } from './vocabulary.js';
 export type { WasmSource } from './wasm-module.js';
 export type { LoneSurrogates } from './normalize.js';
+export type { TrainStats, ExternalPieces } from './train/trainer.js';
+export type { TrainedModel } from './train/trained-model.js';
+export type { TrainOptions, TrainProgress } from './train/options.js';
+export type { TrainCorpus } from './train/corpus.js';
 
 /**
  * A BytePiece tokenizer (see the universal entry); in Node, `load` and `loadSync` also take a
@@ -32,4 +40,20 @@ export type { LoneSurrogates } from './normalize.js';
  */
 export class Tokenizer extends CoreTokenizer {
   protected static override platform = nodePlatform;
+}
+
+/** The BytePiece trainer (see the universal entry); its models' Tokenizers take file paths too. */
+export class Trainer extends CoreTrainer {
+  protected static override defaultWasm = nodePlatform.defaultWasm;
+  protected static override tokenizerClass: typeof CoreTokenizer = Tokenizer;
+}
+
+/** `new Trainer(options).train(corpus)`: one model per size in `options.maxVocabSize`, largest first. */
+export function train(corpus: TrainCorpus, options: TrainOptions = {}): Promise<TrainedModel[]> {
+  return new Trainer(options).train(corpus);
+}
+
+/** A model from an external `{piece: count}` table (SPEC §6; see `Trainer.convertToBytePiece`). */
+export function convertToBytePiece(pieces: ExternalPieces, options: { engine?: 'wasm' | 'js' } = {}): Promise<TrainedModel> {
+  return Trainer.convertToBytePiece(pieces, options);
 }

@@ -144,7 +144,8 @@ export class Tokenizer {
     return this.create(vocab, kernel, options);
   }
 
-  private static create(vocab: Vocabulary, kernel: WebAssembly.Module | undefined, options: LoadOptions): Tokenizer {
+  /** @internal A tokenizer over a vocabulary already in memory (the trainer's results). */
+  static create(vocab: Vocabulary, kernel: WebAssembly.Module | undefined, options: LoadOptions): Tokenizer {
     const model = compileModel(vocab, options.name);
     const impl = kernel ? new WasmEngine(model, kernel) : new JsEngine(model);
     return new this(model, impl, options);

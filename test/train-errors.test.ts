@@ -66,6 +66,6 @@ describe('convertToBytePiece', () => {
   it('rejects bad counts and pieces, naming them', async () => {
     await expect(convertToBytePiece({ ab: 0 })).rejects.toThrow(/piece "ab": count must be a positive integer, got 0/);
     await expect(convertToBytePiece({ '': 3 })).rejects.toThrow(/the empty piece/);
-    await expect(convertToBytePiece(new Map([['ab', 2], [new Uint8Array([97, 98]), 3]]))).rejects.toThrow(/piece bytes \[97, 98\] is given twice/);
+    await expect(convertToBytePiece(new Map<string | Uint8Array, number>([['ab', 2], [new Uint8Array([97, 98]), 3]]))).rejects.toThrow(/piece bytes \[97, 98\] is given twice/);
   });
 });

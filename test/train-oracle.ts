@@ -2,7 +2,7 @@
 // Python dicts become Maps keyed by Latin-1 strings, numpy's arrays become plain loops over every
 // (a, b) pair with the full transition matrix, the Unigram tokenizer is SPEC §3's definition over
 // all substrings. It shares nothing with src/train/ but the correctly rounded log.
-import { lnCorrectlyRounded as ln } from '../src/ln.js';
+import { lnCorrectlyRounded as ln } from '../src/model/ln.js';
 
 const enc = new TextEncoder();
 const latin1 = (b: Uint8Array) => Array.from(b, (x) => String.fromCharCode(x)).join('');

@@ -6,7 +6,7 @@
  * (`\d|[^\n\d]{,10000}\n{1,100}|[^\n\d]{1,10000}`). Unlike the tokenizer's split (SPEC §2), long
  * lines and long runs of `\n` are cut.
  */
-import { normalizeText } from '../normalize.js';
+import { normalizeText } from '../text/normalize.js';
 
 /** Longest run of non-`\n` characters in one training chunk. */
 export const CHUNK_CHARS = 10000;

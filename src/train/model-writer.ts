@@ -5,8 +5,8 @@
  * with ensure_ascii off, so each key and text goes through it; the object is laid out here, in
  * id order (a JS object would move integer-like keys first).
  */
-import { decodeUtf8Ignore } from '../utf8.js';
-import type { Vocabulary } from '../vocabulary.js';
+import { decodeUtf8Ignore } from '../text/utf8.js';
+import type { Vocabulary } from '../model/vocabulary.js';
 import { byLengthThenBytes, keyToBytes, type PieceCounts } from './piece-set.js';
 
 /** The vocabulary of `keys` (already in id order) with their counts. */

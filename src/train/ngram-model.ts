@@ -5,7 +5,7 @@
  * reference's pieces depend on the last bit). A kept n-gram's prefix and suffix are kept too
  * (they occur at least as often), which the Viterbi relies on to stop early.
  */
-import { lnCorrectlyRounded } from '../ln.js';
+import { lnCorrectlyRounded } from '../model/ln.js';
 import { KeyTable } from './key-table.js';
 import { keyWidth, referenceRawSizes, type NgramCounter } from './ngram-count.js';
 

@@ -4,8 +4,8 @@
  * counts passed on; then every kept piece is re-segmented with the current set until the number
  * of pieces stops changing; then, per vocabulary size, largest first, the same after truncation.
  */
-import type { Engine } from '../engine.js';
-import { compileModel, type CompiledModel } from '../model.js';
+import type { Engine } from '../engine/engine.js';
+import { compileModel, type CompiledModel } from '../model/compile.js';
 import { vocabularyOf } from './model-writer.js';
 import { byLengthThenBytes, keyToBytes, type PieceCounts } from './piece-set.js';
 

@@ -2,10 +2,10 @@
  * One trained vocabulary: its pieces in id order, the reference's `.model` text, this package's
  * binary format, and a ready Tokenizer.
  */
-import { writeBinaryModel } from '../binary-model.js';
-import { compileModel } from '../model.js';
-import type { Tokenizer } from '../tokenizer.js';
-import type { Vocabulary } from '../vocabulary.js';
+import { writeBinaryModel } from '../model/binary-model.js';
+import { compileModel } from '../model/compile.js';
+import type { Tokenizer } from '../api/tokenizer.js';
+import type { Vocabulary } from '../model/vocabulary.js';
 import { idOrder, modelText, vocabularyOf } from './model-writer.js';
 import { keyToBytes, type PieceCounts } from './piece-set.js';
 

@@ -2,13 +2,13 @@
  * The BytePiece trainer (SPEC §6): two passes over the corpus (n-gram counts, then the n-gram
  * Viterbi's pieces), then the prune loops, one model per vocabulary size.
  */
-import type { Engine } from '../engine.js';
-import { JsEngine } from '../engine-js.js';
-import { WasmEngine } from '../engine-wasm.js';
-import type { CompiledModel } from '../model.js';
-import { Tokenizer } from '../tokenizer.js';
-import { firstLoneSurrogate } from '../normalize.js';
-import { compileDefaultWasm } from '../wasm-module.js';
+import type { Engine } from '../engine/engine.js';
+import { JsEngine } from '../engine/engine-js.js';
+import { WasmEngine } from '../engine/engine-wasm.js';
+import type { CompiledModel } from '../model/compile.js';
+import { Tokenizer } from '../api/tokenizer.js';
+import { firstLoneSurrogate } from '../text/normalize.js';
+import { compileDefaultWasm } from '../engine/wasm-module.js';
 import { forEachBatch, type TrainCorpus } from './corpus.js';
 import { JsTrainKernel, type TrainKernel } from './kernel-js.js';
 import { checkOptions, type CheckedOptions, type TrainOptions } from './options.js';

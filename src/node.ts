@@ -10,6 +10,9 @@ import { Trainer as CoreTrainer, type ExternalPieces } from './train/trainer.js'
 import type { TrainedModel } from './train/trained-model.js';
 import type { TrainOptions } from './train/options.js';
 import type { TrainCorpus } from './train/corpus.js';
+import { trainWasmUrl } from './train/kernel-module.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export { ModelError } from './model/errors.js';
 export { TokenizerPool, type PoolOptions, type PoolEncodeOptions } from './node/pool.js';
@@ -42,9 +45,12 @@ export class Tokenizer extends CoreTokenizer {
   protected static override platform = nodePlatform;
 }
 
+let trainKernel: WebAssembly.Module | undefined;
+
 /** The BytePiece trainer (see the universal entry); its models' Tokenizers take file paths too. */
 export class Trainer extends CoreTrainer {
   protected static override defaultWasm = nodePlatform.defaultWasm;
+  protected static override trainWasm = async () => (trainKernel ??= new WebAssembly.Module(readFileSync(fileURLToPath(trainWasmUrl()))));
   protected static override tokenizerClass: typeof CoreTokenizer = Tokenizer;
 }
 

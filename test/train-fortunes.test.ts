@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { Trainer } from '../src/node.js';
 import { SHARED } from './shared.js';
 import { forEachBatch } from '../src/train/corpus.js';
-import { JsTrainKernel } from '../src/train/kernel-js.js';
+import { JsTrainKernel, type TrainKernel } from '../src/train/kernel-js.js';
+import { WasmTrainKernel } from '../src/train/kernel-wasm.js';
+import { trainWasmUrl } from '../src/train/kernel-module.js';
+import { fileURLToPath } from 'node:url';
 import { keyWidth } from '../src/train/ngram-count.js';
 import { bytesToKey } from '../src/train/piece-set.js';
 
@@ -51,10 +54,11 @@ describe.skipIf(!HAS)('trainer parity on fortunes', () => {
     }, 120_000);
   }
 
-  it('matches every stage of stages/: chunks, n-gram tables, log-probabilities, raw pieces', async () => {
+  for (const which of ['js', 'wasm'] as const) it(`matches every stage of stages/: chunks, n-gram tables, ${which === 'js' ? 'log-probabilities, ' : ''}raw pieces (${which} kernel)`, async () => {
     const p = params();
     const stages = JSON.parse(readFileSync(join(DIR, 'stages', 'stages.json'), 'utf8'));
-    const kernel = new JsTrainKernel(p.order, p.ensure_unicode);
+    const js = new JsTrainKernel(p.order, p.ensure_unicode);
+    const kernel: TrainKernel = which === 'js' ? js : new WasmTrainKernel(new WebAssembly.Module(readFileSync(fileURLToPath(trainWasmUrl()))), p.order, p.ensure_unicode);
     let chunks = 0;
     const read = await forEachBatch(texts(), p.isolate_digits, (b) => { kernel.countNgrams(b); chunks += b.count; });
     expect(chunks).toBe(stages.segments);
@@ -62,8 +66,8 @@ describe.skipIf(!HAS)('trainer parity on fortunes', () => {
     const sizes = kernel.pruneNgrams(p.min_count);
     expect(sizes.rawSizes).toEqual(stages.ngrams_raw_sizes);
     expect(sizes.prunedSizes).toEqual(stages.ngrams_pruned_sizes);
-    const model = kernel.ngramModel!;
-    for (let L = 1; L <= p.order; L++) {
+    const model = js.ngramModel!;
+    for (let L = 1; which === 'js' && L <= p.order; L++) {
       const want = stageFile(`ngrams_order${L}.json.gz`);
       const table = model.tables[L]!;
       expect(table.size).toBe(Object.keys(want).length);

@@ -101,7 +101,7 @@ describe('the whole trainer against the transliterated reference', () => {
   const alphabet = ['a', 'b', 'ab', 'aab', ' ', '\n', '1', '7', '٣', '中', '文', 'é', '𝟘', '²', 'x', 'abab'];
   const text = fc.array(fc.constantFrom(...alphabet), { maxLength: 40 }).map((a) => a.join(''));
   const params = fc.record({
-    order: fc.integer({ min: 1, max: 7 }),
+    order: fc.integer({ min: 1, max: 10 }), // above 8: the JS twin counts, even with the wasm engine
     sizes: fc.uniqueArray(fc.integer({ min: 259, max: 290 }), { minLength: 1, maxLength: 3 }),
     maxPieceLength: fc.integer({ min: 1, max: 9 }),
     minCount: fc.integer({ min: 1, max: 3 }),

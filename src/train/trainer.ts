@@ -11,6 +11,8 @@ import { firstLoneSurrogate } from '../text/normalize.js';
 import { compileDefaultWasm } from '../engine/wasm-module.js';
 import { forEachBatch, type TrainCorpus } from './corpus.js';
 import { JsTrainKernel, type TrainKernel } from './kernel-js.js';
+import { WasmTrainKernel, WASM_MAX_ORDER } from './kernel-wasm.js';
+import { compileTrainWasm } from './kernel-module.js';
 import { checkOptions, type CheckedOptions, type TrainOptions } from './options.js';
 import { prunePieces, type EngineFactory } from './piece-prune.js';
 import { bytesToKey, type PieceCounts } from './piece-set.js';
@@ -74,6 +76,8 @@ export interface TrainStats {
 export class Trainer {
   /** The kernel of the tokenizer engines, where this entry finds it (the Node entry reads it from disk). */
   protected static defaultWasm: () => Promise<WebAssembly.Module> = compileDefaultWasm;
+  /** The trainer's kernel, where this entry finds it (the Node entry reads it from disk). */
+  protected static trainWasm: () => Promise<WebAssembly.Module> = compileTrainWasm;
   /** The Tokenizer class results are made with (the Node entry's has file paths). */
   protected static tokenizerClass: typeof Tokenizer = Tokenizer;
 
@@ -117,9 +121,13 @@ export class Trainer {
    */
   async train(corpus: TrainCorpus): Promise<TrainedModel[]> {
     const o = this.options;
-    const { engine, makeTokenizer } = await (this.constructor as typeof Trainer).engines(o.engine);
     const progress = o.onProgress ?? (() => {});
-    const kernel: TrainKernel = new JsTrainKernel(o.order, o.ensureUnicode);
+    const ctor = this.constructor as typeof Trainer;
+    // Orders above 8 do not fit the kernel's one-word keys: the JS twin counts them.
+    const kernel: TrainKernel = o.engine === 'wasm' && o.order <= WASM_MAX_ORDER
+      ? new WasmTrainKernel(await ctor.trainWasm(), o.order, o.ensureUnicode)
+      : new JsTrainKernel(o.order, o.ensureUnicode);
+    const { engine, makeTokenizer } = await ctor.engines(o.engine);
 
     let chunks = 0;
     const first = await forEachBatch(corpus, o.isolateDigits, (batch, done) => {

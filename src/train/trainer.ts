@@ -7,6 +7,7 @@ import { JsEngine } from '../engine/engine-js.js';
 import { WasmEngine } from '../engine/engine-wasm.js';
 import type { CompiledModel } from '../model/compile.js';
 import { Tokenizer } from '../api/tokenizer.js';
+import type { Vocabulary } from '../model/vocabulary.js';
 import { firstLoneSurrogate } from '../text/normalize.js';
 import { compileDefaultWasm } from '../engine/wasm-module.js';
 import { forEachBatch, type TrainCorpus } from './corpus.js';
@@ -87,7 +88,9 @@ export class Trainer {
     const Tok = this.tokenizerClass;
     return {
       engine: (model: CompiledModel): Engine => (kernel ? new WasmEngine(model, kernel) : new JsEngine(model)),
-      makeTokenizer: (vocab) => Tok.create(vocab, kernel, { engine: kind }),
+      // Tokenizer.prepare is the one way a Tokenizer is made (docs/design.md); protected so that
+      // users load models, reached here as its own layer's code would.
+      makeTokenizer: (vocab) => (Tok as unknown as { prepare(v: Vocabulary, k: WebAssembly.Module | undefined, o: { engine: 'wasm' | 'js' }): Tokenizer }).prepare(vocab, kernel, { engine: kind }),
     };
   }
 

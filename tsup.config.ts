@@ -1,40 +1,40 @@
 // Package build. One entry per config below; add entries (a CLI, more Node helpers) to the config
-// of their platform. Every config ships the kernel as dist/bytepiece.wasm and the default model in
-// dist/models/, beside the bundles.
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+// of their platform. Every config ships the kernels (dist/bytepiece.wasm, dist/bytepiece-train.wasm)
+// and the default model (dist/models/) beside the bundles.
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
 type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 
-const KERNEL = 'build/bytepiece.wasm';
-const MODELS = 'build/models'; // the default model in binary form, with its LICENSE and NOTICE (scripts/build-model.ts)
-
 /**
- * Files that name a shipped file by `new URL(literal, import.meta.url)`: the literal written for
- * src/ (right there) and the one the bundles must say (right for dist/, where the file is copied).
+ * Files shipped beside the bundles: the tokenizer's kernel, the trainer's (a module of its own, so
+ * tokenizer-only users never load it) and the default model with its LICENSE and NOTICE
+ * (scripts/build-model.ts). Each is named by a literal `new URL(source, import.meta.url)` in one
+ * module, right for src/; the bundles must say `shipped`, right for dist/, where `built` is copied.
  */
-const SHIPPED_URLS: { file: RegExp; source: string; shipped: string }[] = [
-  { file: /[\\/]src[\\/]engine[\\/]wasm-module\.ts$/, source: "'../../build/bytepiece.wasm'", shipped: "'./bytepiece.wasm'" },
-  { file: /[\\/]src[\\/]model[\\/]default-model\.ts$/, source: "'../../build/models/bytepiece.eu.plus.160k.bin'", shipped: "'./models/bytepiece.eu.plus.160k.bin'" },
+const SHIPPED = [
+  { file: /[\\/]src[\\/]engine[\\/]wasm-module\.ts$/, built: 'build/bytepiece.wasm', source: "'../../build/bytepiece.wasm'", shipped: "'./bytepiece.wasm'", step: 'build:wasm' },
+  { file: /[\\/]src[\\/]train[\\/]kernel-module\.ts$/, built: 'build/bytepiece-train.wasm', source: "'../../build/bytepiece-train.wasm'", shipped: "'./bytepiece-train.wasm'", step: 'build:wasm' },
+  { file: /[\\/]src[\\/]model[\\/]default-model\.ts$/, built: 'build/models', source: "'../../build/models/bytepiece.eu.plus.160k.bin'", shipped: "'./models/bytepiece.eu.plus.160k.bin'", step: 'build:model' },
 ];
 
-/** Points the kernel's and the default model's URLs at their copies in dist/ and puts the copies there. */
+/** Points the shipped files' URLs at their copies in dist/ and puts the copies there. */
 const filesBesideBundles: EsbuildPlugin = {
   name: 'files-beside-bundles',
   setup(build) {
-    for (const { file, source: from, shipped } of SHIPPED_URLS) {
-      build.onLoad({ filter: file }, (args) => {
+    for (const k of SHIPPED) {
+      build.onLoad({ filter: k.file }, (args) => {
         const source = readFileSync(args.path, 'utf8');
-        if (source.split(from).length !== 2) throw new Error(`${args.path}: expected the literal ${from} exactly once`);
-        return { contents: source.replace(from, shipped), loader: 'ts' };
+        if (source.split(k.source).length !== 2) throw new Error(`${args.path}: expected the literal ${k.source} exactly once`);
+        return { contents: source.replace(k.source, k.shipped), loader: 'ts' };
       });
     }
     build.onEnd(() => {
-      if (!existsSync(KERNEL)) throw new Error(`${KERNEL} is missing: run npm run build:wasm first`);
-      if (!existsSync(MODELS)) throw new Error(`${MODELS} is missing: run npm run build:model first`);
       mkdirSync('dist', { recursive: true });
-      copyFileSync(KERNEL, 'dist/bytepiece.wasm');
-      cpSync(MODELS, 'dist/models', { recursive: true });
+      for (const k of SHIPPED) {
+        if (!existsSync(k.built)) throw new Error(`${k.built} is missing: run npm run ${k.step} first`);
+        cpSync(k.built, `dist/${k.built.slice('build/'.length)}`, { recursive: true });
+      }
     });
   },
 };

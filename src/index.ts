@@ -7,6 +7,8 @@
 export { Tokenizer, type LoadOptions, type TokenizeOptions, type EncodeOptions, type SpecialToken } from './tokenizer.js';
 export { ModelError } from './errors.js';
 export { EncodeStream } from './stream.js';
+export { DecodeStream } from './decode-stream.js';
+export type { Decoder } from './stream-decoder.js';
 export type { StreamEncodeOptions } from './incremental.js';
 export type { SamplingEncodeOptions } from './sampling-support.js';
 export type { ModelSource } from './source.js';

@@ -10,6 +10,8 @@ import { nodePlatform } from './node-platform.js';
 export { ModelError } from './errors.js';
 export { TokenizerPool, type PoolOptions, type PoolEncodeOptions } from './pool.js';
 export { EncodeStream } from './stream.js';
+export { DecodeStream } from './decode-stream.js';
+export type { Decoder } from './stream-decoder.js';
 export { EncodeTransform } from './node-stream.js';
 export type { StreamEncodeOptions } from './incremental.js';
 export type { SamplingEncodeOptions } from './sampling-support.js';

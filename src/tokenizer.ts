@@ -8,6 +8,7 @@ import { vocabularyFromSource, vocabularyFromValue, type ModelSource } from './s
 import { lookup } from './trie.js';
 import { writeBinaryModel } from './binary-model.js';
 import { decodeUtf8Ignore } from './utf8.js';
+import { StreamDecoder, type Decoder } from './stream-decoder.js';
 import { SPECIAL_TOKENS, type Vocabulary, type ModelJson } from './vocabulary.js';
 import { compileDefaultWasm, compileWasm, compileWasmSync, type WasmSource } from './wasm-module.js';
 
@@ -223,6 +224,22 @@ export class Tokenizer {
       at += offsets[id + 1]! - offsets[id]!;
     }
     return decodeUtf8Ignore(out);
+  }
+
+  /**
+   * A decoder for ids that arrive a few at a time (a language model's output): `push(ids)` returns
+   * the text they complete, never half a character, and what it returns, concatenated, equals
+   * {@link Tokenizer.decode} of all the ids. See also `DecodeStream`.
+   *
+   * @example
+   * ```ts
+   * const d = tok.decoder();
+   * for await (const id of generate()) process.stdout.write(d.push(id));
+   * d.flush();
+   * ```
+   */
+  decoder(): Decoder {
+    return new StreamDecoder(this.model.vocab, (id, i) => this.checkId(id, i));
   }
 
   /**

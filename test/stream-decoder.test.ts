@@ -52,7 +52,8 @@ async function viaStream(tok: Tokenizer, parts: (number[] | Uint32Array)[]): Pro
     },
   });
   const out: string[] = [];
-  for await (const s of source.pipeThrough(new DecodeStream(tok))) out.push(s);
+  const reader = source.pipeThrough(new DecodeStream(tok)).getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) out.push(r.value);
   return out;
 }
 

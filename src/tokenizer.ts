@@ -7,6 +7,7 @@ import { checkSeed, randomState, seedState } from './prng.js';
 import { vocabularyFromSource, vocabularyFromValue, type ModelSource } from './source.js';
 import { lookup } from './trie.js';
 import { writeBinaryModel } from './binary-model.js';
+import { toSentencePiece } from './sentencepiece-export.js';
 import { decodeUtf8Ignore } from './utf8.js';
 import { StreamDecoder, type Decoder } from './stream-decoder.js';
 import { SPECIAL_TOKENS, type Vocabulary, type ModelJson } from './vocabulary.js';
@@ -344,6 +345,17 @@ export class Tokenizer {
    */
   toBinary(): Uint8Array {
     return writeBinaryModel(this.model);
+  }
+
+  /**
+   * The model as a SentencePiece Unigram `.model` (a serialized `ModelProto`), byte for byte what the
+   * reference's `convert_to_sentencepiece` writes (SPEC §8): for tools that read only SentencePiece.
+   * Spaces become `▁`, unprintable single bytes `<0xHH>` pieces, and byte fallback is on. Throws a
+   * RangeError naming the first multi-byte piece that is not valid UTF-8 (models not trained with
+   * `ensure_unicode`, without `eu` in their names, have such pieces and cannot be expressed).
+   */
+  toSentencePiece(): Uint8Array {
+    return toSentencePiece(this.model);
   }
 
   /**

@@ -4,8 +4,8 @@
 //   npx asc bench/char-kernel/char.ts -O3 --noAssert --runtime stub -o /tmp/char.wasm
 //   npx tsx bench/char-kernel-dev.ts /tmp/char.wasm [--model bytepiece.eu.plus.160k] [--rounds 11]
 import { readFileSync } from 'node:fs';
-import { vocabularyFromBytes } from '../src/source.js';
-import { compileModel } from '../src/model.js';
+import { vocabularyFromBytes } from '../src/model/source.js';
+import { compileModel } from '../src/model/compile.js';
 import { loadCorpus } from './lib/corpus.js';
 import { corpusPath, modelPath } from './lib/shared.js';
 import { takeOption } from './lib/args.js';

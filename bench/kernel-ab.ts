@@ -12,8 +12,8 @@
 //
 //   npx tsx bench/kernel-ab.ts old.wasm new.wasm [...] [--model M] [--rounds N] [--per-doc] [--short 100]
 import { readFileSync } from 'node:fs';
-import { vocabularyFromBytes } from '../src/source.js';
-import { compileModel } from '../src/model.js';
+import { vocabularyFromBytes } from '../src/model/source.js';
+import { compileModel } from '../src/model/compile.js';
 import { shortDocs, type Corpus } from './lib/corpus.js';
 import { takeOption } from './lib/args.js';
 

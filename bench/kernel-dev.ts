@@ -3,10 +3,10 @@
 // pass, so a change to the kernel can be judged without the per-call host costs. Best of N rounds
 // of CPU time.   npx tsx bench/kernel-dev.ts [model] [--rounds N]
 import { readFileSync } from 'node:fs';
-import { vocabularyFromBytes } from '../src/source.js';
-import { compileModel } from '../src/model.js';
-import { WasmEngine } from '../src/engine-wasm.js';
-import { JsEngine } from '../src/engine-js.js';
+import { vocabularyFromBytes } from '../src/model/source.js';
+import { compileModel } from '../src/model/compile.js';
+import { WasmEngine } from '../src/engine/engine-wasm.js';
+import { JsEngine } from '../src/engine/engine-js.js';
 
 const args = process.argv.slice(2);
 const ri = args.indexOf('--rounds');

@@ -7,7 +7,7 @@
 //   npx tsx bench/profile-dev.ts [model] [--rounds N] [--engine wasm|js] [--clock cpu|wall]
 import { readFileSync } from 'node:fs';
 import { Tokenizer } from '../src/node.js';
-import { normalizeText } from '../src/normalize.js';
+import { normalizeText } from '../src/text/normalize.js';
 import { takeOption } from './lib/args.js';
 
 const args = process.argv.slice(2);

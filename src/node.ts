@@ -4,22 +4,22 @@
  * a Node stream.
  * @packageDocumentation
  */
-import { Tokenizer as CoreTokenizer } from './tokenizer.js';
-import { nodePlatform } from './node-platform.js';
+import { Tokenizer as CoreTokenizer } from './api/tokenizer.js';
+import { nodePlatform } from './node/platform.js';
 
-export { ModelError } from './errors.js';
-export { TokenizerPool, type PoolOptions, type PoolEncodeOptions } from './pool.js';
-export { EncodeStream } from './stream.js';
-export { DecodeStream } from './decode-stream.js';
-export type { Decoder } from './stream-decoder.js';
-export { EncodeTransform } from './node-stream.js';
-export type { StreamEncodeOptions } from './incremental.js';
-export type { SamplingEncodeOptions } from './sampling-support.js';
-export type { LoadOptions, TokenizeOptions, EncodeOptions, SpecialToken } from './tokenizer.js';
-export type { ModelSource } from './source.js';
-export type { ModelJson } from './vocabulary.js';
-export type { WasmSource } from './wasm-module.js';
-export type { LoneSurrogates } from './normalize.js';
+export { ModelError } from './model/errors.js';
+export { TokenizerPool, type PoolOptions, type PoolEncodeOptions } from './node/pool.js';
+export { EncodeStream } from './api/stream.js';
+export { DecodeStream } from './api/decode-stream.js';
+export type { Decoder } from './api/stream-decoder.js';
+export { EncodeTransform } from './node/stream.js';
+export type { StreamEncodeOptions } from './api/incremental.js';
+export type { SamplingEncodeOptions } from './api/sampling-support.js';
+export type { LoadOptions, TokenizeOptions, EncodeOptions, SpecialToken } from './api/tokenizer.js';
+export type { ModelSource } from './model/source.js';
+export type { ModelJson } from './model/vocabulary.js';
+export type { WasmSource } from './engine/wasm-module.js';
+export type { LoneSurrogates } from './text/normalize.js';
 
 /**
  * A BytePiece tokenizer (see the universal entry); in Node, `load` and `loadSync` also take a

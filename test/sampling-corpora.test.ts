@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Tokenizer } from '../src/node.js';
-import { compileModel } from '../src/model.js';
-import { vocabularyFromBytes } from '../src/source.js';
+import { compileModel } from '../src/model/compile.js';
+import { vocabularyFromBytes } from '../src/model/source.js';
 import { HAS_SHARED, corpora, corpusTexts, modelPath } from './shared.js';
 
 const enc = new TextEncoder();

@@ -15,11 +15,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Tokenizer } from '../src/node.js';
-import { compileModel, type CompiledModel } from '../src/model.js';
-import { vocabularyFromBytes } from '../src/source.js';
-import { forceLogDomain, linearPlan } from '../src/sampling-weights.js';
-import { lookup } from '../src/trie.js';
-import { vocabularyFromJson, type ModelJson } from '../src/vocabulary.js';
+import { compileModel, type CompiledModel } from '../src/model/compile.js';
+import { vocabularyFromBytes } from '../src/model/source.js';
+import { forceLogDomain, linearPlan } from '../src/engine/sampling-weights.js';
+import { lookup } from '../src/model/trie.js';
+import { vocabularyFromJson, type ModelJson } from '../src/model/vocabulary.js';
 import { HAS_SHARED, modelPath } from './shared.js';
 import { gammaQ, goodnessOfFit, ksUniform } from './stats.js';
 import { substringModel as tinyModel } from './substring-model.js';

@@ -2,10 +2,10 @@
 // bytes → UTF-8 check → documents → ids → output bytes in the requested format. The main thread
 // only cuts files into blocks and writes results in order, so it stays off the critical path.
 
-import type { Tokenizer } from '../tokenizer.js';
-import { mixSeed, type SamplingEncodeOptions } from '../sampling-support.js';
-import { firstLoneSurrogate } from '../normalize.js';
-import { invalidUtf8Offset } from '../utf8-scan.js';
+import type { Tokenizer } from '../api/tokenizer.js';
+import { mixSeed, type SamplingEncodeOptions } from '../api/sampling-support.js';
+import { firstLoneSurrogate } from '../text/normalize.js';
+import { invalidUtf8Offset } from '../text/utf8-scan.js';
 
 /** How input bytes become documents. */
 export type InputMode = 'doc' | 'lines' | 'jsonl';

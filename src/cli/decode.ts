@@ -9,7 +9,7 @@ import { CliError, describeError, systemMessage } from './errors.js';
 import { checkInputs, readBlocks, readChunks, type InputFile } from './input.js';
 import { commitOutputs, discardOutputs, StdoutOutput, TempFileOutput, type Output } from './output.js';
 import { Progress } from './progress.js';
-import { invalidUtf8Offset } from '../utf8-scan.js';
+import { invalidUtf8Offset } from '../text/utf8-scan.js';
 import { checkModelPath, checkU16, type CommonOptions } from './options.js';
 
 export interface DecodeOptions extends CommonOptions {

@@ -3,8 +3,8 @@
 
 import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { TokenizerPool } from '../pool.js';
-import { mixSeed } from '../sampling-support.js';
+import { TokenizerPool } from '../node/pool.js';
+import { mixSeed } from '../api/sampling-support.js';
 import type { BlockJob, BlockResult, InputMode, OutputFormat } from './block.js';
 import { CliError, describeError } from './errors.js';
 import { checkInputs, readBlocks, type InputFile } from './input.js';

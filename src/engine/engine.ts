@@ -1,3 +1,4 @@
+// engine/: the Engine interface and its two implementations (WASM kernel, pure JS), samplers, PRNG.
 /**
  * What the Tokenizer needs from an engine. Both engines run the same algorithm over the same
  * compiled model and must return identical ids for every input.

@@ -1,5 +1,5 @@
 import type { Engine } from './engine.js';
-import type { CompiledModel } from './model.js';
+import type { CompiledModel } from '../model/compile.js';
 import { EXP2_TABLE } from './exp-neg.js';
 import { fillWeights, planEpoch, linearPlan, type LinearPlan } from './sampling-weights.js';
 import { WEIGHT_TABLES } from './sampler-js.js';

@@ -1,5 +1,5 @@
 import type { Engine } from './engine.js';
-import type { CompiledModel } from './model.js';
+import type { CompiledModel } from '../model/compile.js';
 import { JsSampler } from './sampler-js.js';
 
 /**

@@ -1,3 +1,4 @@
+// web-worker/: a Tokenizer in a Web Worker (`bytepiece-wasm/worker` and its thread script).
 /**
  * `bytepiece-wasm/worker`: tokenize off the main thread. A {@link TokenizerWorker} runs a Tokenizer
  * in a Web Worker and gives it the same methods, returning promises, so a page can tokenize
@@ -13,13 +14,13 @@
  * ```
  * @packageDocumentation
  */
-import type { EncodeOptions, LoadOptions, SpecialToken, Tokenizer } from './tokenizer.js';
-import type { ModelJson } from './vocabulary.js';
-import type { WasmSource } from './wasm-module.js';
+import type { EncodeOptions, LoadOptions, SpecialToken, Tokenizer } from '../api/tokenizer.js';
+import type { ModelJson } from '../model/vocabulary.js';
+import type { WasmSource } from '../engine/wasm-module.js';
 import type { ModelInfo, PostedModel, PostedWasm, Reply, Request, ThreadOptions } from './worker-protocol.js';
 
 export type { ModelInfo } from './worker-protocol.js';
-export type { EncodeOptions, SpecialToken } from './tokenizer.js';
+export type { EncodeOptions, SpecialToken } from '../api/tokenizer.js';
 
 /** The options `Tokenizer.tokenize` takes in this build (sampling adds `alpha`). */
 export type TokenizeOptions = Tokenizer['tokenize'] extends (text: string, options?: infer O) => unknown ? O : never;

@@ -1,7 +1,7 @@
 // Streaming decode (SPEC §5 as ids arrive): what `decode` gives for all ids, emitted as early as it
 // is certain, never a U+FFFD or a dropped byte for a character whose bytes are still arriving.
-import { decodeUtf8Ignore } from './utf8.js';
-import type { Vocabulary } from './vocabulary.js';
+import { decodeUtf8Ignore } from '../text/utf8.js';
+import type { Vocabulary } from '../model/vocabulary.js';
 
 /** Turns ids into text as they arrive; see {@link Tokenizer.decoder}. */
 export interface Decoder {

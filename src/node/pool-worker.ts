@@ -2,13 +2,13 @@
 // thread shares (no JSON parsing, no trie building, no compilation here), then runs tasks.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { Tokenizer, type LoadOptions } from './tokenizer.js';
-import type { CompiledModel } from './model.js';
-import type { Engine } from './engine.js';
-import { JsEngine } from './engine-js.js';
-import { WasmEngine } from './engine-wasm.js';
-import { processBlock } from './cli/block.js';
-import { mixSeed, type SamplingEncodeOptions } from './sampling-support.js';
+import { Tokenizer, type LoadOptions } from '../api/tokenizer.js';
+import type { CompiledModel } from '../model/compile.js';
+import type { Engine } from '../engine/engine.js';
+import { JsEngine } from '../engine/engine-js.js';
+import { WasmEngine } from '../engine/engine-wasm.js';
+import { processBlock } from '../cli/block.js';
+import { mixSeed, type SamplingEncodeOptions } from '../api/sampling-support.js';
 import { serializeError, type Task, type TaskResult, type WorkerInit, type WorkerReply, type WorkerRequest } from './pool-protocol.js';
 
 /** Reaches the protected members: a Tokenizer over an already compiled model, and batch slices. */

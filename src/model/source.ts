@@ -3,7 +3,7 @@ import { ModelError } from './errors.js';
 import { isBinaryModel, readBinaryModel } from './binary-model.js';
 import { hasBinaryDecoder } from './binary-wasm.js';
 import { vocabularyFromJson, type ModelJson, type Vocabulary } from './vocabulary.js';
-import { scanModelJson } from './model-scan.js';
+import { scanModelJson } from './json-scan.js';
 import { extractZipEntry, readZipDirectory, type InflateRaw, type ZipEntry } from './zip.js';
 
 /**

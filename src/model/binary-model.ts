@@ -1,5 +1,5 @@
 import { ModelError } from './errors.js';
-import type { CompiledModel } from './model.js';
+import type { CompiledModel } from './compile.js';
 import type { DoubleArray } from './trie.js';
 import type { Vocabulary } from './vocabulary.js';
 import { decodeBinaryWasm, offsetsFromLengths, pieceBytesFromTrie, type BinarySections, type FillFrom } from './binary-wasm.js';

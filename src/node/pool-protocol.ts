@@ -1,8 +1,8 @@
 // What the pool's main thread and its workers say to each other.
 
-import type { CompiledModel } from './model.js';
-import type { LoadOptions } from './tokenizer.js';
-import type { BlockJob, BlockResult } from './cli/block.js';
+import type { CompiledModel } from '../model/compile.js';
+import type { LoadOptions } from '../api/tokenizer.js';
+import type { BlockJob, BlockResult } from '../cli/block.js';
 
 /** Given to each worker at start: the model is compiled once and its tables shared, never re-parsed. */
 export interface WorkerInit {

@@ -1,7 +1,7 @@
 import type { Tokenizer } from './tokenizer.js';
 import { checkSampling, type SamplingEncodeOptions } from './sampling-support.js';
-import { firstLoneSurrogate } from './normalize.js';
-import { incompleteTail, invalidUtf8Offset } from './utf8-scan.js';
+import { firstLoneSurrogate } from '../text/normalize.js';
+import { incompleteTail, invalidUtf8Offset } from '../text/utf8-scan.js';
 
 /** Options of the encoding streams. */
 export interface StreamEncodeOptions extends SamplingEncodeOptions {

@@ -1,3 +1,4 @@
+// node/: what only Node has: file paths, the worker-thread pool, Node streams.
 // How the Node entry reaches model files and the kernel: file paths (and file: URLs) are read from
 // disk, zips are inflated by native zlib, binary models are decoded by the kernel straight from the
 // file, and the kernel is compiled once per thread from the .wasm next to this module.
@@ -5,12 +6,12 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
-import type { Platform } from './tokenizer.js';
-import { vocabularyFromSource, vocabularyFromValue, vocabularyFromBytes, binaryDecoder, type ModelSource, type ReadOptions } from './source.js';
-import { BINARY_HEADER, isBinaryModel, readBinaryModelFrom } from './binary-model.js';
-import { ModelError } from './errors.js';
-import type { ModelJson, Vocabulary } from './vocabulary.js';
-import { defaultWasmUrl } from './wasm-module.js';
+import type { Platform } from '../api/tokenizer.js';
+import { vocabularyFromSource, vocabularyFromValue, vocabularyFromBytes, binaryDecoder, type ModelSource, type ReadOptions } from '../model/source.js';
+import { BINARY_HEADER, isBinaryModel, readBinaryModelFrom } from '../model/binary-model.js';
+import { ModelError } from '../model/errors.js';
+import type { ModelJson, Vocabulary } from '../model/vocabulary.js';
+import { defaultWasmUrl } from '../engine/wasm-module.js';
 
 // A string is a file path in Node; URLs with file: are paths too.
 const asPath = (source: unknown): string | undefined =>

@@ -3,7 +3,7 @@
 // with the Tokenizer's wording) and derive per-item seeds, so results do not depend on threads.
 
 import type { EncodeOptions } from './tokenizer.js';
-import { checkSeed, fmix32 } from './prng.js';
+import { checkSeed, fmix32 } from '../engine/prng.js';
 
 /** Encode options plus `alpha` (SPEC §4), for the layers that pass options through to `encode`. */
 export type SamplingEncodeOptions = EncodeOptions & {

@@ -6,14 +6,14 @@
 export type WasmSource = WebAssembly.Module | BufferSource | Response | URL | string;
 
 /**
- * Where the kernel sits next to this module. The literal is written for src/ (asc writes
+ * Where the kernel sits next to this module. The literal is written for src/engine/ (asc writes
  * build/bytepiece.wasm); the package build rewrites it to './bytepiece.wasm', which it ships beside
  * the bundles in dist/. Keep it a literal inside `new URL(…, import.meta.url)`: that is the pattern
  * Vite and webpack 5 recognise to emit the file as an asset.
  */
 export function defaultWasmUrl(): URL {
   try {
-    return new URL('../build/bytepiece.wasm', import.meta.url);
+    return new URL('../../build/bytepiece.wasm', import.meta.url);
   } catch (e) {
     throw new Error(`bytepiece-wasm: cannot locate the kernel next to this module (import.meta.url is ${String(import.meta.url)}): pass options.wasm`, { cause: e });
   }

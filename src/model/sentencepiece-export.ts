@@ -1,7 +1,7 @@
 // SPEC §8: a BytePiece model as a SentencePiece Unigram `.model` (the reference's
 // convert_to_sentencepiece), serialized by protobufjs from SentencePiece's schema.
 import { Root } from 'protobufjs/light';
-import type { CompiledModel } from './model.js';
+import type { CompiledModel } from './compile.js';
 import { SENTENCEPIECE_SCHEMA } from './sentencepiece-schema.js';
 
 const UNKNOWN = 2;

@@ -1,17 +1,18 @@
-import type { Engine } from './engine.js';
-import { JsEngine } from './engine-js.js';
-import { WasmEngine } from './engine-wasm.js';
-import { compileModel, type CompiledModel } from './model.js';
-import { normalizeText, type LoneSurrogates } from './normalize.js';
-import { checkSeed, randomState, seedState } from './prng.js';
-import { vocabularyFromSource, vocabularyFromValue, type ModelSource } from './source.js';
-import { lookup } from './trie.js';
-import { writeBinaryModel } from './binary-model.js';
-import { toSentencePiece } from './sentencepiece-export.js';
-import { decodeUtf8Ignore } from './utf8.js';
+// api/: the platform-neutral public classes (Tokenizer, incremental and stream encoders, sampling).
+import type { Engine } from '../engine/engine.js';
+import { JsEngine } from '../engine/engine-js.js';
+import { WasmEngine } from '../engine/engine-wasm.js';
+import { compileModel, type CompiledModel } from '../model/compile.js';
+import { normalizeText, type LoneSurrogates } from '../text/normalize.js';
+import { checkSeed, randomState, seedState } from '../engine/prng.js';
+import { vocabularyFromSource, vocabularyFromValue, type ModelSource } from '../model/source.js';
+import { lookup } from '../model/trie.js';
+import { writeBinaryModel } from '../model/binary-model.js';
+import { toSentencePiece } from '../model/sentencepiece-export.js';
+import { decodeUtf8Ignore } from '../text/utf8.js';
 import { StreamDecoder, type Decoder } from './stream-decoder.js';
-import { SPECIAL_TOKENS, type Vocabulary, type ModelJson } from './vocabulary.js';
-import { compileDefaultWasm, compileWasm, compileWasmSync, type WasmSource } from './wasm-module.js';
+import { SPECIAL_TOKENS, type Vocabulary, type ModelJson } from '../model/vocabulary.js';
+import { compileDefaultWasm, compileWasm, compileWasmSync, type WasmSource } from '../engine/wasm-module.js';
 
 /** `<pad>`, `<bos>`, `<eos>`: the names of ids 0, 1, 2. */
 export type SpecialToken = (typeof SPECIAL_TOKENS)[number];

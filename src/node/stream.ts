@@ -1,6 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import type { Tokenizer } from './tokenizer.js';
-import { IncrementalEncoder, type StreamEncodeOptions } from './incremental.js';
+import type { Tokenizer } from '../api/tokenizer.js';
+import { IncrementalEncoder, type StreamEncodeOptions } from '../api/incremental.js';
 
 /**
  * A Node `Transform` that encodes one text written as strings or UTF-8 bytes (Buffers, e.g. from

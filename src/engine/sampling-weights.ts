@@ -1,5 +1,5 @@
 import { expNeg } from './exp-neg.js';
-import type { CompiledModel } from './model.js';
+import type { CompiledModel } from '../model/compile.js';
 
 /**
  * The linear-domain sampler's weights (SPEC §4), shared by both engines so that they take the same

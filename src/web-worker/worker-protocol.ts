@@ -1,8 +1,8 @@
 // The messages between TokenizerWorker (src/worker.ts, the page's side) and the thread
 // (src/worker-thread.ts). Everything here is structured-cloneable; big buffers travel in the
 // transfer list, so model bytes and result ids are moved between threads, never copied.
-import type { EncodeOptions, LoadOptions } from './tokenizer.js';
-import type { ModelJson } from './vocabulary.js';
+import type { EncodeOptions, LoadOptions } from '../api/tokenizer.js';
+import type { ModelJson } from '../model/vocabulary.js';
 
 /** A model as it can be posted to a worker: a URL string is fetched by the worker itself. */
 export type PostedModel = string | Blob | ArrayBuffer | Uint8Array | ModelJson;

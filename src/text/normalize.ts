@@ -1,3 +1,4 @@
+// text/ (bottom layer): input text before the model sees it: NFC, lone surrogates, UTF-8 decode and scan.
 /** What to do with a lone surrogate (U+D800–U+DFFF outside a pair) in input text. */
 export type LoneSurrogates = 'error' | 'replace';
 

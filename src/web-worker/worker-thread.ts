@@ -4,8 +4,8 @@
  * TokenizerWorker start it. It does nothing outside a worker.
  * @packageDocumentation
  */
-import { Tokenizer, type EncodeOptions } from './tokenizer.js';
-import { compileDefaultWasm, compileWasm } from './wasm-module.js';
+import { Tokenizer, type EncodeOptions } from '../api/tokenizer.js';
+import { compileDefaultWasm, compileWasm } from '../engine/wasm-module.js';
 import type { ModelInfo, Reply, Request, ThreadOptions } from './worker-protocol.js';
 
 interface WorkerScope {

@@ -1,5 +1,5 @@
 import { expNeg } from './exp-neg.js';
-import type { CompiledModel } from './model.js';
+import type { CompiledModel } from '../model/compile.js';
 import { Xoshiro128 } from './prng.js';
 import { fillWeights, planEpoch, inverseBinade, linearPlan, type LinearPlan } from './sampling-weights.js';
 

@@ -4,13 +4,13 @@ import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { LoadOptions } from './tokenizer.js';
-import { compileModel } from './model.js';
-import { compileWasm } from './wasm-module.js';
-import { nodePlatform } from './node-platform.js';
-import type { ModelSource } from './source.js';
-import { checkSampling, type SamplingEncodeOptions } from './sampling-support.js';
-import type { BlockJob, BlockResult } from './cli/block.js';
+import type { LoadOptions } from '../api/tokenizer.js';
+import { compileModel } from '../model/compile.js';
+import { compileWasm } from '../engine/wasm-module.js';
+import { nodePlatform } from './platform.js';
+import type { ModelSource } from '../model/source.js';
+import { checkSampling, type SamplingEncodeOptions } from '../api/sampling-support.js';
+import type { BlockJob, BlockResult } from '../cli/block.js';
 import {
   deserializeError, shareModel,
   type Task, type TaskResult, type WorkerInit, type WorkerReply, type WorkerRequest,

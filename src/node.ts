@@ -12,6 +12,7 @@ export { TokenizerPool, type PoolOptions, type PoolEncodeOptions } from './node/
 export { EncodeStream } from './api/stream.js';
 export { DecodeStream } from './api/decode-stream.js';
 export type { Decoder } from './api/stream-decoder.js';
+export type { EncodingWithOffsets } from './api/offsets.js';
 export { EncodeTransform } from './node/stream.js';
 export type { StreamEncodeOptions } from './api/incremental.js';
 export type { SamplingEncodeOptions } from './api/sampling-support.js';

@@ -8,9 +8,9 @@ import { checkSeed, randomState, seedState } from '../engine/prng.js';
 import { vocabularyFromSource, vocabularyFromValue, type ModelSource } from '../model/source.js';
 import { lookup } from '../model/trie.js';
 import { writeBinaryModel } from '../model/binary-model.js';
-import { toSentencePiece } from '../model/sentencepiece-export.js';
 import { decodeUtf8Ignore } from '../text/utf8.js';
 import { StreamDecoder, type Decoder } from './stream-decoder.js';
+import { withOffsets, type EncodingWithOffsets } from './offsets.js';
 import { SPECIAL_TOKENS, type Vocabulary, type ModelJson } from '../model/vocabulary.js';
 import { compileDefaultWasm, compileWasm, compileWasmSync, type WasmSource } from '../engine/wasm-module.js';
 
@@ -67,6 +67,8 @@ export interface Platform {
   readModelSync(source: unknown, name?: string, kernel?: () => WebAssembly.Module | undefined): Vocabulary;
   defaultWasm(): Promise<WebAssembly.Module>;
   defaultWasmSync(): WebAssembly.Module;
+  /** SPEC §8's SentencePiece export, where the platform ships it (Node: the browser bundle leaves protobufjs out). */
+  toSentencePiece?(model: CompiledModel): Uint8Array;
 }
 
 const webPlatform: Platform = {
@@ -168,6 +170,28 @@ export class Tokenizer {
     const bos = options.addBos ? 1 : 0;
     const eos = options.addEos ? 1 : 0;
     return frame(this.impl.encodeText(this.normalize(text), true, bos, eos, alpha), bos, eos);
+  }
+
+  /**
+   * {@link Tokenizer.encode} with each token's span in `text` as given (not its NFC form): token k
+   * came from `text.slice(starts[k], ends[k])`. Where NFC composes or decomposes, a token's span
+   * covers every original code unit that produced its bytes; a piece holding part of a character
+   * spans that whole character (consecutive tokens then share a span). The spans, merged, tile
+   * the text. `byteOffsets: true` gives offsets into the UTF-8 of `text` instead.
+   *
+   * @example
+   * ```ts
+   * const { ids, starts, ends } = tok.encodeWithOffsets('Café ☕');
+   * for (let k = 0; k < ids.length; k++) console.log(ids[k], text.slice(starts[k], ends[k]));
+   * ```
+   */
+  encodeWithOffsets(text: string, options: EncodeOptions & { byteOffsets?: boolean } = {}): EncodingWithOffsets {
+    const alpha = this.alphaOf(options);
+    const bos = options.addBos ? 1 : 0;
+    const eos = options.addEos ? 1 : 0;
+    const normalized = this.normalize(text);
+    const ids = frame(this.impl.encodeText(normalized, true, bos, eos, alpha), bos, eos);
+    return withOffsets(text, normalized, ids, bos, eos, this.model.lengths, options.byteOffsets === true);
   }
 
   /** Segments raw bytes as one chunk: no NFC, no split at `\n`. `options.alpha` as in {@link Tokenizer.tokenize}. */
@@ -354,9 +378,13 @@ export class Tokenizer {
    * Spaces become `▁`, unprintable single bytes `<0xHH>` pieces, and byte fallback is on. Throws a
    * RangeError naming the first multi-byte piece that is not valid UTF-8 (models not trained with
    * `ensure_unicode`, without `eu` in their names, have such pieces and cannot be expressed).
+   * Node only (the protobuf library it needs would double the browser bundle; elsewhere it throws a
+   * TypeError saying so): convert once with `bytepiece convert --to sentencepiece` and ship the file.
    */
   toSentencePiece(): Uint8Array {
-    return toSentencePiece(this.model);
+    const convert = (this.constructor as typeof Tokenizer).platform.toSentencePiece;
+    if (!convert) throw new TypeError('toSentencePiece is available in Node only (the protobuf library it needs is left out of the browser bundle): run `bytepiece convert --to sentencepiece MODEL -o OUT` once and ship the file');
+    return convert(this.model);
   }
 
   /**

@@ -1,6 +1,7 @@
 // SPEC §8: a BytePiece model as a SentencePiece Unigram `.model` (the reference's
 // convert_to_sentencepiece), serialized by protobufjs from SentencePiece's schema.
-import { Root } from 'protobufjs/light';
+// protobufjs is CommonJS without an exports map: its default export, by file name, works from ESM and CJS.
+import protobuf from 'protobufjs/light.js';
 import type { CompiledModel } from './compile.js';
 import { SENTENCEPIECE_SCHEMA } from './sentencepiece-schema.js';
 
@@ -17,7 +18,7 @@ interface SpPiece {
   type?: number;
 }
 
-let modelProto: ReturnType<Root['lookupType']> | undefined;
+let modelProto: protobuf.Type | undefined;
 
 /** Printable ASCII other than backslash: the single bytes SentencePiece names by themselves. */
 const isNamedByte = (b: number) => b >= 0x20 && b <= 0x7e && b !== 0x5c;
@@ -62,6 +63,6 @@ export function toSentencePiece(model: CompiledModel): Uint8Array {
     trainerSpec: { modelType: UNIGRAM, vocabSize: pieces.length, splitByUnicodeScript: false, byteFallback: true },
     normalizerSpec: { name: 'identity', precompiledCharsmap: new Uint8Array(0), addDummyPrefix: false, removeExtraWhitespaces: false },
   };
-  modelProto ??= Root.fromJSON(SENTENCEPIECE_SCHEMA).lookupType('sentencepiece.ModelProto');
+  modelProto ??= protobuf.Root.fromJSON(SENTENCEPIECE_SCHEMA).lookupType('sentencepiece.ModelProto');
   return modelProto.encode(message).finish();
 }

@@ -2,7 +2,7 @@
 // sentencepiece) that the export writes, as a protobufjs JSON descriptor: names, field numbers,
 // types and enum values exactly as published; proto2, so a field set to its default (a score of 0,
 // false, empty bytes) is still written, as the reference writes it. Fields not listed are never set.
-import type { INamespace } from 'protobufjs/light';
+import type { INamespace } from 'protobufjs/light.js';
 
 export const SENTENCEPIECE_SCHEMA: INamespace = {
   nested: {

@@ -12,6 +12,7 @@ import { BINARY_HEADER, isBinaryModel, readBinaryModelFrom } from '../model/bina
 import { ModelError } from '../model/errors.js';
 import type { ModelJson, Vocabulary } from '../model/vocabulary.js';
 import { defaultWasmUrl } from '../engine/wasm-module.js';
+import { toSentencePiece } from '../model/sentencepiece-export.js';
 
 // A string is a file path in Node; URLs with file: are paths too.
 const asPath = (source: unknown): string | undefined =>
@@ -71,6 +72,7 @@ let kernel: WebAssembly.Module | undefined;
 const kernelSync = () => (kernel ??= new WebAssembly.Module(readFileSync(fileURLToPath(defaultWasmUrl()))));
 
 export const nodePlatform: Platform = {
+  toSentencePiece,
   async readModel(source, name, given) {
     const read = withKernel(given);
     const path = asPath(source);

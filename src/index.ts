@@ -4,7 +4,7 @@
  * `node` entry adds file paths and synchronous loading of the kernel.
  * @packageDocumentation
  */
-export { Tokenizer, type LoadOptions, type TokenizeOptions, type EncodeOptions, type SpecialToken } from './api/tokenizer.js';
+export { Tokenizer, type LoadOptions, type TokenizeOptions, type EncodeOptions, type LimitOptions, type SpecialToken } from './api/tokenizer.js';
 export { ModelError } from './model/errors.js';
 export { EncodeStream } from './api/stream.js';
 export { DecodeStream } from './api/decode-stream.js';

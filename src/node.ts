@@ -16,7 +16,7 @@ export type { EncodingWithOffsets } from './api/offsets.js';
 export { EncodeTransform } from './node/stream.js';
 export type { StreamEncodeOptions } from './api/incremental.js';
 export type { SamplingEncodeOptions } from './api/sampling-support.js';
-export type { LoadOptions, TokenizeOptions, EncodeOptions, SpecialToken } from './api/tokenizer.js';
+export type { LoadOptions, TokenizeOptions, EncodeOptions, LimitOptions, SpecialToken } from './api/tokenizer.js';
 export type { ModelSource } from './model/source.js';
 export type { ModelJson } from './model/vocabulary.js';
 export type { WasmSource } from './engine/wasm-module.js';

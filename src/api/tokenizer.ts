@@ -11,6 +11,7 @@ import { writeBinaryModel } from '../model/binary-model.js';
 import { decodeUtf8Ignore } from '../text/utf8.js';
 import { StreamDecoder, type Decoder } from './stream-decoder.js';
 import { withOffsets, type EncodingWithOffsets } from './offsets.js';
+import { checkBudget, isWithinTokenLimit, truncate, type LimitContext } from './limits.js';
 import { SPECIAL_TOKENS, type Vocabulary, type ModelJson } from '../model/vocabulary.js';
 import { compileDefaultWasm, compileWasm, compileWasmSync, type WasmSource } from '../engine/wasm-module.js';
 
@@ -57,6 +58,12 @@ export interface EncodeOptions extends TokenizeOptions {
   /** Put `<bos>` (id 1) first. */
   addBos?: boolean;
   /** Put `<eos>` (id 2) last. */
+  addEos?: boolean;
+}
+
+/** Options of {@link Tokenizer.isWithinTokenLimit} and {@link Tokenizer.truncate}: the budget counts `<bos>`/`<eos>` when asked for. */
+export interface LimitOptions {
+  addBos?: boolean;
   addEos?: boolean;
 }
 
@@ -331,6 +338,49 @@ export class Tokenizer {
     if (this.alphaOf(options) >= 0) return this.encode(text, options).length;
     return this.impl.countText(this.normalize(text), true) + (options.addBos ? 1 : 0) + (options.addEos ? 1 : 0);
   }
+
+  /**
+   * The number of ids {@link Tokenizer.encode} would return for `text` (with `<bos>`/`<eos>` as
+   * asked) if it is at most `limit`, else `false`, stopping as soon as the limit is passed: the cost
+   * grows with `limit`, not with the text (a 100-token check on a 10 MB paste reads a few KB of it).
+   * Only the part read is checked: a lone surrogate there throws as in `encode` (unless
+   * `loneSurrogates: 'replace'`), one beyond it does not. `limit` must be a non-negative integer.
+   *
+   * @example
+   * ```ts
+   * const n = tok.isWithinTokenLimit(prompt, 4096);
+   * if (n === false) prompt = tok.truncate(prompt, 4096);
+   * ```
+   */
+  isWithinTokenLimit(text: string, limit: number, options: LimitOptions = {}): number | false {
+    if (typeof text !== 'string') this.normalize(text); // the TypeError encode throws
+    return isWithinTokenLimit(this.limitContext, text, checkBudget(limit, 'limit'), options.addBos ? 1 : 0, options.addEos ? 1 : 0);
+  }
+
+  /**
+   * The longest prefix of `text` (as given, cut between code points) whose ids are the first ids
+   * of `encode(text)`, at most `maxTokens` of them counting `<bos>`/`<eos>` if asked for (`''` if
+   * those alone do not fit); `text` itself if it fits. Reads only as much of `text` as the budget
+   * needs, plus the rest of the line where it cuts (a line's segmentation depends on all of it).
+   * `maxTokens` must be a non-negative integer (else a RangeError naming it).
+   */
+  truncate(text: string, maxTokens: number, options: LimitOptions = {}): string {
+    if (typeof text !== 'string') this.normalize(text);
+    return truncate(this.limitContext, text, checkBudget(maxTokens, 'maxTokens'), options.addBos ? 1 : 0, options.addEos ? 1 : 0);
+  }
+
+  private get limitContext(): LimitContext {
+    const { model, impl, loneSurrogates } = this;
+    return this.limits ??= {
+      normalize: (window, base) => normalizeText(window, loneSurrogates, base),
+      count: (normalized) => impl.countText(normalized, true),
+      encode: (normalized) => impl.encodeText(normalized, true, 0, 0),
+      get lengths() { return model.lengths; }, // a binary model's view is re-made when memory grows
+      maxPieceLength: model.maxPieceLength,
+    };
+  }
+
+  private limits?: LimitContext;
 
   /**
    * {@link Tokenizer.encode} into a caller's buffer: writes the ids to `out` from index 0 and

@@ -17,14 +17,14 @@ export interface EncodingWithOffsets {
 
 /**
  * Spans for `ids` (framed by `bos`/`eos` slots) of `text`, whose NFC (lone surrogates replaced) is
- * `normalized`; `lengths[id]` is a piece's byte length.
+ * `normalized`; `lengths[id]` is a piece's byte length, `units` the model's pieceUnits.
  */
-export function withOffsets(text: string, normalized: string, ids: Uint32Array, bos: number, eos: number, lengths: Int32Array, byteOffsets: boolean): EncodingWithOffsets {
+export function withOffsets(text: string, normalized: string, ids: Uint32Array, bos: number, eos: number, lengths: Int32Array, byteOffsets: boolean, units?: Int32Array): EncodingWithOffsets {
   // normalizeText has thrown already for a lone surrogate unless they are to be replaced: the
   // replaced text has the same units, so its offsets are the caller's.
   const original = normalized === text ? text : toWellFormed(text);
   const count = ids.length - bos - eos;
-  const spans = tokenSpans(original, changedSegments(original, normalized), ids, bos, count, lengths, byteOffsets);
+  const spans = tokenSpans(original, changedSegments(original, normalized), ids, bos, count, lengths, byteOffsets, units);
   if (!bos && !eos) return { ids, ...spans };
   const starts = new Uint32Array(ids.length);
   const ends = new Uint32Array(ids.length);

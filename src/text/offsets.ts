@@ -55,9 +55,10 @@ export function changedSegments(original: string, normalized: string): number[] 
  * consecutive tokens inside one atom share its span, and the spans, merged, tile the text.
  * With `bytes`, offsets are into the UTF-8 of `original` instead of its UTF-16 units.
  */
-export function tokenSpans(original: string, segments: number[], ids: Uint32Array, first: number, count: number, lengths: Int32Array, bytes: boolean): Spans {
-  const starts = new Uint32Array(count);
-  const ends = new Uint32Array(count);
+export function tokenSpans(original: string, segments: number[], ids: Uint32Array, first: number, count: number, lengths: Int32Array, bytes: boolean, units?: Int32Array): Spans {
+  const both = new Uint32Array(2 * count); // one allocation for the two arrays
+  const starts = both.subarray(0, count);
+  const ends = both.subarray(count);
   if (segments.length === 0) {
     if (ASCII.test(original)) {
       // one byte per unit: the offsets are the tokens' byte offsets
@@ -67,7 +68,7 @@ export function tokenSpans(original: string, segments: number[], ids: Uint32Arra
         ends[k] = at;
       }
     } else {
-      unchangedSpans(original, ids, first, count, lengths, bytes, starts, ends);
+      unchangedSpans(original, ids, first, count, lengths, units, bytes, starts, ends);
     }
     return { starts, ends };
   }
@@ -113,18 +114,54 @@ export function tokenSpans(original: string, segments: number[], ids: Uint32Arra
 const ASCII = /^[\x00-\x7f]*$/;
 
 /**
- * tokenSpans where NFC changes nothing (the common case), in one plain loop: the atoms are the
- * code points of `original`, and NFC bytes are its own bytes.
+ * Per piece id, the UTF-16 length of its bytes when they are whole characters (the first byte
+ * starts a character and every sequence ends inside the piece), else -1 (a piece holding part of a
+ * character, and the special ids). Lets unchangedSpans step over a token in one addition.
  */
-function unchangedSpans(original: string, ids: Uint32Array, first: number, count: number, lengths: Int32Array, bytes: boolean, starts: Uint32Array, ends: Uint32Array): void {
-  // The current code point: units [u, u + cu), bytes [b, b + cb).
+export function pieceUnits(bytes: Uint8Array, offsets: Uint32Array, vocabSize: number): Int32Array {
+  const units = new Int32Array(vocabSize).fill(-1);
+  for (let id = 3; id < vocabSize; id++) {
+    const end = offsets[id + 1]!;
+    let n = 0;
+    let i = offsets[id]!;
+    while (i < end) {
+      const b = bytes[i]!;
+      const size = b < 0x80 ? 1 : b >= 0xc0 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf8 ? 4 : 0;
+      if (size === 0) break; // a continuation byte where a character should start
+      i += size;
+      n += size === 4 ? 2 : 1;
+    }
+    if (i === end) units[id] = n;
+  }
+  return units;
+}
+
+/**
+ * tokenSpans where NFC changes nothing (the common case), in one plain loop: the
+ * atoms are the code points of `original`, and NFC bytes are its own bytes. A token of whole
+ * characters that starts on a character boundary is one step (`units`); others walk the
+ * characters they touch.
+ */
+function unchangedSpans(original: string, ids: Uint32Array, first: number, count: number, lengths: Int32Array, units: Int32Array | undefined, bytes: boolean, starts: Uint32Array, ends: Uint32Array): void {
+  // The current code point: units [u, u + cu), bytes [b, b + cb); none (cu = cb = 0) after a whole step.
   let u = 0;
   let b = 0;
   let cu = 0;
   let cb = 0;
   let at = 0;
   for (let k = 0; k < count; k++) {
-    const end = at + lengths[ids[first + k]!]!;
+    const id = ids[first + k]!;
+    const end = at + lengths[id]!;
+    const w = units ? units[id]! : -1;
+    if (w >= 0 && b + cb === at) {
+      u += cu;
+      starts[k] = bytes ? at : u;
+      u += w;
+      ends[k] = bytes ? end : u;
+      b = at = end;
+      cu = cb = 0;
+      continue;
+    }
     while (b + cb <= at) {
       u += cu;
       b += cb;

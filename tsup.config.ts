@@ -59,10 +59,10 @@ export default defineConfig([
     shims: true, // import.meta.url in the CJS build
   },
   // Node scripts started by path: the pool's worker thread (dist/node.{js,cjs} start it as
-  // dist/pool-worker.js) and the CLI (the package's bin).
+  // dist/pool-worker.js), the CLI (the package's bin) and its worker thread (dist/block-worker.js).
   {
     ...common,
-    entry: { 'pool-worker': 'src/node/pool-worker.ts', cli: 'src/cli.ts' },
+    entry: { 'pool-worker': 'src/node/pool-worker.ts', cli: 'src/cli.ts', 'block-worker': 'src/cli/block-worker.ts' },
     format: ['esm'],
     platform: 'node',
     dts: false,

@@ -4,9 +4,7 @@
  * a Node stream.
  * @packageDocumentation
  */
-import { Tokenizer as CoreTokenizer } from './api/tokenizer.js';
-import { nodePlatform } from './node/platform.js';
-
+export { Tokenizer } from './node/tokenizer.js';
 export { ModelError } from './model/errors.js';
 export { TokenizerPool, type PoolOptions, type PoolEncodeOptions } from './node/pool.js';
 export { EncodeStream } from './api/stream.js';
@@ -21,18 +19,3 @@ export type { ModelSource } from './model/source.js';
 export type { ModelJson } from './model/vocabulary.js';
 export type { WasmSource } from './engine/wasm-module.js';
 export type { LoneSurrogates } from './text/normalize.js';
-
-/**
- * A BytePiece tokenizer (see the universal entry); in Node, `load` and `loadSync` also take a
- * file path to a `.model` or `.zip`.
- *
- * @example
- * ```ts
- * import { Tokenizer } from 'bytepiece-wasm';
- * const tok = Tokenizer.loadSync('../shared/models/bytepiece.plus.80k.zip');
- * tok.encode('hello world'); // Uint32Array of ids
- * ```
- */
-export class Tokenizer extends CoreTokenizer {
-  protected static override platform = nodePlatform;
-}

@@ -2,10 +2,10 @@
 import type { Engine } from '../engine/engine.js';
 import { JsEngine } from '../engine/engine-js.js';
 import { WasmEngine } from '../engine/engine-wasm.js';
-import { compileModel, type CompiledModel } from '../model/compile.js';
+import { compileModel, type CompiledModel, type ParsedModel } from '../model/compile.js';
 import { normalizeText, type LoneSurrogates } from '../text/normalize.js';
 import { checkSeed, randomState, seedState } from '../engine/prng.js';
-import { vocabularyFromSource, vocabularyFromValue, type ModelSource } from '../model/source.js';
+import { modelFromSource, modelFromValue, type ModelSource } from '../model/source.js';
 import { lookup } from '../model/trie.js';
 import { writeBinaryModel } from '../model/binary-model.js';
 import { decodeUtf8Ignore } from '../text/utf8.js';
@@ -13,7 +13,7 @@ import { StreamDecoder, type Decoder } from './stream-decoder.js';
 import { withOffsets, type EncodingWithOffsets } from './offsets.js';
 import { pieceUnits } from '../text/offsets.js';
 import { checkBudget, isWithinTokenLimit, truncate, type LimitContext } from './limits.js';
-import { SPECIAL_TOKENS, type Vocabulary, type ModelJson } from '../model/vocabulary.js';
+import { SPECIAL_TOKENS, type ModelJson } from '../model/vocabulary.js';
 import { compileDefaultWasm, compileWasm, compileWasmSync, type WasmSource } from '../engine/wasm-module.js';
 
 /** `<pad>`, `<bos>`, `<eos>`: the names of ids 0, 1, 2. */
@@ -71,8 +71,8 @@ export interface LimitOptions {
 /** How a Tokenizer subclass reaches files and the kernel in its environment. */
 export interface Platform {
   /** `kernel`: the WebAssembly kernel if it is ready, to decode binary models with. */
-  readModel(source: unknown, name?: string, kernel?: () => WebAssembly.Module | undefined): Promise<Vocabulary>;
-  readModelSync(source: unknown, name?: string, kernel?: () => WebAssembly.Module | undefined): Vocabulary;
+  readModel(source: unknown, name?: string, kernel?: () => WebAssembly.Module | undefined): Promise<ParsedModel>;
+  readModelSync(source: unknown, name?: string, kernel?: () => WebAssembly.Module | undefined): ParsedModel;
   defaultWasm(): Promise<WebAssembly.Module>;
   defaultWasmSync(): WebAssembly.Module;
   /** SPEC §8's SentencePiece export, where the platform ships it (Node: the browser bundle leaves protobufjs out). */
@@ -80,12 +80,12 @@ export interface Platform {
 }
 
 const webPlatform: Platform = {
-  readModel: (source, name, kernel) => vocabularyFromSource(source as ModelSource, name, { kernel }),
+  readModel: (source, name, kernel) => modelFromSource(source as ModelSource, name, { kernel }),
   readModelSync: (source, name, kernel) => {
     if (typeof source === 'string' || source instanceof URL || (typeof Response !== 'undefined' && source instanceof Response)) {
       throw new TypeError('Tokenizer.loadSync cannot fetch: pass bytes or a parsed model, or use Tokenizer.load');
     }
-    return vocabularyFromValue(source as Uint8Array | ArrayBuffer | ModelJson, name, { kernel });
+    return modelFromValue(source as Uint8Array | ArrayBuffer | ModelJson, name, { kernel });
   },
   defaultWasm: compileDefaultWasm,
   defaultWasmSync: () => {
@@ -134,14 +134,14 @@ export class Tokenizer {
    */
   static async load(source: ModelSource, options: LoadOptions = {}): Promise<Tokenizer> {
     const platform = this.platform;
-    const engine = checkOptions(options);
+    const engine = checkLoadOptions(options);
     const kernel = engine === 'wasm' ? (options.wasm !== undefined ? compileWasm(options.wasm) : platform.defaultWasm()) : undefined;
     // Awaited below (no unhandled rejection if the model fails first); if it is compiled by the time
     // the model's bytes are in, it decodes a binary model.
     let ready: WebAssembly.Module | undefined;
     kernel?.then((m) => { ready = m; }, () => {});
-    const vocab = await platform.readModel(source, options.name, () => ready);
-    return this.create(vocab, kernel ? await kernel : undefined, options);
+    const parsed = await platform.readModel(source, options.name, () => ready);
+    return this.prepare(parsed, kernel ? await kernel : undefined, options);
   }
 
   /**
@@ -150,15 +150,21 @@ export class Tokenizer {
    */
   static loadSync(source: ModelSource, options: LoadOptions = {}): Tokenizer {
     const platform = this.platform;
-    const engine = checkOptions(options);
+    const engine = checkLoadOptions(options);
     const given = typeof WebAssembly !== 'undefined' && options.wasm instanceof WebAssembly.Module ? options.wasm : undefined;
-    const vocab = platform.readModelSync(source, options.name, given && (() => given));
+    const parsed = platform.readModelSync(source, options.name, given && (() => given));
     const kernel = engine === 'wasm' ? (options.wasm !== undefined ? compileWasmSync(options.wasm) : platform.defaultWasmSync()) : undefined;
-    return this.create(vocab, kernel, options);
+    return this.prepare(parsed, kernel, options);
   }
 
-  private static create(vocab: Vocabulary, kernel: WebAssembly.Module | undefined, options: LoadOptions): Tokenizer {
-    const model = compileModel(vocab, options.name);
+  /**
+   * The one way a Tokenizer is made (load, loadSync, the Node pool's threads): checks the options,
+   * compiles the model (a compiled one is taken as it is) and picks the engine: the kernel's when
+   * one is given, else pure JS.
+   */
+  protected static prepare(parsed: ParsedModel, kernel: WebAssembly.Module | undefined, options: LoadOptions): Tokenizer {
+    checkLoadOptions(options);
+    const model = compileModel(parsed, options.name);
     const impl = kernel ? new WasmEngine(model, kernel) : new JsEngine(model);
     return new this(model, impl, options);
   }
@@ -460,7 +466,7 @@ export class Tokenizer {
   /**
    * encodeBatch for a slice of a larger list that starts at index `first` there (errors name that
    * index), restarting the generator before each text from `seedAt(index)` when given: the worker
-   * pool's tasks (src/pool-worker.ts).
+   * pool's tasks (src/node/shared-model.ts).
    */
   protected encodeBatchFrom(texts: readonly string[], options: EncodeOptions, first: number, seedAt?: (index: number) => number): Uint32Array[] {
     const bos = options.addBos ? 1 : 0;
@@ -471,8 +477,8 @@ export class Tokenizer {
       if (e instanceof Error) e.message = `texts[${first + k}]: ${e.message}`;
       throw e;
     };
-    // Short texts go two per kernel call where the engine can (see WasmEngine.encodeTwoInto).
-    const two = this.impl instanceof WasmEngine && !seedAt ? this.impl : null;
+    // Short texts go two per engine call where the engine can (Engine.encodeTwoInto).
+    const two = this.impl.encodeTwoInto && !seedAt ? this.impl : null;
     let ids = this.batchIds;
     let at = 0;
     // Frames text k's count ids, written from at + bos, and moves past them.
@@ -504,8 +510,8 @@ export class Tokenizer {
         }
         const need = at + most + 3 * other.length + bos + eos;
         if (need > ids.length) ids = this.batchIds = grown(ids, need, at);
-        close(i, two.encodeTwoInto(text, other, ids, at + bos, eos + bos));
-        close(++i, two.pairCount);
+        close(i, two.encodeTwoInto!(text, other, ids, at + bos, eos + bos));
+        close(++i, two.pairCount!);
         continue;
       }
       let count = 0;
@@ -539,7 +545,8 @@ export class Tokenizer {
   private batchIds: Uint32Array = new Uint32Array(4096);
 }
 
-function checkOptions(options: LoadOptions): 'wasm' | 'js' {
+/** Checks the options every Tokenizer takes; returns the engine they ask for. */
+export function checkLoadOptions(options: LoadOptions): 'wasm' | 'js' {
   const engine = options.engine ?? 'wasm';
   if (engine !== 'wasm' && engine !== 'js') throw new TypeError(`options.engine must be 'wasm' or 'js', got ${JSON.stringify(engine)}`);
   const ls = options.loneSurrogates ?? 'error';
@@ -555,7 +562,7 @@ const PAIR_TEXT = 4096;
  * Whether encodeBatch should give this text a kernel call with another one: short, and without a
  * `\n` away from its ends, where the kernel would cut it in two streams of its own. Pairing every
  * short text measured 0.92-0.95x on whole documents (each loses its own cut); with this rule,
- * ~100-byte one-line texts 1.09-1.27x, the rest 0.97-1.05x (bench/batch-pairs.ts).
+ * ~100-byte one-line texts 1.09-1.27x, the rest 0.97-1.05x (bench/batch-pairs.ts at tag lab-notebook-2026-12).
  */
 function pairable(text: string): boolean {
   if (text.length > PAIR_TEXT) return false;

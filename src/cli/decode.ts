@@ -3,7 +3,7 @@
 // the longest document.
 
 import { open, type FileHandle } from 'node:fs/promises';
-import { Tokenizer } from '../node.js';
+import { Tokenizer } from '../node/tokenizer.js';
 import type { OutputFormat } from './block.js';
 import { CliError, describeError, systemMessage } from './errors.js';
 import { checkInputs, readBlocks, readChunks, type InputFile } from './input.js';

@@ -27,4 +27,13 @@ export interface Engine {
   encodeTextInto(text: string, split: boolean, out: Uint32Array, at: number, alpha?: number): number;
   /** The ids of the last `encodeTextInto` (one that did not fit too), to `out` from index `at`. */
   copyLastInto(out: Uint32Array, at: number): void;
+  /**
+   * Only where two short texts segment faster in one call (the WASM kernel's two streams): each
+   * text as `encodeTextInto(text, true, …)` would, a's ids to `out` from `atA`, b's right after
+   * them plus `gap` slots. The caller guarantees room (at most 3 ids per UTF-16 unit). Returns the
+   * number of a's ids; `pairCount` then holds b's.
+   */
+  encodeTwoInto?(a: string, b: string, out: Uint32Array, atA: number, gap: number): number;
+  /** The second text's number of ids in the last `encodeTwoInto`. */
+  readonly pairCount?: number;
 }

@@ -1,7 +1,6 @@
 import { ModelError } from './errors.js';
 import type { CompiledModel } from './compile.js';
 import type { DoubleArray } from './trie.js';
-import type { Vocabulary } from './vocabulary.js';
 import { decodeBinaryWasm, offsetsFromLengths, pieceBytesFromTrie, type BinarySections, type FillFrom } from './binary-wasm.js';
 
 // Our own compact model format: fixed-width sections that are used with one copy or one linear
@@ -207,12 +206,12 @@ export function sealBinaryModel(file: Uint8Array): Uint8Array {
 }
 
 /**
- * Reads a binary model: a vocabulary with its trie and scores already built (`compiled`),
+ * Reads a binary model: a compiled model (vocabulary, trie, scores and lengths, nothing to rebuild),
  * validated (sizes, checksum, every index in range, the trie a tree no deeper than the longest
  * piece, every piece at a node of its length). Errors name what is wrong and where. `kernel`: the
  * WebAssembly kernel, to decode with.
  */
-export function readBinaryModel(file: Uint8Array, name = 'model', kernel?: WebAssembly.Module): Vocabulary {
+export function readBinaryModel(file: Uint8Array, name = 'model', kernel?: WebAssembly.Module): CompiledModel {
   return readBinaryModelFrom({ head: file.subarray(0, HEADER), length: file.length, fill: (into, position) => into.set(file.subarray(position, position + into.length)), bytes: file }, name, kernel);
 }
 
@@ -234,7 +233,7 @@ export interface BinaryModelFile {
 export const BINARY_HEADER = 64;
 
 /** readBinaryModel from a file given as its head, length and a way to read the rest. */
-export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', kernel?: WebAssembly.Module): Vocabulary {
+export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', kernel?: WebAssembly.Module): CompiledModel {
   const fail = (why: string): never => {
     throw new ModelError(`corrupt binary model: ${why}`, name);
   };
@@ -284,7 +283,7 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', kernel
     if (d.placed !== vocabSize - 3) fail(missingMessage(d.placed, vocabSize - 3));
     if (d.total !== totalBytes) fail(badTotalMessage(d.total, totalBytes));
     if (d.deepest > d.maxLength) fail(tooDeepMessage(d.deepest, d.maxLength));
-    return d.vocabulary();
+    return d.model();
   }
   let file = src.bytes;
   if (!file) {
@@ -306,11 +305,13 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', kernel
   const trie: DoubleArray = { words, f64: new Float64Array(words.buffer, words.byteOffset, words.length >> 1), nodeIds, rootBase: words[0]!, size };
   let bytes: Uint8Array | undefined;
   return {
-    vocabSize,
-    get bytes() { return (bytes ??= pieceBytesFromTrie(words, nodeIds, offsets)); },
-    offsets,
-    counts,
-    compiled: { trie, scores, lengths, maxPieceLength: d.maxLength },
+    vocab: {
+      vocabSize,
+      get bytes() { return (bytes ??= pieceBytesFromTrie(words, nodeIds, offsets)); },
+      offsets,
+      counts,
+    },
+    trie, scores, lengths, maxPieceLength: d.maxLength,
   };
 }
 

@@ -4,8 +4,8 @@
 // The tables are decoded into that instance's memory, where the WASM engine then takes them over
 // (no copy); nothing proportional to the vocabulary runs in JS on the load path.
 
+import type { CompiledModel, PlacedTables } from './compile.js';
 import type { DoubleArray } from './trie.js';
-import type { Vocabulary } from './vocabulary.js';
 
 /** What assembly/binary.ts exports. */
 interface BinaryKernel {
@@ -47,15 +47,6 @@ export interface BinarySections {
 /** Reads the file's bytes from byte `position` on into `into` (all of it, or throws). */
 export type FillFrom = (into: Uint8Array, position: number) => void;
 
-/**
- * A kernel instance whose memory already holds a model's tables where the WASM engine wants them
- * (the node table at NODES; the node ids and lengths by id further up): the engine takes it over
- * instead of copying them into an instance of its own. `take` hands it out once.
- */
-export interface PlacedTables {
-  take(module: WebAssembly.Module): { readonly instance: WebAssembly.Instance; readonly nodeIds: number; readonly lengths: number; readonly end: number } | undefined;
-}
-
 /** The outcome of the passes: the first bad entry of each (-1: none), and the tables. */
 export interface WasmDecoded {
   readonly badCount: number;
@@ -70,8 +61,8 @@ export interface WasmDecoded {
   readonly maxLength: number;
   /** The pieces' lengths added up. */
   readonly total: number;
-  /** The vocabulary over the decoded tables (only when every pass passed). */
-  vocabulary(): Vocabulary;
+  /** The compiled model over the decoded tables (only when every pass passed). */
+  model(): CompiledModel;
 }
 
 const PAGE = 65536;
@@ -201,7 +192,7 @@ export function decodeBinaryWasm(
     deepest,
     maxLength,
     total,
-    vocabulary(): Vocabulary {
+    model(): CompiledModel {
       const trie: DoubleArray = {
         get words() { return wordsView(); },
         get f64() { return f64View(); },
@@ -224,17 +215,17 @@ export function decodeBinaryWasm(
         },
       };
       return {
-        vocabSize,
-        get bytes() { return (bytes ??= pieceBytesFromTrie(wordsView(), nodeIdsView(), offsetsOf())); },
-        get offsets() { return offsetsOf(); },
-        get counts() { return (counts ??= byId(countsOf(), 0)); },
-        compiled: {
-          trie,
-          get scores() { return (scores ??= byId(scoresOf(), -Infinity)); },
-          get lengths() { return lengthsView(); },
-          maxPieceLength: maxLength,
-          placed,
+        vocab: {
+          vocabSize,
+          get bytes() { return (bytes ??= pieceBytesFromTrie(wordsView(), nodeIdsView(), offsetsOf())); },
+          get offsets() { return offsetsOf(); },
+          get counts() { return (counts ??= byId(countsOf(), 0)); },
         },
+        trie,
+        get scores() { return (scores ??= byId(scoresOf(), -Infinity)); },
+        get lengths() { return lengthsView(); },
+        maxPieceLength: maxLength,
+        placed,
       };
     },
   };

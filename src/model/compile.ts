@@ -2,7 +2,6 @@ import { checkSingleBytes, type Vocabulary } from './vocabulary.js';
 import { buildDoubleArray, type DoubleArray } from './trie.js';
 import { lnCorrectlyRounded } from './ln.js';
 import { ModelError } from './errors.js';
-import type { PlacedTables } from './binary-wasm.js';
 
 /**
  * Everything the engines need, as flat typed arrays shared by the pure-JS and WASM engines.
@@ -21,11 +20,38 @@ export interface CompiledModel {
 }
 
 /**
- * Builds the trie and scores for a validated vocabulary (or takes those a binary model carries);
+ * A kernel instance whose memory already holds a model's tables where the WASM engine wants them
+ * (the node table at NODES; the node ids and lengths by id further up): the engine takes it over
+ * instead of copying them into an instance of its own. `take` hands it out once.
+ */
+export interface PlacedTables {
+  take(module: WebAssembly.Module): { readonly instance: WebAssembly.Instance; readonly nodeIds: number; readonly lengths: number; readonly end: number } | undefined;
+}
+
+/**
+ * What reading a model gives: a vocabulary to compile (a `.model` JSON), or a model compiled
+ * already (a binary model carries its validated trie, scores and lengths).
+ */
+export type ParsedModel = Vocabulary | CompiledModel;
+
+/** Whether a parsed model is compiled already. */
+export function isCompiled(model: ParsedModel): model is CompiledModel {
+  return 'trie' in model;
+}
+
+/** The vocabulary of a parsed model. */
+export function vocabularyOf(model: ParsedModel): Vocabulary {
+  return isCompiled(model) ? model.vocab : model;
+}
+
+/**
+ * Builds the trie and scores for a validated vocabulary (a compiled model is taken as it is);
  * rejects models that are not total.
  */
-export function compileModel(vocab: Vocabulary, source?: string): CompiledModel {
-  const trie = vocab.compiled?.trie ?? buildDoubleArray(vocab, source);
+export function compileModel(parsed: ParsedModel, source?: string): CompiledModel {
+  const compiled = isCompiled(parsed) ? parsed : undefined;
+  const vocab = vocabularyOf(parsed);
+  const trie = compiled?.trie ?? buildDoubleArray(vocab, source);
   const singleByteIds = new Int32Array(256);
   const { words: w, nodeIds: ids } = trie; // once: a binary model's are getters
   for (let b = 0; b < 256; b++) {
@@ -34,19 +60,9 @@ export function compileModel(vocab: Vocabulary, source?: string): CompiledModel 
   }
   checkSingleBytes(singleByteIds, source);
 
-  const compiled = vocab.compiled;
-  if (compiled) {
-    // Getters passed through: a binary model makes scores on first use, and its tables are views
-    // re-made when the kernel's memory grows.
-    return {
-      vocab,
-      trie,
-      get scores() { return compiled.scores; },
-      get lengths() { return compiled.lengths; },
-      maxPieceLength: compiled.maxPieceLength,
-      placed: compiled.placed,
-    };
-  }
+  // As it is: a binary model's scores are getters (made on first use), its tables views re-made
+  // when the kernel's memory grows.
+  if (compiled) return compiled;
   const { vocabSize, offsets } = vocab; // not before: a binary model makes its offsets on first use
   const lengths = new Int32Array(vocabSize);
   let maxPieceLength = 0;

@@ -2,7 +2,8 @@ import { inflateSync, unzipSync } from 'fflate';
 import { ModelError } from './errors.js';
 import { isBinaryModel, readBinaryModel } from './binary-model.js';
 import { hasBinaryDecoder } from './binary-wasm.js';
-import { vocabularyFromJson, type ModelJson, type Vocabulary } from './vocabulary.js';
+import { vocabularyFromJson, type ModelJson } from './vocabulary.js';
+import type { ParsedModel } from './compile.js';
 import { scanModelJson } from './json-scan.js';
 import { extractZipEntry, readZipDirectory, type InflateRaw, type ZipEntry } from './zip.js';
 
@@ -46,9 +47,9 @@ const fflateInflateRaw: InflateRaw = (data, size) => {
  * entry (how the published models are distributed), or of our binary format (`Tokenizer.toBinary`,
  * recognized by its magic header). `name` is used in error messages.
  */
-export function vocabularyFromBytes(bytes: Uint8Array, name = 'model', options: ReadOptions = {}): Vocabulary {
+export function modelFromBytes(bytes: Uint8Array, name = 'model', options: ReadOptions = {}): ParsedModel {
   if (bytes.length === 0) throw new ModelError('the file is empty', name);
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return vocabularyFromZip(bytes, name, options);
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return modelFromZip(bytes, name, options);
   if (isBinaryModel(bytes)) return readBinaryModel(bytes, name, binaryDecoder(options));
   // The usual case: the trainer's plain JSON, read without JSON.parse. Anything else (or any error)
   // goes the general way below, which words the errors.
@@ -77,7 +78,7 @@ function modelEntry(directory: readonly ZipEntry[], name: string): ZipEntry {
   return models[0]!;
 }
 
-function vocabularyFromZip(bytes: Uint8Array, name: string, options: ReadOptions): Vocabulary {
+function modelFromZip(bytes: Uint8Array, name: string, options: ReadOptions): ParsedModel {
   // Fast path: the central directory, and only the model entry inflated, natively where possible.
   const directory = readZipDirectory(bytes);
   if (directory) {
@@ -88,7 +89,7 @@ function vocabularyFromZip(bytes: Uint8Array, name: string, options: ReadOptions
     } catch (e) {
       throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
     }
-    return vocabularyFromBytes(data, `${name}!${entry.name}`, options);
+    return modelFromBytes(data, `${name}!${entry.name}`, options);
   }
   let entries: Record<string, Uint8Array>;
   try {
@@ -99,35 +100,35 @@ function vocabularyFromZip(bytes: Uint8Array, name: string, options: ReadOptions
   const names = Object.keys(entries);
   if (names.length === 0) throw new ModelError('the zip holds no *.model file', name);
   if (names.length > 1) throw new ModelError(`the zip holds several *.model files (${names.join(', ')}); unzip the one you want`, name);
-  return vocabularyFromBytes(entries[names[0]!]!, `${name}!${names[0]}`, options);
+  return modelFromBytes(entries[names[0]!]!, `${name}!${names[0]}`, options);
 }
 
 const isModelEntry = (path: string) => path.endsWith('.model') && !path.startsWith('__MACOSX/') && !path.split('/').pop()!.startsWith('._');
 
 /** Loads a vocabulary from any environment-independent source (bytes, JSON object, URL, Response). */
-export async function vocabularyFromSource(source: ModelSource, name?: string, options: ReadOptions = {}): Promise<Vocabulary> {
+export async function modelFromSource(source: ModelSource, name?: string, options: ReadOptions = {}): Promise<ParsedModel> {
   if (typeof source === 'string' || source instanceof URL) {
-    return vocabularyFromResponse(await fetch(source), name ?? String(source), options);
+    return modelFromResponse(await fetch(source), name ?? String(source), options);
   }
   // Bytes before Response: touching the global Response makes Node 20 load its fetch implementation.
-  if (source instanceof Uint8Array) return vocabularyFromBytesAsync(source, name, options);
-  if (source instanceof ArrayBuffer) return vocabularyFromBytesAsync(new Uint8Array(source), name, options);
-  if (typeof Response !== 'undefined' && source instanceof Response) return vocabularyFromResponse(source, name ?? (source.url || 'response'), options);
+  if (source instanceof Uint8Array) return modelFromBytesAsync(source, name, options);
+  if (source instanceof ArrayBuffer) return modelFromBytesAsync(new Uint8Array(source), name, options);
+  if (typeof Response !== 'undefined' && source instanceof Response) return modelFromResponse(source, name ?? (source.url || 'response'), options);
   if (isBlob(source)) {
     const fileName = (source as Blob & { name?: unknown }).name;
-    return vocabularyFromBytesAsync(new Uint8Array(await source.arrayBuffer()), name ?? (typeof fileName === 'string' && fileName ? fileName : 'blob'), options);
+    return modelFromBytesAsync(new Uint8Array(await source.arrayBuffer()), name ?? (typeof fileName === 'string' && fileName ? fileName : 'blob'), options);
   }
-  return vocabularyFromValue(source as ModelJson, name, options);
+  return modelFromValue(source as ModelJson, name, options);
 }
 
 /**
- * As vocabularyFromBytes, but a zip's model entry is inflated by the platform's native
+ * As modelFromBytes, but a zip's model entry is inflated by the platform's native
  * DecompressionStream('deflate-raw') when there is one and no inflater was given (browsers:
  * several times faster than fflate).
  */
-async function vocabularyFromBytesAsync(bytes: Uint8Array, name = 'model', options: ReadOptions = {}): Promise<Vocabulary> {
+async function modelFromBytesAsync(bytes: Uint8Array, name = 'model', options: ReadOptions = {}): Promise<ParsedModel> {
   const directory = bytes[0] === 0x50 && bytes[1] === 0x4b && !options.inflateRaw && hasNativeInflate() ? readZipDirectory(bytes) : undefined;
-  if (!directory) return vocabularyFromBytes(bytes, name, options);
+  if (!directory) return modelFromBytes(bytes, name, options);
   const entry = modelEntry(directory, name);
   let data = entry.data;
   if (entry.method !== 0) {
@@ -139,7 +140,7 @@ async function vocabularyFromBytesAsync(bytes: Uint8Array, name = 'model', optio
     }
     if (data.length !== entry.size) throw new ModelError(`corrupt zip (${entry.name} inflates to ${data.length} bytes, the directory says ${entry.size})`, name);
   }
-  return vocabularyFromBytes(data, `${name}!${entry.name}`, options);
+  return modelFromBytes(data, `${name}!${entry.name}`, options);
 }
 
 let nativeInflate: boolean | undefined;
@@ -156,9 +157,9 @@ function hasNativeInflate(): boolean {
 }
 
 /** Synchronous part: bytes or an already-parsed model object. */
-export function vocabularyFromValue(source: Uint8Array | ArrayBuffer | ModelJson, name?: string, options: ReadOptions = {}): Vocabulary {
-  if (source instanceof Uint8Array) return vocabularyFromBytes(source, name, options);
-  if (source instanceof ArrayBuffer) return vocabularyFromBytes(new Uint8Array(source), name, options);
+export function modelFromValue(source: Uint8Array | ArrayBuffer | ModelJson, name?: string, options: ReadOptions = {}): ParsedModel {
+  if (source instanceof Uint8Array) return modelFromBytes(source, name, options);
+  if (source instanceof ArrayBuffer) return modelFromBytes(new Uint8Array(source), name, options);
   if (ArrayBuffer.isView(source)) {
     throw new TypeError('pass the model bytes as a Uint8Array or an ArrayBuffer');
   }
@@ -166,7 +167,7 @@ export function vocabularyFromValue(source: Uint8Array | ArrayBuffer | ModelJson
   return vocabularyFromJson(source, name ?? 'model object');
 }
 
-async function vocabularyFromResponse(response: Response, name: string, options: ReadOptions): Promise<Vocabulary> {
+async function modelFromResponse(response: Response, name: string, options: ReadOptions): Promise<ParsedModel> {
   if (!response.ok) throw new ModelError(`HTTP ${response.status} ${response.statusText}`.trim(), name);
-  return vocabularyFromBytesAsync(new Uint8Array(await response.arrayBuffer()), name, options);
+  return modelFromBytesAsync(new Uint8Array(await response.arrayBuffer()), name, options);
 }

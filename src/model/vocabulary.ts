@@ -1,7 +1,5 @@
 import { base64DecodedMax, decodeBase64Into } from './base64.js';
 import { ModelError } from './errors.js';
-import type { DoubleArray } from './trie.js';
-import type { PlacedTables } from './binary-wasm.js';
 
 /**
  * A model's pieces in id order, as flat arrays. Ids 0, 1, 2 (`<pad>`, `<bos>`, `<eos>`) have no bytes.
@@ -13,15 +11,6 @@ export interface Vocabulary {
   readonly bytes: Uint8Array;
   readonly offsets: Uint32Array;
   readonly counts: Float64Array;
-  /**
-   * Present when read from a binary model: its trie, scores and piece lengths (by id, 0 for the
-   * special ids), validated, so they need not be rebuilt.
-   */
-  readonly compiled?: {
-    readonly trie: DoubleArray; readonly scores: Float64Array; readonly lengths: Int32Array; readonly maxPieceLength: number;
-    /** The tables already in a kernel instance, for the WASM engine to take over. */
-    readonly placed?: PlacedTables;
-  };
 }
 
 /** A model as it is stored in a `.model` file: base64 key → `[id, text, count]`. */

@@ -7,10 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
 import type { Platform } from '../api/tokenizer.js';
-import { vocabularyFromSource, vocabularyFromValue, vocabularyFromBytes, binaryDecoder, type ModelSource, type ReadOptions } from '../model/source.js';
+import { modelFromSource, modelFromValue, modelFromBytes, binaryDecoder, type ModelSource, type ReadOptions } from '../model/source.js';
 import { BINARY_HEADER, isBinaryModel, readBinaryModelFrom } from '../model/binary-model.js';
 import { ModelError } from '../model/errors.js';
-import type { ModelJson, Vocabulary } from '../model/vocabulary.js';
+import type { ModelJson } from '../model/vocabulary.js';
+import type { ParsedModel } from '../model/compile.js';
 import { defaultWasmUrl } from '../engine/wasm-module.js';
 import { toSentencePiece } from '../model/sentencepiece-export.js';
 
@@ -44,7 +45,7 @@ const withKernel = (given?: () => WebAssembly.Module | undefined): ReadOptions =
  * for the sizes): a copy of the whole file is megabytes of fresh pages, and on a cold load every
  * page touched counts. Anything else is read whole.
  */
-function readModelFileSync(path: string, name: string, read: ReadOptions): Vocabulary {
+function readModelFileSync(path: string, name: string, read: ReadOptions): ParsedModel {
   const fd = openSync(path, 'r');
   try {
     const length = fstatSync(fd).size;
@@ -57,7 +58,7 @@ function readModelFileSync(path: string, name: string, read: ReadOptions): Vocab
   } finally {
     closeSync(fd);
   }
-  return vocabularyFromBytes(new Uint8Array(readFileSync(path)), name, read);
+  return modelFromBytes(new Uint8Array(readFileSync(path)), name, read);
 }
 
 function readFully(fd: number, into: Uint8Array, position: number, name: string): void {
@@ -76,19 +77,19 @@ export const nodePlatform: Platform = {
   async readModel(source, name, given) {
     const read = withKernel(given);
     const path = asPath(source);
-    if (path === undefined) return vocabularyFromSource(source as ModelSource, name, read);
-    return vocabularyFromBytes(new Uint8Array(await readFile(path)), name ?? path, read);
+    if (path === undefined) return modelFromSource(source as ModelSource, name, read);
+    return modelFromBytes(new Uint8Array(await readFile(path)), name ?? path, read);
   },
   readModelSync(source, name, given) {
     const read = withKernel(given);
     const path = asPath(source);
     if (path === undefined) {
       // Bytes first: touching the global Response makes Node 20 load its fetch implementation (~20-70 ms).
-      if (source instanceof Uint8Array || source instanceof ArrayBuffer) return vocabularyFromValue(source, name, read);
+      if (source instanceof Uint8Array || source instanceof ArrayBuffer) return modelFromValue(source, name, read);
       if (source instanceof URL || (typeof Response !== 'undefined' && source instanceof Response)) {
         throw new TypeError('Tokenizer.loadSync cannot fetch: pass a file path, bytes or a parsed model, or use Tokenizer.load');
       }
-      return vocabularyFromValue(source as Uint8Array | ArrayBuffer | ModelJson, name, read);
+      return modelFromValue(source as Uint8Array | ArrayBuffer | ModelJson, name, read);
     }
     return readModelFileSync(path, name ?? path, read);
   },

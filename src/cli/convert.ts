@@ -1,6 +1,6 @@
 // `bytepiece convert --to sentencepiece MODEL -o OUT`: the reference's convert_to_sentencepiece.
 
-import { Tokenizer } from '../node.js';
+import { Tokenizer } from '../node/tokenizer.js';
 import { CliError } from './errors.js';
 import { checkModelPath } from './options.js';
 import { TempFileOutput, commitOutputs, discardOutputs } from './output.js';

@@ -10,7 +10,7 @@ import type { Tokenizer } from './tokenizer.js';
  * @example
  * ```ts
  * const text = idChunks.pipeThrough(new DecodeStream(tok));
- * for await (const piece of text) process.stdout.write(piece);
+ * for await (const piece of text) output.textContent += piece;
  * ```
  */
 export class DecodeStream extends TransformStream<Uint32Array | readonly number[], string> {

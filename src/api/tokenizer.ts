@@ -279,7 +279,7 @@ export class Tokenizer {
    * @example
    * ```ts
    * const d = tok.decoder();
-   * for await (const id of generate()) process.stdout.write(d.push(id));
+   * for await (const id of generate()) output.textContent += d.push(id);
    * d.flush();
    * ```
    */

@@ -28,8 +28,8 @@ const powersOf5: bigint[] = [1n];
 /** n · 2^e as an exact Decimal (n·2^e = n·5^-e · 10^e); constructors never round, only operations do. */
 function exactDecimal(n: bigint, e: number): Decimal {
   if (e >= 0) return new Decimal((n << BigInt(e)).toString());
-  while (powersOf5.length <= -e) powersOf5.push(powersOf5[powersOf5.length - 1] * 5n);
-  return new Decimal(`${n * powersOf5[-e]}e${e}`);
+  while (powersOf5.length <= -e) powersOf5.push(powersOf5[powersOf5.length - 1]! * 5n);
+  return new Decimal(`${n * powersOf5[-e]!}e${e}`);
 }
 
 /** The exact midpoint of two finite doubles. */
@@ -115,7 +115,7 @@ describe.skipIf(!haveShared)('lnCorrectlyRounded on shared model counts', () => 
       const files = unzipSync(readFileSync(`${MODELS_DIR}/${zip}`));
       const names = Object.keys(files).filter((f) => f.endsWith('.model'));
       expect(names, zip).toHaveLength(1);
-      const model = JSON.parse(strFromU8(files[names[0]])) as Record<string, [number, string, number]>;
+      const model = JSON.parse(strFromU8(files[names[0]!]!)) as Record<string, [number, string, number]>;
       let total = 0;
       for (const [, , count] of Object.values(model)) {
         if (!(Number.isSafeInteger(count) && count > 0)) invalid.push(`${zip}: count ${count}`);

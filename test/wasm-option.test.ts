@@ -72,7 +72,7 @@ describe('options.wasm', () => {
     await expect(ids(42)).rejects.toThrow(/options.wasm must be .* got number/);
     await expect(ids({})).rejects.toThrow(/got Object/);
     const corrupt = new Uint8Array(KERNEL);
-    corrupt[KERNEL.length - 3] ^= 0xff;
+    corrupt[KERNEL.length - 3]! ^= 0xff;
     await expect(ids(corrupt)).rejects.toThrow(/could not compile the kernel/);
   });
 

@@ -143,7 +143,7 @@ function forwardFrom(input: usize, n: i32, trace: usize, split: bool, p: i32, ap
         park(a);
       }
       // ---- per-byte step, copy 1 of 3 (stream A of two): the copies differ only in their
-      // state's names; test/kernel-step.test.ts keeps them identical. Change all three.
+      // state's names; test/unit/kernel-step.test.ts keeps them identical. Change all three.
       prevA = c;
       let best = NEG_INF_BITS;
       let bestRec: i64 = 0;
@@ -232,7 +232,7 @@ function forwardFrom(input: usize, n: i32, trace: usize, split: bool, p: i32, ap
         park(b);
       }
       // ---- per-byte step, copy 2 of 3 (stream B of two): the copies differ only in their
-      // state's names; test/kernel-step.test.ts keeps them identical. Change all three.
+      // state's names; test/unit/kernel-step.test.ts keeps them identical. Change all three.
       prevB = c;
       let best = NEG_INF_BITS;
       let bestRec: i64 = 0;
@@ -329,7 +329,7 @@ function single(input: usize, from: i32, to: i32, trace: usize, split: bool, wal
       park(walks);
     }
     // ---- per-byte step, copy 3 of 3 (the single stream): the copies differ only in their
-    // state's names; test/kernel-step.test.ts keeps them identical. Change all three.
+    // state's names; test/unit/kernel-step.test.ts keeps them identical. Change all three.
     prev = c;
     let best = NEG_INF_BITS;
     let bestRec: i64 = 0;

@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tokenizer } from '../../src/node.js';
-import { SHARED, modelPath } from '../shared.js';
+import { SHARED, modelPath } from '../helpers/shared.js';
 import { launchChromium } from './chromium.js';
 import { serve, type StaticServer } from './static-server.js';
 

@@ -1,8 +1,8 @@
 // SPEC §3 on hand-made models: the tie-break rule, chunking, and an independent oracle.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Tokenizer } from '../src/node.js';
-import { oracleSegment, tinyModel } from './tiny-model.js';
+import { Tokenizer } from '../../src/node.js';
+import { oracleSegment, tinyModel } from '../helpers/tiny-model.js';
 
 const ENGINES = ['wasm', 'js'] as const;
 const enc = new TextEncoder();

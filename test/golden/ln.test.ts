@@ -3,9 +3,9 @@ import Decimal from 'decimal.js';
 import { unzipSync, strFromU8 } from 'fflate';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { lnCorrectlyRounded } from '../src/model/ln.js';
+import { lnCorrectlyRounded } from '../../src/model/ln.js';
 
-const MODELS_DIR = fileURLToPath(new URL('../../shared/models', import.meta.url));
+const MODELS_DIR = fileURLToPath(new URL('../../../shared/models', import.meta.url));
 
 // ---- independent reference: decimal.js ln, compared exactly against float64 rounding boundaries ----
 

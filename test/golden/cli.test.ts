@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Tokenizer } from '../src/node.js';
-import { HAS_SHARED, SHARED, corpora, corpusTexts, goldenIds, modelPath } from './shared.js';
-import { tinyModel } from './tiny-model.js';
+import { Tokenizer } from '../../src/node.js';
+import { HAS_SHARED, SHARED, corpora, corpusTexts, goldenIds, modelPath } from '../helpers/shared.js';
+import { tinyModel } from '../helpers/tiny-model.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'cli.js');
 const SMALL = 'bytepiece.id.eu.plus.40k'; // eu, vocab <= 65535: u16 allowed
 const LARGE = 'bytepiece.zh.id.eu.80k'; // eu, vocab > 65535: u16 refused

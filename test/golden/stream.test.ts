@@ -5,11 +5,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EncodeStream, EncodeTransform, Tokenizer, type StreamEncodeOptions } from '../src/node.js';
-import { IncrementalEncoder } from '../src/api/incremental.js';
-import { firstLoneSurrogate } from '../src/text/normalize.js';
-import { HAS_SHARED, corpusTexts, modelPath } from './shared.js';
-import { tinyModel } from './tiny-model.js';
+import { EncodeStream, EncodeTransform, Tokenizer, type StreamEncodeOptions } from '../../src/node.js';
+import { IncrementalEncoder } from '../../src/api/incremental.js';
+import { firstLoneSurrogate } from '../../src/text/normalize.js';
+import { HAS_SHARED, corpusTexts, modelPath } from '../helpers/shared.js';
+import { tinyModel } from '../helpers/tiny-model.js';
 
 type Chunk = string | Uint8Array;
 

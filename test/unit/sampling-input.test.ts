@@ -2,8 +2,8 @@
 // point; and the documented meaning of the accepted values (negative alpha: deterministic; the
 // largest accepted alpha still samples correctly).
 import { describe, expect, it, vi } from 'vitest';
-import { Tokenizer } from '../src/node.js';
-import { substringModel as tinyModel } from './substring-model.js';
+import { Tokenizer } from '../../src/node.js';
+import { substringModel as tinyModel } from '../helpers/substring-model.js';
 
 const TEXT = 'hello world, 你好世界';
 const json = tinyModel([TEXT]);

@@ -2,8 +2,8 @@
 // (side by side as two streams), so every pairing of edge cases must give each text exactly the
 // ids encode gives it alone, in both engines and with <bos>/<eos>; errors name the right index.
 import { describe, expect, it } from 'vitest';
-import { Tokenizer, type ModelJson } from '../src/node.js';
-import { smallModel } from './small-model.js';
+import { Tokenizer, type ModelJson } from '../../src/node.js';
+import { smallModel } from '../helpers/small-model.js';
 
 const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => v === b[i]);
 

@@ -4,8 +4,8 @@
 // Tokenizer.load takes them.
 import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Tokenizer, TokenizerPool } from '../src/node.js';
-import { HAS_SHARED, corpora, corpusTexts, goldenIds, goldenModels, modelPath } from './shared.js';
+import { Tokenizer, TokenizerPool } from '../../src/node.js';
+import { HAS_SHARED, corpora, corpusTexts, goldenIds, goldenModels, modelPath } from '../helpers/shared.js';
 
 const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => v === b[i]);
 

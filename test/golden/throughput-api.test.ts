@@ -1,7 +1,7 @@
 // Issue 6 helpers: the binary model format (round trip, corruption), countTokens, encodeInto.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Tokenizer, ModelError } from '../src/node.js';
-import { HAS_SHARED, corpora, corpusTexts, goldenIds, modelPath } from './shared.js';
+import { Tokenizer, ModelError } from '../../src/node.js';
+import { HAS_SHARED, corpora, corpusTexts, goldenIds, modelPath } from '../helpers/shared.js';
 
 const MODEL = 'bytepiece.plus.80k';
 /** Byte equality of two typed arrays (vitest's deep equality is slow on megabytes). */

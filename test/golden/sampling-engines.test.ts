@@ -3,10 +3,10 @@
 // seeding through load() and setSeed() restarts the same stream; different seeds differ.
 import fc from 'fast-check';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { Tokenizer } from '../src/node.js';
-import { forceLogDomain } from '../src/engine/sampling-weights.js';
-import { HAS_SHARED, corpora, corpusTexts, modelPath } from './shared.js';
-import { substringModel as tinyModel } from './substring-model.js';
+import { Tokenizer } from '../../src/node.js';
+import { forceLogDomain } from '../../src/engine/sampling-weights.js';
+import { HAS_SHARED, corpora, corpusTexts, modelPath } from '../helpers/shared.js';
+import { substringModel as tinyModel } from '../helpers/substring-model.js';
 
 const SAMPLE_TEXTS = ['the cat sat on the mat', '今天天气不错，我们去公园散步吧。', 'def f(x):\n    return x + 1\n', 'naïve café 😀 ok'];
 const toArray = (ids: Uint32Array) => Array.from(ids);

@@ -1,7 +1,7 @@
 // The CLI's recycled block buffers (src/cli/shared-buffers.ts): a buffer given back is the next one
 // taken, at most `keep` are kept, odd sizes are left to the GC, and grow() retires small buffers.
 import { describe, expect, it } from 'vitest';
-import { SharedBuffers } from '../src/cli/shared-buffers.js';
+import { SharedBuffers } from '../../src/cli/shared-buffers.js';
 
 describe('SharedBuffers', () => {
   it('reuses buffers given back instead of allocating', () => {

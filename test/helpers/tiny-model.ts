@@ -1,5 +1,5 @@
 // Hand-made models for unit tests: every single byte (so the model is total) plus chosen pieces.
-import type { ModelJson } from '../src/index.js';
+import type { ModelJson } from '../../src/index.js';
 
 const enc = new TextEncoder();
 
@@ -65,4 +65,4 @@ function oracleWithScores(pieces: Map<string, [number, number]>, total: number, 
   return out.reverse();
 }
 
-import { lnCorrectlyRounded as lnCR } from '../src/model/ln.js';
+import { lnCorrectlyRounded as lnCR } from '../../src/model/ln.js';

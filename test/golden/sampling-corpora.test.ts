@@ -7,10 +7,10 @@
 //   crosses a chunk boundary (the end of a run of `\n`).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Tokenizer } from '../src/node.js';
-import { compileModel } from '../src/model/compile.js';
-import { modelFromBytes } from '../src/model/source.js';
-import { HAS_SHARED, corpora, corpusTexts, modelPath } from './shared.js';
+import { Tokenizer } from '../../src/node.js';
+import { compileModel } from '../../src/model/compile.js';
+import { modelFromBytes } from '../../src/model/source.js';
+import { HAS_SHARED, corpora, corpusTexts, modelPath } from '../helpers/shared.js';
 
 const enc = new TextEncoder();
 

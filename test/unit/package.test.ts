@@ -5,9 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const ROOT = new URL('..', import.meta.url);
+const ROOT = new URL('../..', import.meta.url);
 const hasDist = existsSync(new URL('dist/node.js', ROOT));
-if (!hasDist) console.warn('SKIPPED test/package.test.ts: dist/ is missing (run `npm run build`; `npm test` does)');
+if (!hasDist) console.warn('SKIPPED test/unit/package.test.ts: dist/ is missing (run `npm run build`; `npm test` does)');
 
 /** Every string value in the exports map (and bin), without the leading './'. */
 function exportedFiles(pkg: { exports: unknown; bin: Record<string, string> }): string[] {

@@ -2,8 +2,8 @@
 // come out as the decimal JSON.stringify writes, and u32 output must hold the same values.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { processBlock, type BlockJob } from '../src/cli/block.js';
-import type { Tokenizer } from '../src/api/tokenizer.js';
+import { processBlock, type BlockJob } from '../../src/cli/block.js';
+import type { Tokenizer } from '../../src/api/tokenizer.js';
 
 /** A tokenizer whose "ids" for a text are the JSON array the text holds. */
 const echo = {

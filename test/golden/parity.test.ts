@@ -1,8 +1,8 @@
 // Must-show 1 of the core issue: both engines reproduce the reference's golden ids for every
 // document of every shared corpus and every model that has golden files.
 import { describe, expect, it } from 'vitest';
-import { Tokenizer } from '../src/node.js';
-import { HAS_SHARED, corpora, corpusTexts, goldenIds, goldenModels, modelPath } from './shared.js';
+import { Tokenizer } from '../../src/node.js';
+import { HAS_SHARED, corpora, corpusTexts, goldenIds, goldenModels, modelPath } from '../helpers/shared.js';
 
 describe.skipIf(!HAS_SHARED)('parity with the reference (../shared/golden)', () => {
   for (const model of goldenModels()) {

@@ -14,15 +14,15 @@
 // shared by many cases that no single case would reveal.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Tokenizer } from '../src/node.js';
-import { compileModel, type CompiledModel } from '../src/model/compile.js';
-import { modelFromBytes } from '../src/model/source.js';
-import { forceLogDomain, linearPlan } from '../src/engine/sampling-weights.js';
-import { lookup } from '../src/model/trie.js';
-import { vocabularyFromJson, type ModelJson } from '../src/model/vocabulary.js';
-import { HAS_SHARED, modelPath } from './shared.js';
-import { gammaQ, goodnessOfFit, ksUniform } from './stats.js';
-import { substringModel as tinyModel } from './substring-model.js';
+import { Tokenizer } from '../../src/node.js';
+import { compileModel, type CompiledModel } from '../../src/model/compile.js';
+import { modelFromBytes } from '../../src/model/source.js';
+import { forceLogDomain, linearPlan } from '../../src/engine/sampling-weights.js';
+import { lookup } from '../../src/model/trie.js';
+import { vocabularyFromJson, type ModelJson } from '../../src/model/vocabulary.js';
+import { HAS_SHARED, modelPath } from '../helpers/shared.js';
+import { gammaQ, goodnessOfFit, ksUniform } from '../helpers/stats.js';
+import { substringModel as tinyModel } from '../helpers/substring-model.js';
 
 // 3 to 12 bytes of UTF-8 each: Chinese, English, code, mixed.
 const STRINGS = [

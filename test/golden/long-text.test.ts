@@ -4,10 +4,10 @@
 // texts with no `\n` at all (one block), and on the shared corpora joined into one text; and the
 // samplers draw in the same order in blocks as the JS engine in one pass.
 import { describe, expect, it } from 'vitest';
-import { Tokenizer, type ModelJson } from '../src/node.js';
-import { smallModel } from './small-model.js';
-import { forceLogDomain } from '../src/engine/sampling-weights.js';
-import { HAS_SHARED, corpora, corpusTexts, modelPath } from './shared.js';
+import { Tokenizer, type ModelJson } from '../../src/node.js';
+import { smallModel } from '../helpers/small-model.js';
+import { forceLogDomain } from '../../src/engine/sampling-weights.js';
+import { HAS_SHARED, corpora, corpusTexts, modelPath } from '../helpers/shared.js';
 
 const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => v === b[i]);
 

@@ -14,13 +14,13 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { HAS_SHARED, corpusTexts, modelPath } from './shared.js';
+import { HAS_SHARED, corpusTexts, modelPath } from '../helpers/shared.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const WORK = join(ROOT, 'test-output', 'readme');
 const hasDist = existsSync(join(ROOT, 'dist', 'node.js'));
-if (!hasDist) console.warn('SKIPPED test/readme.test.ts: dist/ is missing (run `npm run build`; `npm test` does)');
+if (!hasDist) console.warn('SKIPPED test/golden/readme.test.ts: dist/ is missing (run `npm run build`; `npm test` does)');
 
 interface Block { info: string; code: string; line: number }
 

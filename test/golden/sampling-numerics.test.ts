@@ -4,16 +4,16 @@
 import Decimal from 'decimal.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { EXP2_TABLE, expNeg } from '../src/engine/exp-neg.js';
-import { compileModel } from '../src/model/compile.js';
-import { Tokenizer } from '../src/node.js';
-import { Xoshiro128, randomState, seedState } from '../src/engine/prng.js';
-import { JsSampler } from '../src/engine/sampler-js.js';
-import { fillWeights, forceLogDomain, inverseBinade, linearPlan } from '../src/engine/sampling-weights.js';
-import { modelFromBytes } from '../src/model/source.js';
-import { vocabularyFromJson, type ModelJson } from '../src/model/vocabulary.js';
-import { HAS_SHARED, modelPath } from './shared.js';
-import { substringModel as tinyModel } from './substring-model.js';
+import { EXP2_TABLE, expNeg } from '../../src/engine/exp-neg.js';
+import { compileModel } from '../../src/model/compile.js';
+import { Tokenizer } from '../../src/node.js';
+import { Xoshiro128, randomState, seedState } from '../../src/engine/prng.js';
+import { JsSampler } from '../../src/engine/sampler-js.js';
+import { fillWeights, forceLogDomain, inverseBinade, linearPlan } from '../../src/engine/sampling-weights.js';
+import { modelFromBytes } from '../../src/model/source.js';
+import { vocabularyFromJson, type ModelJson } from '../../src/model/vocabulary.js';
+import { HAS_SHARED, modelPath } from '../helpers/shared.js';
+import { substringModel as tinyModel } from '../helpers/substring-model.js';
 
 describe('xoshiro128**', () => {
   it('matches the reference outputs from state {1, 2, 3, 4}', () => {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const SOURCE = readFileSync(new URL('../assembly/index.ts', import.meta.url), 'utf8');
+const SOURCE = readFileSync(new URL('../../assembly/index.ts', import.meta.url), 'utf8');
 
 /** Copy k's code between its markers. */
 function copyOf(k: number): string {

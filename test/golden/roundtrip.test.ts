@@ -1,7 +1,7 @@
 // Must-show 2 of the core issue: losslessness on every shared corpus and model.
 import { describe, expect, it } from 'vitest';
-import { Tokenizer } from '../src/node.js';
-import { HAS_SHARED, allModels, corpora, corpusTexts, modelPath } from './shared.js';
+import { Tokenizer } from '../../src/node.js';
+import { HAS_SHARED, allModels, corpora, corpusTexts, modelPath } from '../helpers/shared.js';
 
 const enc = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -43,7 +43,7 @@ describe.skipIf(!HAS_SHARED)('losslessness on the shared corpora', () => {
 
 describe('a 20 MB single-line string', () => {
   it('is segmented by both engines, identically and losslessly', async () => {
-    const { tinyModel } = await import('./tiny-model.js');
+    const { tinyModel } = await import('../helpers/tiny-model.js');
     const model = tinyModel([['ab', 50], ['abc', 40], ['bca', 30], ['cab', 20], ['abca', 10], ['语', 5], ['言模', 5]]);
     const unit = 'abcabcab语言模型 ';
     const text = unit.repeat(Math.ceil(20e6 / enc.encode(unit).length));

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { ModelError, Tokenizer, type ModelSource } from '../src/node.js';
-import { tinyModel } from './tiny-model.js';
+import { ModelError, Tokenizer, type ModelSource } from '../../src/node.js';
+import { tinyModel } from '../helpers/tiny-model.js';
 
 const good = tinyModel([['ab', 3]]);
 const json = (m: unknown) => strToU8(JSON.stringify(m));

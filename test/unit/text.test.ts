@@ -1,7 +1,7 @@
 // SPEC §2 (NFC, lone surrogates) and §5 (ids, decoding) on a hand-made model.
 import { describe, expect, it } from 'vitest';
-import { Tokenizer } from '../src/node.js';
-import { tinyModel } from './tiny-model.js';
+import { Tokenizer } from '../../src/node.js';
+import { tinyModel } from '../helpers/tiny-model.js';
 
 const model = tinyModel([['é', 10], ['\uFFFD', 10], ['\uFEFF', 10], ['ab', 10], [Uint8Array.of(0xe4, 0xb8), 10]]);
 

@@ -1,6 +1,6 @@
 // A small model made here, for tests that must not depend on ../shared: every single byte (so any
 // text tokenizes) plus a few longer pieces whose counts make them win.
-import type { ModelJson } from '../src/index.js';
+import type { ModelJson } from '../../src/index.js';
 
 export function smallModel(): ModelJson {
   const pieces: [Uint8Array, number][] = [];

@@ -6,19 +6,19 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { zipSync, strToU8 } from 'fflate';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ModelError, Tokenizer } from '../src/node.js';
-import { scanModelJson } from '../src/model/json-scan.js';
-import { modelFromBytes } from '../src/model/source.js';
-import { vocabularyOf } from '../src/model/compile.js';
-import { vocabularyFromJson, type Vocabulary } from '../src/model/vocabulary.js';
-import { readZipDirectory } from '../src/model/zip.js';
-import { tinyModel } from './tiny-model.js';
-import { Tokenizer as WebTokenizer } from '../src/index.js';
-import { HAS_SHARED, modelPath } from './shared.js';
-import { payloadSums, readBinaryModel, sealBinaryModel } from '../src/model/binary-model.js';
+import { ModelError, Tokenizer } from '../../src/node.js';
+import { scanModelJson } from '../../src/model/json-scan.js';
+import { modelFromBytes } from '../../src/model/source.js';
+import { vocabularyOf } from '../../src/model/compile.js';
+import { vocabularyFromJson, type Vocabulary } from '../../src/model/vocabulary.js';
+import { readZipDirectory } from '../../src/model/zip.js';
+import { tinyModel } from '../helpers/tiny-model.js';
+import { Tokenizer as WebTokenizer } from '../../src/index.js';
+import { HAS_SHARED, modelPath } from '../helpers/shared.js';
+import { payloadSums, readBinaryModel, sealBinaryModel } from '../../src/model/binary-model.js';
 
 /** The kernel, for the WebAssembly binary decoder (what the Node entry passes by default). */
-const kernel = new WebAssembly.Module(readFileSync(new URL('../build/bytepiece.wasm', import.meta.url)));
+const kernel = new WebAssembly.Module(readFileSync(new URL('../../build/bytepiece.wasm', import.meta.url)));
 /** A load's error message, or 'ok'. */
 const outcome = (load: () => unknown) => {
   try {

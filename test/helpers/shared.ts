@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-export const SHARED = fileURLToPath(new URL('../../shared/', import.meta.url));
+export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
 export const HAS_SHARED = existsSync(join(SHARED, 'models')) && existsSync(join(SHARED, 'golden'));
 if (!HAS_SHARED) console.warn(`[bytepiece-wasm tests] ${SHARED} not found: skipping every test that needs the shared models, corpora and golden files`);
 

@@ -8,7 +8,8 @@
 //                           a bundler or an edge runtime); an html block's module script, with
 //                           './bytepiece-wasm/' served from dist/.
 // Node and sh blocks run in test-output/readme/ (inside the package, so `bytepiece-wasm` resolves to
-// it) beside the shared model bytepiece.plus.80k.zip, a corpus.txt and a data.jsonl.
+// it) beside the shared models bytepiece.plus.80k.zip and bytepiece.eu.plus.160k.zip, a corpus.txt
+// and a data.jsonl.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +41,7 @@ function prepareWorkDir(): void {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
   symlinkSync(modelPath('bytepiece.plus.80k'), join(WORK, 'bytepiece.plus.80k.zip'));
+  symlinkSync(modelPath('bytepiece.eu.plus.160k'), join(WORK, 'bytepiece.eu.plus.160k.zip'));
   symlinkSync(join(ROOT, 'dist'), join(WORK, 'bytepiece-wasm'));
   const texts = corpusTexts('zh-fortunes').slice(0, 50);
   writeFileSync(join(WORK, 'corpus.txt'), texts.join('\n'));

@@ -10,15 +10,23 @@ import { NgramSegmenter } from './ngram-viterbi.js';
 import { PieceTable } from './piece-table.js';
 import { bytesToKey, type PieceCounts } from './piece-set.js';
 
-/** What the trainer needs from a kernel, in call order. */
+/**
+ * What the trainer needs from a kernel, in call order. A kernel on threads (src/node/) answers
+ * with promises; a batch may be reused once a call has returned (or its promise resolved).
+ */
 export interface TrainKernel {
-  countNgrams(batch: ChunkBatch): void;
+  countNgrams(batch: ChunkBatch): void | Promise<void>;
   /** Prunes the counts into log-probabilities; returns the table sizes per order 0..order, before and after. */
-  pruneNgrams(minCount: number): { rawSizes: number[]; prunedSizes: number[] };
-  countPieces(batch: ChunkBatch): void;
+  pruneNgrams(minCount: number): NgramSizes | Promise<NgramSizes>;
+  countPieces(batch: ChunkBatch): void | Promise<void>;
   /** The pieces counted, and their total count. */
-  pieces(): { pieces: PieceCounts; total: number };
+  pieces(): PieceTotals | Promise<PieceTotals>;
+  /** Lets go of threads, if any. */
+  close?(): Promise<void>;
 }
+
+export interface NgramSizes { rawSizes: number[]; prunedSizes: number[] }
+export interface PieceTotals { pieces: PieceCounts; total: number }
 
 export class JsTrainKernel implements TrainKernel {
   private counter: NgramCounter | undefined;

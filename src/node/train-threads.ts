@@ -144,6 +144,10 @@ export class TrainThreads implements TrainKernel {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await Promise.all(this.threads.map((t) => t.worker.terminate()));
   }
+
+  private closed = false;
 }

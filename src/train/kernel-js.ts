@@ -32,7 +32,7 @@ export class JsTrainKernel implements TrainKernel {
   private counter: NgramCounter | undefined;
   private model: NgramModel | undefined;
   private segmenter: NgramSegmenter | undefined;
-  private readonly table = new PieceTable();
+  private table = new PieceTable();
 
   constructor(order: number, private readonly ensureUnicode: boolean) {
     this.counter = new NgramCounter(order);
@@ -40,6 +40,14 @@ export class JsTrainKernel implements TrainKernel {
 
   countNgrams(batch: ChunkBatch): void {
     this.counter!.addBatch(batch);
+  }
+
+  /** Lets go of the tables; the kernel cannot be used after. */
+  async close(): Promise<void> {
+    this.counter = undefined;
+    this.model = undefined;
+    this.segmenter = undefined;
+    this.table = new PieceTable();
   }
 
   pruneNgrams(minCount: number): { rawSizes: number[]; prunedSizes: number[] } {

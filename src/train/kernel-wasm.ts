@@ -36,7 +36,7 @@ interface Exports {
 }
 
 export class WasmTrainKernel implements TrainKernel {
-  private readonly k: Exports;
+  private k: Exports;
   private readonly order: number;
   /** The 0-gram count: bytes counted. */
   private total = 0;
@@ -72,6 +72,12 @@ export class WasmTrainKernel implements TrainKernel {
     new Uint8Array(buf, this.input, batch.length).set(batch.bytes.subarray(0, batch.length));
     new Int32Array(buf, this.input + bytesSize, batch.count).set(batch.ends.subarray(0, batch.count));
     return { bytes: this.input, ends: this.input + bytesSize, back: this.input + bytesSize + 4 * batch.count };
+  }
+
+  /** Lets go of the instance (its memory goes with it); the kernel cannot be used after. */
+  async close(): Promise<void> {
+    this.k = undefined as unknown as Exports;
+    this.pruned = [];
   }
 
   countNgrams(batch: ChunkBatch): void {

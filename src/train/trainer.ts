@@ -173,6 +173,8 @@ export class Trainer {
       throw new Error(`the corpus changed between its two readings: ${first.documents} documents (${first.bytes} bytes), then ${second.documents} (${second.bytes} bytes); it must give the same texts each time`);
     }
     const { pieces, total } = await kernel.pieces();
+    // The n-gram tables and threads are no longer needed: let their memory go before the prune loops.
+    await kernel.close?.();
     const rawPieces = pieces.size;
     const results = prunePieces(pieces, {
       maxPieceLength: o.maxPieceLength,

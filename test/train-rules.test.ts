@@ -19,7 +19,8 @@ function chunksOf(text: string, isolateDigits = false): string[] {
 }
 
 async function pieces(texts: string[], p: OracleParams, engine: 'js' | 'wasm') {
-  const models = await new Trainer({ ...p, maxVocabSize: p.sizes, engine }).train(texts);
+  // One thread: starting threads per run would dominate; threads are checked on fortunes.
+  const models = await new Trainer({ ...p, maxVocabSize: p.sizes, engine, workers: 1 }).train(texts);
   return models.map((m) => m.pieces().map(({ piece, count }) => [latin1(piece), count] as [string, number]));
 }
 
@@ -102,7 +103,7 @@ describe('the n-gram Viterbi and pruning (SPEC §6.4-6.6)', () => {
   });
   it('trains several sizes, largest first, each from the one before; a corpus too small keeps what it has', async () => {
     const texts = ['the cat sat on the mat\n', 'the dog sat on the log\n', 'a cat and a dog\n'].flatMap((t) => Array(5).fill(t));
-    const models = await new Trainer({ maxVocabSize: [262, 100000, 270], engine: 'js' }).train(texts);
+    const models = await new Trainer({ maxVocabSize: [262, 100000, 270], engine: 'js', workers: 1 }).train(texts);
     expect(models.map((m) => m.maxVocabSize)).toEqual([100000, 270, 262]);
     expect(models[0]!.vocabSize).toBeLessThan(100000);
     expect(models[1]!.vocabSize).toBeLessThanOrEqual(270);

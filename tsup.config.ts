@@ -54,6 +54,7 @@ export default defineConfig([
       browser: 'src/index.ts',
       worker: 'src/web-worker/worker.ts',
       'worker-thread': 'src/web-worker/worker-thread.ts',
+      train: 'src/train.ts',
     },
     format: ['esm'],
     platform: 'browser',

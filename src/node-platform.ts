@@ -23,6 +23,8 @@ const read: ReadOptions = {
     const out = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, size) });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
+  // zlib.crc32 is in Node 20.15 and later.
+  crc32: typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (data) => (zlib as unknown as { crc32(d: Uint8Array): number }).crc32(data) : undefined,
   // Binary models are decoded by the kernel's WebAssembly functions, whatever the engine.
   kernel: () => {
     try {

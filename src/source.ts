@@ -4,7 +4,7 @@ import { isBinaryModel, readBinaryModel } from './binary-model.js';
 import { hasBinaryDecoder } from './binary-wasm.js';
 import { vocabularyFromJson, type ModelJson, type Vocabulary } from './vocabulary.js';
 import { scanModelJson } from './model-scan.js';
-import { extractZipEntry, readZipDirectory, type InflateRaw, type ZipEntry } from './zip.js';
+import { checkCrc, extractZipEntry, readZipDirectory, type Crc32, type InflateRaw, type ZipEntry } from './zip.js';
 
 /**
  * Anything a model can be loaded from in every environment (file paths are added in Node): a URL
@@ -21,6 +21,8 @@ const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 export interface ReadOptions {
   /** Raw DEFLATE inflater for zip entries (default: fflate; the Node entry passes native zlib). */
   readonly inflateRaw?: InflateRaw;
+  /** CRC-32 for checking zip entries (default: plain JS; the Node entry passes native zlib's). */
+  readonly crc32?: Crc32;
   /**
    * The kernel, if it is at hand without waiting: binary models are then decoded and checked by its
    * WebAssembly functions (compiled code from the start) instead of cold JS loops.
@@ -73,8 +75,14 @@ export function vocabularyFromBytes(bytes: Uint8Array, name = 'model', options: 
 function modelEntry(directory: readonly ZipEntry[], name: string): ZipEntry {
   const models = directory.filter((e) => isModelEntry(e.name));
   if (models.length === 0) throw new ModelError('the zip holds no *.model file', name);
-  if (models.length > 1) throw new ModelError(`the zip holds several *.model files (${models.map((e) => e.name).join(', ')}); unzip the one you want`, name);
+  if (models.length > 1) throw severalModels(models.map((e) => e.name), name);
   return models[0]!;
+}
+
+/** Several model entries (two of one name too: which one was meant cannot be told). */
+function severalModels(names: readonly string[], name: string): ModelError {
+  const twice = new Set(names).size < names.length ? ', a name more than once' : '';
+  return new ModelError(`the zip holds several *.model files (${names.join(', ')}${twice}); unzip the one you want`, name);
 }
 
 function vocabularyFromZip(bytes: Uint8Array, name: string, options: ReadOptions): Vocabulary {
@@ -84,21 +92,30 @@ function vocabularyFromZip(bytes: Uint8Array, name: string, options: ReadOptions
     const entry = modelEntry(directory, name);
     let data: Uint8Array;
     try {
-      data = extractZipEntry(entry, options.inflateRaw ?? fflateInflateRaw);
+      data = extractZipEntry(entry, options.inflateRaw ?? fflateInflateRaw, options.crc32);
     } catch (e) {
       throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
     }
     return vocabularyFromBytes(data, `${name}!${entry.name}`, options);
   }
+  // The general unzipper (zips the fast reader declines). Its result keeps one entry per name, so
+  // the model entries are counted as it lists them.
   let entries: Record<string, Uint8Array>;
+  const seen: string[] = [];
   try {
-    entries = unzipSync(bytes, { filter: (f) => isModelEntry(f.name) });
+    entries = unzipSync(bytes, {
+      filter: (f) => {
+        if (!isModelEntry(f.name)) return false;
+        seen.push(f.name);
+        return true;
+      },
+    });
   } catch (e) {
     throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
   }
+  if (seen.length > 1) throw severalModels(seen, name);
   const names = Object.keys(entries);
   if (names.length === 0) throw new ModelError('the zip holds no *.model file', name);
-  if (names.length > 1) throw new ModelError(`the zip holds several *.model files (${names.join(', ')}); unzip the one you want`, name);
   return vocabularyFromBytes(entries[names[0]!]!, `${name}!${names[0]}`, options);
 }
 
@@ -138,6 +155,11 @@ async function vocabularyFromBytesAsync(bytes: Uint8Array, name = 'model', optio
       throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
     }
     if (data.length !== entry.size) throw new ModelError(`corrupt zip (${entry.name} inflates to ${data.length} bytes, the directory says ${entry.size})`, name);
+  }
+  try {
+    checkCrc(entry, data, options.crc32);
+  } catch (e) {
+    throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
   }
   return vocabularyFromBytes(data, `${name}!${entry.name}`, options);
 }

@@ -102,3 +102,82 @@ describe('model ids out of range (issue 14 item 2)', () => {
     }
   });
 });
+
+describe('zip integrity (issue 14 item 3)', () => {
+  const bytes = strToU8(goodText);
+  // A count digit changed in a stored entry: still valid JSON, a valid model, but not the one zipped.
+  const lastKey = Object.keys(good).at(-1)!;
+  const countAt = goodText.indexOf(',3]', goodText.indexOf(`"${lastKey}"`)) + 1;
+
+  it('rejects a stored or deflated entry whose data does not match its CRC-32, on every zip path', async () => {
+    expect(goodText[countAt]).toBe('3');
+    const stored = zipSync({ 'm.model': [bytes, { level: 0 }] });
+    const at = Buffer.from(stored).indexOf(Buffer.from(goodText.slice(countAt - 20, countAt + 1))) + 20;
+    const flipped = stored.slice();
+    flipped[at] = 0x37; // count 3 -> 7
+    const deflatedBad = zipSync({ 'm.model': strToU8(goodText.slice(0, countAt) + '7' + goodText.slice(countAt + 1)) });
+    // The deflated entry's data made from the altered text, its directory's CRC-32 from the original.
+    const crcOf = (z: Uint8Array) => new DataView(z.buffer).getUint32(Buffer.from(z).lastIndexOf(Buffer.from([0x50, 0x4b, 1, 2])) + 16, true);
+    const original = zipSync({ 'm.model': bytes });
+    const patch = (z: Uint8Array, crc: number) => {
+      const out = z.slice();
+      const view = new DataView(out.buffer);
+      view.setUint32(14, crc, true); // local header
+      view.setUint32(Buffer.from(out).lastIndexOf(Buffer.from([0x50, 0x4b, 1, 2])) + 16, crc, true); // central directory
+      return out;
+    };
+    const deflated = patch(deflatedBad, crcOf(original));
+    for (const [label, zip] of [['stored', flipped], ['deflated', deflated]] as const) {
+      const file = join(dir, `${label}.zip`);
+      writeFileSync(file, zip);
+      const errors: Array<[string, Error]> = [
+        ['bytes', errorOf(() => Tokenizer.loadSync(zip, { name: `${label}.zip` }))],
+        ['path sync', errorOf(() => Tokenizer.loadSync(file))],
+        ['path async', await errorOfAsync(() => Tokenizer.load(file))],
+        ['universal sync', errorOf(() => WebTokenizer.loadSync(zip, { engine: 'js', name: `${label}.zip` }))],
+        ['universal async', await errorOfAsync(() => WebTokenizer.load(zip, { engine: 'js', name: `${label}.zip` }))],
+        ['Response', await errorOfAsync(() => Tokenizer.load(new Response(zip), { name: `${label}.zip` }))],
+      ];
+      for (const [path, e] of errors) {
+        expect(e, `${label} ${path}`).toBeInstanceOf(ModelError);
+        expect(e.message, `${label} ${path}`).toMatch(/\.zip: corrupt zip \(m\.model: CRC-32 mismatch \(the directory says 0x[0-9a-f]{8}, the data has 0x[0-9a-f]{8}\)\)/);
+      }
+    }
+    // The unaltered zips still load, on the same paths.
+    expect(Tokenizer.loadSync(zipSync({ 'm.model': [bytes, { level: 0 }] })).vocabSize).toBe(Object.keys(good).length + 3);
+    expect((await WebTokenizer.load(original, { engine: 'js' })).vocabSize).toBe(Object.keys(good).length + 3);
+  });
+
+  it('rejects two model entries of the same name (it loaded the last one)', async () => {
+    const other = tinyModel([['ab', 5], ['xy', 9]]);
+    // fflate's zipSync keys entries by name: make two names of equal length, then rename one.
+    const zip = zipSync({ 'a.model': bytes, 'b.model': strToU8(JSON.stringify(other)) });
+    const at = Buffer.from(zip).indexOf(Buffer.from('b.model'));
+    const at2 = Buffer.from(zip).indexOf(Buffer.from('b.model'), at + 1);
+    zip[at] = zip[at2] = 0x61; // both headers of b.model now say a.model
+    const file = join(dir, 'twice.zip');
+    writeFileSync(file, zip);
+    const stored = zip.slice();
+    // The same with a third entry of an unknown method: the fast reader declines the zip, and the
+    // general unzipper (fflate's) reads it.
+    const odd = zipSync({ 'a.model': bytes, 'b.model': strToU8(JSON.stringify(other)), 'x.txt': strToU8('x') });
+    for (const header of [0x04034b50, 0x02014b50]) {
+      for (let p = 0; (p = Buffer.from(odd).indexOf(Buffer.from(new Uint32Array([header]).buffer), p)) >= 0; p += 4) {
+        const nameAt = p + (header === 0x04034b50 ? 30 : 46);
+        const name = Buffer.from(odd.subarray(nameAt, nameAt + 7)).toString('latin1');
+        if (name === 'b.model') odd[nameAt] = 0x61;
+        if (name.startsWith('x.txt')) odd[p + (header === 0x04034b50 ? 8 : 10)] = 99;
+      }
+    }
+    const errors: Array<[string, Error]> = [
+      ['bytes', errorOf(() => Tokenizer.loadSync(stored, { name: 'twice.zip' }))],
+      ['general unzipper', errorOf(() => Tokenizer.loadSync(odd, { name: 'twice.zip' }))],
+      ['path', await errorOfAsync(() => Tokenizer.load(file))],
+      ['universal async', await errorOfAsync(() => WebTokenizer.load(stored, { engine: 'js', name: 'twice.zip' }))],
+    ];
+    for (const [path, e] of errors) {
+      expect(e, path).toBeInstanceOf(ModelError);
+      expect(e.message, path).toMatch(/twice\.zip: the zip holds several \*\.model files \(a\.model, a\.model, a name more than once\)/);
+    }
+  });
+});

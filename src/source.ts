@@ -96,7 +96,7 @@ function vocabularyFromZip(bytes: Uint8Array, name: string, options: ReadOptions
     } catch (e) {
       throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
     }
-    return vocabularyFromBytes(data, `${name}!${entry.name}`, options);
+    return vocabularyFromEntry(data, `${name}!${entry.name}`, options);
   }
   // The general unzipper (zips the fast reader declines). Its result keeps one entry per name, so
   // the model entries are counted as it lists them.
@@ -116,7 +116,16 @@ function vocabularyFromZip(bytes: Uint8Array, name: string, options: ReadOptions
   if (seen.length > 1) throw severalModels(seen, name);
   const names = Object.keys(entries);
   if (names.length === 0) throw new ModelError('the zip holds no *.model file', name);
-  return vocabularyFromBytes(entries[names[0]!]!, `${name}!${names[0]}`, options);
+  return vocabularyFromEntry(entries[names[0]!]!, `${name}!${names[0]}`, options);
+}
+
+/**
+ * A zip's model entry: JSON or binary, not another zip. Real files never nest zips, and following
+ * them would let a file nest thousands deep (a stack overflow, not an error).
+ */
+function vocabularyFromEntry(data: Uint8Array, name: string, options: ReadOptions): Vocabulary {
+  if (data[0] === 0x50 && data[1] === 0x4b) throw new ModelError('the model entry is itself a zip; nested zips are not read: unzip it first', name);
+  return vocabularyFromBytes(data, name, options);
 }
 
 const isModelEntry = (path: string) => path.endsWith('.model') && !path.startsWith('__MACOSX/') && !path.split('/').pop()!.startsWith('._');
@@ -161,7 +170,7 @@ async function vocabularyFromBytesAsync(bytes: Uint8Array, name = 'model', optio
   } catch (e) {
     throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
   }
-  return vocabularyFromBytes(data, `${name}!${entry.name}`, options);
+  return vocabularyFromEntry(data, `${name}!${entry.name}`, options);
 }
 
 let nativeInflate: boolean | undefined;

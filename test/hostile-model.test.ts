@@ -181,3 +181,45 @@ describe('zip integrity (issue 14 item 3)', () => {
     }
   });
 });
+
+describe('no stack overflow, no recursion into values (issue 14 item 5)', () => {
+  it('a zip in a zip is a ModelError: a model entry may not be a zip (3,000 deep overflowed the stack)', () => {
+    let zip = zipSync({ 'm.model': [strToU8(goodText), { level: 0 }] });
+    expect(Tokenizer.loadSync(zip).vocabSize).toBe(Object.keys(good).length + 3);
+    for (let k = 0; k < 3; k++) zip = zipSync({ 'm.model': [zip, { level: 0 }] });
+    for (const load of [() => Tokenizer.loadSync(zip, { name: 'deep.zip' }), () => WebTokenizer.loadSync(zip, { engine: 'js', name: 'deep.zip' })]) {
+      const e = errorOf(load);
+      expect(e).toBeInstanceOf(ModelError);
+      expect(e.message).toMatch(/^deep\.zip!m\.model: the model entry is itself a zip; nested zips are not read/);
+    }
+  });
+
+  it('a value nested 100,000 deep is a ModelError with a short message', () => {
+    // The last of two equal keys counts (JSON.parse): the deep value replaces byte 0's.
+    const deep = goodText.replace(/\}$/, `,"AA==":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    for (const [path, e] of [['bytes', errorOf(() => Tokenizer.loadSync(strToU8(deep)))], ['object', errorOf(() => Tokenizer.loadSync(JSON.parse(deep) as ModelSource))]] as const) {
+      expect(e, path).toBeInstanceOf(ModelError);
+      expect(e.message, path).toMatch(/piece "AA==": value must be \[id, text, count\], got an array of 1 items$/);
+    }
+  });
+
+  it('a huge key is quoted shortened', () => {
+    const key = 'Q'.repeat(1 << 20) + '!';
+    const e = errorOf(() => Tokenizer.loadSync({ ...good, [key]: [Object.keys(good).length + 3, '', 1] }));
+    expect(e).toBeInstanceOf(ModelError);
+    expect(e.message.length).toBeLessThan(200);
+  });
+});
+
+describe('numbers quoted as read (issue 14 item 8)', () => {
+  const lastKey = Object.keys(good).at(-1)!;
+  const withCount = (count: string) => goodText.replace(/,3\]\}$/, `,${count}]}`);
+  it('counts past 2^53 or past the range of a double are not misquoted', () => {
+    expect(goodText.endsWith(',3]}')).toBe(true);
+    const unsafe = errorOf(() => Tokenizer.loadSync(strToU8(withCount('9007199254740993'))));
+    expect(unsafe).toBeInstanceOf(ModelError);
+    expect(unsafe.message).toContain(`piece "${lastKey}": count must be a positive integer (at most 2^53-1), got a number beyond 2^53-1 (read as 9007199254740992)`);
+    const huge = errorOf(() => Tokenizer.loadSync(strToU8(withCount('1e400'))));
+    expect(huge.message).toContain('got a number beyond the range of a double (read as Infinity)');
+  });
+});

@@ -115,7 +115,7 @@ export class TokenizerPool {
     }
     const kernel = engine === 'wasm' ? (options.wasm !== undefined ? compileWasm(options.wasm) : nodePlatform.defaultWasm()) : undefined;
     kernel?.catch(() => {}); // awaited below
-    const vocab = await nodePlatform.readModel(source, options.name);
+    const vocab = await nodePlatform.readModel(source, options.name, undefined, options.maxModelBytes);
     const model = shareModel(compileModel(vocab, options.name ?? (typeof source === 'string' ? source : undefined)));
     // Everything but the kernel and the seed goes to the workers' Tokenizers as is. A load-time seed
     // becomes the default per-call seed: per text, not per thread.

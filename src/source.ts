@@ -17,8 +17,22 @@ const isBlob = (source: unknown): source is Blob => typeof Blob !== 'undefined' 
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * The default cap on a model's size in bytes (the file, and a zip's model entry once inflated):
+ * 1 GiB. The published models are 3-18 MB; the cap keeps a zip bomb or a wrong file from taking
+ * gigabytes before it fails. `LoadOptions.maxModelBytes` overrides it.
+ */
+export const DEFAULT_MAX_MODEL_BYTES = 2 ** 30;
+
+/** A ModelError for a model of `size` bytes over the cap (`what`: the file, or a zip entry). */
+export function tooLargeModel(what: string, size: number, max: number, name: string): ModelError {
+  return new ModelError(`${what} has ${size} bytes, more than the ${max} allowed (LoadOptions.maxModelBytes, default ${DEFAULT_MAX_MODEL_BYTES})`, name);
+}
+
 /** How bytes are read where the platform has better tools than the universal ones. */
 export interface ReadOptions {
+  /** The largest model read, in bytes (default DEFAULT_MAX_MODEL_BYTES). */
+  readonly maxBytes?: number;
   /** Raw DEFLATE inflater for zip entries (default: fflate; the Node entry passes native zlib). */
   readonly inflateRaw?: InflateRaw;
   /** CRC-32 for checking zip entries (default: plain JS; the Node entry passes native zlib's). */
@@ -50,6 +64,8 @@ const fflateInflateRaw: InflateRaw = (data, size) => {
  */
 export function vocabularyFromBytes(bytes: Uint8Array, name = 'model', options: ReadOptions = {}): Vocabulary {
   if (bytes.length === 0) throw new ModelError('the file is empty', name);
+  const max = options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES;
+  if (bytes.length > max) throw tooLargeModel('the model', bytes.length, max, name);
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return vocabularyFromZip(bytes, name, options);
   if (isBinaryModel(bytes)) return readBinaryModel(bytes, name, binaryDecoder(options));
   // The usual case: the trainer's plain JSON, read without JSON.parse. Anything else (or any error)
@@ -72,10 +88,13 @@ export function vocabularyFromBytes(bytes: Uint8Array, name = 'model', options: 
 }
 
 /** The one `*.model` entry of a zip's directory, or an error naming what is there instead. */
-function modelEntry(directory: readonly ZipEntry[], name: string): ZipEntry {
+function modelEntry(directory: readonly ZipEntry[], name: string, options: ReadOptions): ZipEntry {
   const models = directory.filter((e) => isModelEntry(e.name));
   if (models.length === 0) throw new ModelError('the zip holds no *.model file', name);
   if (models.length > 1) throw severalModels(models.map((e) => e.name), name);
+  // Checked against the directory before inflating; the inflaters stop at the size it announces.
+  const max = options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES;
+  if (models[0]!.size > max) throw tooLargeModel(`its entry ${models[0]!.name}`, models[0]!.size, max, name);
   return models[0]!;
 }
 
@@ -89,7 +108,7 @@ function vocabularyFromZip(bytes: Uint8Array, name: string, options: ReadOptions
   // Fast path: the central directory, and only the model entry inflated, natively where possible.
   const directory = readZipDirectory(bytes);
   if (directory) {
-    const entry = modelEntry(directory, name);
+    const entry = modelEntry(directory, name, options);
     let data: Uint8Array;
     try {
       data = extractZipEntry(entry, options.inflateRaw ?? fflateInflateRaw, options.crc32);
@@ -107,10 +126,13 @@ function vocabularyFromZip(bytes: Uint8Array, name: string, options: ReadOptions
       filter: (f) => {
         if (!isModelEntry(f.name)) return false;
         seen.push(f.name);
+        const max = options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES;
+        if (f.originalSize > max) throw tooLargeModel(`its entry ${f.name}`, f.originalSize, max, name);
         return true;
       },
     });
   } catch (e) {
+    if (e instanceof ModelError) throw e;
     throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
   }
   if (seen.length > 1) throw severalModels(seen, name);
@@ -154,16 +176,31 @@ export async function vocabularyFromSource(source: ModelSource, name?: string, o
 async function vocabularyFromBytesAsync(bytes: Uint8Array, name = 'model', options: ReadOptions = {}): Promise<Vocabulary> {
   const directory = bytes[0] === 0x50 && bytes[1] === 0x4b && !options.inflateRaw && hasNativeInflate() ? readZipDirectory(bytes) : undefined;
   if (!directory) return vocabularyFromBytes(bytes, name, options);
-  const entry = modelEntry(directory, name);
+  const entry = modelEntry(directory, name, options);
   let data = entry.data;
   if (entry.method !== 0) {
+    // Read as it inflates, into a buffer of the announced size: data that would run past it (a
+    // lying directory) stops the stream there, before it takes more memory.
+    let at = 0;
     try {
       const stream = new Blob([entry.data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-      data = new Uint8Array(await new Response(stream).arrayBuffer());
+      const reader = stream.getReader();
+      data = new Uint8Array(entry.size);
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (at + value.length > entry.size) {
+          await reader.cancel();
+          at += value.length;
+          break;
+        }
+        data.set(value, at);
+        at += value.length;
+      }
     } catch (e) {
       throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
     }
-    if (data.length !== entry.size) throw new ModelError(`corrupt zip (${entry.name} inflates to ${data.length} bytes, the directory says ${entry.size})`, name);
+    if (at !== entry.size) throw new ModelError(`corrupt zip (${entry.name} inflates to ${at > entry.size ? 'more than ' : ''}${at} bytes, the directory says ${entry.size})`, name);
   }
   try {
     checkCrc(entry, data, options.crc32);
@@ -199,5 +236,31 @@ export function vocabularyFromValue(source: Uint8Array | ArrayBuffer | ModelJson
 
 async function vocabularyFromResponse(response: Response, name: string, options: ReadOptions): Promise<Vocabulary> {
   if (!response.ok) throw new ModelError(`HTTP ${response.status} ${response.statusText}`.trim(), name);
-  return vocabularyFromBytesAsync(new Uint8Array(await response.arrayBuffer()), name, options);
+  const max = options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES;
+  const announced = Number(response.headers.get('content-length') ?? NaN);
+  if (announced > max) throw tooLargeModel('the response', announced, max, name);
+  if (!response.body) return vocabularyFromBytesAsync(new Uint8Array(await response.arrayBuffer()), name, options);
+  // Read chunk by chunk, so that a body past the cap stops there.
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > max) {
+      await reader.cancel();
+      throw tooLargeModel('the response', size, max, name);
+    }
+    chunks.push(value);
+  }
+  const bytes = chunks.length === 1 ? chunks[0]! : new Uint8Array(size);
+  if (chunks.length !== 1) {
+    let at = 0;
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.length;
+    }
+  }
+  return vocabularyFromBytesAsync(bytes, name, options);
 }

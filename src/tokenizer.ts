@@ -1,4 +1,5 @@
 import type { Engine } from './engine.js';
+import { describeValue } from './errors.js';
 import { JsEngine } from './engine-js.js';
 import { WasmEngine } from './engine-wasm.js';
 import { compileModel, type CompiledModel } from './model.js';
@@ -24,6 +25,12 @@ export interface LoadOptions {
   loneSurrogates?: LoneSurrogates;
   /** A name for the model in error messages (defaults to the file name or URL). */
   name?: string;
+  /**
+   * The largest model read, in bytes: the file, a zip's model entry once inflated (checked against
+   * the zip's directory before inflating, and enforced while inflating), a response body. Default
+   * 2^30 (1 GiB; the published models are 3-18 MB). A larger one is a {@link ModelError}.
+   */
+  maxModelBytes?: number;
   /**
    * Seeds the generator behind sampling (`alpha ≥ 0`): a safe integer. The same seed and the same
    * sequence of calls give the same samples with either engine, on every platform. Without it the
@@ -60,19 +67,19 @@ export interface EncodeOptions extends TokenizeOptions {
 /** How a Tokenizer subclass reaches files and the kernel in its environment. */
 export interface Platform {
   /** `kernel`: the WebAssembly kernel if it is ready, to decode binary models with. */
-  readModel(source: unknown, name?: string, kernel?: () => WebAssembly.Module | undefined): Promise<Vocabulary>;
-  readModelSync(source: unknown, name?: string, kernel?: () => WebAssembly.Module | undefined): Vocabulary;
+  readModel(source: unknown, name?: string, kernel?: () => WebAssembly.Module | undefined, maxBytes?: number): Promise<Vocabulary>;
+  readModelSync(source: unknown, name?: string, kernel?: () => WebAssembly.Module | undefined, maxBytes?: number): Vocabulary;
   defaultWasm(): Promise<WebAssembly.Module>;
   defaultWasmSync(): WebAssembly.Module;
 }
 
 const webPlatform: Platform = {
-  readModel: (source, name, kernel) => vocabularyFromSource(source as ModelSource, name, { kernel }),
-  readModelSync: (source, name, kernel) => {
+  readModel: (source, name, kernel, maxBytes) => vocabularyFromSource(source as ModelSource, name, { kernel, maxBytes }),
+  readModelSync: (source, name, kernel, maxBytes) => {
     if (typeof source === 'string' || source instanceof URL || (typeof Response !== 'undefined' && source instanceof Response)) {
       throw new TypeError('Tokenizer.loadSync cannot fetch: pass bytes or a parsed model, or use Tokenizer.load');
     }
-    return vocabularyFromValue(source as Uint8Array | ArrayBuffer | ModelJson, name, { kernel });
+    return vocabularyFromValue(source as Uint8Array | ArrayBuffer | ModelJson, name, { kernel, maxBytes });
   },
   defaultWasm: compileDefaultWasm,
   defaultWasmSync: () => {
@@ -127,7 +134,7 @@ export class Tokenizer {
     // the model's bytes are in, it decodes a binary model.
     let ready: WebAssembly.Module | undefined;
     kernel?.then((m) => { ready = m; }, () => {});
-    const vocab = await platform.readModel(source, options.name, () => ready);
+    const vocab = await platform.readModel(source, options.name, () => ready, options.maxModelBytes);
     return this.create(vocab, kernel ? await kernel : undefined, options);
   }
 
@@ -139,7 +146,7 @@ export class Tokenizer {
     const platform = this.platform;
     const engine = checkOptions(options);
     const given = typeof WebAssembly !== 'undefined' && options.wasm instanceof WebAssembly.Module ? options.wasm : undefined;
-    const vocab = platform.readModelSync(source, options.name, given && (() => given));
+    const vocab = platform.readModelSync(source, options.name, given && (() => given), options.maxModelBytes);
     const kernel = engine === 'wasm' ? (options.wasm !== undefined ? compileWasmSync(options.wasm) : platform.defaultWasmSync()) : undefined;
     return this.create(vocab, kernel, options);
   }
@@ -431,6 +438,10 @@ function checkOptions(options: LoadOptions): 'wasm' | 'js' {
   const ls = options.loneSurrogates ?? 'error';
   if (ls !== 'error' && ls !== 'replace') throw new TypeError(`options.loneSurrogates must be 'error' or 'replace', got ${JSON.stringify(ls)}`);
   if (options.seed !== undefined) checkSeed(options.seed, 'options.seed');
+  const max = options.maxModelBytes;
+  if (max !== undefined && !(typeof max === 'number' && max >= 1 && Number.isSafeInteger(max))) {
+    throw new TypeError(`options.maxModelBytes must be a positive integer, got ${describeValue(max)}`);
+  }
   return engine;
 }
 

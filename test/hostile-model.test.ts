@@ -223,3 +223,65 @@ describe('numbers quoted as read (issue 14 item 8)', () => {
     expect(huge.message).toContain('got a number beyond the range of a double (read as Infinity)');
   });
 });
+
+describe('size cap and zip bombs (issue 14 item 4)', () => {
+  const bytes = strToU8(goodText);
+  const centralAt = (z: Uint8Array) => Buffer.from(z).lastIndexOf(Buffer.from([0x50, 0x4b, 1, 2]));
+  /** The zip with its entry's uncompressed size set to `size` in both headers. */
+  const announcing = (z: Uint8Array, size: number) => {
+    const out = z.slice();
+    const view = new DataView(out.buffer);
+    view.setUint32(22, size, true);
+    view.setUint32(centralAt(out) + 24, size, true);
+    return out;
+  };
+  /** Every zip path; each must throw a ModelError matching `message`. */
+  async function rejectedEverywhere(zip: Uint8Array, message: RegExp, options: { maxModelBytes?: number } = {}) {
+    const file = join(dir, 'bomb.zip');
+    writeFileSync(file, zip);
+    const errors: Array<[string, Error]> = [
+      ['bytes', errorOf(() => Tokenizer.loadSync(zip, { ...options, name: 'bomb.zip' }))],
+      ['path sync', errorOf(() => Tokenizer.loadSync(file, options))],
+      ['path async', await errorOfAsync(() => Tokenizer.load(file, options))],
+      ['universal sync (fflate)', errorOf(() => WebTokenizer.loadSync(zip, { ...options, engine: 'js', name: 'bomb.zip' }))],
+      ['universal async (DecompressionStream)', await errorOfAsync(() => WebTokenizer.load(zip, { ...options, engine: 'js', name: 'bomb.zip' }))],
+      ['Response', await errorOfAsync(() => WebTokenizer.load(new Response(zip), { ...options, engine: 'js', name: 'bomb.zip' }))],
+    ];
+    for (const [path, e] of errors) {
+      expect(e, path).toBeInstanceOf(ModelError);
+      expect(e.message, path).toMatch(message);
+    }
+  }
+
+  it('an entry announcing more than the cap is refused before inflating (default cap 1 GiB)', async () => {
+    const zip = announcing(zipSync({ 'm.model': bytes }), 2_200_000_000);
+    await rejectedEverywhere(zip, /bomb\.zip: its entry m\.model has 2200000000 bytes, more than the 1073741824 allowed \(LoadOptions\.maxModelBytes, default 1073741824\)/);
+  });
+
+  it('the cap is overridable, and applies to files, bytes and responses too', async () => {
+    const zip = zipSync({ 'm.model': bytes });
+    expect(zip.length).toBeLessThan(2000); // the zip is under the cap, its entry over it
+    await rejectedEverywhere(zip, new RegExp(`its entry m\\.model has ${bytes.length} bytes, more than the 2000 allowed`), { maxModelBytes: 2000 });
+    expect(Tokenizer.loadSync(zip, { maxModelBytes: bytes.length }).vocabSize).toBe(Object.keys(good).length + 3);
+    const file = join(dir, 'big.model');
+    writeFileSync(file, bytes);
+    expect(errorOf(() => Tokenizer.loadSync(file, { maxModelBytes: 1000 })).message).toMatch(/big\.model: the file has \d+ bytes, more than the 1000 allowed/);
+    expect((await errorOfAsync(() => Tokenizer.load(file, { maxModelBytes: 1000 }))).message).toMatch(/the file has \d+ bytes, more than the 1000 allowed/);
+    expect(errorOf(() => Tokenizer.loadSync(bytes, { maxModelBytes: 1000 })).message).toMatch(/the model has \d+ bytes, more than the 1000 allowed/);
+    const stream = new ReadableStream<Uint8Array>({ start(c) { c.enqueue(bytes.subarray(0, 600)); c.enqueue(bytes.subarray(600)); c.close(); } });
+    const e = await errorOfAsync(() => Tokenizer.load(new Response(stream), { maxModelBytes: 1000 }));
+    expect(e).toBeInstanceOf(ModelError);
+    expect(e.message).toMatch(/the response has \d+ bytes, more than the 1000 allowed/);
+    for (const bad of [0, -5, 1.5, NaN, '100']) {
+      expect(() => Tokenizer.loadSync(bytes, { maxModelBytes: bad as number })).toThrow(/options\.maxModelBytes must be a positive integer/);
+    }
+  });
+
+  it('an entry inflating past what its directory announces stops there, on every path', async () => {
+    // 16 MB of spaces after the JSON (valid JSON still), announced as the JSON's size alone.
+    const padded = new Uint8Array(bytes.length + (16 << 20)).fill(0x20);
+    padded.set(bytes);
+    const zip = announcing(zipSync({ 'm.model': padded }), bytes.length);
+    await rejectedEverywhere(zip, /bomb\.zip: corrupt zip/);
+  });
+});

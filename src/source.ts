@@ -4,7 +4,7 @@ import { isBinaryModel, readBinaryModel } from './binary-model.js';
 import { hasBinaryDecoder } from './binary-wasm.js';
 import { vocabularyFromJson, type ModelJson, type Vocabulary } from './vocabulary.js';
 import { scanModelJson } from './model-scan.js';
-import { checkCrc, extractZipEntry, readZipDirectory, type Crc32, type InflateRaw, type ZipEntry } from './zip.js';
+import { checkCrc, directoryCrc, extractZipEntry, readZipDirectory, type Crc32, type InflateRaw, type ZipEntry } from './zip.js';
 
 /**
  * Anything a model can be loaded from in every environment (file paths are added in Node): a URL
@@ -138,6 +138,15 @@ function vocabularyFromZip(bytes: Uint8Array, name: string, options: ReadOptions
   if (seen.length > 1) throw severalModels(seen, name);
   const names = Object.keys(entries);
   if (names.length === 0) throw new ModelError('the zip holds no *.model file', name);
+  // This unzipper checks no CRC: check it here, against the directory's.
+  const data = entries[names[0]!]!;
+  const crc = directoryCrc(bytes, names[0]!);
+  if (crc === undefined) throw new ModelError(`corrupt zip (no CRC-32 found for ${names[0]} in its directory)`, name);
+  try {
+    checkCrc({ name: names[0]!, crc, method: 0, data, size: data.length }, data, options.crc32);
+  } catch (e) {
+    throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
+  }
   return vocabularyFromEntry(entries[names[0]!]!, `${name}!${names[0]}`, options);
 }
 

@@ -26,19 +26,42 @@ const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 
+/** Where the end record is (the last 22 bytes plus a comment of at most 65535 bytes), or -1. */
+function endRecord(zip: Uint8Array, view: DataView): number {
+  for (let at = zip.length - 22; at >= 0 && at >= zip.length - 22 - 0xffff; at--) {
+    if (zip[at] === 0x50 && view.getUint32(at, true) === EOCD && at + 22 + view.getUint16(at + 20, true) === zip.length) return at;
+  }
+  return -1;
+}
+
+/**
+ * The CRC-32 the central directory gives for entry `name`, read with none of readZipDirectory's
+ * checks (for zips it declines, which the general unzipper reads without checking CRCs); undefined
+ * if it cannot be found.
+ */
+export function directoryCrc(zip: Uint8Array, name: string): number | undefined {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const end = endRecord(zip, view);
+  if (end < 0) return undefined;
+  const count = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  let found: number | undefined;
+  for (let i = 0; i < count && at + 46 <= end && view.getUint32(at, true) === CENTRAL; i++) {
+    const nameLen = view.getUint16(at + 28, true);
+    const raw = zip.subarray(at + 46, at + 46 + nameLen);
+    const entryName = view.getUint16(at + 8, true) & 0x800 ? new TextDecoder().decode(raw) : String.fromCharCode(...raw);
+    if (entryName === name) found = view.getUint32(at + 16, true); // the last one, as the unzipper keeps
+    at += 46 + nameLen + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+  }
+  return found;
+}
+
 /** The entries of a zip, or undefined if the archive is unusual or inconsistent (see above). */
 export function readZipDirectory(zip: Uint8Array): ZipEntry[] | undefined {
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
   const u16 = (at: number) => view.getUint16(at, true);
   const u32 = (at: number) => view.getUint32(at, true);
-  // The end record is the last 22 bytes plus a comment of at most 65535 bytes.
-  let end = -1;
-  for (let at = zip.length - 22; at >= 0 && at >= zip.length - 22 - 0xffff; at--) {
-    if (zip[at] === 0x50 && u32(at) === EOCD && at + 22 + u16(at + 20) === zip.length) {
-      end = at;
-      break;
-    }
-  }
+  const end = endRecord(zip, view);
   if (end < 0) return undefined;
   const count = u16(end + 10);
   const dirSize = u32(end + 12);

@@ -6,14 +6,14 @@ import { defineConfig, type Options } from 'tsup';
 type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 
 const KERNEL = 'build/bytepiece.wasm';
-const SOURCE_URL = "'../build/bytepiece.wasm'"; // what src/wasm-module.ts says (right for src/)
+const SOURCE_URL = "'../../build/bytepiece.wasm'"; // what src/engine/wasm-module.ts says (right there)
 const SHIPPED_URL = "'./bytepiece.wasm'"; // what the bundles must say (right for dist/)
 
 /** Points the kernel URL at the copy in dist/ and puts the copy there. */
 const kernelBesideBundles: EsbuildPlugin = {
   name: 'kernel-beside-bundles',
   setup(build) {
-    build.onLoad({ filter: /[\\/]src[\\/]wasm-module\.ts$/ }, (args) => {
+    build.onLoad({ filter: /[\\/]src[\\/]engine[\\/]wasm-module\.ts$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       if (source.split(SOURCE_URL).length !== 2) throw new Error(`${args.path}: expected the literal ${SOURCE_URL} exactly once`);
       return { contents: source.replace(SOURCE_URL, SHIPPED_URL), loader: 'ts' };
@@ -42,8 +42,8 @@ export default defineConfig([
     ...common,
     entry: {
       browser: 'src/index.ts',
-      worker: 'src/worker.ts',
-      'worker-thread': 'src/worker-thread.ts',
+      worker: 'src/web-worker/worker.ts',
+      'worker-thread': 'src/web-worker/worker-thread.ts',
     },
     format: ['esm'],
     platform: 'browser',
@@ -59,10 +59,10 @@ export default defineConfig([
     shims: true, // import.meta.url in the CJS build
   },
   // Node scripts started by path: the pool's worker thread (dist/node.{js,cjs} start it as
-  // dist/pool-worker.js) and the CLI (the package's bin).
+  // dist/pool-worker.js), the CLI (the package's bin) and its worker thread (dist/block-worker.js).
   {
     ...common,
-    entry: { 'pool-worker': 'src/pool-worker.ts', cli: 'src/cli.ts' },
+    entry: { 'pool-worker': 'src/node/pool-worker.ts', cli: 'src/cli.ts', 'block-worker': 'src/cli/block-worker.ts' },
     format: ['esm'],
     platform: 'node',
     dts: false,

@@ -3,7 +3,7 @@
 // case in a fresh tokenizer; memory is the instance's (it only grows, by a quarter at least).
 //   npx tsx bench/long-line-memory.ts [MB=64] [model path]
 import { Tokenizer } from '../src/node.js';
-import { windowing } from '../src/engine-wasm.js';
+import { windowing } from '../src/engine/engine-wasm.js';
 
 const mb = Number(process.argv[2] ?? 64);
 const modelPath = process.argv[3] ?? '../shared/models/bytepiece.plus.80k.zip';

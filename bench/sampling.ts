@@ -12,7 +12,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Tokenizer } from '../src/node.js';
-import { forceLogDomain } from '../src/sampling-weights.js';
+import { forceLogDomain } from '../src/engine/sampling-weights.js';
 
 const shared = fileURLToPath(new URL('../../shared/', import.meta.url));
 if (!existsSync(join(shared, 'corpora'))) {

@@ -4,12 +4,12 @@
  * `node` entry adds file paths and synchronous loading of the kernel.
  * @packageDocumentation
  */
-export { Tokenizer, type LoadOptions, type TokenizeOptions, type EncodeOptions, type SpecialToken } from './tokenizer.js';
-export { ModelError } from './errors.js';
-export { EncodeStream } from './stream.js';
-export type { StreamEncodeOptions } from './incremental.js';
-export type { SamplingEncodeOptions } from './sampling-support.js';
-export type { ModelSource } from './source.js';
-export type { ModelJson } from './vocabulary.js';
-export type { WasmSource } from './wasm-module.js';
-export type { LoneSurrogates } from './normalize.js';
+export { Tokenizer, type LoadOptions, type TokenizeOptions, type EncodeOptions, type SpecialToken } from './api/tokenizer.js';
+export { ModelError } from './model/errors.js';
+export { EncodeStream } from './api/stream.js';
+export type { StreamEncodeOptions } from './api/incremental.js';
+export type { SamplingEncodeOptions } from './api/sampling-support.js';
+export type { ModelSource } from './model/source.js';
+export type { ModelJson } from './model/vocabulary.js';
+export type { WasmSource } from './engine/wasm-module.js';
+export type { LoneSurrogates } from './text/normalize.js';

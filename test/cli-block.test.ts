@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { processBlock, type BlockJob } from '../src/cli/block.js';
-import type { Tokenizer } from '../src/tokenizer.js';
+import type { Tokenizer } from '../src/api/tokenizer.js';
 
 /** A tokenizer whose "ids" for a text are the JSON array the text holds. */
 const echo = {

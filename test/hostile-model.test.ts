@@ -7,7 +7,7 @@ import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { ModelError, Tokenizer, type ModelSource } from '../src/node.js';
 import { Tokenizer as WebTokenizer } from '../src/index.js';
-import { readBinaryModel, sealBinaryModel } from '../src/binary-model.js';
+import { readBinaryModel, sealBinaryModel } from '../src/model/binary-model.js';
 import { tinyModel } from './tiny-model.js';
 
 const kernel = new WebAssembly.Module(readFileSync(new URL('../build/bytepiece.wasm', import.meta.url)));

@@ -3,7 +3,7 @@ import Decimal from 'decimal.js';
 import { unzipSync, strFromU8 } from 'fflate';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { lnCorrectlyRounded } from '../src/ln.js';
+import { lnCorrectlyRounded } from '../src/model/ln.js';
 
 const MODELS_DIR = fileURLToPath(new URL('../../shared/models', import.meta.url));
 

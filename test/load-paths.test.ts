@@ -7,14 +7,15 @@ import { zipSync, strToU8 } from 'fflate';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ModelError, Tokenizer } from '../src/node.js';
-import { scanModelJson } from '../src/model-scan.js';
-import { vocabularyFromBytes } from '../src/source.js';
-import { vocabularyFromJson, type Vocabulary } from '../src/vocabulary.js';
-import { readZipDirectory } from '../src/zip.js';
+import { scanModelJson } from '../src/model/json-scan.js';
+import { modelFromBytes } from '../src/model/source.js';
+import { vocabularyOf } from '../src/model/compile.js';
+import { vocabularyFromJson, type Vocabulary } from '../src/model/vocabulary.js';
+import { readZipDirectory } from '../src/model/zip.js';
 import { tinyModel } from './tiny-model.js';
 import { Tokenizer as WebTokenizer } from '../src/index.js';
 import { HAS_SHARED, modelPath } from './shared.js';
-import { payloadSums, readBinaryModel, sealBinaryModel } from '../src/binary-model.js';
+import { payloadSums, readBinaryModel, sealBinaryModel } from '../src/model/binary-model.js';
 
 /** The kernel, for the WebAssembly binary decoder (what the Node entry passes by default). */
 const kernel = new WebAssembly.Module(readFileSync(new URL('../build/bytepiece.wasm', import.meta.url)));
@@ -28,7 +29,7 @@ const outcome = (load: () => unknown) => {
   }
 };
 
-/** The general path: what vocabularyFromBytes did before the scanner (its result or its error message). */
+/** The general path: what modelFromBytes did before the scanner (its result or its error message). */
 function general(bytes: Uint8Array): Vocabulary | string {
   try {
     let text: string;
@@ -52,7 +53,7 @@ function general(bytes: Uint8Array): Vocabulary | string {
 /** The path in use: the scanner, falling back to the general path. */
 function current(bytes: Uint8Array): Vocabulary | string {
   try {
-    return vocabularyFromBytes(bytes, 'm');
+    return vocabularyOf(modelFromBytes(bytes, 'm'));
   } catch (e) {
     const m = (e as Error).message.replace(/^m: /, '');
     return m.startsWith('not valid JSON') ? 'not json' : m.startsWith('not a zip and not UTF-8') ? 'not utf-8' : m;
@@ -171,7 +172,7 @@ describe('zip reader', () => {
       const zip = zipSync({ 'readme.txt': strToU8('hi'), 'dir/m.model': [json, { level }], '__MACOSX/dir/._m.model': strToU8('junk') });
       expect(readZipDirectory(zip)!.map((e) => e.name)).toEqual(['readme.txt', 'dir/m.model', '__MACOSX/dir/._m.model']);
       expect(ids(Tokenizer.loadSync(zip, { engine: 'js' }))).toEqual(want);
-      expect(vocabularyFromBytes(zip, 'x').vocabSize).toBe(Object.keys(good).length + 3); // universal path: fflate inflate
+      expect(vocabularyOf(modelFromBytes(zip, 'x')).vocabSize).toBe(Object.keys(good).length + 3); // universal path: fflate inflate
     }
   });
 
@@ -363,12 +364,12 @@ describe.skipIf(!HAS_SHARED)('binary model decoders', () => {
   it('the WebAssembly decoder builds exactly the tables of the pure-JS one (lazy ones included)', () => {
     const js = readBinaryModel(bin, 'm');
     const wasm = readBinaryModel(bin, 'm', kernel);
-    expect(wasm.vocabSize).toBe(js.vocabSize);
-    for (const key of ['bytes', 'offsets', 'counts'] as const) expect(bytesOf(wasm[key]).equals(bytesOf(js[key])), key).toBe(true);
-    for (const key of ['scores', 'lengths'] as const) expect(bytesOf(wasm.compiled![key]).equals(bytesOf(js.compiled![key])), key).toBe(true);
-    for (const key of ['words', 'nodeIds'] as const) expect(bytesOf(wasm.compiled!.trie[key]).equals(bytesOf(js.compiled!.trie[key])), key).toBe(true);
-    expect(wasm.compiled!.maxPieceLength).toBe(js.compiled!.maxPieceLength);
-    expect(wasm.compiled!.trie.rootBase).toBe(js.compiled!.trie.rootBase);
+    expect(wasm.vocab.vocabSize).toBe(js.vocab.vocabSize);
+    for (const key of ['bytes', 'offsets', 'counts'] as const) expect(bytesOf(wasm.vocab[key]).equals(bytesOf(js.vocab[key])), key).toBe(true);
+    for (const key of ['scores', 'lengths'] as const) expect(bytesOf(wasm[key]).equals(bytesOf(js[key])), key).toBe(true);
+    for (const key of ['words', 'nodeIds'] as const) expect(bytesOf(wasm.trie[key]).equals(bytesOf(js.trie[key])), key).toBe(true);
+    expect(wasm.maxPieceLength).toBe(js.maxPieceLength);
+    expect(wasm.trie.rootBase).toBe(js.trie.rootBase);
   });
 
   it('a tokenizer over WebAssembly-decoded tables keeps working after its memory grows (views re-made)', () => {

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Tokenizer, type ModelJson } from '../src/node.js';
-import { windowing } from '../src/engine-wasm.js';
+import { windowing } from '../src/engine/engine-wasm.js';
 import { smallModel } from './small-model.js';
 import { tinyModel } from './tiny-model.js';
 import { HAS_SHARED, corpora, corpusTexts, modelPath } from './shared.js';

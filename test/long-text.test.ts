@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Tokenizer, type ModelJson } from '../src/node.js';
 import { smallModel } from './small-model.js';
-import { forceLogDomain } from '../src/sampling-weights.js';
+import { forceLogDomain } from '../src/engine/sampling-weights.js';
 import { HAS_SHARED, corpora, corpusTexts, modelPath } from './shared.js';
 
 const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => v === b[i]);

@@ -2,7 +2,7 @@
 // sound only if every such text is its own NFC: checked here against the runtime's Unicode data.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { NFC_STABLE_RANGES, normalizeText } from '../src/normalize.js';
+import { NFC_STABLE_RANGES, normalizeText } from '../src/text/normalize.js';
 
 const LIMIT = 0x300;
 

@@ -103,7 +103,7 @@ describe.skipIf(!HAS_SHARED)('TokenizerPool', () => {
     afterAll(() => pool?.close());
 
     it('gives workers the compiled Module and the model tables on SharedArrayBuffers (nothing to re-parse)', () => {
-      const init = (pool as unknown as { init: { kernel: unknown; model: { trie: { words: Int32Array; f64: Float64Array }; scores: Float64Array; vocab: { bytes: Uint8Array } } } }).init;
+      const init = (pool as unknown as { pool: { options: { workerData: { kernel: unknown; model: { trie: { words: Int32Array; f64: Float64Array }; scores: Float64Array; vocab: { bytes: Uint8Array } } } } } }).pool.options.workerData;
       expect(init.kernel).toBeInstanceOf(WebAssembly.Module);
       const { trie, scores, vocab } = init.model;
       for (const table of [trie.words, trie.f64, scores, vocab.bytes]) expect(table.buffer).toBeInstanceOf(SharedArrayBuffer);
@@ -132,7 +132,7 @@ describe.skipIf(!HAS_SHARED)('TokenizerPool', () => {
       const texts = corpusTexts('en-fortunes');
       const running = pool.encodeBatch(texts);
       // Kill a thread while it holds a slice of the batch.
-      const slots = (pool as unknown as { slots: { worker: { terminate(): Promise<number> }; task?: unknown }[] }).slots;
+      const slots = (pool as unknown as { pool: { slots: { worker: { terminate(): Promise<number> }; task?: unknown }[] } }).pool.slots;
       const busy = slots.find((s) => s.task !== undefined);
       expect(busy, 'a worker should be busy right after submitting').toBeDefined();
       await busy!.worker.terminate();

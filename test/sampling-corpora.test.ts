@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Tokenizer } from '../src/node.js';
-import { compileModel } from '../src/model.js';
-import { vocabularyFromBytes } from '../src/source.js';
+import { compileModel } from '../src/model/compile.js';
+import { modelFromBytes } from '../src/model/source.js';
 import { HAS_SHARED, corpora, corpusTexts, modelPath } from './shared.js';
 
 const enc = new TextEncoder();
@@ -20,7 +20,7 @@ describe.skipIf(!HAS_SHARED)('large alpha: the deterministic segmentation (up to
   for (const [model, engine] of [['bytepiece.plus.80k', 'wasm'], ['bytepiece.zh.id.eu.80k', 'wasm'], ['bytepiece.plus.80k', 'js']] as const) {
     it(`${model} [${engine}]`, async () => {
       const path = modelPath(model);
-      const { scores } = compileModel(vocabularyFromBytes(new Uint8Array(readFileSync(path))));
+      const { scores } = compileModel(modelFromBytes(new Uint8Array(readFileSync(path))));
       const total = (ids: Uint32Array) => ids.reduce((sum, id) => sum + scores[id]!, 0);
       const tok = await Tokenizer.load(path, { seed: 31337, engine });
       for (const corpus of corpora()) {

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { Tokenizer } from '../src/node.js';
-import { forceLogDomain } from '../src/sampling-weights.js';
+import { forceLogDomain } from '../src/engine/sampling-weights.js';
 import { HAS_SHARED, corpora, corpusTexts, modelPath } from './shared.js';
 import { substringModel as tinyModel } from './substring-model.js';
 

@@ -15,11 +15,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Tokenizer } from '../src/node.js';
-import { compileModel, type CompiledModel } from '../src/model.js';
-import { vocabularyFromBytes } from '../src/source.js';
-import { forceLogDomain, linearPlan } from '../src/sampling-weights.js';
-import { lookup } from '../src/trie.js';
-import { vocabularyFromJson, type ModelJson } from '../src/vocabulary.js';
+import { compileModel, type CompiledModel } from '../src/model/compile.js';
+import { modelFromBytes } from '../src/model/source.js';
+import { forceLogDomain, linearPlan } from '../src/engine/sampling-weights.js';
+import { lookup } from '../src/model/trie.js';
+import { vocabularyFromJson, type ModelJson } from '../src/model/vocabulary.js';
 import { HAS_SHARED, modelPath } from './shared.js';
 import { gammaQ, goodnessOfFit, ksUniform } from './stats.js';
 import { substringModel as tinyModel } from './substring-model.js';
@@ -176,7 +176,7 @@ describe('sampling follows the exact distribution', () => {
 
   it.skipIf(!HAS_SHARED)('on bytepiece.plus.80k', async () => {
     const path = modelPath('bytepiece.plus.80k');
-    const model = compileModel(vocabularyFromBytes(new Uint8Array(readFileSync(path))));
+    const model = compileModel(modelFromBytes(new Uint8Array(readFileSync(path))));
     const tok = await Tokenizer.load(path, { seed: 7 });
     for (const alpha of ALPHAS) expect(linearPlan(model, alpha), `alpha ${alpha}`).not.toBeNull();
     report('bytepiece.plus.80k', runCases(tok, model));

@@ -4,14 +4,14 @@
 import Decimal from 'decimal.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { EXP2_TABLE, expNeg } from '../src/exp-neg.js';
-import { compileModel } from '../src/model.js';
+import { EXP2_TABLE, expNeg } from '../src/engine/exp-neg.js';
+import { compileModel } from '../src/model/compile.js';
 import { Tokenizer } from '../src/node.js';
-import { Xoshiro128, randomState, seedState } from '../src/prng.js';
-import { JsSampler } from '../src/sampler-js.js';
-import { fillWeights, forceLogDomain, inverseBinade, linearPlan } from '../src/sampling-weights.js';
-import { vocabularyFromBytes } from '../src/source.js';
-import { vocabularyFromJson, type ModelJson } from '../src/vocabulary.js';
+import { Xoshiro128, randomState, seedState } from '../src/engine/prng.js';
+import { JsSampler } from '../src/engine/sampler-js.js';
+import { fillWeights, forceLogDomain, inverseBinade, linearPlan } from '../src/engine/sampling-weights.js';
+import { modelFromBytes } from '../src/model/source.js';
+import { vocabularyFromJson, type ModelJson } from '../src/model/vocabulary.js';
 import { HAS_SHARED, modelPath } from './shared.js';
 import { substringModel as tinyModel } from './substring-model.js';
 
@@ -226,7 +226,7 @@ describe('long inputs: one 10 MB chunk', () => {
 
   it.skipIf(!HAS_SHARED)('bytepiece.plus.80k: exact statistics at both ends', async () => {
     const path = modelPath('bytepiece.plus.80k');
-    await check('bytepiece.plus.80k', path, compileModel(vocabularyFromBytes(new Uint8Array(readFileSync(path)))), false);
+    await check('bytepiece.plus.80k', path, compileModel(modelFromBytes(new Uint8Array(readFileSync(path)))), false);
   }, 120_000);
 });
 

@@ -6,8 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EncodeStream, EncodeTransform, Tokenizer, type StreamEncodeOptions } from '../src/node.js';
-import { IncrementalEncoder } from '../src/incremental.js';
-import { firstLoneSurrogate } from '../src/normalize.js';
+import { IncrementalEncoder } from '../src/api/incremental.js';
+import { firstLoneSurrogate } from '../src/text/normalize.js';
 import { HAS_SHARED, corpusTexts, modelPath } from './shared.js';
 import { tinyModel } from './tiny-model.js';
 

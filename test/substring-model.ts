@@ -1,7 +1,7 @@
 // A hand-made model that needs nothing from ../shared: the 256 single bytes plus every substring of
 // 2 to `maxLen` bytes of the given texts, with varied counts (a fixed hash, so the model is the same
 // on every run), ids assigned like the trainer's (by length, then bytes).
-import type { ModelJson } from '../src/vocabulary.js';
+import type { ModelJson } from '../src/model/vocabulary.js';
 
 export function substringModel(texts: readonly string[], maxLen = 4): ModelJson {
   const enc = new TextEncoder();

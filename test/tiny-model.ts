@@ -65,4 +65,4 @@ function oracleWithScores(pieces: Map<string, [number, number]>, total: number, 
   return out.reverse();
 }
 
-import { lnCorrectlyRounded as lnCR } from '../src/ln.js';
+import { lnCorrectlyRounded as lnCR } from '../src/model/ln.js';

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tokenizer } from '../src/index.js';
 import { Tokenizer as NodeTokenizer } from '../src/node.js';
-import { defaultWasmUrl } from '../src/wasm-module.js';
+import { defaultWasmUrl } from '../src/engine/wasm-module.js';
 import { SMALL_TEXT, smallModel } from './small-model.js';
 
 const KERNEL = readFileSync(new URL('../build/bytepiece.wasm', import.meta.url));

@@ -1,8 +1,8 @@
 // Probes run as plain `node` on JavaScript bundled here with esbuild, not through tsx: tsx's hooks
 // add ~35 MB of resident memory and a transpile step to every process, which would pollute the
 // load-time and peak-RSS figures. Our package is bundled the way users get it (src/node.ts → one
-// ES module, dependencies external); the kernel is copied so `new URL('../build/…', import.meta.url)`
-// resolves from the bundle exactly as it does from src/ or dist/.
+// ES module, dependencies external); the bundle sits two folders below OUT as src/engine/wasm-module.ts
+// sits two below the repo, so `new URL('../../build/…', import.meta.url)` finds the kernel copied to OUT/build/.
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,7 +16,7 @@ export const PROBES = join(OUT, 'probes');
  */
 export const PKG_URL = process.env.BENCH_PKG
   ? (/^[a-z]+:/.test(process.env.BENCH_PKG) ? process.env.BENCH_PKG : pathToFileURL(process.env.BENCH_PKG).href)
-  : pathToFileURL(join(OUT, 'pkg', 'node.mjs')).href;
+  : pathToFileURL(join(OUT, 'pkg', 'src', 'node.mjs')).href;
 
 export async function bundleProbes(): Promise<void> {
   const kernelDir = join(REPO, 'build');
@@ -28,7 +28,7 @@ export async function bundleProbes(): Promise<void> {
     bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external',
     outExtension: { '.js': '.mjs' }, logLevel: 'warning', absWorkingDir: REPO,
   } as const;
-  await build({ ...common, entryPoints: [join(REPO, 'src', 'node.ts')], outdir: join(OUT, 'pkg') });
+  await build({ ...common, entryPoints: [join(REPO, 'src', 'node.ts')], outdir: join(OUT, 'pkg', 'src') });
   const probes = readdirSync(join(REPO, 'bench', 'probes')).filter((f) => f.endsWith('.ts')).map((f) => join(REPO, 'bench', 'probes', f));
   await build({ ...common, entryPoints: probes, outdir: PROBES });
 }

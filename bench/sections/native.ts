@@ -24,7 +24,7 @@ const corpora = allCorpora().map((c) => loadCorpus(c, corpusPath(c)));
 const rounds = 2 * reps() + 1;
 const failures: Failure[] = [];
 
-/** The package's internals the kernel column needs (as bench/profile-dev.ts uses them). */
+/** The package's internals the kernel column needs (as the kernel profiling harness, now at tag lab-notebook-2026-12, used them). */
 interface WasmInternals {
   kernel: { encode(input: number, n: number, trace: number, split: number): number };
   scratch: number;

@@ -2,10 +2,10 @@
 // bytes → UTF-8 check → documents → ids → output bytes in the requested format. The main thread
 // only cuts files into blocks and writes results in order, so it stays off the critical path.
 
-import type { Tokenizer } from '../tokenizer.js';
-import { mixSeed, type SamplingEncodeOptions } from '../sampling-support.js';
-import { firstLoneSurrogate } from '../normalize.js';
-import { invalidUtf8Offset } from '../utf8-scan.js';
+import type { Tokenizer } from '../api/tokenizer.js';
+import { mixSeed, type SamplingEncodeOptions } from '../api/sampling-support.js';
+import { firstLoneSurrogate } from '../text/normalize.js';
+import { invalidUtf8Offset } from '../text/utf8-scan.js';
 
 /** How input bytes become documents. */
 export type InputMode = 'doc' | 'lines' | 'jsonl';
@@ -273,7 +273,7 @@ const DIGIT_PAIRS = /* @__PURE__ */ (() => {
 // Two digits per division, and the divisions in integer arithmetic: (v / 100) >>> 0 is the exact
 // quotient for any uint32 (the fraction, a multiple of 1/100, cannot round up to the next integer
 // in a double), which V8 can keep in integer arithmetic. On 14.7M ids 2.7x faster than one digit
-// per float division; whole JSONL-output blocks 1.04-1.31x (npx tsx bench/cli-block-ab.ts).
+// per float division; whole JSONL-output blocks 1.04-1.31x (bench/cli-block-ab.ts at tag lab-notebook-2026-12).
 function writeIdsFrom(sink: ByteSink, ids: Uint32Array, from: number, to: number): void {
   sink.ensure((to - from) * 11);
   const buf = sink.buf;

@@ -3,13 +3,13 @@
 // the longest document.
 
 import { open, type FileHandle } from 'node:fs/promises';
-import { Tokenizer } from '../node.js';
+import { Tokenizer } from '../node/tokenizer.js';
 import type { OutputFormat } from './block.js';
 import { CliError, describeError, systemMessage } from './errors.js';
 import { checkInputs, readBlocks, readChunks, type InputFile } from './input.js';
 import { commitOutputs, discardOutputs, StdoutOutput, TempFileOutput, type Output } from './output.js';
 import { Progress } from './progress.js';
-import { invalidUtf8Offset } from '../utf8-scan.js';
+import { invalidUtf8Offset } from '../text/utf8-scan.js';
 import { checkModelPath, checkU16, type CommonOptions } from './options.js';
 
 export interface DecodeOptions extends CommonOptions {

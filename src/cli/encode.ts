@@ -3,8 +3,9 @@
 
 import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { TokenizerPool } from '../pool.js';
-import { mixSeed } from '../sampling-support.js';
+import { loadSharedModel } from '../node/shared-model.js';
+import { ThreadPool } from '../node/thread-pool.js';
+import { mixSeed } from '../api/sampling-support.js';
 import type { BlockJob, BlockResult, InputMode, OutputFormat } from './block.js';
 import { CliError, describeError } from './errors.js';
 import { checkInputs, readBlocks, type InputFile } from './input.js';
@@ -57,7 +58,7 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
 
   // Outputs are created before the (slow) model load, so an unwritable path fails at once.
   const files: TempFileOutput[] = [];
-  let pool: TokenizerPool | undefined;
+  let pool: ThreadPool<BlockJob, BlockResult> | undefined;
   try {
     let main: Output;
     let index: TempFileOutput | undefined;
@@ -74,12 +75,15 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
     }
 
     const threads = options.workers ?? availableParallelism();
-    pool = await TokenizerPool.create(options.model, {
+    const shared = await loadSharedModel(options.model, { engine: options.engine, loneSurrogates: options.lossy ? 'replace' : 'error' });
+    if (options.format === 'u16') checkU16(shared.model.vocab.vocabSize, options.model);
+    pool = await ThreadPool.start<BlockJob, BlockResult>({
+      label: 'bytepiece encode',
+      taskNoun: 'block',
+      script: { js: new URL('./block-worker.js', import.meta.url), ts: new URL('./block-worker.ts', import.meta.url) },
+      workerData: shared,
       threads,
-      engine: options.engine,
-      loneSurrogates: options.lossy ? 'replace' : 'error',
     });
-    if (options.format === 'u16') checkU16(pool.vocabSize, options.model);
 
     const total = inputs.every((input) => input.size !== undefined) ? inputs.reduce((sum, input) => sum + input.size!, 0) : undefined;
     const progress = new Progress(total, { quiet: options.quiet === true, interval: options.progressInterval, verb: 'encode' });
@@ -125,7 +129,7 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
         if (options.alpha !== undefined) job.alpha = options.alpha;
         if (options.seed !== undefined) job.seed = mixSeed(options.seed, jobIndex);
         jobIndex++;
-        const result = pool.runBlock(job);
+        const result = pool.run(job);
         result.catch(() => {}); // handled in order by the writer
         queue.push({ kind: 'block', input, bytes: block.bytes.length, result, job, out: job.out! });
         blocks++;

@@ -1,6 +1,6 @@
 // `bytepiece info`: what a model holds, how long it takes to load, and bytes/token on a file.
 
-import { Tokenizer } from '../node.js';
+import { Tokenizer } from '../node/tokenizer.js';
 import { processBlock, type InputMode } from './block.js';
 import { CliError, describeError } from './errors.js';
 import { checkInputs, readBlocks } from './input.js';

@@ -1,7 +1,8 @@
+// cli/: the `bytepiece` command (entry src/cli.ts): commands, inputs, outputs, progress, errors.
 // Option checks shared by the CLI commands.
 
 import { stat } from 'node:fs/promises';
-import { SEED_RANGE } from '../prng.js';
+import { SEED_RANGE } from '../engine/prng.js';
 import { CliError, systemMessage } from './errors.js';
 
 export interface CommonOptions {

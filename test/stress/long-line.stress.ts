@@ -5,7 +5,7 @@
 // RangeError names the size.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Tokenizer } from '../../src/node.js';
-import { windowing } from '../../src/engine-wasm.js';
+import { windowing } from '../../src/engine/engine-wasm.js';
 
 const defaults = { ...windowing };
 import { tinyModel } from '../tiny-model.js';

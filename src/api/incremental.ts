@@ -1,0 +1,159 @@
+import type { Tokenizer } from './tokenizer.js';
+import { checkSampling, type SamplingEncodeOptions } from './sampling-support.js';
+import { firstLoneSurrogate } from '../text/normalize.js';
+import { incompleteTail, invalidUtf8Offset } from '../text/utf8-scan.js';
+
+/** Options of the encoding streams. */
+export interface StreamEncodeOptions extends SamplingEncodeOptions {
+  /**
+   * Invalid UTF-8 in byte chunks is an error naming its byte offset in the stream (default), or
+   * becomes U+FFFD (`'replace'`, the WHATWG decoder's rule). A UTF-8 BOM is always kept as U+FEFF,
+   * as the reference keeps it.
+   */
+  invalidUtf8?: 'error' | 'replace';
+}
+
+const EMPTY = new Uint32Array(0);
+
+/**
+ * Encodes a text that arrives in pieces, emitting ids as soon as they are final, with the same
+ * result as `tokenizer.encode(wholeText)` however the text is cut (inside a UTF-8 sequence, a
+ * surrogate pair, a combining sequence, a `\n` run).
+ *
+ * Text is released up to the last point that follows a `\n` and precedes a character other than
+ * `\n`. Chunks (SPEC §2) always end there, so no piece crosses it; and NFC never changes or moves a
+ * `\n` (it is a starter that composes with nothing), so NFC of the parts equals NFC of the whole.
+ * Memory is bounded by the longest line (plus the `\n` run after it), not by the input.
+ */
+export class IncrementalEncoder {
+  private readonly tokenizer: Tokenizer;
+  private readonly options: StreamEncodeOptions;
+  private readonly decoder: TextDecoder;
+  private readonly fatal: boolean;
+  /** Text not yet encoded; `text[0]` is at UTF-16 offset `textStart` of the stream's text. */
+  private text = '';
+  private textStart = 0;
+  /** Bytes of an unfinished UTF-8 sequence; `bytesSeen` counts all bytes received. */
+  private carry: Uint8Array = new Uint8Array(0);
+  private bytesSeen = 0;
+  private started = false;
+  private ended = false;
+
+  constructor(tokenizer: Tokenizer, options: StreamEncodeOptions = {}) {
+    const invalid = options.invalidUtf8 ?? 'error';
+    if (invalid !== 'error' && invalid !== 'replace') {
+      throw new TypeError(`options.invalidUtf8 must be 'error' or 'replace', got ${JSON.stringify(invalid)}`);
+    }
+    checkSampling(options.alpha);
+    this.tokenizer = tokenizer;
+    this.options = options;
+    this.fatal = invalid === 'error';
+    this.decoder = new TextDecoder('utf-8', { fatal: this.fatal, ignoreBOM: true });
+  }
+
+  /** Adds a chunk (a string, or UTF-8 bytes); returns the ids that became final (often none). */
+  push(chunk: string | Uint8Array | ArrayBuffer): Uint32Array {
+    if (this.ended) throw new Error('push after end');
+    const appended = this.append(chunk);
+    if (appended === 0) return EMPTY;
+    const cut = this.releasePoint(this.text.length - appended);
+    if (cut <= 0) return EMPTY;
+    const part = this.text.slice(0, cut);
+    const ids = this.encode(part, false);
+    this.text = this.text.slice(cut);
+    this.textStart += cut;
+    return ids;
+  }
+
+  /** Ends the input; returns the remaining ids (with `<eos>` if asked). */
+  end(): Uint32Array {
+    if (this.ended) throw new Error('end called twice');
+    this.ended = true;
+    if (this.carry.length > 0) {
+      if (this.fatal) {
+        throw new RangeError(`invalid UTF-8: the input ends inside a multi-byte sequence at byte offset ${this.bytesSeen - this.carry.length}`);
+      }
+      this.text += this.decoder.decode(this.carry);
+      this.carry = new Uint8Array(0);
+    }
+    const rest = this.text;
+    this.text = '';
+    return this.encode(rest, true);
+  }
+
+  /** Appends the chunk's text; returns how many UTF-16 units were added. */
+  private append(chunk: string | Uint8Array | ArrayBuffer): number {
+    if (typeof chunk === 'string') {
+      if (this.carry.length > 0) {
+        throw new TypeError(`a string chunk came after byte chunks that ended inside a UTF-8 sequence (byte offset ${this.bytesSeen - this.carry.length})`);
+      }
+      this.text += chunk;
+      return chunk.length;
+    }
+    let bytes: Uint8Array;
+    if (chunk instanceof Uint8Array) bytes = chunk;
+    else if (chunk instanceof ArrayBuffer) bytes = new Uint8Array(chunk);
+    else throw new TypeError(`stream chunks must be strings or UTF-8 bytes (Uint8Array, ArrayBuffer), got ${describe(chunk)}`);
+    const base = this.bytesSeen - this.carry.length; // stream offset of all[0]
+    this.bytesSeen += bytes.length;
+    let all = bytes;
+    if (this.carry.length > 0) {
+      all = new Uint8Array(this.carry.length + bytes.length);
+      all.set(this.carry);
+      all.set(bytes, this.carry.length);
+    }
+    const complete = all.length - incompleteTail(all);
+    // A copy: a Node Buffer's slice() is a view, and the caller may reuse its memory.
+    this.carry = Uint8Array.prototype.slice.call(all, complete);
+    let text: string;
+    try {
+      text = this.decoder.decode(all.subarray(0, complete));
+    } catch {
+      const at = invalidUtf8Offset(all, 0, complete);
+      throw new RangeError(`invalid UTF-8 at byte offset ${base + Math.max(at, 0)} of the stream`);
+    }
+    this.text += text;
+    return text.length;
+  }
+
+  /**
+   * The last p with text[p-1] = `\n` and text[p] != `\n`, considering only positions the last
+   * append made checkable (p >= from); 0 if none.
+   */
+  private releasePoint(from: number): number {
+    const t = this.text;
+    if (t.length < 2) return 0;
+    let j = t.lastIndexOf('\n', t.length - 2);
+    while (j >= 0 && j + 1 >= from) {
+      if (t.charCodeAt(j + 1) !== 10) return j + 1;
+      if (j === 0) break; // lastIndexOf clamps a negative start to 0: it would find this \n again
+      j = t.lastIndexOf('\n', j - 1);
+    }
+    return 0;
+  }
+
+  private encode(part: string, last: boolean): Uint32Array {
+    const addBos = !this.started && this.options.addBos === true;
+    const addEos = last && this.options.addEos === true;
+    this.started = true;
+    if (part.length === 0 && !addBos && !addEos) return EMPTY;
+    const options: SamplingEncodeOptions = { addBos, addEos };
+    if (this.options.alpha !== undefined) options.alpha = this.options.alpha;
+    try {
+      return this.tokenizer.encode(part, options);
+    } catch (e) {
+      const at = firstLoneSurrogate(part);
+      if (at >= 0 && e instanceof RangeError) {
+        const unit = part.charCodeAt(at).toString(16).toUpperCase();
+        throw new RangeError(`lone surrogate U+${unit} at UTF-16 offset ${this.textStart + at} of the stream: not encodable as UTF-8`);
+      }
+      throw e;
+    }
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  return typeof v;
+}

@@ -1,27 +1,37 @@
 // Package build. One entry per config below; add entries (a CLI, more Node helpers) to the config
-// of their platform. Every config ships the kernel as dist/bytepiece.wasm, beside the bundles.
+// of their platform. Every config ships the kernels as dist/bytepiece.wasm and dist/bytepiece-train.wasm, beside the bundles.
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
 type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 
-const KERNEL = 'build/bytepiece.wasm';
-const SOURCE_URL = "'../../build/bytepiece.wasm'"; // what src/engine/wasm-module.ts says (right there)
-const SHIPPED_URL = "'./bytepiece.wasm'"; // what the bundles must say (right for dist/)
+/**
+ * The kernels: the tokenizer's, and the trainer's (a module of its own, so tokenizer-only users
+ * never load it). Each is named by a literal `new URL(source, import.meta.url)` in one module,
+ * right for src/; the bundles must say `shipped`, right for dist/, where the file is copied.
+ */
+const KERNELS = [
+  { file: /[\\/]src[\\/]engine[\\/]wasm-module\.ts$/, built: 'build/bytepiece.wasm', source: "'../../build/bytepiece.wasm'", shipped: "'./bytepiece.wasm'" },
+  { file: /[\\/]src[\\/]train[\\/]kernel-module\.ts$/, built: 'build/bytepiece-train.wasm', source: "'../../build/bytepiece-train.wasm'", shipped: "'./bytepiece-train.wasm'" },
+];
 
-/** Points the kernel URL at the copy in dist/ and puts the copy there. */
+/** Points the kernel URLs at the copies in dist/ and puts the copies there. */
 const kernelBesideBundles: EsbuildPlugin = {
   name: 'kernel-beside-bundles',
   setup(build) {
-    build.onLoad({ filter: /[\\/]src[\\/]engine[\\/]wasm-module\.ts$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      if (source.split(SOURCE_URL).length !== 2) throw new Error(`${args.path}: expected the literal ${SOURCE_URL} exactly once`);
-      return { contents: source.replace(SOURCE_URL, SHIPPED_URL), loader: 'ts' };
-    });
+    for (const k of KERNELS) {
+      build.onLoad({ filter: k.file }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (source.split(k.source).length !== 2) throw new Error(`${args.path}: expected the literal ${k.source} exactly once`);
+        return { contents: source.replace(k.source, k.shipped), loader: 'ts' };
+      });
+    }
     build.onEnd(() => {
-      if (!existsSync(KERNEL)) throw new Error(`${KERNEL} is missing: run npm run build:wasm first`);
       mkdirSync('dist', { recursive: true });
-      copyFileSync(KERNEL, 'dist/bytepiece.wasm');
+      for (const k of KERNELS) {
+        if (!existsSync(k.built)) throw new Error(`${k.built} is missing: run npm run build:wasm first`);
+        copyFileSync(k.built, `dist/${k.built.slice('build/'.length)}`);
+      }
     });
   },
 };

@@ -27,7 +27,10 @@ const br = (b: Uint8Array) => brotliCompressSync(b).length;
 
 export async function measureSizes(): Promise<SizeRow[]> {
   const rows: SizeRow[] = [];
-  const js: [string, number | undefined][] = [['browser.js', 25 * KB], ['worker.js', undefined], ['worker-thread.js', 25 * KB]];
+  // 25 KB until issue 18 added streaming decode, offsets and token limits to the Tokenizer
+  // (+2.3 KB min+gzip: they are methods, so no bundler can drop them); the SentencePiece export
+  // stays out (Node only: protobufjs alone is ~30 KB).
+  const js: [string, number | undefined][] = [['browser.js', 28 * KB], ['worker.js', undefined], ['worker-thread.js', 28 * KB]];
   for (const [file, target] of js) {
     const code = readFileSync(DIST + file, 'utf8');
     const min = Buffer.from((await transform(code, { minify: true, format: 'esm', target: 'es2022' })).code);

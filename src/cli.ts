@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The `bytepiece` command line: encode, decode, info. Errors are one line on stderr with a non-zero
+// The `bytepiece` command line: encode, decode, info, convert. Errors are one line on stderr with a non-zero
 // exit; Ctrl-C (or SIGTERM) stops at once, removes unfinished output and says so.
 
 import { Command, Option } from 'commander';
 import { encodeCommand, type EncodeOptions } from './cli/encode.js';
 import { decodeCommand, type DecodeOptions } from './cli/decode.js';
 import { infoCommand, type InfoOptions } from './cli/info.js';
+import { convertCommand, type ConvertOptions } from './cli/convert.js';
 import { cleanUp, describeError, interruptedOutputNote } from './cli/errors.js';
 import { createRequire } from 'node:module';
 import { finiteNumber, positiveInt, positiveNumber, seedInt } from './cli/options.js';
@@ -71,6 +72,15 @@ program
   .option('--json', 'print one JSON object')
   .addOption(engineOption())
   .action((model: string, file: string | undefined, options: InfoOptions) => infoCommand(model, file, options));
+
+program
+  .command('convert')
+  .description("Write a model in another tokenizer's format: SentencePiece Unigram (.model), as the reference's convert_to_sentencepiece does; only models whose pieces are whole characters (\"eu\" models).")
+  .argument('<model>', 'model file (.zip or .model)')
+  .addOption(new Option('--to <format>', 'target format').choices(['sentencepiece']).makeOptionMandatory())
+  .requiredOption('-o, --output <path>', 'output file; written to a temporary file renamed on success')
+  .option('-q, --quiet', 'no summary on stderr')
+  .action((model: string, options: ConvertOptions) => convertCommand(model, options));
 
 let stopping = false;
 // The reader of our stdout went away (`bytepiece … | head`): stop quietly, as a SIGPIPE would.

@@ -4,12 +4,19 @@
  * `node` entry adds file paths and synchronous loading of the kernel.
  * @packageDocumentation
  */
-export { Tokenizer, type LoadOptions, type TokenizeOptions, type EncodeOptions, type SpecialToken } from './api/tokenizer.js';
+export { Tokenizer, type LoadOptions, type TokenizeOptions, type EncodeOptions, type LimitOptions, type SpecialToken } from './api/tokenizer.js';
 export { ModelError } from './model/errors.js';
 export { EncodeStream } from './api/stream.js';
+export { DecodeStream } from './api/decode-stream.js';
+export type { Decoder } from './api/stream-decoder.js';
+export type { EncodingWithOffsets } from './api/offsets.js';
 export type { StreamEncodeOptions } from './api/incremental.js';
 export type { SamplingEncodeOptions } from './api/sampling-support.js';
 export type { ModelSource } from './model/source.js';
 export type { ModelJson } from './model/vocabulary.js';
 export type { WasmSource } from './engine/wasm-module.js';
 export type { LoneSurrogates } from './text/normalize.js';
+export { Trainer, train, convertToBytePiece, type TrainStats, type ExternalPieces } from './train/trainer.js';
+export type { TrainedModel } from './train/trained-model.js';
+export type { TrainOptions, TrainProgress } from './train/options.js';
+export type { TrainCorpus } from './train/corpus.js';

@@ -9,6 +9,10 @@ import { modelFromSource, modelFromValue, type ModelSource } from '../model/sour
 import { lookup } from '../model/trie.js';
 import { writeBinaryModel } from '../model/binary-model.js';
 import { decodeUtf8Ignore } from '../text/utf8.js';
+import { StreamDecoder, type Decoder } from './stream-decoder.js';
+import { withOffsets, type EncodingWithOffsets } from './offsets.js';
+import { pieceUnits } from '../text/offsets.js';
+import { checkBudget, isWithinTokenLimit, truncate, type LimitContext } from './limits.js';
 import { SPECIAL_TOKENS, type ModelJson } from '../model/vocabulary.js';
 import { compileDefaultWasm, compileWasm, compileWasmSync, type WasmSource } from '../engine/wasm-module.js';
 import { describeValue } from '../model/errors.js';
@@ -65,6 +69,12 @@ export interface EncodeOptions extends TokenizeOptions {
   addEos?: boolean;
 }
 
+/** Options of {@link Tokenizer.isWithinTokenLimit} and {@link Tokenizer.truncate}: the budget counts `<bos>`/`<eos>` when asked for. */
+export interface LimitOptions {
+  addBos?: boolean;
+  addEos?: boolean;
+}
+
 /** How a Tokenizer subclass reaches files and the kernel in its environment. */
 export interface Platform {
   /** `kernel`: the WebAssembly kernel if it is ready, to decode binary models with. */
@@ -72,6 +82,8 @@ export interface Platform {
   readModelSync(source: unknown, name?: string, kernel?: () => WebAssembly.Module | undefined, maxBytes?: number): ParsedModel;
   defaultWasm(): Promise<WebAssembly.Module>;
   defaultWasmSync(): WebAssembly.Module;
+  /** SPEC §8's SentencePiece export, where the platform ships it (Node: the browser bundle leaves protobufjs out). */
+  toSentencePiece?(model: CompiledModel): Uint8Array;
 }
 
 const webPlatform: Platform = {
@@ -181,6 +193,33 @@ export class Tokenizer {
     return frame(this.impl.encodeText(this.normalize(text), true, bos, eos, alpha), bos, eos);
   }
 
+  /**
+   * {@link Tokenizer.encode} with each token's span in `text` as given (not its NFC form): token k
+   * came from `text.slice(starts[k], ends[k])`. Where NFC composes or decomposes, a token's span
+   * covers every original code unit that produced its bytes; a piece holding part of a character
+   * spans that whole character (consecutive tokens then share a span). The spans, merged, tile
+   * the text. `byteOffsets: true` gives offsets into the UTF-8 of `text` instead.
+   *
+   * @example
+   * ```ts
+   * const { ids, starts, ends } = tok.encodeWithOffsets('Café ☕');
+   * for (let k = 0; k < ids.length; k++) console.log(ids[k], text.slice(starts[k], ends[k]));
+   * ```
+   */
+  encodeWithOffsets(text: string, options: EncodeOptions & { byteOffsets?: boolean } = {}): EncodingWithOffsets {
+    const alpha = this.alphaOf(options);
+    const bos = options.addBos ? 1 : 0;
+    const eos = options.addEos ? 1 : 0;
+    const normalized = this.normalize(text);
+    const ids = frame(this.impl.encodeText(normalized, true, bos, eos, alpha), bos, eos);
+    const { vocab } = this.model;
+    this.units ??= pieceUnits(vocab.bytes, vocab.offsets, vocab.vocabSize);
+    return withOffsets(text, normalized, ids, bos, eos, this.model.lengths, options.byteOffsets === true, this.units);
+  }
+
+  /** pieceUnits of the model, made at the first encodeWithOffsets (~1 ms per 100k pieces). */
+  private units?: Int32Array;
+
   /** Segments raw bytes as one chunk: no NFC, no split at `\n`. `options.alpha` as in {@link Tokenizer.tokenize}. */
   tokenizeBytes(bytes: Uint8Array, options: TokenizeOptions = {}): Uint8Array[] {
     const alpha = this.alphaOf(options);
@@ -237,6 +276,22 @@ export class Tokenizer {
       at += offsets[id + 1]! - offsets[id]!;
     }
     return decodeUtf8Ignore(out);
+  }
+
+  /**
+   * A decoder for ids that arrive a few at a time (a language model's output): `push(ids)` returns
+   * the text they complete, never half a character, and what it returns, concatenated, equals
+   * {@link Tokenizer.decode} of all the ids. See also `DecodeStream`.
+   *
+   * @example
+   * ```ts
+   * const d = tok.decoder();
+   * for await (const id of generate()) output.textContent += d.push(id);
+   * d.flush();
+   * ```
+   */
+  decoder(): Decoder {
+    return new StreamDecoder(this.model.vocab, (id, i) => this.checkId(id, i));
   }
 
   /**
@@ -304,6 +359,49 @@ export class Tokenizer {
   }
 
   /**
+   * The number of ids {@link Tokenizer.encode} would return for `text` (with `<bos>`/`<eos>` as
+   * asked) if it is at most `limit`, else `false`, stopping as soon as the limit is passed: the cost
+   * grows with `limit`, not with the text (a 100-token check on a 10 MB paste reads a few KB of it).
+   * Only the part read is checked: a lone surrogate there throws as in `encode` (unless
+   * `loneSurrogates: 'replace'`), one beyond it does not. `limit` must be a non-negative integer.
+   *
+   * @example
+   * ```ts
+   * const n = tok.isWithinTokenLimit(prompt, 4096);
+   * if (n === false) prompt = tok.truncate(prompt, 4096);
+   * ```
+   */
+  isWithinTokenLimit(text: string, limit: number, options: LimitOptions = {}): number | false {
+    if (typeof text !== 'string') this.normalize(text); // the TypeError encode throws
+    return isWithinTokenLimit(this.limitContext, text, checkBudget(limit, 'limit'), options.addBos ? 1 : 0, options.addEos ? 1 : 0);
+  }
+
+  /**
+   * The longest prefix of `text` (as given, cut between code points) whose ids are the first ids
+   * of `encode(text)`, at most `maxTokens` of them counting `<bos>`/`<eos>` if asked for (`''` if
+   * those alone do not fit); `text` itself if it fits. Reads only as much of `text` as the budget
+   * needs, plus the rest of the line where it cuts (a line's segmentation depends on all of it).
+   * `maxTokens` must be a non-negative integer (else a RangeError naming it).
+   */
+  truncate(text: string, maxTokens: number, options: LimitOptions = {}): string {
+    if (typeof text !== 'string') this.normalize(text);
+    return truncate(this.limitContext, text, checkBudget(maxTokens, 'maxTokens'), options.addBos ? 1 : 0, options.addEos ? 1 : 0);
+  }
+
+  private get limitContext(): LimitContext {
+    const { model, impl, loneSurrogates } = this;
+    return this.limits ??= {
+      normalize: (window, base) => normalizeText(window, loneSurrogates, base),
+      count: (normalized) => impl.countText(normalized, true),
+      encode: (normalized) => impl.encodeText(normalized, true, 0, 0),
+      get lengths() { return model.lengths; }, // a binary model's view is re-made when memory grows
+      maxPieceLength: model.maxPieceLength,
+    };
+  }
+
+  private limits?: LimitContext;
+
+  /**
    * {@link Tokenizer.encode} into a caller's buffer: writes the ids to `out` from index 0 and
    * returns their number; reusing one buffer avoids an allocation per call. To pack many texts
    * into one buffer, pass `out.subarray(offset)`.
@@ -341,6 +439,21 @@ export class Tokenizer {
    */
   toBinary(): Uint8Array {
     return writeBinaryModel(this.model);
+  }
+
+  /**
+   * The model as a SentencePiece Unigram `.model` (a serialized `ModelProto`), byte for byte what the
+   * reference's `convert_to_sentencepiece` writes (SPEC §8): for tools that read only SentencePiece.
+   * Spaces become `▁`, unprintable single bytes `<0xHH>` pieces, and byte fallback is on. Throws a
+   * RangeError naming the first multi-byte piece that is not valid UTF-8 (models not trained with
+   * `ensure_unicode`, without `eu` in their names, have such pieces and cannot be expressed).
+   * Node only (the protobuf library it needs would double the browser bundle; elsewhere it throws a
+   * TypeError saying so): convert once with `bytepiece convert --to sentencepiece` and ship the file.
+   */
+  toSentencePiece(): Uint8Array {
+    const convert = (this.constructor as typeof Tokenizer).platform.toSentencePiece;
+    if (!convert) throw new TypeError('toSentencePiece is available in Node only (the protobuf library it needs is left out of the browser bundle): run `bytepiece convert --to sentencepiece MODEL -o OUT` once and ship the file');
+    return convert(this.model);
   }
 
   /**

@@ -13,6 +13,7 @@ import { ModelError } from '../model/errors.js';
 import type { ModelJson } from '../model/vocabulary.js';
 import type { ParsedModel } from '../model/compile.js';
 import { defaultWasmUrl } from '../engine/wasm-module.js';
+import { toSentencePiece } from '../model/sentencepiece-export.js';
 
 // A string is a file path in Node; URLs with file: are paths too.
 const asPath = (source: unknown): string | undefined =>
@@ -81,6 +82,7 @@ let kernel: WebAssembly.Module | undefined;
 const kernelSync = () => (kernel ??= new WebAssembly.Module(readFileSync(fileURLToPath(defaultWasmUrl()))));
 
 export const nodePlatform: Platform = {
+  toSentencePiece,
   async readModel(source, name, given, maxBytes) {
     const read = withKernel(given, maxBytes);
     const path = asPath(source);

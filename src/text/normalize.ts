@@ -38,7 +38,7 @@ export const NFC_STABLE_RANGES: readonly (readonly [number, number])[] = [
 ];
 
 /** One bit per BMP code unit: set for NFC_STABLE_RANGES (surrogates are never set). */
-const NFC_STABLE = /* @__PURE__ */ (() => {
+export const NFC_STABLE = /* @__PURE__ */ (() => {
   const bits = new Int32Array(0x10000 >> 5);
   for (const [from, to] of NFC_STABLE_RANGES) for (let c = from; c <= to; c++) bits[c >> 5]! |= 1 << (c & 31);
   return bits;
@@ -68,16 +68,17 @@ function isNfcStable(text: string): boolean {
 /**
  * SPEC §2 step 1: NFC. A lone surrogate cannot be encoded as UTF-8; the reference never sees one
  * (Python rejects it), so by default it is an error naming its UTF-16 offset in the caller's text.
- * With 'replace' it becomes U+FFFD, as TextEncoder would do silently.
+ * With 'replace' it becomes U+FFFD, as TextEncoder would do silently. `text` may be a window of the
+ * caller's text starting at offset `base` (error messages name offsets in the whole text).
  */
-export function normalizeText(text: string, loneSurrogates: LoneSurrogates): string {
+export function normalizeText(text: string, loneSurrogates: LoneSurrogates, base = 0): string {
   if (typeof text !== 'string') throw new TypeError(`expected a string, got ${text === null ? 'null' : typeof text}`);
   if (!BEYOND_LATIN.test(text) || isNfcStable(text)) return text;
   if (!isWellFormed(text)) {
     if (loneSurrogates === 'error') {
       const at = firstLoneSurrogate(text);
       const unit = text.charCodeAt(at).toString(16).toUpperCase();
-      throw new RangeError(`lone surrogate U+${unit} at UTF-16 offset ${at}: not encodable as UTF-8 (pass loneSurrogates: 'replace' to map it to U+FFFD)`);
+      throw new RangeError(`lone surrogate U+${unit} at UTF-16 offset ${base + at}: not encodable as UTF-8 (pass loneSurrogates: 'replace' to map it to U+FFFD)`);
     }
     text = toWellFormed(text);
   }
@@ -91,7 +92,7 @@ function isWellFormed(text: string): boolean {
   return s.isWellFormed ? s.isWellFormed() : firstLoneSurrogate(text) < 0;
 }
 
-function toWellFormed(text: string): string {
+export function toWellFormed(text: string): string {
   const s = text as WellFormedString;
   return s.toWellFormed ? s.toWellFormed() : text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }

@@ -17,6 +17,7 @@ export type Request =
   | { op: 'load'; id: number; model: PostedModel; name?: string }
   | { op: 'encode'; id: number; text: string; options?: EncodeOptions; minMs?: number }
   | { op: 'encodeBytes'; id: number; bytes: Uint8Array; options?: EncodeOptions }
+  | { op: 'encodeWithOffsets'; id: number; text: string; options?: EncodeOptions & { byteOffsets?: boolean } }
   | { op: 'tokenize'; id: number; text: string; options?: unknown }
   | { op: 'decode'; id: number; ids: ArrayLike<number> }
   | { op: 'idsToPieces'; id: number; ids: ArrayLike<number> }

@@ -72,6 +72,13 @@ async function handle(req: Request): Promise<{ value: unknown; transfer: Transfe
       const ids = tok.encodeBytes(req.bytes, req.options);
       return { value: ids, transfer: [ids.buffer], runs: 1 };
     }
+    case 'encodeWithOffsets': {
+      const tok = current();
+      checkEncodeOptions(tok, req.options);
+      const r = tok.encodeWithOffsets(req.text, req.options);
+      // ends usually shares starts' buffer (moved with it); otherwise it is copied
+      return { value: r, transfer: [r.ids.buffer, r.starts.buffer], runs: 1 };
+    }
     case 'tokenize': {
       const tok = current();
       const options = req.options as EncodeOptions | undefined;

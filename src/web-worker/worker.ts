@@ -15,6 +15,7 @@
  * @packageDocumentation
  */
 import type { EncodeOptions, LoadOptions, SpecialToken, Tokenizer } from '../api/tokenizer.js';
+import type { EncodingWithOffsets } from '../api/offsets.js';
 import type { ModelJson } from '../model/vocabulary.js';
 import type { WasmSource } from '../engine/wasm-module.js';
 import type { ModelInfo, PostedModel, PostedWasm, Reply, Request, ThreadOptions } from './worker-protocol.js';
@@ -136,6 +137,11 @@ export class TokenizerWorker {
   /** Ids of raw bytes as one chunk (see `Tokenizer.encodeBytes`); the bytes are copied. */
   async encodeBytes(bytes: Uint8Array, options?: EncodeOptions): Promise<Uint32Array> {
     return (await this.request({ op: 'encodeBytes', id: 0, bytes, options })).value as Uint32Array;
+  }
+
+  /** Ids of `text` with each token's span in it (see `Tokenizer.encodeWithOffsets`). */
+  async encodeWithOffsets(text: string, options?: EncodeOptions & { byteOffsets?: boolean }): Promise<EncodingWithOffsets> {
+    return (await this.request({ op: 'encodeWithOffsets', id: 0, text, options })).value as EncodingWithOffsets;
   }
 
   /** Pieces of `text` as bytes (see `Tokenizer.tokenize`, whose options it passes on). */

@@ -125,6 +125,23 @@ describe.skipIf(!HAS_MODELS)('demo page in headless Chromium', () => {
     expect(await page.locator('#tokens .chip.frag').count()).toBe(fragments);
   });
 
+  it('highlights the span of the hovered token in the text as typed (encodeWithOffsets, not NFC)', async () => {
+    const text = 'Cafe\u0301 au lait ☕ 今天天气不错';
+    const before = await renders(page);
+    await page.fill('#text', text);
+    await settled(page, before);
+    const { ids, starts, ends } = node.encodeWithOffsets(text);
+    expect(await chipIds(page)).toEqual(Array.from(ids));
+    // The token holding the é that NFC composed from e + U+0301: its span is both original units.
+    const k = Array.from(ids).findIndex((_, i) => text.slice(starts[i], ends[i]).includes('\u0301'));
+    expect(k).toBeGreaterThanOrEqual(0);
+    await page.locator('#tokens .chip').nth(k).hover();
+    await page.waitForSelector('#span-view:not([hidden])');
+    expect(await page.textContent('#span-view mark')).toBe(text.slice(starts[k], ends[k]));
+    expect(await page.$eval('#span-view', (el) => [Number((el as HTMLElement).dataset.start), Number((el as HTMLElement).dataset.end)])).toEqual([starts[k], ends[k]]);
+    expect(await page.$eval('#text', (el) => [(el as HTMLTextAreaElement).selectionStart, (el as HTMLTextAreaElement).selectionEnd])).toEqual([starts[k], ends[k]]);
+  });
+
   it('offers sampling exactly when this build has it: α draws segmentations of the same text, unticking restores the best one', async () => {
     const hasSampling = typeof (node as unknown as { setSeed?: unknown }).setSeed === 'function';
     expect(await page.$eval('#sampling', (el) => (el as HTMLFieldSetElement).disabled)).toBe(!hasSampling);

@@ -226,13 +226,18 @@ async function run(): Promise<void> {
 async function update(): Promise<void> {
   const text = effectiveText();
   const options = encodeOptions();
+  const sampling = 'alpha' in options;
   const selected = engine;
   const timed = await Promise.all(ENGINES.map((e) => workers[e].encodeTimed(text, options, MIN_TIMING_MS)));
   const result = { wasm: timed[0]!, js: timed[1]! };
   const { ids, ms } = result[selected];
   const shown = ids.slice(0, MAX_CHIPS);
   const pieces = await workers[selected].idsToPieces(shown);
+  // Where each token is in the text, for the hover highlight (a sample would be drawn anew: none then).
+  const offsets = sampling ? undefined : await workers[selected].encodeWithOffsets(text, options);
   if (dirty) return; // stale: the text changed meanwhile, the next round draws
+  spans = offsets && { text, starts: offsets.starts, ends: offsets.ends };
+  spanView.hidden = true;
 
   const bytes = utf8Length(text.normalize('NFC'));
   $('stat-tokens').textContent = fmt(ids.length);
@@ -317,6 +322,27 @@ function showError(e: Error): void {
 // ---------------------------------------------------------------- hover details
 
 const piecesByIndex = new Map<number, Uint8Array | string>();
+const spanView = $('span-view');
+/** The text last tokenized and each token's span in it (encodeWithOffsets), unless sampling. */
+let spans: { text: string; starts: Uint32Array; ends: Uint32Array } | undefined;
+
+/** Shows token `index`'s span in the text, with some context, and selects it in the textarea. */
+function showSpan(index: number): void {
+  if (!spans || index >= spans.starts.length) return;
+  const { text } = spans;
+  const start = spans.starts[index]!;
+  const end = spans.ends[index]!;
+  const from = Math.max(0, start - 40);
+  const to = Math.min(text.length, end + 40);
+  const mark = document.createElement('mark');
+  mark.textContent = text.slice(start, end);
+  spanView.replaceChildren(from > 0 ? '…' : '', text.slice(from, start), mark, text.slice(end, to), to < text.length ? '…' : '');
+  spanView.dataset.start = String(start);
+  spanView.dataset.end = String(end);
+  spanView.hidden = false;
+  // The textarea holds the same text unless line breaks are sent as CRLF or a file is used exactly.
+  if (text === textArea.value) textArea.setSelectionRange(start, end);
+}
 
 tokensEl.addEventListener('mouseover', (event) => {
   const chip = (event.target as HTMLElement).closest<HTMLElement>('.chip');
@@ -326,6 +352,7 @@ tokensEl.addEventListener('mouseover', (event) => {
   }
   const piece = piecesByIndex.get(Number(chip.dataset.index));
   if (piece === undefined) return;
+  showSpan(Number(chip.dataset.index));
   const parts = typeof piece === 'string' ? [] : pieceParts(piece);
   tip.innerHTML = '';
   const line = (label: string, value: string, cls = '') => {

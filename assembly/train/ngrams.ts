@@ -1,0 +1,153 @@
+// SPEC §6.2-6.3 in the kernel: byte n-gram counts (orders 1..8) and the pruned log-probability
+// tables the n-gram Viterbi reads. Orders 1 and 2 are direct arrays indexed by the key; higher
+// orders are hash tables (hash.ts). The logarithms are taken by the host (correctly rounded,
+// src/model/ln.ts): the kernel hands out the kept n-grams with their counts and the counts of
+// their prefixes, and takes back their log-probabilities.
+
+import { alloc, release } from './alloc';
+import { addCount, countOf, freeTable, newTable, putValue, sizeOf, slotsOf, bitsOf } from './hash';
+
+export let order: i32 = 0;
+/** Per order L (index L): count table (direct for L ≤ 2, else a hash table handle). */
+const counts = memory.data(8 * 10);
+/** Per order L < order: the distinct chunk endings of L bytes (hash tables), for the reference's table sizes. */
+const tails = memory.data(8 * 10);
+/** Per order L: pruned log-probabilities (direct f64 arrays, −∞ if absent, for L ≤ 2; else value tables). */
+export const probs = memory.data(8 * 10);
+
+@inline function countTable(L: i32): usize { return load<usize>(counts + (<usize>L << 3)); }
+@inline export function probTable(L: i32): usize { return load<usize>(probs + (<usize>L << 3)); }
+
+/** Sets up empty count tables for n-grams of orders 1..n (n ≤ 8). */
+export function initNgrams(n: i32): void {
+  order = n;
+  for (let L = 1; L <= n; L++) {
+    let t: usize;
+    if (L == 1) { t = alloc(256 << 3); memory.fill(t, 0, 256 << 3); }
+    else if (L == 2) { t = alloc(65536 << 3); memory.fill(t, 0, 65536 << 3); }
+    else t = newTable(L == 3 ? 14 : 16, false);
+    store<usize>(counts + (<usize>L << 3), t);
+    if (L < n) store<usize>(tails + (<usize>L << 3), newTable(8, false));
+  }
+}
+
+/** Counts the n-grams of chunks[0..nChunks): chunk k is bytes[ends[k-1]..ends[k]) (ends: i32). */
+export function countNgrams(bytes: usize, ends: usize, nChunks: i32): void {
+  const n = order;
+  const c1 = countTable(1);
+  const c2 = countTable(2);
+  let start: i32 = 0;
+  for (let k = 0; k < nChunks; k++) {
+    const end = load<i32>(ends + (<usize>k << 2));
+    for (let e = start; e < end; e++) {
+      const most = min(n, e - start + 1);
+      let key: u64 = <u64>load<u8>(bytes + <usize>e);
+      const p1 = c1 + (<usize>key << 3);
+      store<u64>(p1, load<u64>(p1) + 1);
+      for (let m = 1; m < most; m++) {
+        key |= <u64>load<u8>(bytes + <usize>(e - m)) << (<u64>m << 3);
+        if (m == 1) {
+          const p2 = c2 + (<usize>key << 3);
+          store<u64>(p2, load<u64>(p2) + 1);
+        } else {
+          addCount(countTable(m + 1), key, 1);
+        }
+      }
+    }
+    // The chunk's endings shorter than the order (only for the reference's table sizes).
+    let key: u64 = 0;
+    const most = min(n - 1, end - start);
+    for (let m = 0; m < most; m++) {
+      key |= <u64>load<u8>(bytes + <usize>(end - 1 - m)) << (<u64>m << 3);
+      addCount(load<usize>(tails + (<usize>(m + 1) << 3)), key, 1);
+    }
+    start = end;
+  }
+}
+
+/** Distinct n-grams of order L counted (L ≥ 1), or of chunk endings of L bytes when `tail`. */
+export function ngramsCounted(L: i32, tail: bool): i32 {
+  if (tail) return sizeOf(load<usize>(tails + (<usize>L << 3)));
+  const t = countTable(L);
+  if (L > 2) return sizeOf(t);
+  const n = L == 1 ? 256 : 65536;
+  let c = 0;
+  for (let i = 0; i < n; i++) if (load<u64>(t + (<usize>i << 3)) != 0) c++;
+  return c;
+}
+
+/** The count of the order-1 n-gram `b` (the host fills in unseen bytes). */
+export function unigramCount(b: i32): f64 {
+  return <f64>load<u64>(countTable(1) + (<usize>b << 3));
+}
+export function setUnigramCount(b: i32, c: f64): void {
+  store<u64>(countTable(1) + (<usize>b << 3), <u64>c);
+}
+
+/**
+ * Writes the kept n-grams of order L ≥ 2 (count ≥ minCount): keys (u64) to `keys`, counts and
+ * their prefixes' counts (f64) to `cs` and `ps`; returns how many. With `dry`, only counts them.
+ */
+export function keptNgrams(L: i32, minCount: f64, keys: usize, cs: usize, ps: usize, dry: bool): i32 {
+  const t = countTable(L);
+  const prefix = countTable(L - 1);
+  let k = 0;
+  if (L == 2) {
+    for (let i = 0; i < 65536; i++) {
+      const c = load<u64>(t + (<usize>i << 3));
+      if (c == 0 || <f64>c < minCount) continue;
+      if (!dry) {
+        store<u64>(keys + (<usize>k << 3), <u64>i);
+        store<f64>(cs + (<usize>k << 3), <f64>c);
+        store<f64>(ps + (<usize>k << 3), <f64>load<u64>(prefix + (<usize>(i >> 8) << 3)));
+      }
+      k++;
+    }
+    return k;
+  }
+  const slots = slotsOf(t);
+  const n = <usize>1 << bitsOf(t);
+  for (let s: usize = 0; s < n; s++) {
+    const p = slots + (s << 4);
+    const c = load<u64>(p, 8);
+    if (c == 0 || <f64>c < minCount) continue;
+    if (!dry) {
+      const key = load<u64>(p);
+      const pk = key >> 8;
+      const pc = L == 3 ? load<u64>(prefix + (<usize>pk << 3)) : countOf(prefix, pk);
+      store<u64>(keys + (<usize>k << 3), key);
+      store<f64>(cs + (<usize>k << 3), <f64>c);
+      store<f64>(ps + (<usize>k << 3), <f64>pc);
+    }
+    k++;
+  }
+  return k;
+}
+
+/** Frees the count tables (after keptNgrams has been read for every order). */
+export function freeCounts(): void {
+  for (let L = 1; L <= order; L++) {
+    const t = countTable(L);
+    if (L == 1) release(t, 256 << 3);
+    else if (L == 2) release(t, 65536 << 3);
+    else freeTable(t);
+    if (L < order) freeTable(load<usize>(tails + (<usize>L << 3)));
+  }
+}
+
+/** Builds the pruned table of order L from n keys (u64) and log-probabilities (f64). */
+export function setProbs(L: i32, keys: usize, values: usize, n: i32): void {
+  let t: usize;
+  if (L <= 2) {
+    const size = L == 1 ? 256 : 65536;
+    t = alloc(<usize>size << 3);
+    for (let i = 0; i < size; i++) store<f64>(t + (<usize>i << 3), -Infinity);
+    for (let i = 0; i < n; i++) store<f64>(t + (<usize>load<u64>(keys + (<usize>i << 3)) << 3), load<f64>(values + (<usize>i << 3)));
+  } else {
+    let bits = 4;
+    while ((1 << bits) < 2 * n) bits++;
+    t = newTable(bits, true);
+    for (let i = 0; i < n; i++) putValue(t, load<u64>(keys + (<usize>i << 3)), load<f64>(values + (<usize>i << 3)));
+  }
+  store<usize>(probs + (<usize>L << 3), t);
+}

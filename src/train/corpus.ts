@@ -1,0 +1,47 @@
+/**
+ * The training corpus: read twice (SPEC §6), so it is re-iterable: a list of strings, or a
+ * function returning a fresh (async) iterable of strings each time it is called.
+ */
+import { addDocument, ChunkBatch } from './chunker.js';
+
+/** A re-iterable corpus: a list of documents, or a function returning a fresh (async) iterable of them. */
+export type TrainCorpus = readonly string[] | (() => Iterable<string> | AsyncIterable<string>);
+
+/** Bytes of chunks gathered before a batch is handed to the counters. */
+export const BATCH_BYTES = 1 << 20;
+
+/**
+ * One pass over the corpus: NFC, training chunks, batches of about BATCH_BYTES handed to `use`.
+ * Returns the number of documents and of UTF-8 bytes seen.
+ */
+export async function forEachBatch(
+  corpus: TrainCorpus,
+  isolateDigits: boolean,
+  use: (batch: ChunkBatch, bytesSoFar: number) => void,
+): Promise<{ documents: number; bytes: number }> {
+  const source = typeof corpus === 'function' ? corpus() : corpus;
+  if (source === null || typeof source !== 'object' || (!(Symbol.iterator in source) && !(Symbol.asyncIterator in source))) {
+    throw new TypeError('the corpus must be a list of strings or a function returning an (async) iterable of strings');
+  }
+  const batch = new ChunkBatch();
+  let documents = 0;
+  let bytes = 0;
+  const flush = () => {
+    bytes += batch.length;
+    use(batch, bytes);
+    batch.clear();
+  };
+  if (Symbol.asyncIterator in source) {
+    for await (const text of source as AsyncIterable<string>) {
+      addDocument(batch, text, documents++, isolateDigits);
+      if (batch.length >= BATCH_BYTES) flush();
+    }
+  } else {
+    for (const text of source as Iterable<string>) {
+      addDocument(batch, text, documents++, isolateDigits);
+      if (batch.length >= BATCH_BYTES) flush();
+    }
+  }
+  if (batch.count > 0) flush();
+  return { documents, bytes };
+}

@@ -1,0 +1,63 @@
+/**
+ * The trainer's hot loops in plain JavaScript: n-gram counting, pruning into log-probabilities,
+ * the n-gram Viterbi and piece counting. The readable twin of the WebAssembly kernel
+ * (assembly/train/), and the baseline it is measured against.
+ */
+import type { ChunkBatch } from './chunker.js';
+import { NgramCounter } from './ngram-count.js';
+import { pruneNgrams, type NgramModel } from './ngram-model.js';
+import { NgramSegmenter } from './ngram-viterbi.js';
+import { PieceTable } from './piece-table.js';
+import { bytesToKey, type PieceCounts } from './piece-set.js';
+
+/** What the trainer needs from a kernel, in call order. */
+export interface TrainKernel {
+  countNgrams(batch: ChunkBatch): void;
+  /** Prunes the counts into log-probabilities; returns the table sizes per order 0..order, before and after. */
+  pruneNgrams(minCount: number): { rawSizes: number[]; prunedSizes: number[] };
+  countPieces(batch: ChunkBatch): void;
+  /** The pieces counted, and their total count. */
+  pieces(): { pieces: PieceCounts; total: number };
+}
+
+export class JsTrainKernel implements TrainKernel {
+  private counter: NgramCounter | undefined;
+  private model: NgramModel | undefined;
+  private segmenter: NgramSegmenter | undefined;
+  private readonly table = new PieceTable();
+
+  constructor(order: number, private readonly ensureUnicode: boolean) {
+    this.counter = new NgramCounter(order);
+  }
+
+  countNgrams(batch: ChunkBatch): void {
+    this.counter!.addBatch(batch);
+  }
+
+  pruneNgrams(minCount: number): { rawSizes: number[]; prunedSizes: number[] } {
+    this.model = pruneNgrams(this.counter!, minCount);
+    this.counter = undefined; // the counts are no longer needed
+    this.segmenter = new NgramSegmenter(this.model, this.ensureUnicode);
+    return { rawSizes: this.model.rawSizes, prunedSizes: this.model.prunedSizes };
+  }
+
+  /** The pruned model (for tests of that stage). */
+  get ngramModel(): NgramModel | undefined {
+    return this.model;
+  }
+
+  countPieces(batch: ChunkBatch): void {
+    this.segmenter!.countBatch(batch, this.table);
+  }
+
+  pieces(): { pieces: PieceCounts; total: number } {
+    const t = this.table;
+    const pieces: PieceCounts = new Map();
+    let total = 0;
+    for (let i = 0; i < t.size; i++) {
+      pieces.set(bytesToKey(t.piece(i)), t.counts[i]!);
+      total += t.counts[i]!;
+    }
+    return { pieces, total };
+  }
+}

@@ -5,8 +5,8 @@
 // iteration. Each byte's walks wait on the node records the previous byte loaded (a chain of cache
 // misses on large models); interleaving two such chains lets their misses overlap. Both halves
 // must have PAIR_MIN bytes; shorter texts take one stream without scanning for a cut. 16, not 64:
-// short English and code texts gain 10-15% in the deterministic kernel (see the notes at the end of
-// index.ts), Chinese is neutral.
+// short English and code texts gain 10-15% in the deterministic kernel (docs/kernel-notes.md),
+// Chinese is neutral.
 export const PAIR_MIN = 16;
 
 /**

@@ -13,84 +13,18 @@
 // byte i every live walk steps on it, oldest first, then the walk starting at i; so an end's
 // candidates arrive together and in SPEC §4's order, and Z[start] travels with each walk.
 //
-// Measured with bench/sampling.ts (documents = encode per corpus line, one chunk = encodeBytes of
-// 1 MB as one line; alpha 0.1; CPU time, median of 5 interleaved passes; the log-domain sampler
-// forced in the same run for "before"; the shared 2-core machine at load average 3-6, so ±5-10
-// points of noise). Sampling speed as % of deterministic, code / en / zh:
-//   plus.80k      WASM documents: linear 71 / 68 / 77   log domain (before) 37 / 38 / 57
-//                 WASM one chunk: linear 74 / 81 / 76   log domain (before) 52 / 49 / 61
-//                 JS   documents: linear 77 / 84 / 67   log domain (before) 46 / 52 / 46
-//                 JS   one chunk: linear 73 / 100 / 55  log domain (before) 41 / 57 / 40
-//   eu.plus.160k  WASM documents: linear 73 / 75 / 76   log domain (before) 36 / 43 / 62
-//                 WASM one chunk: linear 82 / 81 / 80   log domain (before) 49 / 54 / 61
-//                 JS   documents: linear 78 / 73 / 64   log domain (before) 45 / 47 / 51
-//                 JS   one chunk: linear 72 / 79 / 72   log domain (before) 42 / 51 / 53
-// Weight tables (bench/sampling-tables.ts): 9 / 13-17 ms per new alpha on eu.plus.160k / plus.240k;
-// the one-time trie walk for D (first alpha above ~0.7): 145-350 ms.
-// Kept:
-//   - the linear domain with a per-alpha table (above).
-//   - two streams, as the deterministic kernel: a text with a chunk start near its middle is
-//     segmented as two halves side by side (their cache misses overlap); the first half's uniforms
-//     are drawn beforehand into its trace slots, so the draws keep the order of their ends and the
-//     JS twin stays one plain stream. Sampling MB/s against one stream in the same run
-//     (bench/sampling-ab.ts, alpha 0.1, documents code / en / zh; one 1 MB chunk is unaffected,
-//     ±3%): plus.80k +11% / +11% / 0%, eu.plus.160k -1% / +11% / +2%. (Drawing all uniforms
-//     beforehand, the single stream too: zh -5 to -8%.)
-//   - the choice for end e folded into byte e's walk loop as a select over the records written at
-//     e - 1 (the last record with C_prev ≤ u·Z), so no second pass and no data-dependent exit.
-//   - a dead walk's W loaded anyway and its term masked to +0 by bits: the load overlaps the check's.
-//   - the node's base carried in the single stream's walk record (WALK 24 -> 32 bytes; see
-//     linearRun). bench/sampling-ab.ts, plus.80k, alpha 0.1, sampling MB/s against the kernel
-//     before and an A/A copy of it in the same run (four runs of 31-41 rounds, load avg 1.1-4,
-//     A/A within 1-3% in the three quiet ones), code / en / zh: one 1 MB chunk +10-14% /
-//     +8-13% / +5-9% (sampling as % of deterministic 76-79 / 75-77 / 78-80 -> 86-89 / 82-85 /
-//     84-86); documents within noise (-5 to +5% / 0 to +5% / -4 to +4%, A/A spread as large).
-//     eu.plus.160k (two runs, 21 and 31 rounds, A/A within 1-5%): chunk +4-10% / +2-7% / -2 to
-//     +2%; documents -6 to +5% / -1 to +1% / -3 to +2%: a smaller gain on the larger model.
-//     Beside it, not kept: the same in forwardLinear's two-stream steps too: documents code -10%,
-//     zh -4 to -12% in three runs (chunk as kept); not investigated (register pressure in the
-//     two-stream loop is a guess: the deterministic kernel gains there). The W load written
-//     before the check's (source reordering): the same as kept, ±1%.
-//   - Fifth round (2026-11-28, third session; documents matter most: issue 3 asks to lose less
-//     than the reference's ~30% per call). bench/sampling-ab.ts, plus.80k, alpha 0.1, documents,
-//     21 rounds, two runs in opposite build order, sampling as % of deterministic code / en / zh:
-//     the kernel before 71 / 75-78 / 66-72; with no draw at all (u = 1/2, a wrong sampler, to
-//     bound the generator's cost) 84-85 / 86-90 / 89-97: drawing cost ~20% on zh.
-//       - Kept: every uniform drawn up front by drawUniforms with the generator's state in locals
-//         (V8 keeps wasm globals in memory: each draw waited on the last through a store and a
-//         load), and one 32-bit output per end instead of two: 78-80 / 80-83 / 76-80. With two
-//         outputs per end (53 bits) up front: 75 / 79-80 / 64-68, no better than before.
-//       - Kept: the weighted node table (W in place of the score in a copy of the node table, so a
-//         step reads base, check and W from one record, where W came from a table of its own),
-//         and the base carried in the two-stream steps too (slower there before, with the two
-//         tables): against the generator change alone, in one run (bench/sampling-ab.ts cannot
-//         load two hosts; a copy of this checkout per build, same method), sampling MB/s
-//         documents 1.08 / 1.03 / 1.01, one 1 MB chunk 1.15 / 1.10 / 1.01; as % of
-//         deterministic, documents 78 / 77 / 82, chunk 92 / 95 / 92 (the kernel before: 77 / 79
-//         / 69 and 88 / 83 / 86 in that run). Costs 16 bytes per node per cached alpha (8 before).
-//       - Not kept: slots 0 and 1 of the two-stream steps in straight-line code with always-dead
-//         sentinels (as index.ts's fourth round), on top of the above: documents, against the
-//         build without it, 1.03 / 0.96 / 1.05 on plus.80k (an A/A copy in the same run: 1.03 /
-//         0.98 / 1.06), 0.96 / 1.05 / 1.10 on eu.plus.160k: noise, not worth the code.
-// Tried and rejected (bench/sampling-ab.ts, plus.80k, one 1 MB chunk, alpha 0.1, % of
-// deterministic code / en / zh, against the kept kernel in the same run):
-//   - W computed inline per candidate (expNeg in the loop, no table; the same bits as the table):
-//     51 / 45 / 46 against 82 / 78 / 72. Tables cost 6-13 ms per new alpha on the 160k/240k
-//     models (bench/sampling-tables.ts), once per alpha (3 kept per engine).
-//   - the generator's state in locals for the two outputs per end (wasm globals are memory in V8):
-//     82 / 87 / 79 against 87 / 91 / 82 with globals: no gain.
-//   - the table filled by the kernel instead of JS (same operations): 6.6 / 9.2 ms against 6.0 /
-//     10.6 ms on the 160k / 240k models: memory-bound either way, so one implementation.
-//   - D's trie walk keeping compact live-walk lists (as this kernel) instead of one slot per start:
-//     94-167 ms against 110-148 ms (160k / 240k), within noise; the simpler one kept.
-// Before (log domain only, now the large-alpha sampler; older harness: 0.5 MB of each corpus as one
-// chunk, best of 9-11 interleaved rounds):
-//   one walk per start (a window of z per position): 50-55 / 47-53 / 65-68; lockstep with the
-//   running (L, m) of each end in registers: 54-56 / 49-57 / 58-74. Rejected then: one uniform per
-//   end over cumulative weights in the log domain (a second pass for the weights and a scan with an
-//   unpredictable exit): 40 / 46 / 49; weights relative to a bound known before the pass: 46 / 45 /
-//   57, branch-free 37 / 43 / 38; without the exp (a wrong sampler, to bound what a cheaper exp
-//   could give): +15-20% speed, which the linear domain takes (no exp at all in its loop).
+// Performance notes (every measurement, and what was rejected: docs/kernel-notes.md). Sampling
+// runs at ~75-90% of the deterministic kernel's speed (bench/sampling.ts; the reference loses ~30%).
+// What the loops rely on:
+//   - the linear domain: no exp in the loop, a per-alpha weighted node table (W in place of the
+//     score, so base, check and W come from one record; 16 bytes per node per cached alpha);
+//   - every uniform drawn up front by drawUniforms, the generator's state in locals (V8 keeps wasm
+//     globals in memory), one 32-bit output per end;
+//   - the choice for end e folded into byte e's walk loop as a select, a dead walk's W loaded
+//     anyway and its term masked by bits (no data-dependent branch);
+//   - two streams, as the deterministic kernel; the node's base carried in the walk record.
+// Rejected: W computed inline per candidate (0.6x), the table filled by the kernel (memory-bound
+// either way), straight-line slots 0-1 (noise).
 
 import { NODES } from './layout';
 import { middleChunkStart, PAIR_MIN } from './chunks';

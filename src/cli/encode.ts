@@ -91,7 +91,7 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
     // Bounded memory: at most maxInFlight blocks are read and not yet written (a result that comes
     // back early waits for the ones before it, still counted), and their input and output buffers
     // are recycled. Writes wait for the disk or the stdout reader, so a slow consumer stops the
-    // reading (test/cli.test.ts checks it).
+    // reading (test/golden/cli.test.ts checks it).
     const maxInFlight = 2 * threads + 2;
     const inputBuffers = new SharedBuffers(options.blockSize, maxInFlight + 1);
     const outputBuffers = new SharedBuffers(outputCapacity(options.format, options.blockSize), maxInFlight);

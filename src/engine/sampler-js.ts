@@ -38,7 +38,7 @@ export const WEIGHT_TABLES = 3;
  * together and in SPEC §4's order: z[i + 1] and the choice for it are plain variables of the step,
  * and z[s] travels with the walk from s (no window of positions to maintain). (In the log domain,
  * one uniform per end over the cumulative weights, and stepping the generator inline on local
- * copies of its state, both measured slower; see the notes in assembly/sampler.ts.)
+ * copies of its state, both measured slower; see docs/kernel-notes.md.)
  *
  * Numerics: at each byte the walks' L are moved into the frame where the current position has L = 0
  * (one subtraction per walk, done while compacting them), so every stored L is a difference of z

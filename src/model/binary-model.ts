@@ -45,7 +45,7 @@ import { decodeBinaryWasm, offsetsFromLengths, pieceBytesFromTrie, type BinarySe
 // kernel is at hand, whatever the engine: as WebAssembly they run compiled from the start, where the
 // same loops in JS run cold at interpreter speed. The WASM engine then takes over that instance,
 // tables in place. The pure-JS passes below remain for where WebAssembly is not available and give
-// the same tables and the same errors (test/load-paths.test.ts checks both).
+// the same tables and the same errors (test/golden/load-paths.test.ts checks both).
 //
 // Where a cold load of bytepiece.eu.plus.160k went (version 2, ~24 ms on a quiet machine): ~0.6 ms
 // per MB of fresh memory touched (13.6 MB: the 8.1 MB file copied in, the 5.5 MB node table), the

@@ -60,20 +60,20 @@ function twoProd(a: number, b: number): void {
 /** (ah + al) + (bh + bl) ≈ R[0] + R[1]; fine here because no operand pair cancels by more than ~2x. */
 function ddAdd(ah: number, al: number, bh: number, bl: number): void {
   twoSum(ah, bh);
-  fastTwoSum(R[0], R[1] + al + bl);
+  fastTwoSum(R[0]!, R[1]! + al + bl);
 }
 
 /** (ah + al) · (bh + bl) ≈ R[0] + R[1]. */
 function ddMul(ah: number, al: number, bh: number, bl: number): void {
   twoProd(ah, bh);
-  fastTwoSum(R[0], R[1] + (ah * bl + al * bh));
+  fastTwoSum(R[0]!, R[1]! + (ah * bl + al * bh));
 }
 
 /** 2^e for an integer e ∈ [-1022, 1023], built from the bits so it is exact. */
 function pow2(e: number): number {
   U32[HI] = (e + 1023) << 20;
   U32[1 - HI] = 0;
-  return F64[0];
+  return F64[0]!;
 }
 
 /**
@@ -98,10 +98,10 @@ export function lnCorrectlyRounded(x: number): number {
     k = -54;
   }
   F64[0] = x;
-  const hw = U32[HI];
+  const hw = U32[HI]!;
   k += (hw >>> 20) - 1023;
   U32[HI] = (hw & 0xfffff) | 0x3ff00000;
-  let m = F64[0];
+  let m = F64[0]!;
   if (m > SQRT2) {
     m *= 0.5;
     k++;
@@ -112,37 +112,37 @@ export function lnCorrectlyRounded(x: number): number {
   const c = j / 1024;
   const d = m - c; // exact: both are multiples of 2^-53 and |d| ≤ 2^-11
   twoSum(m, c);
-  const ah = R[0];
-  const al = R[1]; // m + c exactly
+  const ah = R[0]!;
+  const al = R[1]!; // m + c exactly
   // s = sh + sl: quotient plus one correction from the remainder d − sh·(ah + al), taken exactly.
   const sh = d / ah;
   twoProd(sh, ah);
-  const sl = (d - R[0] - R[1] - sh * al) / ah; // d − R[0] is exact (Sterbenz)
+  const sl = (d - R[0]! - R[1]! - sh * al) / ah; // d − R[0] is exact (Sterbenz)
 
   // 2·atanh(s) = 2s·(1 + W), W = u/3 + u²/5 + u³/7 + u⁴/9 + … with u = s² ≤ 2^-23 (truncation < 2^-118).
   twoProd(sh, sh);
-  const uh = R[0];
-  const ul = R[1] + 2 * sh * sl;
+  const uh = R[0]!;
+  const ul = R[1]! + 2 * sh * sl;
   // u/3 as a double-double: 3w is formed exactly as w + 2w, so the remainder is exact.
   const w = uh / 3;
   twoSum(w, 2 * w);
-  const wl = (uh - R[0] - R[1] + ul) / 3;
+  const wl = (uh - R[0]! - R[1]! + ul) / 3;
   const tail = uh * uh * (1 / 5 + uh * (1 / 7 + uh / 9)); // ≤ 2^-48: double precision is plenty
   fastTwoSum(1, w);
-  ddMul(2 * sh, 2 * sl, R[0], R[1] + (wl + tail));
-  const lh = R[0];
-  const ll = R[1];
+  ddMul(2 * sh, 2 * sl, R[0]!, R[1]! + (wl + tail));
+  const lh = R[0]!;
+  const ll = R[1]!;
 
   // ln x = k·ln2 + ln c + 2·atanh(s); k·ln2Hi is exact via twoProd, k·ln2Lo adds < 2^-106 relative.
   twoProd(k, ln2Hi);
   const t = 2 * (j - J_MIN);
-  ddAdd(R[0], R[1] + k * ln2Lo, lnC[t], lnC[t + 1]);
-  ddAdd(R[0], R[1], lh, ll);
+  ddAdd(R[0]!, R[1]! + k * ln2Lo, lnC[t]!, lnC[t + 1]!);
+  ddAdd(R[0]!, R[1]!, lh, ll);
 
   // Ziv's rounding test: if both ends of the error interval round to the same float64, so does ln x
   // (rounding is monotonic). e dwarfs the rounding error of R[1] ± e, so the test itself is sound.
-  const hi = R[0];
-  const lo = R[1];
+  const hi = R[0]!;
+  const lo = R[1]!;
   const e = ERR * Math.abs(hi);
   const r = hi + (lo - e);
   if (r === hi + (lo + e)) return r;
@@ -209,7 +209,7 @@ function initTables(): void {
   v = 0n;
   for (let j = 1024; j > J_MIN; j--) store((v -= 2n * atanhFixed(1n, BigInt(2 * j - 1), f)), j - 1);
   toDD(2n * atanhFixed(1n, 3n, f));
-  ln2Hi = R[0];
-  ln2Lo = R[1];
+  ln2Hi = R[0]!;
+  ln2Lo = R[1]!;
   lnC = table;
 }

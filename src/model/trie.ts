@@ -180,7 +180,7 @@ class TrieBuilder {
         terminal = id;
       } else {
         const c = bytes[at]!;
-        if (count[c]++ === 0) labels[nl++] = c;
+        if (count[c]!++ === 0) labels[nl++] = c;
       }
     }
     return (terminal + 1) * 512 + nl;

@@ -21,7 +21,7 @@ const BEYOND_LATIN = /[^\u0000-\u02FF]/;
  * kana voicing marks U+3099-309A), characters that compose with the one before them
  * (NFC_Quick_Check=Maybe, e.g. Hangul jamo), surrogates and unassigned code points. Each range
  * is checked code point by code point against the runtime's Unicode data in
- * test/normalize.test.ts.
+ * test/unit/normalize.test.ts.
  */
 export const NFC_STABLE_RANGES: readonly (readonly [number, number])[] = [
   [0x0000, 0x02ff], [0x0370, 0x0373], [0x0375, 0x0377], [0x037a, 0x037d], [0x037f, 0x037f],

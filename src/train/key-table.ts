@@ -47,7 +47,7 @@ export class KeyTable {
     for (;;) {
       if (used[slot] === 0) break;
       if (same(keys, slot * w, key, at, w)) {
-        this.values[slot] += amount;
+        this.values[slot]! += amount;
         return;
       }
       slot = (slot + 1) & mask;

@@ -55,7 +55,7 @@ export class NgramCounter {
       key.fill(0);
       const most = Math.min(order, e - start + 1);
       for (let m = 0; m < most; m++) {
-        key[m >> 2] |= bytes[e - m]! << (8 * (m & 3));
+        key[m >> 2]! |= bytes[e - m]! << (8 * (m & 3));
         tables[m + 1]!.add(key, 0, 1);
         if (e + 1 === end && m + 1 < order) this.tails[m + 1]!.add(key, 0, 1);
       }

@@ -56,7 +56,7 @@ export class NgramSegmenter {
     key.fill(0);
     const most = Math.min(order, e - start + 1);
     for (let m = 0; m < most; m++) {
-      key[m >> 2] |= bytes[e - m]! << (8 * (m & 3));
+      key[m >> 2]! |= bytes[e - m]! << (8 * (m & 3));
       const table = tables[m + 1]!;
       const slot = table.find(key, 0);
       // Absent here means absent for every longer n-gram ending at e (it would contain this one).

@@ -33,7 +33,7 @@ export function splitPieces(keep: PieceCounts, drop: Iterable<[string, number]>,
   const sums = new Float64Array(vocab.vocabSize);
   for (const [piece, count] of drop) {
     const ids = segmenter.encodeBytes(keyToBytes(piece), false, 0, 0);
-    for (let i = 0; i < ids.length; i++) sums[ids[i]!] += count;
+    for (let i = 0; i < ids.length; i++) sums[ids[i]!]! += count;
   }
   const out: PieceCounts = new Map();
   for (let id = 3; id < vocab.vocabSize; id++) if (sums[id]! > 0) out.set(keys[id - 3]!, sums[id]!);

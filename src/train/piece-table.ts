@@ -26,7 +26,7 @@ export class PieceTable {
       const p = this.slots[slot]!;
       if (p === 0) break;
       if (this.hashes[slot] === h && this.length(p - 1) === len && this.sameBytes(p - 1, bytes, start, len)) {
-        this.counts[p - 1] += amount;
+        this.counts[p - 1]! += amount;
         return;
       }
       slot = (slot + 1) & mask;

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meetsTargets, measureSizes } from '../../bench/sizes.js';
 import { Tokenizer } from '../../src/node.js';
-import { SMALL_TEXT, smallModel } from '../small-model.js';
+import { SMALL_TEXT, smallModel } from '../helpers/small-model.js';
 import { launchChromium } from './chromium.js';
 import { testModel } from './models.js';
 import { serve, type StaticServer } from './static-server.js';

@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tokenizer } from '../../src/node.js';
-import { SHARED, modelPath } from '../shared.js';
+import { SHARED, modelPath } from '../helpers/shared.js';
 import { launchChromium } from './chromium.js';
 import { serve, type StaticServer } from './static-server.js';
 
@@ -174,14 +174,22 @@ describe.skipIf(!HAS_MODELS)('demo page in headless Chromium', () => {
     expect(await chipIds(page)).toEqual(best);
   });
 
-  it('saves a screenshot of the page in use', async () => {
+  it('shows a hovered piece\'s id and bytes, and saves a screenshot of the page in use', async () => {
     const before = await renders(page);
     await page.click('#samples button:first-child');
     await settled(page, before);
-    await page.locator('#tokens .chip').nth(24).hover();
+    const chip = page.locator('#tokens .chip').nth(24);
+    const id = await chip.getAttribute('data-id');
+    await chip.hover();
+    await page.waitForSelector('#tip:not([hidden])');
+    const rows = await page.$$eval('#tip > div', (els) => els.map((el) => el.textContent ?? ''));
+    expect(rows[0]).toBe(`id${id}`);
+    expect(rows[1]).toMatch(/^bytes[0-9A-F]{2}( [0-9A-F]{2})*  \(\d+\)$/);
     mkdirSync(OUT, { recursive: true });
     const file = join(OUT, 'demo.png');
-    writeFileSync(file, await page.screenshot({ fullPage: true }));
+    const png = await page.screenshot({ fullPage: true });
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    writeFileSync(file, png);
     console.log(`screenshot: ${file}`);
   });
 

@@ -3,8 +3,8 @@
 // loading and worker plumbing are still checked without ../shared. The demo test needs the real ones.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SHARED, modelPath } from '../shared.js';
-import { smallModel } from '../small-model.js';
+import { SHARED, modelPath } from '../helpers/shared.js';
+import { smallModel } from '../helpers/small-model.js';
 
 export interface TestModel {
   /** Folder to serve at /models. */

@@ -8,8 +8,8 @@ import { Tokenizer } from '../../src/node.js';
 import { windowing } from '../../src/engine/engine-wasm.js';
 
 const defaults = { ...windowing };
-import { tinyModel } from '../tiny-model.js';
-import { HAS_SHARED, modelPath } from '../shared.js';
+import { tinyModel } from '../helpers/tiny-model.js';
+import { HAS_SHARED, modelPath } from '../helpers/shared.js';
 
 const repeatBytes = (unit: string, times: number) => {
   const u = Buffer.from(unit);

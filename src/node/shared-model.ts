@@ -28,7 +28,7 @@ export async function loadSharedModel(source: ModelSource, options: LoadOptions)
   const engine = checkLoadOptions(options);
   const kernel = engine === 'wasm' ? (options.wasm !== undefined ? compileWasm(options.wasm) : nodePlatform.defaultWasm()) : undefined;
   kernel?.catch(() => {}); // awaited below
-  const parsed = await nodePlatform.readModel(source, options.name);
+  const parsed = await nodePlatform.readModel(source, options.name, undefined, options.maxModelBytes);
   const model = shareModel(compileModel(parsed, options.name ?? (typeof source === 'string' ? source : undefined)));
   const { wasm: _wasm, engine: _engine, seed: _seed, ...rest } = options;
   const shared: SharedModel = { model, options: { ...rest, loneSurrogates: options.loneSurrogates ?? 'error' } };

@@ -59,6 +59,7 @@ export default defineConfig([
       browser: 'src/index.ts',
       worker: 'src/web-worker/worker.ts',
       'worker-thread': 'src/web-worker/worker-thread.ts',
+      train: 'src/train.ts',
     },
     format: ['esm'],
     platform: 'browser',
@@ -79,7 +80,7 @@ export default defineConfig([
   // dist/pool-worker.js), the CLI (the package's bin) and its worker thread (dist/block-worker.js).
   {
     ...common,
-    entry: { 'pool-worker': 'src/node/pool-worker.ts', cli: 'src/cli.ts', 'block-worker': 'src/cli/block-worker.ts' },
+    entry: { 'pool-worker': 'src/node/pool-worker.ts', cli: 'src/cli.ts', 'block-worker': 'src/cli/block-worker.ts', 'train-worker': 'src/node/train-worker.ts' },
     format: ['esm'],
     platform: 'node',
     dts: false,

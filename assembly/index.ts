@@ -39,6 +39,21 @@ export function encode(input: usize, n: i32, trace: usize, split: bool): i32 {
   return tracebackRecords(n, trace, nodeIds);
 }
 
+/**
+ * The forward pass alone over input[0..n) as one chunk, from a position whose best score is
+ * `bestStart`: a window of a chunk too long to segment in one piece of memory (the host follows
+ * the trace back from where every best path meets; see WasmEngine.windowed). trace as in encode.
+ */
+export function forwardWindow(input: usize, n: i32, trace: usize, bestStart: f64): void {
+  park(live);
+  single(input, 0, n, trace, false, live, 0, bestStart, 0);
+}
+
+/** The ids of the best path to n in the last forward pass, as encode leaves them; their number. */
+export function traceback(n: i32, trace: usize): i32 {
+  return tracebackRecords(n, trace, nodeIds);
+}
+
 let secondIds = 0;
 
 /**

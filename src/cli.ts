@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `bytepiece` command line: encode, decode, info, convert. Errors are one line on stderr with a non-zero
+// The `bytepiece` command line: encode, decode, info, convert, train. Errors are one line on stderr with a non-zero
 // exit; Ctrl-C (or SIGTERM) stops at once, removes unfinished output and says so.
 
 import { Command, Option } from 'commander';
@@ -7,6 +7,7 @@ import { encodeCommand, type EncodeOptions } from './cli/encode.js';
 import { decodeCommand, type DecodeOptions } from './cli/decode.js';
 import { infoCommand, type InfoOptions } from './cli/info.js';
 import { convertCommand, type ConvertOptions } from './cli/convert.js';
+import { trainCommand, vocabSizes, type TrainCliOptions } from './cli/train.js';
 import { cleanUp, describeError, interruptedOutputNote } from './cli/errors.js';
 import { createRequire } from 'node:module';
 import { finiteNumber, positiveInt, positiveNumber, seedInt } from './cli/options.js';
@@ -83,6 +84,30 @@ program
   .requiredOption('-o, --output <path>', 'output file; written to a temporary file renamed on success')
   .option('-q, --quiet', 'no summary on stderr')
   .action((model: string, options: ConvertOptions) => convertCommand(model, options));
+
+program
+  .command('train')
+  .description(
+    'Train a BytePiece model (as the reference trainer, byte for byte) on text files (one document per file), ' +
+      'lines (--lines) or JSONL records (--jsonl). One size writes PREFIX; several write PREFIX.<size> each.',
+  )
+  .argument('[inputs...]', 'input files; - or nothing for stdin')
+  .requiredOption('--vocab <sizes>', 'vocabulary size(s), counting the 3 special ids, e.g. 8000 or 8000,4000 (each >= 259)', vocabSizes)
+  .requiredOption('-o, --output <prefix>', 'output PREFIX (several sizes: PREFIX.<size>); written to temporary files renamed on success')
+  .option('--order <n>', 'order of the byte n-gram model (default 6)', positiveInt('--order'))
+  .option('--min-count <n>', 'least count of an n-gram and of a multi-byte piece (default 2)', positiveInt('--min-count'))
+  .option('--max-piece-length <bytes>', 'longest piece in bytes (default 36)', positiveInt('--max-piece-length'))
+  .option('--isolate-digits', 'every decimal digit is a training chunk of its own')
+  .option('--no-ensure-unicode', 'allow pieces that start inside a UTF-8 character')
+  .option('--lines', 'one document per line (split at \\n only)')
+  .option('--jsonl', 'inputs are JSONL: one document per record')
+  .option('--field <name>', 'JSONL field holding the text (default "text")')
+  .option('-w, --workers <n>', 'worker threads (default: available cores); the model is the same for any number', positiveInt('--workers'))
+  .addOption(new Option('-f, --format <format>', "model format: json (the reference's .model file) or binary (this package's, fastest to load)").choices(['json', 'binary']).default('json'))
+  .addOption(engineOption())
+  .addOption(progressOption())
+  .option('-q, --quiet', 'no progress and no summary on stderr')
+  .action((inputs: string[], options: TrainCliOptions) => trainCommand(inputs, options));
 
 let stopping = false;
 // The reader of our stdout went away (`bytepiece … | head`): stop quietly, as a SIGPIPE would.

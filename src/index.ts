@@ -16,7 +16,3 @@ export type { ModelSource } from './model/source.js';
 export type { ModelJson } from './model/vocabulary.js';
 export type { WasmSource } from './engine/wasm-module.js';
 export type { LoneSurrogates } from './text/normalize.js';
-export { Trainer, train, convertToBytePiece, type TrainStats, type ExternalPieces } from './train/trainer.js';
-export type { TrainedModel } from './train/trained-model.js';
-export type { TrainOptions, TrainProgress } from './train/options.js';
-export type { TrainCorpus } from './train/corpus.js';

@@ -24,3 +24,4 @@ export type { TrainStats, ExternalPieces } from './train/trainer.js';
 export type { TrainedModel } from './train/trained-model.js';
 export type { TrainOptions, TrainProgress } from './train/options.js';
 export type { TrainCorpus } from './train/corpus.js';
+export { fileCorpus, type FileCorpusOptions } from './node/train-files.js';

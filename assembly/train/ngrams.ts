@@ -18,8 +18,23 @@ export const probs = memory.data(8 * 10);
 @inline function countTable(L: i32): usize { return load<usize>(counts + (<usize>L << 3)); }
 @inline export function probTable(L: i32): usize { return load<usize>(probs + (<usize>L << 3)); }
 
-/** Sets up empty count tables for n-grams of orders 1..n (n ≤ 8). */
-export function initNgrams(n: i32): void {
+/**
+ * This instance counts the n-grams of orders ≥ 3 whose key falls in share `part` of `parts` (by
+ * a hash), and orders 1-2 and the chunk endings only if it is share 0: threads that all read the
+ * whole corpus then hold disjoint tables, with nothing to merge (src/node/train-threads.ts).
+ */
+let part: u64 = 0;
+let parts: u64 = 1;
+
+@inline function mine(key: u64): bool {
+  if (parts == 1) return true;
+  return ((key * 0xd6e8feb86659fd93) >> 32) % parts == part;
+}
+
+/** Sets up empty count tables for n-grams of orders 1..n (n ≤ 8); this instance counts share `p` of `ps`. */
+export function initNgrams(n: i32, p: i32, ps: i32): void {
+  part = <u64>p;
+  parts = <u64>ps;
   order = n;
   for (let L = 1; L <= n; L++) {
     let t: usize;
@@ -36,27 +51,32 @@ export function countNgrams(bytes: usize, ends: usize, nChunks: i32): void {
   const n = order;
   const c1 = countTable(1);
   const c2 = countTable(2);
+  const first = part == 0;
   let start: i32 = 0;
   for (let k = 0; k < nChunks; k++) {
     const end = load<i32>(ends + (<usize>k << 2));
     for (let e = start; e < end; e++) {
       const most = min(n, e - start + 1);
       let key: u64 = <u64>load<u8>(bytes + <usize>e);
-      const p1 = c1 + (<usize>key << 3);
-      store<u64>(p1, load<u64>(p1) + 1);
+      if (first) {
+        const p1 = c1 + (<usize>key << 3);
+        store<u64>(p1, load<u64>(p1) + 1);
+      }
       for (let m = 1; m < most; m++) {
         key |= <u64>load<u8>(bytes + <usize>(e - m)) << (<u64>m << 3);
         if (m == 1) {
-          const p2 = c2 + (<usize>key << 3);
-          store<u64>(p2, load<u64>(p2) + 1);
-        } else {
+          if (first) {
+            const p2 = c2 + (<usize>key << 3);
+            store<u64>(p2, load<u64>(p2) + 1);
+          }
+        } else if (mine(key)) {
           addCount(countTable(m + 1), key, 1);
         }
       }
     }
     // The chunk's endings shorter than the order (only for the reference's table sizes).
     let key: u64 = 0;
-    const most = min(n - 1, end - start);
+    const most = first ? min(n - 1, end - start) : 0;
     for (let m = 0; m < most; m++) {
       key |= <u64>load<u8>(bytes + <usize>(end - 1 - m)) << (<u64>m << 3);
       addCount(load<usize>(tails + (<usize>(m + 1) << 3)), key, 1);
@@ -122,6 +142,56 @@ export function keptNgrams(L: i32, minCount: f64, keys: usize, cs: usize, ps: us
     k++;
   }
   return k;
+}
+
+/**
+ * The n-grams of order L (≥ 1) with count ≥ minCount, keys (u64) to `keys` and counts (f64) to
+ * `cs`; returns how many (with `dry`, only counts them). What a counting thread hands over.
+ */
+export function countsAtLeast(L: i32, minCount: f64, keys: usize, cs: usize, dry: bool): i32 {
+  const t = countTable(L);
+  let k = 0;
+  if (L <= 2) {
+    const size = L == 1 ? 256 : 65536;
+    for (let i = 0; i < size; i++) {
+      const c = load<u64>(t + (<usize>i << 3));
+      if (c == 0 || <f64>c < minCount) continue;
+      if (!dry) {
+        store<u64>(keys + (<usize>k << 3), <u64>i);
+        store<f64>(cs + (<usize>k << 3), <f64>c);
+      }
+      k++;
+    }
+    return k;
+  }
+  const slots = slotsOf(t);
+  const n = <usize>1 << bitsOf(t);
+  for (let s: usize = 0; s < n; s++) {
+    const p = slots + (s << 4);
+    const c = load<u64>(p, 8);
+    if (c == 0 || <f64>c < minCount) continue;
+    if (!dry) {
+      store<u64>(keys + (<usize>k << 3), load<u64>(p));
+      store<f64>(cs + (<usize>k << 3), <f64>c);
+    }
+    k++;
+  }
+  return k;
+}
+
+/** Adds n counts (keys u64, counts f64) to the tables of order L: merging what threads counted. */
+export function addCounts(L: i32, keys: usize, cs: usize, n: i32): void {
+  const t = countTable(L);
+  for (let i = 0; i < n; i++) {
+    const key = load<u64>(keys + (<usize>i << 3));
+    const c = <u64>load<f64>(cs + (<usize>i << 3));
+    if (L <= 2) {
+      const p = t + (<usize>key << 3);
+      store<u64>(p, load<u64>(p) + c);
+    } else {
+      addCount(t, key, c);
+    }
+  }
 }
 
 /** Frees the count tables (after keptNgrams has been read for every order). */

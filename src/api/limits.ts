@@ -107,25 +107,25 @@ export function truncate(ctx: LimitContext, text: string, maxTokens: number, bos
     if (end < 0) end = chunkEnd(text, pos); // its tokens depend on all of it
     const window = text.slice(pos, end);
     const normalized = ctx.normalize(window, pos);
-    const c = ctx.count(normalized);
-    if (count + c <= budget) {
-      count += c;
+    // Encoded, not just counted: the window that overflows needs its ids, and it can be a long line.
+    const ids = ctx.encode(normalized);
+    if (count + ids.length <= budget) {
+      count += ids.length;
       pos = end;
       continue;
     }
-    return text.slice(0, pos + cutInside(ctx, window, normalized, remaining, pos));
+    return text.slice(0, pos + cutInside(ctx, window, normalized, ids, remaining, pos));
   }
   return text;
 }
 
 /**
- * In a window of whole chunks with more than `keep` tokens: the longest prefix (in units) whose
+ * In a window of whole chunks with more than `keep` tokens (`ids`): the longest prefix (in units) whose
  * tokens are the window's first ≤ keep tokens. A token boundary at an atom boundary (see
  * tokenSpans) is tried as is; one inside an atom (a piece holding part of a character, or text NFC
  * changes) at each code point boundary of that atom, from the right.
  */
-function cutInside(ctx: LimitContext, window: string, normalized: string, keep: number, base: number): number {
-  const ids = ctx.encode(normalized);
+function cutInside(ctx: LimitContext, window: string, normalized: string, ids: Uint32Array, keep: number, base: number): number {
   const original = normalized === window ? window : toWellFormed(window);
   const { starts, ends } = tokenSpans(original, changedSegments(original, normalized), ids, 0, ids.length, ctx.lengths, false);
   const firstTokens = (cut: number, k: number) => {

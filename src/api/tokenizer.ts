@@ -16,6 +16,7 @@ import { checkBudget, isWithinTokenLimit, truncate, type LimitContext } from './
 import { SPECIAL_TOKENS, type ModelJson } from '../model/vocabulary.js';
 import { compileDefaultWasm, compileWasm, compileWasmSync, type WasmSource } from '../engine/wasm-module.js';
 import { DEFAULT_MODEL, defaultModelUrl, isDefaultModel } from '../model/default-model.js';
+import { describeValue } from '../model/errors.js';
 
 /** `<pad>`, `<bos>`, `<eos>`: the names of ids 0, 1, 2. */
 export type SpecialToken = (typeof SPECIAL_TOKENS)[number];
@@ -30,6 +31,12 @@ export interface LoadOptions {
   loneSurrogates?: LoneSurrogates;
   /** A name for the model in error messages (defaults to the file name or URL). */
   name?: string;
+  /**
+   * The largest model read, in bytes: the file, a zip's model entry once inflated (checked against
+   * the zip's directory before inflating, and enforced while inflating), a response body. Default
+   * 2^30 (1 GiB; the published models are 3-18 MB). A larger one is a {@link ModelError}.
+   */
+  maxModelBytes?: number;
   /**
    * Seeds the generator behind sampling (`alpha ≥ 0`): a safe integer. The same seed and the same
    * sequence of calls give the same samples with either engine, on every platform. Without it the
@@ -79,8 +86,8 @@ export interface LimitOptions {
 /** How a Tokenizer subclass reaches files and the kernel in its environment. */
 export interface Platform {
   /** `kernel`: the WebAssembly kernel if it is ready, to decode binary models with. */
-  readModel(source: unknown, name?: string, kernel?: () => WebAssembly.Module | undefined): Promise<ParsedModel>;
-  readModelSync(source: unknown, name?: string, kernel?: () => WebAssembly.Module | undefined): ParsedModel;
+  readModel(source: unknown, name?: string, kernel?: () => WebAssembly.Module | undefined, maxBytes?: number): Promise<ParsedModel>;
+  readModelSync(source: unknown, name?: string, kernel?: () => WebAssembly.Module | undefined, maxBytes?: number): ParsedModel;
   defaultWasm(): Promise<WebAssembly.Module>;
   defaultWasmSync(): WebAssembly.Module;
   /** SPEC §8's SentencePiece export, where the platform ships it (Node: the browser bundle leaves protobufjs out). */
@@ -88,15 +95,15 @@ export interface Platform {
 }
 
 const webPlatform: Platform = {
-  readModel: (source, name, kernel) => modelFromSource(source as ModelSource, name, { kernel }),
-  readModelSync: (source, name, kernel) => {
+  readModel: (source, name, kernel, maxBytes) => modelFromSource(source as ModelSource, name, { kernel, maxBytes }),
+  readModelSync: (source, name, kernel, maxBytes) => {
     if (source instanceof URL && source.href === defaultModelUrl().href) {
       throw new TypeError('Tokenizer.loadSync cannot fetch the default model here: use Tokenizer.load(), or pass its bytes as options.defaultModel');
     }
     if (typeof source === 'string' || source instanceof URL || (typeof Response !== 'undefined' && source instanceof Response)) {
       throw new TypeError('Tokenizer.loadSync cannot fetch: pass bytes or a parsed model, or use Tokenizer.load');
     }
-    return modelFromValue(source as Uint8Array | ArrayBuffer | ModelJson, name, { kernel });
+    return modelFromValue(source as Uint8Array | ArrayBuffer | ModelJson, name, { kernel, maxBytes });
   },
   defaultWasm: compileDefaultWasm,
   defaultWasmSync: () => {
@@ -155,7 +162,7 @@ export class Tokenizer {
     // the model's bytes are in, it decodes a binary model.
     let ready: WebAssembly.Module | undefined;
     kernel?.then((m) => { ready = m; }, () => {});
-    const parsed = await platform.readModel(source, options.name, () => ready);
+    const parsed = await platform.readModel(source, options.name, () => ready, options.maxModelBytes);
     return this.prepare(parsed, kernel ? await kernel : undefined, options);
   }
 
@@ -168,7 +175,7 @@ export class Tokenizer {
     const engine = checkLoadOptions(options);
     ({ source, options } = modelToLoad(source, options));
     const given = typeof WebAssembly !== 'undefined' && options.wasm instanceof WebAssembly.Module ? options.wasm : undefined;
-    const parsed = platform.readModelSync(source, options.name, given && (() => given));
+    const parsed = platform.readModelSync(source, options.name, given && (() => given), options.maxModelBytes);
     const kernel = engine === 'wasm' ? (options.wasm !== undefined ? compileWasmSync(options.wasm) : platform.defaultWasmSync()) : undefined;
     return this.prepare(parsed, kernel, options);
   }
@@ -576,6 +583,10 @@ export function checkLoadOptions(options: LoadOptions): 'wasm' | 'js' {
   const ls = options.loneSurrogates ?? 'error';
   if (ls !== 'error' && ls !== 'replace') throw new TypeError(`options.loneSurrogates must be 'error' or 'replace', got ${JSON.stringify(ls)}`);
   if (options.seed !== undefined) checkSeed(options.seed, 'options.seed');
+  const max = options.maxModelBytes;
+  if (max !== undefined && !(typeof max === 'number' && max >= 1 && Number.isSafeInteger(max))) {
+    throw new TypeError(`options.maxModelBytes must be a positive integer, got ${describeValue(max)}`);
+  }
   return engine;
 }
 
@@ -630,7 +641,7 @@ function frame(ids: Uint32Array, bos: number, eos: number): Uint32Array {
 
 
 /** The options each method takes; any other key is refused (see checkKeys). */
-const LOAD_KEYS: ReadonlySet<string> = new Set(['engine', 'wasm', 'loneSurrogates', 'name', 'seed', 'defaultModel']);
+const LOAD_KEYS: ReadonlySet<string> = new Set(['engine', 'wasm', 'loneSurrogates', 'name', 'seed', 'defaultModel', 'maxModelBytes']);
 const TOKENIZE_KEYS: ReadonlySet<string> = new Set(['alpha']);
 const ENCODE_KEYS: ReadonlySet<string> = new Set(['alpha', 'addBos', 'addEos']);
 

@@ -14,6 +14,8 @@ interface Kernel {
   encodeTwo(input: number, n: number, trace: number, p: number): number;
   secondCount(): number;
   count(input: number, n: number, trace: number, split: number): number;
+  forwardWindow(input: number, n: number, trace: number, bestStart: number): void;
+  traceback(n: number, trace: number): number;
   /** Returns the bytes of scratch it will use from `scratch`. */
   setSampler(nodeIds: number, exp2Table: number, scratch: number, maxPieceLength: number): number;
   setRandomState(a: number, b: number, c: number, d: number): void;
@@ -22,7 +24,7 @@ interface Kernel {
 }
 
 /** What this host needs from the kernel; checked so a wrong or stale .wasm fails with a clear message. */
-const KERNEL_EXPORTS = ['memory', 'NODES', 'setModel', 'encode', 'encodeTwo', 'secondCount', 'count', 'setSampler', 'setRandomState', 'sample', 'sampleLinear'] as const;
+const KERNEL_EXPORTS = ['memory', 'NODES', 'setModel', 'encode', 'encodeTwo', 'secondCount', 'count', 'forwardWindow', 'traceback', 'setSampler', 'setRandomState', 'sample', 'sampleLinear'] as const;
 
 function checkKernel(module: WebAssembly.Module): void {
   const have = WebAssembly.Module.exports(module).map((e) => e.name);
@@ -33,13 +35,38 @@ function checkKernel(module: WebAssembly.Module): void {
 }
 
 const PAGE = 65536;
-const align = (p: number, a: number) => (p + a - 1) & -a;
+/** WebAssembly's 32-bit memory: at most 65536 pages, 4 GiB. */
+const MAX_PAGES = 65536;
+// Addresses go up to 4 GiB, so no int32 arithmetic on them: `(p + a - 1) & -a` or `p >> 2` turn
+// negative past 2 GiB (which gave garbage ids for single lines over ~238 MB). `-p & (a - 1)` is
+// exact for any p below 2^53: ToInt32 keeps the low bits.
+const align = (p: number, a: number) => p + (-p & (a - 1));
+/** The u32 index of a 4-byte-aligned address. */
+const u32At = (address: number) => address / 4;
+/** The first chunk start after `from` (input[q - 1] is `\n`, input[q] is not), or input.length. */
+function chunkEnd(input: Uint8Array, from: number): number {
+  const n = input.length;
+  for (let q = from + 1; q < n; q++) {
+    const nl = input.indexOf(10, q - 1);
+    if (nl < 0 || nl >= n - 1) return n;
+    q = nl + 1;
+    if (input[q] !== 10) return q;
+  }
+  return n;
+}
+
 /** One kernel pass over input[0..len) with its work area from `work` (see WasmEngine.blocks). */
 type Block = (input: number, len: number, work: number) => number;
 /** Texts of more than 2 * BLOCK UTF-8 bytes are segmented in blocks of about BLOCK bytes (see WasmEngine.blocks). */
 const BLOCK = 1 << 15;
 /** Texts up to this many UTF-16 units get room for their worst-case UTF-8 (3 bytes per unit) at once. */
 const ONE_SHOT = 1 << 20;
+/**
+ * Chunks of more than `long` bytes are segmented in windows of `window` bytes (WasmEngine.windowed):
+ * the trace of a whole chunk takes 8 bytes per byte. Settable for tests (small values make many
+ * windows on small texts).
+ */
+export const windowing = { long: 4 << 20, window: 1 << 20 };
 
 /**
  * The WebAssembly engine: one instance per Tokenizer. The model's tables are copied into linear
@@ -64,8 +91,13 @@ export class WasmEngine implements Engine {
   private u32!: Uint32Array;
   /** u8 from `scratch` to the end of memory: where encodeInto writes the input. */
   private input!: Uint8Array;
+  private f64!: Float64Array;
   /** Where the last call's ids start in u32, and their number. */
   private idsAt = 0;
+  /** Address of the node → id table (i32 per node). */
+  private nodeIdsPtr = 0;
+  /** Scratch of windowed: one mark per position of a window. */
+  private marks = new Uint8Array(0);
 
   constructor(model: CompiledModel, module: WebAssembly.Module) {
     checkKernel(module);
@@ -103,15 +135,43 @@ export class WasmEngine implements Engine {
     this.reserve(this.scratch + PAGE);
     this.refresh();
     this.kernel.setModel(nodeIdsPtr, lengthsPtr, livePtr, trie.rootBase, live2Ptr);
+    this.nodeIdsPtr = nodeIdsPtr;
   }
 
-  /** Makes memory at least `end` bytes long. */
+  /** UTF-8 bytes of the current call's input (for the error when it does not fit). */
+  private inputBytes = 0;
+
+  /** Makes memory at least `end` bytes long, or throws a RangeError naming the input's size. */
   private reserve(end: number): void {
     if (end <= this.size) return;
     const have = this.memory.buffer.byteLength;
-    // Grow by at least a quarter so a run of growing inputs does not grow page by page.
-    if (end > have) this.memory.grow(Math.ceil(Math.max(end - have, have >> 2) / PAGE));
+    if (end > have) {
+      const need = Math.ceil((end - have) / PAGE);
+      const room = MAX_PAGES - have / PAGE;
+      if (need > room) throw this.tooLarge(end, `WebAssembly memory is limited to ${MAX_PAGES * PAGE} bytes (4 GiB)`);
+      // Grow by at least a quarter so a run of growing inputs does not grow page by page; if the
+      // system cannot give that much, by what is needed.
+      const ample = Math.min(room, Math.max(need, Math.ceil(have / 4 / PAGE)));
+      try {
+        this.memory.grow(ample);
+      } catch (e) {
+        if (ample === need) throw this.tooLarge(end, `the system refused more memory (${(e as Error).message})`);
+        try {
+          this.memory.grow(need);
+        } catch (e2) {
+          throw this.tooLarge(end, `the system refused more memory (${(e2 as Error).message})`);
+        }
+      }
+    }
     this.refresh();
+  }
+
+  private tooLarge(end: number, why: string): RangeError {
+    return new RangeError(
+      `bytepiece-wasm: an input of ${this.inputBytes} UTF-8 bytes is too large for the WebAssembly engine: ` +
+        `it needs ${end} bytes of memory (its bytes, 4 per id, and 8 per byte of a line being sampled), and ${why}. ` +
+        'Encode it in parts cut at line breaks (EncodeStream, EncodeTransform and the CLI do), or use engine: \'js\'',
+    );
   }
 
   private refresh(): void {
@@ -119,12 +179,14 @@ export class WasmEngine implements Engine {
     this.size = buffer.byteLength;
     this.u8 = new Uint8Array(buffer);
     this.u32 = new Uint32Array(buffer);
+    this.f64 = new Float64Array(buffer);
     if (this.scratch !== undefined) this.input = new Uint8Array(buffer, this.scratch);
   }
 
   /** Writes the UTF-8 of `text` at `scratch + at`; returns its length in bytes. */
   private write(text: string, at = 0): number {
     const len = text.length;
+    this.inputBytes = at + len;
     // UTF-8 takes at most 3 bytes per UTF-16 unit. Reserve that for texts up to ONE_SHOT units; for
     // longer ones start from one byte per unit and grow as encodeInto reports what it could not fit.
     this.reserve(this.scratch + at + (len <= ONE_SHOT ? 3 * len : len + 64));
@@ -133,11 +195,13 @@ export class WasmEngine implements Engine {
     let read = r.read;
     let written = r.written;
     while (read < len) {
+      this.inputBytes = at + written + (len - read);
       this.reserve(this.scratch + at + written + 3 * (len - read));
       r = this.encoder.encodeInto(text.slice(read), this.input.subarray(at + written));
       read += r.read;
       written += r.written;
     }
+    this.inputBytes = at + written;
     return written;
   }
 
@@ -156,7 +220,7 @@ export class WasmEngine implements Engine {
     const count = this.kernel.encodeTwo(this.scratch, n, trace, nA);
     const countB = this.kernel.secondCount();
     const countA = count - countB;
-    const from = (top >> 2) - count;
+    const from = u32At(top) - count;
     this.copyIds(out, atA, from, countA);
     this.copyIds(out, atA + countA + gap, from + countA, countB);
     this.pairCount = countB;
@@ -168,6 +232,7 @@ export class WasmEngine implements Engine {
 
   /** Runs the kernel over the n input bytes; the ids are then u32[idsAt .. idsAt + count). */
   private run(n: number, split: boolean): number {
+    if (n > windowing.long && this.hasLongChunk(n, split)) return this.windowed(n, split, false);
     if (split && n > 2 * BLOCK) return this.blocks(n, false, (input, len, work) => this.encodePass(input, len, work, 1));
     return this.encodePass(this.scratch, n, this.scratch + n, split ? 1 : 0);
   }
@@ -177,7 +242,7 @@ export class WasmEngine implements Engine {
     const top = trace + 8 * (len + 1);
     this.reserve(top);
     const count = this.kernel.encode(input, len, trace, split);
-    this.idsAt = (top >> 2) - count;
+    this.idsAt = u32At(top) - count;
     return count;
   }
 
@@ -214,11 +279,187 @@ export class WasmEngine implements Engine {
     let total = 0;
     for (let k = 1; k < cuts.length; k++) {
       const count = one(this.scratch + cuts[k - 1]!, cuts[k]! - cuts[k - 1]!, work);
-      if (!countOnly) this.u32.copyWithin((ids >> 2) + total, this.idsAt, this.idsAt + count);
+      if (!countOnly) this.u32.copyWithin(u32At(ids) + total, this.idsAt, this.idsAt + count);
       total += count;
     }
-    this.idsAt = ids >> 2;
+    this.idsAt = u32At(ids);
     return total;
+  }
+
+  /** The n input bytes (a view: made again after memory grows). */
+  private inputView(n: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, this.scratch, n);
+  }
+
+  /** True if the text (split into chunks, or not) has a chunk of more than windowing.long bytes. */
+  private hasLongChunk(n: number, split: boolean): boolean {
+    if (!split) return true;
+    const input = this.inputView(n);
+    for (let a = 0; a < n; ) {
+      const q = chunkEnd(input, a);
+      if (q - a > windowing.long) return true;
+      a = q;
+    }
+    return false;
+  }
+
+  /**
+   * Segments the n input bytes with a work area of about 8 * windowing.window bytes instead of 8
+   * per input byte, with exactly the ids of one pass (test/long-line.test.ts checks it).
+   *
+   * Short chunks go to the kernel in groups, as in blocks. A long chunk is run in windows: the
+   * forward pass over [a, a + W) from a's best score gives, for every end up to a + W, the same
+   * best last piece as a pass over the whole chunk would (an end's best path depends only on the
+   * bytes before it). Every segmentation of the chunk has a piece boundary among the last L ends
+   * of the window (L the longest piece), and the final path up to that boundary is that end's best
+   * path: so where the best paths from those L ends all meet, at c, everything before c is final.
+   * Its ids are emitted, c's best score is summed along them (the same additions, in the same
+   * order, as the kernel made), and the next window starts at c. From that score the pass finds
+   * the same best path (the candidates it lacks, pieces that start before c, are not on it, and
+   * the others only score lower). If the paths do not meet in the window, it is run again twice as
+   * long: exact on any input, and in bounded memory whenever best paths meet, which on real text
+   * they do within a few pieces.
+   */
+  private windowed(n: number, split: boolean, countOnly: boolean): number {
+    const L = this.model.maxPieceLength;
+    const work = align(this.scratch + n, 8);
+    let window = Math.max(windowing.window, 4 * L);
+    let idsPtr = work + 8 * (Math.min(window, n) + 2);
+    let total = 0;
+    let input = this.inputView(n);
+    const end = (from: number) => {
+      if (input.length === 0) input = this.inputView(n); // memory grew: the old view is detached
+      return split ? chunkEnd(input, from) : n;
+    };
+    /** Room for `more` ids after those so far. */
+    const roomForIds = (more: number) => {
+      if (!countOnly) this.reserve(idsPtr + 4 * (total + more));
+    };
+    for (let a = 0; a < n; ) {
+      const q = end(a);
+      // Short chunks: as many as make about a block, in one kernel call (the ids after the trace).
+      if (q - a <= windowing.long) {
+        let b = q;
+        while (b < n && b - a < BLOCK) {
+          const next = end(b);
+          if (next - b > windowing.long) break;
+          b = next;
+        }
+        const len = b - a;
+        this.growWindow(len, work, idsPtr, total, countOnly, (to) => { idsPtr = to; });
+        roomForIds(len);
+        const count = this.kernel.encode(this.scratch + a, len, work, split ? 1 : 0);
+        if (!countOnly) this.u32.copyWithin(u32At(idsPtr) + total, u32At(work + 8 * (len + 1)) - count, u32At(work + 8 * (len + 1)));
+        total += count;
+        a = b;
+        continue;
+      }
+      // A long chunk [a, q), window by window; `best` is the best score at a.
+      let best = 0;
+      while (a < q) {
+        const w = Math.min(window, q - a);
+        this.growWindow(w, work, idsPtr, total, countOnly, (to) => { idsPtr = to; });
+        this.kernel.forwardWindow(this.scratch + a, w, work, best);
+        if (a + w === q) {
+          roomForIds(w);
+          const count = countOnly ? this.chainLength(work, w, 0) : this.kernel.traceback(w, work);
+          if (!countOnly) this.u32.copyWithin(u32At(idsPtr) + total, u32At(work + 8 * (w + 1)) - count, u32At(work + 8 * (w + 1)));
+          total += count;
+          a = q;
+          break;
+        }
+        const c = w > L ? this.meet(work, w, L) : 0;
+        if (c === 0) {
+          window *= 2; // the best paths did not meet: run this window again, longer
+          continue;
+        }
+        const count = this.chainLength(work, c, 0);
+        roomForIds(count);
+        best = this.emitChain(work, c, count, countOnly ? -1 : u32At(idsPtr) + total, best);
+        total += count;
+        a += c;
+      }
+    }
+    this.idsAt = u32At(idsPtr);
+    return total;
+  }
+
+  /** Makes room for a trace of w + 1 entries at work, moving the ids gathered so far up if needed. */
+  private growWindow(w: number, work: number, idsPtr: number, total: number, countOnly: boolean, moved: (to: number) => void): void {
+    const end = work + 8 * (w + 2);
+    if (end <= idsPtr) {
+      this.reserve(end);
+      return;
+    }
+    const to = end + (-end & 63);
+    this.reserve(countOnly ? to : to + 4 * total);
+    if (!countOnly) this.u32.copyWithin(u32At(to), u32At(idsPtr), u32At(idsPtr) + total);
+    moved(to);
+  }
+
+  /** The number of pieces on the best path from `to` back to `from` in the trace at `trace`. */
+  private chainLength(trace: number, to: number, from: number): number {
+    const u32 = this.u32;
+    const t = u32At(trace);
+    let k = 0;
+    for (let e = to; e > from; k++) e = u32[t + 2 * e + 1]!;
+    return k;
+  }
+
+  /**
+   * Where the best paths from ends w - L + 1 .. w of the trace all meet: the highest position
+   * every one of them passes through (0 if only the window's start).
+   */
+  private meet(trace: number, w: number, L: number): number {
+    if (this.marks.length < w + 1) this.marks = new Uint8Array(Math.max(w + 1, 2 * this.marks.length));
+    const marks = this.marks;
+    const u32 = this.u32;
+    const t = u32At(trace);
+    const low = w - L + 1;
+    marks.fill(1, low, w + 1);
+    let heads = L; // positions below the sweep that some path reaches next
+    let meetAt = 0;
+    for (let e = w; e > 0; e--) {
+      if (marks[e] === 0) continue;
+      marks[e] = 0;
+      const s = u32[t + 2 * e + 1]!;
+      if (marks[s] === 0) marks[s] = 1;
+      else heads--;
+      if (heads === 1 && e <= low) {
+        meetAt = s;
+        break;
+      }
+    }
+    marks.fill(0, 0, w + 1);
+    return meetAt;
+  }
+
+  /**
+   * Writes the ids of the best path from c back to 0 to u32[at ..) in text order (at < 0: nowhere)
+   * and returns c's best score: `best` (at 0) plus the pieces' scores, added in text order as the
+   * kernel added them.
+   */
+  private emitChain(trace: number, c: number, count: number, at: number, best: number): number {
+    const u32 = this.u32;
+    const f64 = this.f64;
+    const t = u32At(trace);
+    const nodes = (this.kernel.NODES.value as number) / 8;
+    const ids = u32At(this.nodeIdsPtr);
+    // The path's nodes, last piece first, into the ids' slots; then scored and mapped in text order.
+    const path = at >= 0 ? at : -1;
+    let k = count;
+    const scratch: number[] = path >= 0 ? [] : new Array<number>(count);
+    for (let e = c; e > 0; e = u32[t + 2 * e + 1]!) {
+      k--;
+      if (path >= 0) u32[path + k] = u32[t + 2 * e]!;
+      else scratch[k] = u32[t + 2 * e]!;
+    }
+    for (let i = 0; i < count; i++) {
+      const node = path >= 0 ? u32[path + i]! : scratch[i]!;
+      best += f64[nodes + 2 * node + 1]!;
+      if (path >= 0) u32[path + i] = u32[ids + node]!;
+    }
+    return best;
   }
 
   // The result's own buffer is most of the host's cost per call beyond NFC and UTF-8: V8 keeps a
@@ -278,7 +519,7 @@ export class WasmEngine implements Engine {
     const top = trace + 8 * (len + 1);
     this.reserve(top);
     const count = this.kernel.sampleLinear(input, len, trace, split, weights, plan.low, plan.high);
-    this.idsAt = (top >> 2) - count;
+    this.idsAt = u32At(top) - count;
     return count;
   }
 
@@ -293,7 +534,7 @@ export class WasmEngine implements Engine {
     const out = back + 4 * (len + 1);
     this.reserve(out + 4 * len);
     const count = this.kernel.sample(input, len, back, out, split, alpha);
-    this.idsAt = out >> 2;
+    this.idsAt = u32At(out);
     return count;
   }
 
@@ -326,6 +567,7 @@ export class WasmEngine implements Engine {
   encodeBytes(bytes: Uint8Array, split: boolean, front: number, backSlots: number, alpha = -1): Uint32Array {
     const plan = alpha < 0 ? null : this.planFor(alpha);
     const weights = plan ? this.weights(alpha) : 0;
+    this.inputBytes = bytes.length;
     this.reserve(this.scratch + bytes.length);
     this.u8.set(bytes, this.scratch);
     const n = bytes.length;
@@ -339,6 +581,7 @@ export class WasmEngine implements Engine {
 
   countText(text: string, split: boolean): number {
     const n = this.write(text);
+    if (n > windowing.long && this.hasLongChunk(n, split)) return this.windowed(n, split, true);
     if (split && n > 2 * BLOCK) return this.blocks(n, true, (input, len, work) => this.kernel.count(input, len, align(work, 8), 1));
     const trace = align(this.scratch + n, 8);
     this.reserve(trace + 8 * (n + 1));

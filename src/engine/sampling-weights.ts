@@ -110,10 +110,12 @@ function modelBounds(model: CompiledModel): ModelBounds {
 
 /**
  * D of the module comment: a depth-first walk over the trie; at a node of depth d (path t), the
- * node reached from each j < d along t[j..d) (as the kernel's lockstep walks) tells which t[j..d)
- * are pieces, and best[d] = min over those of best[j] + m·(d − j) − score.
+ * pieces t[j..d) (j < d) are the node itself and the pieces among its proper suffixes, which its
+ * dictionary links list (Aho-Corasick: each node's link is its longest proper suffix that is a
+ * piece); best[d] = min over those of best[j] + m·(d − j) − score. Memory is linear in the trie
+ * (a table of the walks from every j to every d was (L + 1)·L, 896 MB for a 20,000-byte piece).
  */
-function largestPathDeficit(model: CompiledModel, m: number): number {
+export function largestPathDeficit(model: CompiledModel, m: number): number {
   const { words, f64, size } = model.trie;
   const L = model.maxPieceLength + 1;
   // Children lists (node → its children, by increasing label) from the check words.
@@ -129,8 +131,43 @@ function largestPathDeficit(model: CompiledModel, m: number): number {
     const p = words[4 * j + 1]!;
     if (p >= 0) children[fill[p]!++] = j;
   }
+  const isPiece = (node: number) => f64[2 * node + 1] !== -Infinity;
+  // Suffix links in breadth-first order (a node's comes from its parent's), then dictionary links.
+  // The root has every byte as a child (every byte is a piece), so each search ends.
+  const depth = new Int32Array(size);
+  const suffix = new Int32Array(size);
+  const dict = new Int32Array(size).fill(-1);
+  const queue = new Int32Array(children.length + 1);
+  let tail = 0;
+  for (let k = first[0]!; k < first[1]!; k++) {
+    const v = children[k]!;
+    depth[v] = 1;
+    queue[tail++] = v; // suffix 0: the root
+  }
+  for (let head = 0; head < tail; head++) {
+    const u = queue[head]!;
+    for (let k = first[u]!; k < first[u + 1]!; k++) {
+      const v = children[k]!;
+      const c = v - words[4 * u]!;
+      let f = suffix[u]!;
+      for (;;) {
+        const q = words[4 * f]! + c;
+        if (q >= 0 && q < size && words[4 * q + 1] === f) {
+          suffix[v] = q;
+          break;
+        }
+        f = suffix[f]!; // f is not the root here: the root has every child
+      }
+      depth[v] = depth[u]! + 1;
+      queue[tail++] = v;
+    }
+  }
+  for (let h = 0; h < tail; h++) {
+    const v = queue[h]!;
+    const s = suffix[v]!;
+    dict[v] = s === 0 ? -1 : isPiece(s) ? s : dict[s]!;
+  }
   const best = new Float64Array(L + 1);
-  const walks = new Int32Array((L + 1) * L); // walks[d·L + j]: node of t[j..d), or −1
   const stack = new Int32Array(children.length + 1);
   const depths = new Int32Array(children.length + 1);
   let top = 0;
@@ -142,25 +179,12 @@ function largestPathDeficit(model: CompiledModel, m: number): number {
   while (top > 0) {
     const node = stack[--top]!;
     const d = depths[top]!;
-    const parent = words[4 * node + 1]!;
-    const c = node - words[4 * parent]!;
-    // Preorder: rows < d still hold the path to parent.
+    // Preorder: best[0..d) still holds the path to the parent.
     let b = Infinity;
-    for (let j = 0; j < d; j++) {
-      const from = j === d - 1 ? 0 : walks[(d - 1) * L + j]!;
-      let next = -1;
-      if (from >= 0) {
-        const q = words[4 * from]! + c;
-        if (words[4 * q + 1] === from) next = q;
-      }
-      walks[d * L + j] = next;
-      if (next >= 0) {
-        const score = f64[2 * next + 1]!;
-        if (score !== -Infinity) {
-          const t = best[j]! + (m * (d - j) - score);
-          if (t < b) b = t;
-        }
-      }
+    for (let x = isPiece(node) ? node : dict[node]!; x >= 0; x = dict[x]!) {
+      const j = d - depth[x]!;
+      const t = best[j]! + (m * (d - j) - f64[2 * x + 1]!);
+      if (t < b) b = t;
     }
     best[d] = b;
     if (b > largest) largest = b;

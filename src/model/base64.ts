@@ -1,4 +1,4 @@
-import { ModelError } from './errors.js';
+import { describeValue, ModelError } from './errors.js';
 
 // Strict base64 (RFC 4648, standard alphabet, padding optional only when the length needs none).
 // Model keys are written by Python's b64encode, so anything else is corruption and must be reported,
@@ -10,7 +10,7 @@ for (let i = 0; i < 64; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 /** Decodes a base64 key into `out` at `at`; returns the number of bytes written. */
 export function decodeBase64Into(key: string, out: Uint8Array, at: number, source?: string): number {
   let n = key.length;
-  const bad = (why: string) => new ModelError(`bad base64 key ${JSON.stringify(key)}: ${why}`, source);
+  const bad = (why: string) => new ModelError(`bad base64 key ${describeValue(key)}: ${why}`, source);
   if (n % 4 !== 0) throw bad('length is not a multiple of 4');
   if (n === 0) throw bad('empty piece');
   let pad = 0;

@@ -59,6 +59,8 @@ export const BINARY_MAGIC = new Uint8Array([0x89, 0x42, 0x50, 0x57, 0x4d, 0x0d, 
 export const BINARY_VERSION = 3;
 const HEADER = 64;
 const NONE = -0x80000000;
+/** The longest piece the format holds: depths are u16. */
+export const MAX_PIECE_BYTES = 0xffff;
 const pad8 = (n: number) => n + (-n & 7); // no 32-bit wrap: sizes come from an untrusted header
 
 /** True if `bytes` starts with the binary model magic. */
@@ -85,6 +87,12 @@ export function writeBinaryModel(model: CompiledModel): Uint8Array {
   const { vocab, trie, scores } = model;
   const { vocabSize, offsets, counts } = vocab;
   const pieces = vocabSize - 3;
+  // Depths (piece lengths) are stored as u16: refuse what the reader would then reject.
+  if (model.maxPieceLength > MAX_PIECE_BYTES) {
+    let id = 3;
+    while (offsets[id + 1]! - offsets[id]! <= MAX_PIECE_BYTES) id++;
+    throw new RangeError(`toBinary: piece ${id} has ${offsets[id + 1]! - offsets[id]!} bytes; the binary format stores pieces of at most ${MAX_PIECE_BYTES} bytes (keep this model as .model JSON)`);
+  }
   // Distinct counts, ascending, with their scores.
   const order = Array.from({ length: pieces }, (_, k) => k + 3).sort((a, b) => counts[a]! - counts[b]!);
   const distinctCounts: number[] = [];

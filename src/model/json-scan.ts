@@ -158,7 +158,9 @@ export function scanModelJson(bytes: Uint8Array): Vocabulary | undefined {
     if (!s.expect(0x3a) || !s.expect(0x5b)) return undefined;
     s.next();
     const id = s.uint();
-    if (id < 0 || !s.expect(0x2c) || !s.expect(0x22) || !s.string() || !s.expect(0x2c)) return undefined;
+    // Ids go into an Int32Array: a larger one (valid only in a model of 2^31 pieces, which cannot
+    // be) must not be stored truncated, but left to the validator, which names it.
+    if (id < 0 || id > 0x7fffffff || !s.expect(0x2c) || !s.expect(0x22) || !s.string() || !s.expect(0x2c)) return undefined;
     s.next();
     const count = s.uint();
     if (count <= 0 || !s.expect(0x5d)) return undefined;

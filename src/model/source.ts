@@ -5,7 +5,7 @@ import { hasBinaryDecoder } from './binary-wasm.js';
 import { vocabularyFromJson, type ModelJson } from './vocabulary.js';
 import type { ParsedModel } from './compile.js';
 import { scanModelJson } from './json-scan.js';
-import { extractZipEntry, readZipDirectory, type InflateRaw, type ZipEntry } from './zip.js';
+import { checkCrc, directoryCrc, extractZipEntry, readZipDirectory, type Crc32, type InflateRaw, type ZipEntry } from './zip.js';
 
 /**
  * Anything a model can be loaded from in every environment (file paths are added in Node): a URL
@@ -18,10 +18,26 @@ const isBlob = (source: unknown): source is Blob => typeof Blob !== 'undefined' 
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * The default cap on a model's size in bytes (the file, and a zip's model entry once inflated):
+ * 1 GiB. The published models are 3-18 MB; the cap keeps a zip bomb or a wrong file from taking
+ * gigabytes before it fails. `LoadOptions.maxModelBytes` overrides it.
+ */
+export const DEFAULT_MAX_MODEL_BYTES = 2 ** 30;
+
+/** A ModelError for a model of `size` bytes over the cap (`what`: the file, or a zip entry). */
+export function tooLargeModel(what: string, size: number, max: number, name: string): ModelError {
+  return new ModelError(`${what} has ${size} bytes, more than the ${max} allowed (LoadOptions.maxModelBytes, default ${DEFAULT_MAX_MODEL_BYTES})`, name);
+}
+
 /** How bytes are read where the platform has better tools than the universal ones. */
 export interface ReadOptions {
+  /** The largest model read, in bytes (default DEFAULT_MAX_MODEL_BYTES). */
+  readonly maxBytes?: number;
   /** Raw DEFLATE inflater for zip entries (default: fflate; the Node entry passes native zlib). */
   readonly inflateRaw?: InflateRaw;
+  /** CRC-32 for checking zip entries (default: plain JS; the Node entry passes native zlib's). */
+  readonly crc32?: Crc32;
   /**
    * The kernel, if it is at hand without waiting: binary models are then decoded and checked by its
    * WebAssembly functions (compiled code from the start) instead of cold JS loops.
@@ -49,6 +65,8 @@ const fflateInflateRaw: InflateRaw = (data, size) => {
  */
 export function modelFromBytes(bytes: Uint8Array, name = 'model', options: ReadOptions = {}): ParsedModel {
   if (bytes.length === 0) throw new ModelError('the file is empty', name);
+  const max = options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES;
+  if (bytes.length > max) throw tooLargeModel('the model', bytes.length, max, name);
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return modelFromZip(bytes, name, options);
   if (isBinaryModel(bytes)) return readBinaryModel(bytes, name, binaryDecoder(options));
   // The usual case: the trainer's plain JSON, read without JSON.parse. Anything else (or any error)
@@ -71,36 +89,75 @@ export function modelFromBytes(bytes: Uint8Array, name = 'model', options: ReadO
 }
 
 /** The one `*.model` entry of a zip's directory, or an error naming what is there instead. */
-function modelEntry(directory: readonly ZipEntry[], name: string): ZipEntry {
+function modelEntry(directory: readonly ZipEntry[], name: string, options: ReadOptions): ZipEntry {
   const models = directory.filter((e) => isModelEntry(e.name));
   if (models.length === 0) throw new ModelError('the zip holds no *.model file', name);
-  if (models.length > 1) throw new ModelError(`the zip holds several *.model files (${models.map((e) => e.name).join(', ')}); unzip the one you want`, name);
+  if (models.length > 1) throw severalModels(models.map((e) => e.name), name);
+  // Checked against the directory before inflating; the inflaters stop at the size it announces.
+  const max = options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES;
+  if (models[0]!.size > max) throw tooLargeModel(`its entry ${models[0]!.name}`, models[0]!.size, max, name);
   return models[0]!;
+}
+
+/** Several model entries (two of one name too: which one was meant cannot be told). */
+function severalModels(names: readonly string[], name: string): ModelError {
+  const twice = new Set(names).size < names.length ? ', a name more than once' : '';
+  return new ModelError(`the zip holds several *.model files (${names.join(', ')}${twice}); unzip the one you want`, name);
 }
 
 function modelFromZip(bytes: Uint8Array, name: string, options: ReadOptions): ParsedModel {
   // Fast path: the central directory, and only the model entry inflated, natively where possible.
   const directory = readZipDirectory(bytes);
   if (directory) {
-    const entry = modelEntry(directory, name);
+    const entry = modelEntry(directory, name, options);
     let data: Uint8Array;
     try {
-      data = extractZipEntry(entry, options.inflateRaw ?? fflateInflateRaw);
+      data = extractZipEntry(entry, options.inflateRaw ?? fflateInflateRaw, options.crc32);
     } catch (e) {
       throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
     }
-    return modelFromBytes(data, `${name}!${entry.name}`, options);
+    return modelFromEntry(data, `${name}!${entry.name}`, options);
   }
+  // The general unzipper (zips the fast reader declines). Its result keeps one entry per name, so
+  // the model entries are counted as it lists them.
   let entries: Record<string, Uint8Array>;
+  const seen: string[] = [];
   try {
-    entries = unzipSync(bytes, { filter: (f) => isModelEntry(f.name) });
+    entries = unzipSync(bytes, {
+      filter: (f) => {
+        if (!isModelEntry(f.name)) return false;
+        seen.push(f.name);
+        const max = options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES;
+        if (f.originalSize > max) throw tooLargeModel(`its entry ${f.name}`, f.originalSize, max, name);
+        return true;
+      },
+    });
+  } catch (e) {
+    if (e instanceof ModelError) throw e;
+    throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
+  }
+  if (seen.length > 1) throw severalModels(seen, name);
+  const names = Object.keys(entries);
+  if (names.length === 0) throw new ModelError('the zip holds no *.model file', name);
+  // This unzipper checks no CRC: check it here, against the directory's.
+  const data = entries[names[0]!]!;
+  const crc = directoryCrc(bytes, names[0]!);
+  if (crc === undefined) throw new ModelError(`corrupt zip (no CRC-32 found for ${names[0]} in its directory)`, name);
+  try {
+    checkCrc({ name: names[0]!, crc, method: 0, data, size: data.length }, data, options.crc32);
   } catch (e) {
     throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
   }
-  const names = Object.keys(entries);
-  if (names.length === 0) throw new ModelError('the zip holds no *.model file', name);
-  if (names.length > 1) throw new ModelError(`the zip holds several *.model files (${names.join(', ')}); unzip the one you want`, name);
-  return modelFromBytes(entries[names[0]!]!, `${name}!${names[0]}`, options);
+  return modelFromEntry(entries[names[0]!]!, `${name}!${names[0]}`, options);
+}
+
+/**
+ * A zip's model entry: JSON or binary, not another zip. Real files never nest zips, and following
+ * them would let a file nest thousands deep (a stack overflow, not an error).
+ */
+function modelFromEntry(data: Uint8Array, name: string, options: ReadOptions): ParsedModel {
+  if (data[0] === 0x50 && data[1] === 0x4b) throw new ModelError('the model entry is itself a zip; nested zips are not read: unzip it first', name);
+  return modelFromBytes(data, name, options);
 }
 
 const isModelEntry = (path: string) => path.endsWith('.model') && !path.startsWith('__MACOSX/') && !path.split('/').pop()!.startsWith('._');
@@ -129,18 +186,38 @@ export async function modelFromSource(source: ModelSource, name?: string, option
 async function modelFromBytesAsync(bytes: Uint8Array, name = 'model', options: ReadOptions = {}): Promise<ParsedModel> {
   const directory = bytes[0] === 0x50 && bytes[1] === 0x4b && !options.inflateRaw && hasNativeInflate() ? readZipDirectory(bytes) : undefined;
   if (!directory) return modelFromBytes(bytes, name, options);
-  const entry = modelEntry(directory, name);
+  const entry = modelEntry(directory, name, options);
   let data = entry.data;
   if (entry.method !== 0) {
+    // Read as it inflates, into a buffer of the announced size: data that would run past it (a
+    // lying directory) stops the stream there, before it takes more memory.
+    let at = 0;
     try {
       const stream = new Blob([entry.data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-      data = new Uint8Array(await new Response(stream).arrayBuffer());
+      const reader = stream.getReader();
+      data = new Uint8Array(entry.size);
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (at + value.length > entry.size) {
+          await reader.cancel();
+          at += value.length;
+          break;
+        }
+        data.set(value, at);
+        at += value.length;
+      }
     } catch (e) {
       throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
     }
-    if (data.length !== entry.size) throw new ModelError(`corrupt zip (${entry.name} inflates to ${data.length} bytes, the directory says ${entry.size})`, name);
+    if (at !== entry.size) throw new ModelError(`corrupt zip (${entry.name} inflates to ${at > entry.size ? 'more than ' : ''}${at} bytes, the directory says ${entry.size})`, name);
   }
-  return modelFromBytes(data, `${name}!${entry.name}`, options);
+  try {
+    checkCrc(entry, data, options.crc32);
+  } catch (e) {
+    throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
+  }
+  return modelFromEntry(data, `${name}!${entry.name}`, options);
 }
 
 let nativeInflate: boolean | undefined;
@@ -169,5 +246,31 @@ export function modelFromValue(source: Uint8Array | ArrayBuffer | ModelJson, nam
 
 async function modelFromResponse(response: Response, name: string, options: ReadOptions): Promise<ParsedModel> {
   if (!response.ok) throw new ModelError(`HTTP ${response.status} ${response.statusText}`.trim(), name);
-  return modelFromBytesAsync(new Uint8Array(await response.arrayBuffer()), name, options);
+  const max = options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES;
+  const announced = Number(response.headers.get('content-length') ?? NaN);
+  if (announced > max) throw tooLargeModel('the response', announced, max, name);
+  if (!response.body) return modelFromBytesAsync(new Uint8Array(await response.arrayBuffer()), name, options);
+  // Read chunk by chunk, so that a body past the cap stops there.
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > max) {
+      await reader.cancel();
+      throw tooLargeModel('the response', size, max, name);
+    }
+    chunks.push(value);
+  }
+  const bytes = chunks.length === 1 ? chunks[0]! : new Uint8Array(size);
+  if (chunks.length !== 1) {
+    let at = 0;
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.length;
+    }
+  }
+  return modelFromBytesAsync(bytes, name, options);
 }

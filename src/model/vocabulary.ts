@@ -1,5 +1,5 @@
 import { base64DecodedMax, decodeBase64Into } from './base64.js';
-import { ModelError } from './errors.js';
+import { describeValue as brief, ModelError } from './errors.js';
 
 /**
  * A model's pieces in id order, as flat arrays. Ids 0, 1, 2 (`<pad>`, `<bos>`, `<eos>`) have no bytes.
@@ -34,7 +34,7 @@ export function vocabularyFromJson(model: unknown, source?: string): Vocabulary 
   const counts = new Float64Array(vocabSize);
   for (const key of keys) {
     const v = (model as Record<string, unknown>)[key];
-    const where = `piece ${JSON.stringify(key)}`;
+    const where = `piece ${brief(key)}`;
     if (!Array.isArray(v) || v.length !== 3) {
       throw new ModelError(`${where}: value must be [id, text, count], got ${brief(v)}`, source);
     }
@@ -51,7 +51,7 @@ export function vocabularyFromJson(model: unknown, source?: string): Vocabulary 
     }
     const other = keyOfId[id];
     if (other !== undefined) {
-      throw new ModelError(`duplicate id ${id}: pieces ${JSON.stringify(other)} and ${JSON.stringify(key)}`, source);
+      throw new ModelError(`duplicate id ${id}: pieces ${brief(other)} and ${brief(key)}`, source);
     }
     keyOfId[id] = key;
     counts[id] = count;
@@ -82,8 +82,3 @@ export function checkSingleBytes(singleByteIds: Int32Array, source?: string): vo
   }
 }
 
-function brief(v: unknown): string {
-  const s = JSON.stringify(v);
-  if (s === undefined) return String(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}

@@ -3,11 +3,11 @@
 // disk, zips are inflated by native zlib, binary models are decoded by the kernel straight from the
 // file, and the kernel is compiled once per thread from the .wasm next to this module.
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
 import type { Platform } from '../api/tokenizer.js';
-import { modelFromSource, modelFromValue, modelFromBytes, binaryDecoder, type ModelSource, type ReadOptions } from '../model/source.js';
+import { modelFromSource, modelFromValue, modelFromBytes, binaryDecoder, tooLargeModel, DEFAULT_MAX_MODEL_BYTES, type ModelSource, type ReadOptions } from '../model/source.js';
 import { BINARY_HEADER, isBinaryModel, readBinaryModelFrom } from '../model/binary-model.js';
 import { ModelError } from '../model/errors.js';
 import type { ModelJson } from '../model/vocabulary.js';
@@ -26,6 +26,8 @@ const read: ReadOptions = {
     const out = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, size) });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
+  // zlib.crc32 is in Node 20.15 and later.
+  crc32: typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (data) => (zlib as unknown as { crc32(d: Uint8Array): number }).crc32(data) : undefined,
   // Binary models are decoded by the kernel's WebAssembly functions, whatever the engine.
   kernel: () => {
     try {
@@ -36,9 +38,15 @@ const read: ReadOptions = {
   },
 };
 
-/** The read options with the caller's kernel for binary models, else the default one. */
-const withKernel = (given?: () => WebAssembly.Module | undefined): ReadOptions =>
-  given ? { ...read, kernel: () => given() ?? read.kernel!() } : read;
+/** The read options with the caller's kernel for binary models (else the default one) and size cap. */
+const withKernel = (given?: () => WebAssembly.Module | undefined, maxBytes?: number): ReadOptions =>
+  given || maxBytes !== undefined ? { ...read, maxBytes, kernel: given ? () => given() ?? read.kernel!() : read.kernel } : read;
+
+/** Throws if a model file of `size` bytes is over the cap (before anything is read). */
+function checkFileSize(size: number, name: string, read: ReadOptions): void {
+  const max = read.maxBytes ?? DEFAULT_MAX_MODEL_BYTES;
+  if (size > max) throw tooLargeModel('the file', size, max, name);
+}
 
 /**
  * Reads a model file. A binary model is read straight into the decoder's memory (its header first,
@@ -49,6 +57,7 @@ function readModelFileSync(path: string, name: string, read: ReadOptions): Parse
   const fd = openSync(path, 'r');
   try {
     const length = fstatSync(fd).size;
+    checkFileSize(length, name, read);
     const head = new Uint8Array(Math.min(length, BINARY_HEADER));
     readFully(fd, head, 0, name);
     if (head.length === BINARY_HEADER && isBinaryModel(head)) {
@@ -74,14 +83,15 @@ const kernelSync = () => (kernel ??= new WebAssembly.Module(readFileSync(fileURL
 
 export const nodePlatform: Platform = {
   toSentencePiece,
-  async readModel(source, name, given) {
-    const read = withKernel(given);
+  async readModel(source, name, given, maxBytes) {
+    const read = withKernel(given, maxBytes);
     const path = asPath(source);
     if (path === undefined) return modelFromSource(source as ModelSource, name, read);
+    checkFileSize((await stat(path)).size, name ?? path, read);
     return modelFromBytes(new Uint8Array(await readFile(path)), name ?? path, read);
   },
-  readModelSync(source, name, given) {
-    const read = withKernel(given);
+  readModelSync(source, name, given, maxBytes) {
+    const read = withKernel(given, maxBytes);
     const path = asPath(source);
     if (path === undefined) {
       // Bytes first: touching the global Response makes Node 20 load its fetch implementation (~20-70 ms).

@@ -30,7 +30,7 @@ export async function loadSharedModel(source: ModelSource | undefined, options: 
   ({ source, options } = modelToLoad(source, options));
   const kernel = engine === 'wasm' ? (options.wasm !== undefined ? compileWasm(options.wasm) : nodePlatform.defaultWasm()) : undefined;
   kernel?.catch(() => {}); // awaited below
-  const parsed = await nodePlatform.readModel(source, options.name);
+  const parsed = await nodePlatform.readModel(source, options.name, undefined, options.maxModelBytes);
   const model = shareModel(compileModel(parsed, options.name ?? (typeof source === 'string' ? source : undefined)));
   const { wasm: _wasm, engine: _engine, seed: _seed, defaultModel: _defaultModel, ...rest } = options;
   const shared: SharedModel = { model, options: { ...rest, loneSurrogates: options.loneSurrogates ?? 'error' } };

@@ -264,7 +264,7 @@ const entryCache = new Map<string, { script: URL | string; eval: boolean }>();
  * tsx), the `.ts` imported after registering tsx's loader in the thread (Node 20 does not apply
  * `--import` loaders to a worker's entry module).
  */
-function workerEntry({ js, ts }: WorkerScript): { script: URL | string; eval: boolean } {
+export function workerEntry({ js, ts }: WorkerScript): { script: URL | string; eval: boolean } {
   const cached = entryCache.get(js.href);
   if (cached) return cached;
   let entry: { script: URL | string; eval: boolean };

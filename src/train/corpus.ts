@@ -17,7 +17,7 @@ export const BATCH_BYTES = 1 << 20;
 export async function forEachBatch(
   corpus: TrainCorpus,
   isolateDigits: boolean,
-  use: (batch: ChunkBatch, bytesSoFar: number) => void,
+  use: (batch: ChunkBatch, bytesSoFar: number) => void | Promise<void>,
 ): Promise<{ documents: number; bytes: number }> {
   const source = typeof corpus === 'function' ? corpus() : corpus;
   if (source === null || typeof source !== 'object' || (!(Symbol.iterator in source) && !(Symbol.asyncIterator in source))) {
@@ -26,22 +26,22 @@ export async function forEachBatch(
   const batch = new ChunkBatch();
   let documents = 0;
   let bytes = 0;
-  const flush = () => {
+  const flush = async () => {
     bytes += batch.length;
-    use(batch, bytes);
+    await use(batch, bytes);
     batch.clear();
   };
   if (Symbol.asyncIterator in source) {
     for await (const text of source as AsyncIterable<string>) {
       addDocument(batch, text, documents++, isolateDigits);
-      if (batch.length >= BATCH_BYTES) flush();
+      if (batch.length >= BATCH_BYTES) await flush();
     }
   } else {
     for (const text of source as Iterable<string>) {
       addDocument(batch, text, documents++, isolateDigits);
-      if (batch.length >= BATCH_BYTES) flush();
+      if (batch.length >= BATCH_BYTES) await flush();
     }
   }
-  if (batch.count > 0) flush();
+  if (batch.count > 0) await flush();
   return { documents, bytes };
 }

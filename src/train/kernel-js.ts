@@ -10,21 +10,29 @@ import { NgramSegmenter } from './ngram-viterbi.js';
 import { PieceTable } from './piece-table.js';
 import { bytesToKey, type PieceCounts } from './piece-set.js';
 
-/** What the trainer needs from a kernel, in call order. */
+/**
+ * What the trainer needs from a kernel, in call order. A kernel on threads (src/node/) answers
+ * with promises; a batch may be reused once a call has returned (or its promise resolved).
+ */
 export interface TrainKernel {
-  countNgrams(batch: ChunkBatch): void;
+  countNgrams(batch: ChunkBatch): void | Promise<void>;
   /** Prunes the counts into log-probabilities; returns the table sizes per order 0..order, before and after. */
-  pruneNgrams(minCount: number): { rawSizes: number[]; prunedSizes: number[] };
-  countPieces(batch: ChunkBatch): void;
+  pruneNgrams(minCount: number): NgramSizes | Promise<NgramSizes>;
+  countPieces(batch: ChunkBatch): void | Promise<void>;
   /** The pieces counted, and their total count. */
-  pieces(): { pieces: PieceCounts; total: number };
+  pieces(): PieceTotals | Promise<PieceTotals>;
+  /** Lets go of threads, if any. */
+  close?(): Promise<void>;
 }
+
+export interface NgramSizes { rawSizes: number[]; prunedSizes: number[] }
+export interface PieceTotals { pieces: PieceCounts; total: number }
 
 export class JsTrainKernel implements TrainKernel {
   private counter: NgramCounter | undefined;
   private model: NgramModel | undefined;
   private segmenter: NgramSegmenter | undefined;
-  private readonly table = new PieceTable();
+  private table = new PieceTable();
 
   constructor(order: number, private readonly ensureUnicode: boolean) {
     this.counter = new NgramCounter(order);
@@ -32,6 +40,14 @@ export class JsTrainKernel implements TrainKernel {
 
   countNgrams(batch: ChunkBatch): void {
     this.counter!.addBatch(batch);
+  }
+
+  /** Lets go of the tables; the kernel cannot be used after. */
+  async close(): Promise<void> {
+    this.counter = undefined;
+    this.model = undefined;
+    this.segmenter = undefined;
+    this.table = new PieceTable();
   }
 
   pruneNgrams(minCount: number): { rawSizes: number[]; prunedSizes: number[] } {

@@ -17,7 +17,9 @@ interface Exports {
   memory: WebAssembly.Memory;
   alloc(size: number): number;
   release(ptr: number, size: number): void;
-  initNgrams(order: number): void;
+  initNgrams(order: number, part: number, parts: number): void;
+  countsAtLeast(L: number, minCount: number, keys: number, cs: number, dry: number): number;
+  addCounts(L: number, keys: number, cs: number, n: number): void;
   countNgrams(bytes: number, ends: number, nChunks: number): void;
   ngramsCounted(L: number, tail: number): number;
   unigramCount(b: number): number;
@@ -34,7 +36,7 @@ interface Exports {
 }
 
 export class WasmTrainKernel implements TrainKernel {
-  private readonly k: Exports;
+  private k: Exports;
   private readonly order: number;
   /** The 0-gram count: bytes counted. */
   private total = 0;
@@ -42,11 +44,15 @@ export class WasmTrainKernel implements TrainKernel {
   private input = 0;
   private inputSize = 0;
 
-  constructor(module: WebAssembly.Module, order: number, ensureUnicode: boolean) {
+  /** The pruned tables per order (keys, log-probabilities), kept for the counting threads. */
+  pruned: { keys: BigUint64Array; values: Float64Array }[] = [];
+
+  /** `part` of `parts`: this instance counts that share of the n-grams (see initNgrams in the kernel). */
+  constructor(module: WebAssembly.Module, order: number, ensureUnicode: boolean, part = 0, parts = 1) {
     if (order > WASM_MAX_ORDER) throw new RangeError(`the trainer's kernel handles orders up to ${WASM_MAX_ORDER}, got ${order}`);
     this.k = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
     this.order = order;
-    this.k.initNgrams(order);
+    this.k.initNgrams(order, part, parts);
     this.k.initPieces();
     this.k.setEnsureUnicode(ensureUnicode ? 1 : 0);
   }
@@ -68,21 +74,90 @@ export class WasmTrainKernel implements TrainKernel {
     return { bytes: this.input, ends: this.input + bytesSize, back: this.input + bytesSize + 4 * batch.count };
   }
 
+  /** Lets go of the instance (its memory goes with it); the kernel cannot be used after. */
+  async close(): Promise<void> {
+    this.k = undefined as unknown as Exports;
+    this.pruned = [];
+  }
+
   countNgrams(batch: ChunkBatch): void {
     const at = this.load(batch, 0);
     this.total += batch.length;
     this.k.countNgrams(at.bytes, at.ends, batch.count);
   }
 
-  pruneNgrams(minCount: number): { rawSizes: number[]; prunedSizes: number[] } {
+  /** Distinct n-grams counted per order 1..order (index L), and chunk endings of L bytes; the 0-gram count. */
+  counted(): { ngrams: number[]; tails: number[]; total: number } {
+    const ngrams = [0];
+    const tails = [0];
+    for (let L = 1; L <= this.order; L++) {
+      ngrams.push(this.k.ngramsCounted(L, 0));
+      tails.push(L < this.order ? this.k.ngramsCounted(L, 1) : 0);
+    }
+    return { ngrams, tails, total: this.total };
+  }
+
+  /** The n-grams of order L counted here with count ≥ minCount (copies). */
+  countsAtLeast(L: number, minCount: number): { keys: BigUint64Array; counts: Float64Array } {
+    const k = this.k;
+    const n = k.countsAtLeast(L, minCount, 0, 0, 1);
+    const size = Math.max(8, 8 * n);
+    const keys = k.alloc(size);
+    const cs = k.alloc(size);
+    k.countsAtLeast(L, minCount, keys, cs, 0);
+    const out = { keys: new BigUint64Array(k.memory.buffer, keys, n).slice(), counts: new Float64Array(k.memory.buffer, cs, n).slice() };
+    k.release(keys, size);
+    k.release(cs, size);
+    return out;
+  }
+
+  /** Adds counts of order L (what other instances counted); `total` adds to the 0-gram count. */
+  addCounts(L: number, keys: BigUint64Array, counts: Float64Array): void {
+    const k = this.k;
+    const n = keys.length;
+    const size = Math.max(8, 8 * n);
+    const kp = k.alloc(size);
+    const cp = k.alloc(size);
+    new BigUint64Array(k.memory.buffer, kp, n).set(keys);
+    new Float64Array(k.memory.buffer, cp, n).set(counts);
+    k.addCounts(L, kp, cp, n);
+    k.release(kp, size);
+    k.release(cp, size);
+  }
+
+  addTotal(bytes: number): void {
+    this.total += bytes;
+  }
+
+  /** Installs pruned tables made by another instance (see `pruned`). */
+  setPruned(tables: { keys: BigUint64Array; values: Float64Array }[]): void {
+    const k = this.k;
+    for (let L = 1; L <= this.order; L++) {
+      const { keys, values } = tables[L]!;
+      const n = keys.length;
+      const size = Math.max(8, 8 * n);
+      const kp = k.alloc(size);
+      const vp = k.alloc(size);
+      new BigUint64Array(k.memory.buffer, kp, n).set(keys);
+      new Float64Array(k.memory.buffer, vp, n).set(values);
+      k.setProbs(L, kp, vp, n);
+      k.release(kp, size);
+      k.release(vp, size);
+    }
+    k.freeCounts();
+  }
+
+  pruneNgrams(minCount: number, raw?: number[]): { rawSizes: number[]; prunedSizes: number[] } {
     const k = this.k;
     const order = this.order;
-    const rawSizes = [1];
+    let rawSizes = [1];
     let tails = 0;
     for (let L = 1; L <= order; L++) {
       rawSizes.push(k.ngramsCounted(L, 0) + tails);
       if (L < order) tails += k.ngramsCounted(L, 1);
     }
+    if (raw) rawSizes = raw;
+    this.pruned = [{ keys: new BigUint64Array(0), values: new Float64Array(0) }];
     const logs = new LnCache();
     // Every byte is a 1-gram.
     let total = this.total;
@@ -103,6 +178,7 @@ export class WasmTrainKernel implements TrainKernel {
         kv[b] = BigInt(b);
         vv[b] = logs.ln(k.unigramCount(b)) - lnTotal;
       }
+      this.pruned.push({ keys: kv.slice(), values: vv.slice() });
       k.setProbs(1, keys, values, 256);
       k.release(keys, 256 * 8);
       k.release(values, 256 * 8);
@@ -119,6 +195,7 @@ export class WasmTrainKernel implements TrainKernel {
       const p = new Float64Array(buf, ps, n);
       // The values overwrite the counts in place.
       for (let i = 0; i < n; i++) c[i] = logs.ln(c[i]!) - logs.ln(p[i]!);
+      this.pruned.push({ keys: new BigUint64Array(buf, keys, n).slice(), values: c.slice() });
       k.setProbs(L, keys, cs, n);
       k.release(keys, size);
       k.release(cs, size);
@@ -134,6 +211,18 @@ export class WasmTrainKernel implements TrainKernel {
     for (let i = 0, s = 0; i < batch.count; s = batch.ends[i++]!) longest = Math.max(longest, batch.ends[i]! - s);
     const at = this.load(batch, longest * this.order);
     this.k.countPieces(at.bytes, at.ends, batch.count, at.back);
+  }
+
+  /** The pieces counted here, as records (offset u32, length u32, count f64) over an arena (copies). */
+  pieceRecords(): { records: Uint8Array; arena: Uint8Array } {
+    const k = this.k;
+    const n = k.pieceCount.value as number;
+    const buf = k.memory.buffer;
+    const records = new Uint8Array(buf, k.records.value as number, 16 * n).slice();
+    let end = 0;
+    const view = new DataView(records.buffer);
+    for (let i = 0; i < n; i++) end = Math.max(end, view.getUint32(16 * i, true) + view.getInt32(16 * i + 4, true));
+    return { records, arena: new Uint8Array(buf, k.arena.value as number, end).slice() };
   }
 
   pieces(): { pieces: PieceCounts; total: number } {
@@ -153,4 +242,19 @@ export class WasmTrainKernel implements TrainKernel {
     }
     return { pieces, total };
   }
+}
+
+/** Adds piece records (see WasmTrainKernel.pieceRecords) to `pieces`; returns their total count. */
+export function mergePieceRecords(pieces: PieceCounts, { records, arena }: { records: Uint8Array; arena: Uint8Array }): number {
+  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  let total = 0;
+  for (let i = 0; i < records.length / 16; i++) {
+    const at = view.getUint32(16 * i, true);
+    const len = view.getInt32(16 * i + 4, true);
+    const count = view.getFloat64(16 * i + 8, true);
+    const key = bytesToKey(arena.subarray(at, at + len));
+    pieces.set(key, (pieces.get(key) ?? 0) + count);
+    total += count;
+  }
+  return total;
 }

@@ -34,6 +34,11 @@ export interface TrainOptions {
   ensureUnicode?: boolean;
   /** `'wasm'` (default) runs the hot loops in WebAssembly; `'js'` in plain JavaScript (same output). */
   engine?: 'wasm' | 'js';
+  /**
+   * Threads counting shares of the corpus (Node entry only; default: one per core there, 1
+   * elsewhere). The output is the same for any number.
+   */
+  workers?: number;
   /** Called as the stages advance (a few times per second at most in the counting passes). */
   onProgress?: (progress: TrainProgress) => void;
 }
@@ -47,6 +52,7 @@ export interface CheckedOptions {
   isolateDigits: boolean;
   ensureUnicode: boolean;
   engine: 'wasm' | 'js';
+  workers: number;
   onProgress?: (progress: TrainProgress) => void;
 }
 
@@ -75,11 +81,12 @@ function flag(name: string, v: unknown, fallback: boolean): boolean {
 }
 
 /** Validates options (all of them, before any work) and fills in the reference's defaults. */
-export function checkOptions(options: TrainOptions = {}): CheckedOptions {
+export function checkOptions(options: TrainOptions = {}, defaultWorkers = 1): CheckedOptions {
   if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object, got ${describe(options)}`);
   const order = integer('order', options.order, 6, 1, '');
   const maxPieceLength = integer('maxPieceLength', options.maxPieceLength, 36, 1, '');
   const minCount = integer('minCount', options.minCount, 2, 1, '');
+  const workers = integer('workers', options.workers, defaultWorkers, 1, '');
   const isolateDigits = flag('isolateDigits', options.isolateDigits, false);
   const ensureUnicode = flag('ensureUnicode', options.ensureUnicode, true);
   const engine = options.engine ?? 'wasm';
@@ -98,5 +105,5 @@ export function checkOptions(options: TrainOptions = {}): CheckedOptions {
     sizes.push(s);
   });
   sizes.sort((a, b) => b - a);
-  return { order, sizes, maxPieceLength, minCount, isolateDigits, ensureUnicode, engine, onProgress: options.onProgress };
+  return { order, sizes, maxPieceLength, minCount, isolateDigits, ensureUnicode, engine, workers, onProgress: options.onProgress };
 }

@@ -115,7 +115,12 @@ export class Trainer {
 
   /** Checks every option now: a bad one throws before any work. */
   constructor(options: TrainOptions = {}) {
-    this.options = checkOptions(options);
+    this.options = checkOptions(options, (this.constructor as typeof Trainer).defaultWorkers());
+  }
+
+  /** Threads by default (the Node entry: one per core). */
+  protected static defaultWorkers(): number {
+    return 1;
   }
 
   /**
@@ -123,35 +128,53 @@ export class Trainer {
    * iterable of strings on each call. Returns one model per size in `maxVocabSize`, largest first.
    */
   async train(corpus: TrainCorpus): Promise<TrainedModel[]> {
+    const kernel = await (this.constructor as typeof Trainer).kernel(this.options);
+    try {
+      return await this.run(corpus, kernel);
+    } finally {
+      await kernel.close?.();
+    }
+  }
+
+  /**
+   * The kernel for these options: the WebAssembly one for engine 'wasm' (orders above 8 do not
+   * fit its one-word keys: the JS twin counts them), else the JS twin. The Node entry runs
+   * several on threads.
+   */
+  protected static async kernel(o: CheckedOptions): Promise<TrainKernel> {
+    if (o.workers > 1) throw new RangeError(`options.workers: ${o.workers} threads need the package's Node entry; here training runs on one thread (workers: 1)`);
+    return o.engine === 'wasm' && o.order <= WASM_MAX_ORDER
+      ? new WasmTrainKernel(await this.trainWasm(), o.order, o.ensureUnicode)
+      : new JsTrainKernel(o.order, o.ensureUnicode);
+  }
+
+  private async run(corpus: TrainCorpus, kernel: TrainKernel): Promise<TrainedModel[]> {
     const o = this.options;
     const progress = o.onProgress ?? (() => {});
-    const ctor = this.constructor as typeof Trainer;
-    // Orders above 8 do not fit the kernel's one-word keys: the JS twin counts them.
-    const kernel: TrainKernel = o.engine === 'wasm' && o.order <= WASM_MAX_ORDER
-      ? new WasmTrainKernel(await ctor.trainWasm(), o.order, o.ensureUnicode)
-      : new JsTrainKernel(o.order, o.ensureUnicode);
-    const { engine, makeTokenizer } = await ctor.engines(o.engine);
+    const { engine, makeTokenizer } = await (this.constructor as typeof Trainer).engines(o.engine);
 
     let chunks = 0;
-    const first = await forEachBatch(corpus, o.isolateDigits, (batch, done) => {
-      kernel.countNgrams(batch);
+    const first = await forEachBatch(corpus, o.isolateDigits, async (batch, done) => {
       chunks += batch.count;
+      await kernel.countNgrams(batch);
       progress({ stage: 'count-ngrams', done });
     });
     if (first.bytes === 0) {
       throw new RangeError(`the corpus is empty: ${first.documents} document(s), no text to train on`);
     }
     progress({ stage: 'prune-ngrams', done: 0 });
-    const sizes = kernel.pruneNgrams(o.minCount);
+    const sizes = await kernel.pruneNgrams(o.minCount);
     progress({ stage: 'prune-ngrams', done: 1, total: 1 });
-    const second = await forEachBatch(corpus, o.isolateDigits, (batch, done) => {
-      kernel.countPieces(batch);
+    const second = await forEachBatch(corpus, o.isolateDigits, async (batch, done) => {
+      await kernel.countPieces(batch);
       progress({ stage: 'count-pieces', done, total: first.bytes });
     });
     if (second.bytes !== first.bytes || second.documents !== first.documents) {
       throw new Error(`the corpus changed between its two readings: ${first.documents} documents (${first.bytes} bytes), then ${second.documents} (${second.bytes} bytes); it must give the same texts each time`);
     }
-    const { pieces, total } = kernel.pieces();
+    const { pieces, total } = await kernel.pieces();
+    // The n-gram tables and threads are no longer needed: let their memory go before the prune loops.
+    await kernel.close?.();
     const rawPieces = pieces.size;
     const results = prunePieces(pieces, {
       maxPieceLength: o.maxPieceLength,

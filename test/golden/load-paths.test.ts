@@ -2,7 +2,7 @@
 // JSON.parse + vocabularyFromJson, the central-directory zip reader (native zlib, fflate) against
 // fflate's unzipSync, and binary models under random corruption.
 import { readFileSync } from 'node:fs';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { zipSync, strToU8 } from 'fflate';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -222,6 +222,7 @@ describe('zip reader', () => {
     cv.setUint32(0, 0x02014b50, true);
     cv.setUint16(8, 8, true);
     cv.setUint16(10, 8, true);
+    cv.setUint32(16, crc32(json), true); // writers put the CRC-32 in the directory too (it is checked)
     cv.setUint32(20, data.length, true);
     cv.setUint32(24, json.length, true);
     cv.setUint16(28, name.length, true);

@@ -34,10 +34,13 @@ const options = (p: Params) => ({
 const stageFile = (name: string): Record<string, number> => JSON.parse(gunzipSync(readFileSync(join(DIR, 'stages', name))).toString('utf8'));
 
 describe.skipIf(!HAS)('trainer parity on fortunes', () => {
-  for (const engine of ['wasm', 'js'] as const) {
-    it(`writes the reference's .model files byte for byte (${engine} engine)`, async () => {
+  const runs = [
+    { engine: 'wasm', workers: 1 }, { engine: 'wasm', workers: 2 }, { engine: 'wasm', workers: 3 }, { engine: 'js', workers: 1 },
+  ] as const;
+  for (const { engine, workers } of runs) {
+    it(`writes the reference's .model files byte for byte (${engine} engine, ${workers} worker${workers > 1 ? 's' : ''})`, async () => {
       const p = params();
-      const trainer = new Trainer({ ...options(p), engine });
+      const trainer = new Trainer({ ...options(p), engine, workers });
       const models = await trainer.train(texts);
       expect(models.map((m) => m.maxVocabSize)).toEqual([...p.max_vocab_size].sort((a, b) => b - a));
       for (const m of models) {
@@ -63,7 +66,7 @@ describe.skipIf(!HAS)('trainer parity on fortunes', () => {
     const read = await forEachBatch(texts(), p.isolate_digits, (b) => { kernel.countNgrams(b); chunks += b.count; });
     expect(chunks).toBe(stages.segments);
     expect(read.bytes).toBe(stages.segment_bytes);
-    const sizes = kernel.pruneNgrams(p.min_count);
+    const sizes = await kernel.pruneNgrams(p.min_count);
     expect(sizes.rawSizes).toEqual(stages.ngrams_raw_sizes);
     expect(sizes.prunedSizes).toEqual(stages.ngrams_pruned_sizes);
     const model = js.ngramModel!;
@@ -84,7 +87,7 @@ describe.skipIf(!HAS)('trainer parity on fortunes', () => {
       expect(checked).toBe(stages.ngrams_pruned_sizes[L]);
     }
     await forEachBatch(texts(), p.isolate_digits, (b) => kernel.countPieces(b));
-    const { pieces, total } = kernel.pieces();
+    const { pieces, total } = await kernel.pieces();
     expect(pieces.size).toBe(stages.raw_pieces);
     expect(total).toBe(stages.raw_pieces_total_count);
     const want = stageFile('raw_pieces.json.gz');

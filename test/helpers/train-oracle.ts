@@ -55,6 +55,11 @@ function unigram(keep: Map<string, number>): (text: string) => string[] {
 }
 
 export function oracleTrain(texts: string[], p: OracleParams): Map<string, number>[] {
+  return prunePiecesOracle(oracleRawPieces(texts, p), p);
+}
+
+/** The n-gram Viterbi's pieces and counts (SPEC §6.1-6.4), before pruning. */
+export function oracleRawPieces(texts: string[], p: OracleParams): Map<string, number> {
   const chunks = texts.flatMap((t) => oracleChunks(t, p.isolateDigits));
   // count_ngrams
   const ngrams: Map<string, number>[] = Array.from({ length: p.order + 1 }, () => new Map());
@@ -114,6 +119,10 @@ export function oracleTrain(texts: string[], p: OracleParams): Map<string, numbe
       pieces.set(piece, (pieces.get(piece) ?? 0) + 1);
     }
   }
+  return pieces;
+}
+
+function prunePiecesOracle(pieces: Map<string, number>, p: OracleParams): Map<string, number>[] {
   // prune_pieces
   const split = (keep: Map<string, number>, drop: Iterable<[string, number]>) => {
     const tok = unigram(keep);

@@ -1,0 +1,153 @@
+// The trainer on several threads. Every thread reads every batch of the first pass and counts
+// the n-grams (orders ≥ 3) whose key hashes into its share, so the tables are disjoint and need
+// no merging; the kept ones are gathered here, pruned into log-probabilities once (the logs are
+// taken on this thread), and the pruned tables sent back to every thread. In the second pass each
+// batch goes to one thread; the piece counts are summed here. Counts are integers and add
+// exactly, so the result does not depend on the number of threads.
+import { Worker } from 'node:worker_threads';
+import type { ChunkBatch } from '../train/chunker.js';
+import type { NgramSizes, PieceTotals, TrainKernel } from '../train/kernel-js.js';
+import { WasmTrainKernel, mergePieceRecords } from '../train/kernel-wasm.js';
+import type { PieceCounts } from '../train/piece-set.js';
+import { workerEntry } from './thread-pool.js';
+import type { SharedBatch, TrainReply, TrainRequest, TrainWorkerData } from './train-protocol.js';
+
+type Request = TrainRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+class Thread {
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private failure: Error | undefined;
+  readonly ready: Promise<void>;
+
+  constructor(readonly worker: Worker) {
+    let ready!: () => void;
+    let failed!: (e: Error) => void;
+    this.ready = new Promise((res, rej) => { ready = res; failed = rej; });
+    worker.on('message', (reply: TrainReply) => {
+      if (reply.id === -1) return ready();
+      const w = this.waiting.get(reply.id);
+      if (!w) return;
+      this.waiting.delete(reply.id);
+      if (reply.error) {
+        const e = new Error(reply.error.message);
+        e.name = reply.error.name;
+        w.reject(e);
+      } else {
+        w.resolve(reply.result);
+      }
+    });
+    const fail = (e: Error) => {
+      this.failure = e;
+      failed(e);
+      for (const w of this.waiting.values()) w.reject(e);
+      this.waiting.clear();
+    };
+    worker.on('error', (e) => fail(new Error(`a trainer thread failed: ${e.message}`, { cause: e })));
+    worker.on('exit', (code) => { if (code !== 0) fail(new Error(`a trainer thread exited with code ${code}`)); });
+  }
+
+  call<R>(req: Request): Promise<R> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...req, id });
+    });
+  }
+}
+
+/** Batches in flight per thread before the reader waits. */
+const IN_FLIGHT = 2;
+
+function share(batch: ChunkBatch): SharedBatch {
+  const bytes = new Uint8Array(new SharedArrayBuffer(batch.length));
+  bytes.set(batch.bytes.subarray(0, batch.length));
+  const ends = new Int32Array(new SharedArrayBuffer(4 * batch.count));
+  ends.set(batch.ends.subarray(0, batch.count));
+  return { bytes, ends, length: batch.length, count: batch.count };
+}
+
+export class TrainThreads implements TrainKernel {
+  private readonly pending: Promise<unknown>[] = [];
+  private next = 0;
+
+  private constructor(
+    private readonly threads: Thread[],
+    private readonly module: WebAssembly.Module,
+    private readonly order: number,
+    private readonly ensureUnicode: boolean,
+  ) {}
+
+  static async start(module: WebAssembly.Module, order: number, ensureUnicode: boolean, parts: number): Promise<TrainThreads> {
+    const entry = workerEntry({ js: new URL('./train-worker.js', import.meta.url), ts: new URL('./train-worker.ts', import.meta.url) });
+    const threads = Array.from({ length: parts }, (_, part) => {
+      const workerData: TrainWorkerData = { module, order, ensureUnicode, part, parts };
+      return new Thread(new Worker(entry.script, { eval: entry.eval, workerData }));
+    });
+    const t = new TrainThreads(threads, module, order, ensureUnicode);
+    try {
+      await Promise.all(threads.map((th) => th.ready));
+    } catch (e) {
+      await t.close();
+      throw e;
+    }
+    return t;
+  }
+
+  /** Keeps at most `most` calls in flight. */
+  private async throttle(most: number): Promise<void> {
+    while (this.pending.length > most) await this.pending.shift();
+  }
+
+  async countNgrams(batch: ChunkBatch): Promise<void> {
+    const shared = share(batch);
+    this.pending.push(Promise.all(this.threads.map((t) => t.call({ op: 'count-ngrams', batch: shared }))));
+    await this.throttle(IN_FLIGHT);
+  }
+
+  async pruneNgrams(minCount: number): Promise<NgramSizes> {
+    await this.throttle(0);
+    const counted = await Promise.all(this.threads.map((t) => t.call<ReturnType<WasmTrainKernel['counted']>>({ op: 'counted' })));
+    const rawSizes = [1];
+    let tails = 0;
+    for (let L = 1; L <= this.order; L++) {
+      let n = tails;
+      for (const c of counted) n += c.ngrams[L]!;
+      rawSizes.push(n);
+      for (const c of counted) tails += c.tails[L]!;
+    }
+    // The kept n-grams of every share, in one kernel here, pruned once.
+    const merged = new WasmTrainKernel(this.module, this.order, this.ensureUnicode);
+    merged.addTotal(counted[0]!.total);
+    for (const t of this.threads) {
+      const tables = await t.call<{ keys: BigUint64Array; counts: Float64Array }[]>({ op: 'export-counts', minCount });
+      tables.forEach((table, i) => merged.addCounts(i + 1, table.keys, table.counts));
+    }
+    const sizes = merged.pruneNgrams(minCount, rawSizes);
+    await Promise.all(this.threads.map((t) => t.call({ op: 'set-pruned', tables: merged.pruned })));
+    return sizes;
+  }
+
+  async countPieces(batch: ChunkBatch): Promise<void> {
+    const thread = this.threads[this.next++ % this.threads.length]!;
+    this.pending.push(thread.call({ op: 'count-pieces', batch: share(batch) }));
+    await this.throttle(IN_FLIGHT * this.threads.length);
+  }
+
+  async pieces(): Promise<PieceTotals> {
+    await this.throttle(0);
+    const pieces: PieceCounts = new Map();
+    let total = 0;
+    for (const t of this.threads) total += mergePieceRecords(pieces, await t.call<{ records: Uint8Array; arena: Uint8Array }>({ op: 'pieces' }));
+    return { pieces, total };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+  }
+
+  private closed = false;
+}

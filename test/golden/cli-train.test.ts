@@ -1,7 +1,7 @@
 // `bytepiece train`, run as users run it (the built dist/cli.js; `npm test` builds it first): the
 // reference's files byte for byte on the fortunes params (../shared/trainer/fortunes), stdin, the
 // one-size naming, and bad flags (one line naming the flag, non-zero exit, no output file left).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +84,28 @@ describe('bytepiece train: outputs', () => {
     const text = 'hello world, 世界 你好';
     expect(Array.from(b.encode(text))).toEqual(Array.from(a.encode(text)));
     expect(a.vocabSize).toBeGreaterThan(259);
+  }, 60_000);
+});
+
+describe('bytepiece train: Ctrl-C', () => {
+  it('exits 130 during training, leaving no output file, temporary or stdin copy', async () => {
+    const big = join(dir, 'big.txt');
+    writeFileSync(big, Array.from({ length: 20000 }, (_, i) => `line ${i} ${(i * 7919).toString(36)} 世界${i % 97}`).join('\n'));
+    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('.bytepiece-train-stdin')).length;
+    const child = spawn(process.execPath, [CLI, 'train', '-', big, '--lines', '--vocab', '5000', '--workers', '1', '--engine', 'js', '-o', join(dir, 'int')], { cwd: ROOT });
+    child.stdin.end(readFileSync(big));
+    let stderr = '';
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('train: count ngrams')) child.kill('SIGINT');
+      });
+      child.on('close', resolve);
+    });
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/interrupted \(SIGINT\); no output file written\n$/);
+    expect(readdirSync(dir).filter((f) => f.includes('int'))).toEqual([]);
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('.bytepiece-train-stdin')).length).toBe(before);
   }, 60_000);
 });
 

@@ -124,7 +124,7 @@ export class TrainThreads implements TrainKernel {
       const tables = await t.call<{ keys: BigUint64Array; counts: Float64Array }[]>({ op: 'export-counts', minCount });
       tables.forEach((table, i) => merged.addCounts(i + 1, table.keys, table.counts));
     }
-    const sizes = merged.pruneNgrams(minCount, rawSizes);
+    const sizes = merged.prunedTables(minCount, rawSizes);
     await Promise.all(this.threads.map((t) => t.call({ op: 'set-pruned', tables: merged.pruned })));
     return sizes;
   }

@@ -19,6 +19,11 @@ import { alloc, release } from './alloc';
 
 const EMPTY_VALUE: f64 = Infinity;
 
+/** The slot `key` probes first. */
+@inline export function homeIndex(t: usize, key: u64): usize {
+  return hashKey(key, bitsOf(t));
+}
+
 /** A new table of 2^bits slots (counts zeroed, or values +∞ when `values`). */
 export function newTable(bits: i32, values: bool): usize {
   const t = alloc(24);

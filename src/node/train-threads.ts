@@ -73,26 +73,30 @@ export class TrainThreads implements TrainKernel {
   private next = 0;
 
   private constructor(
-    private readonly threads: Thread[],
+    private threads: Thread[],
     private readonly module: WebAssembly.Module,
     private readonly order: number,
     private readonly ensureUnicode: boolean,
   ) {}
 
-  static async start(module: WebAssembly.Module, order: number, ensureUnicode: boolean, parts: number): Promise<TrainThreads> {
+  /** `parts` new threads, ready. */
+  private static async spawn(module: WebAssembly.Module, order: number, ensureUnicode: boolean, parts: number): Promise<Thread[]> {
     const entry = workerEntry({ js: new URL('./train-worker.js', import.meta.url), ts: new URL('./train-worker.ts', import.meta.url) });
     const threads = Array.from({ length: parts }, (_, part) => {
       const workerData: TrainWorkerData = { module, order, ensureUnicode, part, parts };
       return new Thread(new Worker(entry.script, { eval: entry.eval, workerData }));
     });
-    const t = new TrainThreads(threads, module, order, ensureUnicode);
     try {
       await Promise.all(threads.map((th) => th.ready));
     } catch (e) {
-      await t.close();
+      await Promise.all(threads.map((th) => th.worker.terminate()));
       throw e;
     }
-    return t;
+    return threads;
+  }
+
+  static async start(module: WebAssembly.Module, order: number, ensureUnicode: boolean, parts: number): Promise<TrainThreads> {
+    return new TrainThreads(await this.spawn(module, order, ensureUnicode, parts), module, order, ensureUnicode);
   }
 
   /** Keeps at most `most` calls in flight. */
@@ -120,11 +124,24 @@ export class TrainThreads implements TrainKernel {
     // The kept n-grams of every share, in one kernel here, pruned once.
     const merged = new WasmTrainKernel(this.module, this.order, this.ensureUnicode);
     merged.addTotal(counted[0]!.total);
-    for (const t of this.threads) {
-      const tables = await t.call<{ keys: BigUint64Array; counts: Float64Array }[]>({ op: 'export-counts', minCount });
-      tables.forEach((table, i) => merged.addCounts(i + 1, table.keys, table.counts));
+    // The second pass runs on new threads, started while the counts merge: ending the counting
+    // threads is what returns their tables' memory (a WebAssembly memory never shrinks, and an
+    // idle thread may never collect the instance it dropped).
+    const next = TrainThreads.spawn(this.module, this.order, this.ensureUnicode, this.threads.length);
+    next.catch(() => {}); // awaited below; a failure is reported there
+    let sizes: NgramSizes;
+    try {
+      for (const t of this.threads) {
+        const tables = await t.call<{ keys: BigUint64Array; counts: Float64Array }[]>({ op: 'export-counts', minCount });
+        await t.worker.terminate();
+        tables.forEach((table, i) => merged.addCounts(i + 1, table.keys, table.counts));
+      }
+      sizes = merged.prunedTables(minCount, rawSizes);
+    } catch (e) {
+      await next.then((threads) => Promise.all(threads.map((t) => t.worker.terminate())), () => {});
+      throw e;
     }
-    const sizes = merged.prunedTables(minCount, rawSizes);
+    this.threads = await next;
     await Promise.all(this.threads.map((t) => t.call({ op: 'set-pruned', tables: merged.pruned })));
     return sizes;
   }

@@ -41,7 +41,7 @@ function blocks(markdown: string): Block[] {
  * A document losing examples below these counts means they were cut, not moved.
  */
 const DOCS = [
-  { file: 'README.md', min: { all: 14, 'ts node': 7, 'cjs node': 1, sh: 4, html: 1 } },
+  { file: 'README.md', min: { all: 15, 'ts node': 7, 'cjs node': 1, sh: 4, html: 1, 'ts browser': 1 } },
   { file: 'docs/guide.md', min: { all: 16, 'ts node': 8, 'cjs node': 1, sh: 3, html: 1, 'ts browser': 2, 'js browser': 1 } },
 ].map((d) => {
   const text = readFileSync(join(ROOT, d.file), 'utf8');

@@ -1,7 +1,7 @@
 // The staged trainer's files (docs/design.md, "Training in stages"): sorted runs of (byte string,
 // count) records. Layout: magic (8 bytes) | version u32 | header length u32 | header JSON |
 // sections | footer length u32 | footer JSON (figures known only at the end) | CRC-32 u32 of
-// everything before it. A section is a run of records sorted by key
+// everything before it | end marker (8 bytes; checked first, so a cut file is named as such). A section is a run of records sorted by key
 // bytes, each `varint(shared + 1)` (bytes shared with the previous key), the key's length when
 // the section's keys are of varying length, the rest of the key, `varint(count)`; a 0 ends the
 // section. Sorted, front-coded runs are compact, merge streaming in bounded memory, and any
@@ -11,7 +11,7 @@
 // failed task leaves nothing that looks complete; a rerun overwrites. Reads are checked: bad
 // magic, another version, truncation, a wrong checksum or disordered keys are errors naming the
 // file.
-import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
@@ -22,6 +22,7 @@ export const STAGE_VERSION = 1;
 export type StageKind = 'ngrams' | 'pieces';
 
 const MAGIC: Record<StageKind, string> = { ngrams: 'BPNGRAMS', pieces: 'BPPIECES' };
+const END = new TextEncoder().encode('BPSTAGE\n');
 
 /** What a stage file says about itself. Merging needs equal `params`. */
 export interface StageHeader {
@@ -170,10 +171,11 @@ export class StageWriter {
     this.put(length);
     this.put(json);
     this.flush();
-    const tail = new Uint8Array(4);
+    const tail = new Uint8Array(4 + END.length);
     new DataView(tail.buffer).setUint32(0, this.crc >>> 0, true);
+    tail.set(END, 4);
     let done = 0;
-    while (done < 4) done += writeSync(this.fd, tail, done, 4 - done);
+    while (done < tail.length) done += writeSync(this.fd, tail, done, tail.length - done);
     closeSync(this.fd);
     this.open = false;
     renameSync(this.temporary, this.path);
@@ -232,6 +234,12 @@ export class StageReader {
     }
     try {
       this.header = this.readHeader();
+      // A task killed mid-write leaves a temporary file; a file cut later lacks its end marker.
+      const size = fstatSync(this.fd).size;
+      const end = new Uint8Array(END.length);
+      if (size < 16 + END.length || readSync(this.fd, end, 0, END.length, size - END.length) !== END.length || !end.every((b, i) => b === END[i])) {
+        this.fail('truncated (no end marker); the task that wrote it may have failed: rerun it');
+      }
     } catch (e) {
       this.close();
       throw e;
@@ -346,7 +354,7 @@ export class StageReader {
     }
     const suffix = length - shared;
     if (suffix > 0) {
-      if (!this.fill(suffix)) this.byte(); // reports the truncation
+      if (!this.fill(suffix)) this.fail('truncated');
       const prevByte = shared < this.keyLength ? this.key[shared]! : -1;
       const { key, buf } = this;
       for (let i = 0, at = this.pos; i < suffix; i++) key[shared + i] = buf[at + i]!;
@@ -374,6 +382,8 @@ export class StageReader {
     const stored = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 4).getUint32(0, true);
     this.pos += 4;
     if (stored !== computed) this.fail('corrupt (checksum mismatch)');
+    if (!this.fill(END.length)) this.fail('truncated');
+    this.pos += END.length;
     this.checksum = stored;
     try {
       this.footer = JSON.parse(new TextDecoder().decode(text)) as Record<string, unknown>;

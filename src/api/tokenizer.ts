@@ -17,7 +17,7 @@ import { SPECIAL_TOKENS, type ModelJson } from '../model/vocabulary.js';
 import { compileDefaultWasm, compileWasm, compileWasmSync, type WasmSource } from '../engine/wasm-module.js';
 import { DEFAULT_MODEL, defaultModelUrl, isDefaultModel } from '../model/default-model.js';
 import { describeValue } from '../model/errors.js';
-import { checkAlpha } from './sampling-support.js';
+import { checkAlpha } from './check-alpha.js';
 
 /** `<pad>`, `<bos>`, `<eos>`: the names of ids 0, 1, 2. */
 export type SpecialToken = (typeof SPECIAL_TOKENS)[number];

@@ -151,7 +151,7 @@ describe('model files that are no model', () => {
     const path = join(dir, 'counts.model');
     const text = JSON.stringify(model);
     const ab = Buffer.from('ab').toString('base64');
-    for (const [spelled, shown] of [['1e400', 'a number beyond the range of a double'], ['9007199254740993', 'a number beyond 2^53-1']]) {
+    for (const [spelled, shown] of [['1e400', 'a number beyond the range of a double'], ['9007199254740993', 'a number beyond 2^53-1']] as const) {
       writeFileSync(path, text.replace(new RegExp(`"${ab}":\\[(\\d+),"ab",10\\]`), `"${ab}":[$1,"ab",${spelled}]`));
       expect(thrown(() => Tokenizer.loadSync(path)).message).toMatch(new RegExp(`^${path}: piece "${ab}": count must be a positive integer \\(at most 2\\^53-1\\), got ${shown.replace(/[\^()]/g, '\\$&')}`));
     }

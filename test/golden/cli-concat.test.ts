@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectBuilt, fails, ok } from '../helpers/run-cli.js';
 import { tinyModel } from '../helpers/tiny-model.js';
 
-describe('bytepiece concat (generated inputs, no ../shared needed)', () => {
+describe('bytepiece concat (generated inputs, no ../shared needed)', { timeout: 300_000 }, () => {
   let dir: string;
   let model: string;
   let pieces: string[];

@@ -27,7 +27,7 @@ function expectSameFiles(got: string, want: string, binary: boolean): void {
   if (binary) expect(readFileSync(`${got}.idx`).equals(readFileSync(`${want}.idx`)), `${got}.idx differs from ${want}.idx`).toBe(true);
 }
 
-describe('encode --shard K/N + concat == one encode (generated inputs, no ../shared needed)', () => {
+describe('encode --shard K/N + concat == one encode (generated inputs, no ../shared needed)', { timeout: 300_000 }, () => {
   let dir: string;
   let model: string;
   const texts = ['héllo wörld', '', '中文 text 测试', 'a'.repeat(700), '\u2028 separators\u2029', 'tab\tand  spaces', '😀 emoji 😀', 'x'];
@@ -121,7 +121,7 @@ describe('encode --shard K/N + concat == one encode (generated inputs, no ../sha
   });
 });
 
-describe.skipIf(!HAS_SHARED)('encode --shard + concat == one encode over the shared corpora', () => {
+describe.skipIf(!HAS_SHARED)('encode --shard + concat == one encode over the shared corpora', { timeout: 300_000 }, () => {
   let dir: string;
   beforeAll(() => {
     expectBuilt();

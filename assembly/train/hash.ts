@@ -45,101 +45,71 @@ export function freeTable(t: usize): void {
   release(t, 24);
 }
 
-/** Adds `amount` to the count of `key` (inserting it). Grows past 3/4 full. */
-export function addCount(t: usize, key: u64, amount: u64): void {
+/**
+ * The slot holding `key`, or the free slot where it goes: the one probe loop of every table
+ * operation (linear probing). `values` says the table's kind, so what a free slot holds.
+ */
+@inline function slotOf(t: usize, key: u64, values: bool): usize {
   const bits = bitsOf(t);
   const mask = (<usize>1 << bits) - 1;
   const slots = slotsOf(t);
   let i = hashKey(key, bits);
   while (true) {
     const p = slots + (i << 4);
-    const c = load<u64>(p, 8);
-    if (c == 0) {
-      store<u64>(p, key);
-      store<u64>(p, amount, 8);
-      const size = sizeOf(t) + 1;
-      store<i32>(t, size, 12);
-      if (<usize>size * 4 > (mask + 1) * 3) growCounts(t);
-      return;
-    }
-    if (load<u64>(p) == key) {
-      store<u64>(p, c + amount, 8);
-      return;
-    }
+    const free = values ? load<f64>(p, 8) == EMPTY_VALUE : load<u64>(p, 8) == 0;
+    if (free || load<u64>(p) == key) return p;
     i = (i + 1) & mask;
   }
 }
 
+/** Adds `amount` to the count of `key` (inserting it). Grows past 3/4 full. */
+export function addCount(t: usize, key: u64, amount: u64): void {
+  const p = slotOf(t, key, false);
+  const c = load<u64>(p, 8);
+  store<u64>(p, c + amount, 8);
+  if (c != 0) return;
+  store<u64>(p, key);
+  const size = sizeOf(t) + 1;
+  store<i32>(t, size, 12);
+  if (<usize>size * 4 > (<usize>3 << bitsOf(t))) growCounts(t);
+}
+
 function growCounts(t: usize): void {
   const old = slotsOf(t);
-  const oldBits = bitsOf(t);
-  const bits = oldBits + 1;
-  const n = <usize>1 << bits;
+  const oldN = <usize>1 << bitsOf(t);
+  const n = oldN << 1;
   const slots = alloc(n << 4);
   memory.fill(slots, 0, n << 4);
-  const mask = n - 1;
-  const oldN = <usize>1 << oldBits;
+  store<usize>(t, slots);
+  store<i32>(t, bitsOf(t) + 1, 8);
   for (let s: usize = 0; s < oldN; s++) {
     const q = old + (s << 4);
     const c = load<u64>(q, 8);
     if (c == 0) continue;
     const key = load<u64>(q);
-    let i = hashKey(key, bits);
-    while (load<u64>(slots + (i << 4), 8) != 0) i = (i + 1) & mask;
-    store<u64>(slots + (i << 4), key);
-    store<u64>(slots + (i << 4), c, 8);
+    const p = slotOf(t, key, false);
+    store<u64>(p, key);
+    store<u64>(p, c, 8);
   }
   release(old, oldN << 4);
-  store<usize>(t, slots);
-  store<i32>(t, bits, 8);
 }
 
 /** The count of `key`, 0 if absent. */
 export function countOf(t: usize, key: u64): u64 {
-  const bits = bitsOf(t);
-  const mask = (<usize>1 << bits) - 1;
-  const slots = slotsOf(t);
-  let i = hashKey(key, bits);
-  while (true) {
-    const p = slots + (i << 4);
-    const c = load<u64>(p, 8);
-    if (c == 0 || load<u64>(p) == key) return c;
-    i = (i + 1) & mask;
-  }
+  return load<u64>(slotOf(t, key, false), 8);
 }
 
 /** Sets the value of `key` in a value table sized for all its entries (no growth). */
 export function putValue(t: usize, key: u64, value: f64): void {
-  const bits = bitsOf(t);
-  const mask = (<usize>1 << bits) - 1;
-  const slots = slotsOf(t);
-  let i = hashKey(key, bits);
-  while (true) {
-    const p = slots + (i << 4);
-    if (load<f64>(p, 8) == EMPTY_VALUE) {
-      store<u64>(p, key);
-      store<f64>(p, value, 8);
-      store<i32>(t, sizeOf(t) + 1, 12);
-      return;
-    }
-    if (load<u64>(p) == key) {
-      store<f64>(p, value, 8);
-      return;
-    }
-    i = (i + 1) & mask;
+  const p = slotOf(t, key, true);
+  if (load<f64>(p, 8) == EMPTY_VALUE) {
+    store<u64>(p, key);
+    store<i32>(t, sizeOf(t) + 1, 12);
   }
+  store<f64>(p, value, 8);
 }
 
 /** The value of `key`, or +∞ if absent. */
 @inline export function valueOf(t: usize, key: u64): f64 {
-  const bits = bitsOf(t);
-  const mask = (<usize>1 << bits) - 1;
-  const slots = slotsOf(t);
-  let i = hashKey(key, bits);
-  while (true) {
-    const p = slots + (i << 4);
-    const v = load<f64>(p, 8);
-    if (v == EMPTY_VALUE || load<u64>(p) == key) return v;
-    i = (i + 1) & mask;
-  }
+  return load<f64>(slotOf(t, key, true), 8);
 }

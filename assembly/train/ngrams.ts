@@ -165,40 +165,43 @@ export function setUnigramCount(b: i32, c: f64): void {
   store<u64>(countTable(1) + (<usize>b << 3), <u64>c);
 }
 
+/** The count of the L-gram `key` (0 if absent). */
+@inline function countIn(L: i32, key: u64): u64 {
+  const t = countTable(L);
+  return L <= 2 ? load<u64>(t + (<usize>key << 3)) : countOf(t, key);
+}
+
 /**
  * Writes the kept n-grams of order L ≥ 2 (count ≥ minCount): keys (u64) to `keys`, counts and
  * their prefixes' counts (f64) to `cs` and `ps`; returns how many. With `dry`, only counts them.
  */
 export function keptNgrams(L: i32, minCount: f64, keys: usize, cs: usize, ps: usize, dry: bool): i32 {
-  const t = countTable(L);
-  const prefix = countTable(L - 1);
-  let k = 0;
-  if (L == 2) {
-    for (let i = 0; i < 65536; i++) {
-      const c = load<u64>(t + (<usize>i << 3));
-      if (c == 0 || <f64>c < minCount) continue;
-      if (!dry) {
-        store<u64>(keys + (<usize>k << 3), <u64>i);
-        store<f64>(cs + (<usize>k << 3), <f64>c);
-        store<f64>(ps + (<usize>k << 3), <f64>load<u64>(prefix + (<usize>(i >> 8) << 3)));
-      }
-      k++;
-    }
-    return k;
+  const k = countsAtLeast(L, minCount, keys, cs, dry);
+  if (!dry) {
+    // The prefix (without the last byte, the key's lowest) is the key shifted down 8 bits.
+    for (let i = 0; i < k; i++) store<f64>(ps + (<usize>i << 3), <f64>countIn(L - 1, load<u64>(keys + (<usize>i << 3)) >> 8));
   }
-  const slots = slotsOf(t);
-  const n = <usize>1 << bitsOf(t);
+  return k;
+}
+
+/**
+ * The entries of count table `t` with count ≥ minCount, keys (u64) to `keys` and counts (f64) to
+ * `cs`; returns how many (with `dry`, only counts them). `direct`: the number of entries if `t`
+ * is a direct array (entry i is key i), 0 if it is a hash table (slots of key, count).
+ */
+function collect(t: usize, direct: i32, minCount: f64, keys: usize, cs: usize, dry: bool): i32 {
+  const n: usize = direct ? <usize>direct : <usize>1 << bitsOf(t);
+  const base = direct ? t : slotsOf(t);
+  const stride: usize = direct ? 3 : 4;
+  const at: usize = direct ? 0 : 8;
+  let k = 0;
   for (let s: usize = 0; s < n; s++) {
-    const p = slots + (s << 4);
-    const c = load<u64>(p, 8);
+    const p = base + (s << stride);
+    const c = load<u64>(p + at);
     if (c == 0 || <f64>c < minCount) continue;
     if (!dry) {
-      const key = load<u64>(p);
-      const pk = key >> 8;
-      const pc = L == 3 ? load<u64>(prefix + (<usize>pk << 3)) : countOf(prefix, pk);
-      store<u64>(keys + (<usize>k << 3), key);
+      store<u64>(keys + (<usize>k << 3), direct ? <u64>s : load<u64>(p));
       store<f64>(cs + (<usize>k << 3), <f64>c);
-      store<f64>(ps + (<usize>k << 3), <f64>pc);
     }
     k++;
   }
@@ -210,34 +213,7 @@ export function keptNgrams(L: i32, minCount: f64, keys: usize, cs: usize, ps: us
  * `cs`; returns how many (with `dry`, only counts them). What a counting thread hands over.
  */
 export function countsAtLeast(L: i32, minCount: f64, keys: usize, cs: usize, dry: bool): i32 {
-  const t = countTable(L);
-  let k = 0;
-  if (L <= 2) {
-    const size = L == 1 ? 256 : 65536;
-    for (let i = 0; i < size; i++) {
-      const c = load<u64>(t + (<usize>i << 3));
-      if (c == 0 || <f64>c < minCount) continue;
-      if (!dry) {
-        store<u64>(keys + (<usize>k << 3), <u64>i);
-        store<f64>(cs + (<usize>k << 3), <f64>c);
-      }
-      k++;
-    }
-    return k;
-  }
-  const slots = slotsOf(t);
-  const n = <usize>1 << bitsOf(t);
-  for (let s: usize = 0; s < n; s++) {
-    const p = slots + (s << 4);
-    const c = load<u64>(p, 8);
-    if (c == 0 || <f64>c < minCount) continue;
-    if (!dry) {
-      store<u64>(keys + (<usize>k << 3), load<u64>(p));
-      store<f64>(cs + (<usize>k << 3), <f64>c);
-    }
-    k++;
-  }
-  return k;
+  return collect(countTable(L), L == 1 ? 256 : L == 2 ? 65536 : 0, minCount, keys, cs, dry);
 }
 
 /**
@@ -245,21 +221,7 @@ export function countsAtLeast(L: i32, minCount: f64, keys: usize, cs: usize, dry
  * (f64) to `cs`; returns how many (with `dry`, only counts them). For the staged trainer's files.
  */
 export function tailCounts(L: i32, keys: usize, cs: usize, dry: bool): i32 {
-  const t = load<usize>(tails + (<usize>L << 3));
-  const slots = slotsOf(t);
-  const n = <usize>1 << bitsOf(t);
-  let k = 0;
-  for (let s: usize = 0; s < n; s++) {
-    const p = slots + (s << 4);
-    const c = load<u64>(p, 8);
-    if (c == 0) continue;
-    if (!dry) {
-      store<u64>(keys + (<usize>k << 3), load<u64>(p));
-      store<f64>(cs + (<usize>k << 3), <f64>c);
-    }
-    k++;
-  }
-  return k;
+  return collect(load<usize>(tails + (<usize>L << 3)), 0, 1, keys, cs, dry);
 }
 
 /** Adds n counts (keys u64, counts f64) to the tables of order L: merging what threads counted. */

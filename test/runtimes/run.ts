@@ -7,6 +7,7 @@
 // in their runtime, as written. Prints one line per case and closes with "N passed, N failed".
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,8 +108,15 @@ function version(rt: keyof typeof bin): string {
 // Results are compared as JSON text: "byte for byte".
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Checks each case of a run against Node 20's (`reference`: case name → expected JSON value). */
+/** How many cases each harness runs (smoke-local.js, smoke-worker.js), with and without ../shared. */
+const CASES = { node: [6, 3], universal: [5, 2], worker: [6, 4] };
+
+/** Checks each case of a run against Node 20's (`expected`: case name → expected JSON value). */
 function judge(label: string, rt: string, out: SmokeOutput, expected: (caseName: string) => unknown): void {
+  const harness = rt === 'workerd' ? 'worker' : (out.entry as 'node' | 'universal');
+  const want = CASES[harness][HAS_SHARED ? 0 : 1]!;
+  const got = Object.keys(out.cases).length;
+  if (got !== want) fail(`${label} [${out.entry} entry]: ${got} cases ran, ${want} expected`);
   for (const [name, value] of Object.entries(out.cases)) {
     const what = `${label} [${out.entry} entry] ${name}`;
     const error = (value as { error?: string }).error;
@@ -199,7 +207,10 @@ async function workerd(mainModule: string, shared: string, init: RequestInit = {
       }
     }
   } finally {
-    child.kill();
+    if (child.exitCode === null) {
+      child.kill();
+      await once(child, 'exit');
+    }
   }
 }
 
@@ -258,10 +269,12 @@ async function main(): Promise<void> {
 
   // workerd: the smoke Worker, then the README's Worker.
   const smoke = await workerd('smoke-worker.js', shared);
-  const out = JSON.parse(smoke.body) as SmokeOutput;
-  judge(versions.workerd!, 'workerd', out, expected);
-  console.log(`workerd: the default model loaded in ${out.loadMs} ms inside the Worker (bound as bytes, kernel bound as a Module)`);
   if (smoke.status !== 200) fail(`${versions.workerd} smoke Worker answered HTTP ${smoke.status}: ${smoke.body.slice(0, 300)}`);
+  else {
+    const out = JSON.parse(smoke.body) as SmokeOutput;
+    judge(versions.workerd!, 'workerd', out, expected);
+    console.log(`workerd: the default model loaded in ${out.loadMs} ms inside the Worker (Tokenizer.load, model bound as bytes, kernel as a Module)`);
+  }
 
   // The README's Worker, Deno and Bun examples, as written, in their runtime; each must print (or
   // answer) what the same program prints in Node 20 (its `npm:` specifier dropped).

@@ -60,6 +60,7 @@ export default defineConfig([
       worker: 'src/web-worker/worker.ts',
       'worker-thread': 'src/web-worker/worker-thread.ts',
       train: 'src/train.ts',
+      'train-thread': 'src/web-worker/train-thread.ts',
     },
     format: ['esm'],
     platform: 'browser',

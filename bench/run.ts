@@ -4,7 +4,8 @@
  *   npm run bench                     full run (target: under ~10 minutes on 2 shared cores)
  *   npm run bench -- --quick          a subset (2 models, fewer peers and sizes) → bench/out/RESULTS.quick.md
  *   npm run bench -- --only=load,short    some sections only → bench/out/RESULTS.partial.md
- *   options: --reps=N (timed passes per throughput figure, ≥ 3), --out=FILE
+ *   npm run bench -- --only=baseline --baseline=REF   this build's throughput ÷ commit REF's, in one run
+ *   options: --reps=N (timed passes per throughput figure, ≥ 3), --out=FILE, --baseline=REF
  *
  * SECTION CONTRACT (how to plug a benchmark in)
  * - A section is a script bench/sections/<name>.ts. Every script there is run, in the order of
@@ -41,13 +42,14 @@ const SECTIONS = ['throughput', 'peers', 'short', 'load'];
 const args = process.argv.slice(2);
 const opt = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 if (args.includes('--help')) {
-  console.log('usage: npm run bench [-- --quick] [--only=a,b] [--reps=N] [--out=FILE]');
+  console.log('usage: npm run bench [-- --quick] [--only=a,b] [--reps=N] [--out=FILE] [--baseline=REF]');
   process.exit(0);
 }
 const quick = args.includes('--quick');
 const only = opt('only')?.split(',').map((s) => s.trim()).filter(Boolean);
 const reps = opt('reps');
-const unknown = args.filter((a) => a !== '--quick' && !/^--(only|reps|out)=/.test(a));
+const baseline = opt('baseline');
+const unknown = args.filter((a) => a !== '--quick' && !/^--(only|reps|out|baseline)=/.test(a));
 if (unknown.length) fail(`unknown option ${unknown.join(' ')} (try --help)`);
 if (reps !== undefined && !(Number(reps) >= 3)) fail('--reps must be a number ≥ 3 (each figure is a median of ≥ 3 passes)');
 if (!hasShared()) fail(`${SHARED} not found: the benchmark needs the shared models and corpora (../shared next to the repo, or set BYTEPIECE_SHARED)`);
@@ -71,7 +73,7 @@ for (const name of selected) {
   const s0 = performance.now();
   const r = await runJson<SectionResult>(['--import', 'tsx', '--expose-gc', join(dir, `${name}.ts`), ...(quick ? ['--quick'] : [])], {
     timeoutMs: 20 * 60_000,
-    env: { BENCH_QUICK: quick ? '1' : '0', BENCH_BUNDLED: '1', ...(reps ? { BENCH_REPS: reps } : {}) },
+    env: { BENCH_QUICK: quick ? '1' : '0', BENCH_BUNDLED: '1', ...(reps ? { BENCH_REPS: reps } : {}), ...(baseline ? { BENCH_BASELINE: baseline } : {}) },
   });
   const seconds = (performance.now() - s0) / 1000;
   const text = !r.ok && r.stdout?.trim() ? r.stdout.trim() : undefined;

@@ -25,3 +25,5 @@ export type { TrainedModel } from './train/trained-model.js';
 export type { TrainOptions, TrainProgress } from './train/options.js';
 export type { TrainCorpus } from './train/corpus.js';
 export { fileCorpus, type FileCorpusOptions } from './node/train-files.js';
+export { blobCorpus } from './train/blob-corpus.js';
+export type { DocumentOptions } from './train/documents.js';

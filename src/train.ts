@@ -8,3 +8,5 @@ export { Trainer, train, convertToBytePiece, type TrainStats, type ExternalPiece
 export type { TrainedModel } from './train/trained-model.js';
 export type { TrainOptions, TrainProgress } from './train/options.js';
 export type { TrainCorpus } from './train/corpus.js';
+export { blobCorpus } from './train/blob-corpus.js';
+export type { DocumentOptions } from './train/documents.js';

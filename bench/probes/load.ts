@@ -2,7 +2,7 @@
 // encode, first encode, and the process's peak resident set (maxRSS, which includes transient
 // peaks while parsing). Run it several times; the section takes medians.
 // Argument: one JSON object (see Spec). Prints one JSON line (see the end).
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { emit } from '../lib/contract.js';
 import { openPeer, type PeerSpec } from '../lib/subjects.js';
 import type { Pkg } from '../lib/subjects.js';
@@ -10,6 +10,8 @@ import type { Pkg } from '../lib/subjects.js';
 interface Spec {
   /** No path: the package's default model (`Tokenizer.loadSync()`). */
   ours?: { pkg: string; path?: string; engine: 'wasm' | 'js' };
+  /** A file to read into fresh WebAssembly memory after the load: this machine's floor for reading it. */
+  floorFile?: string;
   peer?: PeerSpec;
 }
 
@@ -55,4 +57,17 @@ const firstEncodeMs = performance.now() - t2;
 const peak = maxRss();
 const hwm = vmHwm();
 (globalThis as { gc?: () => void }).gc?.();
-emit({ importMs, loadMs, firstEncodeMs, tokens: n, baselineRss: baseline, peakRss: peak, vmHwm: hwm, rssAfterGc: process.memoryUsage().rss });
+const rssAfterGc = process.memoryUsage().rss;
+// The floor: the same bytes read into memory no page of which was touched yet (page faults and the
+// copy), which any load of the file pays; on some virtual machines it is most of the load.
+let floorMs: number | undefined;
+if (spec.floorFile) {
+  const size = statSync(spec.floorFile).size;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(size / 65536) });
+  const fd = openSync(spec.floorFile, 'r');
+  const t3 = performance.now();
+  for (let done = 0; done < size; ) done += readSync(fd, new Uint8Array(memory.buffer), done, size - done, done);
+  floorMs = performance.now() - t3;
+  closeSync(fd);
+}
+emit({ importMs, loadMs, firstEncodeMs, tokens: n, baselineRss: baseline, peakRss: peak, vmHwm: hwm, rssAfterGc, floorMs });

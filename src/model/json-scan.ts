@@ -12,7 +12,7 @@ import type { Vocabulary } from './vocabulary.js';
 // key, a number written as 3.0 or 1e3, a bad id/count/key, a duplicate id or key — it answers
 // `undefined` and the caller parses the file with JSON.parse and the full validator
 // (vocabularyFromJson), which either accepts it or words the error. So whenever this accepts a
-// file, the result equals what that path gives; test/model-scan.test.ts checks that property.
+// file, the result equals what that path gives; test/golden/load-paths.test.ts checks that property.
 
 const WS = 1;
 const KEY = 2; // base64 alphabet and '='

@@ -19,7 +19,7 @@ import { serve, type StaticServer } from './static-server.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DIST = join(ROOT, 'dist');
-const BROWSER_BUNDLES = ['browser.js', 'worker.js', 'worker-thread.js'];
+const BROWSER_BUNDLES = ['browser.js', 'worker.js', 'worker-thread.js', 'train.js', 'train-thread.js'];
 const MODEL = testModel('bytepiece.plus.80k', 'the in-browser bundle tests');
 const MODEL_URL = `/models/${MODEL.file}`;
 const DOCS = [
@@ -77,10 +77,13 @@ describe('the built package', () => {
   });
 
   it('each bundle finds the kernel beside it with a literal new URL(…, import.meta.url), for bundlers to see', () => {
-    for (const file of ['browser.js', 'worker-thread.js']) {
+    for (const file of ['browser.js', 'worker-thread.js', 'train.js', 'train-thread.js']) {
       expect(readFileSync(join(DIST, file), 'utf8')).toContain('new URL("./bytepiece.wasm", import.meta.url)');
     }
-    expect(readFileSync(join(DIST, 'worker.js'), 'utf8')).toContain('new Worker(new URL("./worker-thread.js", import.meta.url), { type: "module" })');
+    for (const file of ['train.js', 'train-thread.js']) expect(readFileSync(join(DIST, file), 'utf8')).toContain('new URL("./bytepiece-train.wasm", import.meta.url)');
+    const worker = readFileSync(join(DIST, 'worker.js'), 'utf8');
+    expect(worker).toContain('new Worker(new URL("./worker-thread.js", import.meta.url), { type: "module" })');
+    expect(worker).toContain('new Worker(new URL("./train-thread.js", import.meta.url), { type: "module" })');
     expect(existsSync(join(DIST, 'bytepiece.wasm'))).toBe(true);
   });
 

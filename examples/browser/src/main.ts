@@ -5,6 +5,7 @@
 import { TokenizerWorker, type EncodeOptions, type ModelInfo } from 'bytepiece-wasm/worker';
 import { hex, pieceParts, splitsCharacter } from './pieces';
 import { SAMPLES } from './samples';
+import { setupTrainPanel } from './train-panel';
 import './style.css';
 
 type Engine = 'wasm' | 'js';
@@ -425,6 +426,7 @@ if (modelParam) {
 } else {
   void loadDefaultModel();
 }
+setupTrainPanel({ pageText: effectiveText, useModel: (binary, label) => loadModel(binary, label) });
 workers.wasm.ready.catch((e: Error) => setModelStatus('error', `The WebAssembly engine could not start: ${e.message}`));
 
 // Offline: a service worker keeps a copy of the page and its files (built pages only).

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `bytepiece` command line: encode, decode, info, convert, train. Errors are one line on stderr with a non-zero
+// The `bytepiece` command line: encode, concat, decode, info, convert, train. Errors are one line on stderr with a non-zero
 // exit; Ctrl-C (or SIGTERM) stops at once, removes unfinished output and says so.
 
 import { Command, Option } from 'commander';
@@ -7,6 +7,7 @@ import { encodeCommand, type EncodeOptions } from './cli/encode.js';
 import { decodeCommand, type DecodeOptions } from './cli/decode.js';
 import { infoCommand, type InfoOptions } from './cli/info.js';
 import { convertCommand, type ConvertOptions } from './cli/convert.js';
+import { concatCommand, type ConcatOptions } from './cli/concat.js';
 import { trainCommand, vocabSizes, type TrainCliOptions } from './cli/train.js';
 import { cleanUp, describeError, interruptedOutputNote } from './cli/errors.js';
 import { createRequire } from 'node:module';
@@ -46,10 +47,21 @@ program
   .option('--add-eos', 'put <eos> (2) after each document (u16/u32 always end a document with one <eos>)')
   .option('--lossy', 'replace invalid UTF-8 and lone surrogates by U+FFFD instead of failing')
   .addOption(new Option('--block-size <bytes>', 'input bytes per worker task').default(1 << 20).argParser(positiveInt('--block-size')))
+  .option('--shard <K/N>', 'encode only the K-th of N shares of the inputs, by document (files, or lines with --lines/--jsonl); `bytepiece concat` of shares 1..N in order is the whole')
   .addOption(engineOption())
   .addOption(progressOption())
   .option('-q, --quiet', 'no progress and no summary on stderr')
   .action((inputs: string[], options: EncodeOptions) => encodeCommand(inputs, options));
+
+program
+  .command('concat')
+  .description('Join encode outputs (e.g. the --shard shares) in the order given, as one encode of all their inputs would write them: u16/u32 with their .idx offsets rebased, or JSONL.')
+  .argument('<inputs...>', 'encode outputs: u16/u32 files (each with its .idx) or JSONL files, all one format')
+  .option('-o, --output <path>', 'output file (default stdout, JSONL only; u16/u32 also write OUTPUT.idx); written to a temporary file renamed on success')
+  .addOption(new Option('-f, --format <format>', 'format of the inputs (default: from their extensions .u16/.u32/.jsonl)').choices(['jsonl', 'u16', 'u32']))
+  .addOption(progressOption())
+  .option('-q, --quiet', 'no progress and no summary on stderr')
+  .action((inputs: string[], options: ConcatOptions) => concatCommand(inputs, options));
 
 program
   .command('decode')

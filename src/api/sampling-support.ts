@@ -4,6 +4,7 @@
 
 import type { EncodeOptions } from './tokenizer.js';
 import { checkSeed, fmix32 } from '../engine/prng.js';
+import { checkAlpha } from './check-alpha.js';
 
 /** Encode options plus `alpha` (SPEC §4), for the layers that pass options through to `encode`. */
 export type SamplingEncodeOptions = EncodeOptions & {
@@ -12,13 +13,11 @@ export type SamplingEncodeOptions = EncodeOptions & {
 };
 
 /**
- * Throws a clear error for an `alpha` that is not a number, or a seed that `Tokenizer.setSeed`
- * would refuse (any safe integer is a seed, negative included).
+ * Checks `alpha` as `Tokenizer.encode` does (same class and wording), and a seed as
+ * `Tokenizer.setSeed` would (any safe integer is a seed, negative included), before any work.
  */
 export function checkSampling(alpha: number | undefined, seed?: number, what = 'seed'): void {
-  if (alpha !== undefined && (typeof alpha !== 'number' || Number.isNaN(alpha))) {
-    throw new TypeError(`alpha must be a number, got ${String(alpha)}`);
-  }
+  checkAlpha(alpha);
   if (seed !== undefined) checkSeed(seed, what);
 }
 

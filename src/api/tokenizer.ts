@@ -17,6 +17,7 @@ import { SPECIAL_TOKENS, type ModelJson } from '../model/vocabulary.js';
 import { compileDefaultWasm, compileWasm, compileWasmSync, type WasmSource } from '../engine/wasm-module.js';
 import { DEFAULT_MODEL, defaultModelUrl, isDefaultModel } from '../model/default-model.js';
 import { describeValue } from '../model/errors.js';
+import { checkAlpha } from './check-alpha.js';
 
 /** `<pad>`, `<bos>`, `<eos>`: the names of ids 0, 1, 2. */
 export type SpecialToken = (typeof SPECIAL_TOKENS)[number];
@@ -163,7 +164,7 @@ export class Tokenizer {
     let ready: WebAssembly.Module | undefined;
     kernel?.then((m) => { ready = m; }, () => {});
     const parsed = await platform.readModel(source, options.name, () => ready, options.maxModelBytes);
-    return this.prepare(parsed, kernel ? await kernel : undefined, options);
+    return this.prepare(parsed, kernel ? await kernel : undefined, options, sourceName(source, options));
   }
 
   /**
@@ -177,7 +178,7 @@ export class Tokenizer {
     const given = typeof WebAssembly !== 'undefined' && options.wasm instanceof WebAssembly.Module ? options.wasm : undefined;
     const parsed = platform.readModelSync(source, options.name, given && (() => given), options.maxModelBytes);
     const kernel = engine === 'wasm' ? (options.wasm !== undefined ? compileWasmSync(options.wasm) : platform.defaultWasmSync()) : undefined;
-    return this.prepare(parsed, kernel, options);
+    return this.prepare(parsed, kernel, options, sourceName(source, options));
   }
 
   /**
@@ -185,9 +186,9 @@ export class Tokenizer {
    * compiles the model (a compiled one is taken as it is) and picks the engine: the kernel's when
    * one is given, else pure JS.
    */
-  protected static prepare(parsed: ParsedModel, kernel: WebAssembly.Module | undefined, options: LoadOptions): Tokenizer {
+  protected static prepare(parsed: ParsedModel, kernel: WebAssembly.Module | undefined, options: LoadOptions, source = options.name): Tokenizer {
     checkLoadOptions(options);
-    const model = compileModel(parsed, options.name);
+    const model = compileModel(parsed, source);
     const impl = kernel ? new WasmEngine(model, kernel) : new JsEngine(model);
     return new this(model, impl, options);
   }
@@ -277,10 +278,12 @@ export class Tokenizer {
 
   /**
    * The text of `ids`: ids 0-2 are skipped, the pieces' bytes are concatenated and decoded as UTF-8
-   * with invalid sequences dropped (a U+FFFD or BOM in the text survives). Throws a RangeError
-   * naming the first id that is not an integer in [0, vocabSize).
+   * with invalid sequences dropped (a U+FFFD or BOM in the text survives). Throws a TypeError if
+   * `ids` is not a list (an array or typed array) or holds something other than a number, and a
+   * RangeError naming the first number that is not an id (an integer in [0, vocabSize)).
    */
   decode(ids: ArrayLike<number>): string {
+    checkIdList(ids, 'decode');
     const { bytes, offsets } = this.model.vocab;
     let total = 0;
     for (let i = 0; i < ids.length; i++) {
@@ -316,7 +319,8 @@ export class Tokenizer {
 
   /**
    * The id of a piece given as bytes, or as a string (its UTF-8; `'<pad>'`, `'<bos>'`, `'<eos>'`
-   * name ids 0-2). Throws a RangeError for a piece not in the vocabulary.
+   * name ids 0-2). Throws a RangeError for a piece not in the vocabulary, a TypeError for a
+   * value that is neither a string nor a Uint8Array.
    */
   pieceToId(piece: string | Uint8Array): number {
     let bytes: Uint8Array;
@@ -324,8 +328,10 @@ export class Tokenizer {
       const special = (SPECIAL_TOKENS as readonly string[]).indexOf(piece);
       if (special >= 0) return special;
       bytes = new TextEncoder().encode(piece);
-    } else {
+    } else if (piece instanceof Uint8Array) {
       bytes = piece;
+    } else {
+      throw new TypeError(`pieceToId: a piece is a string or a Uint8Array, got ${shown(piece)}`);
     }
     const id = lookup(this.model.trie, bytes);
     if (id < 0) throw new RangeError(`not a piece of this model: ${typeof piece === 'string' ? JSON.stringify(piece) : `bytes [${Array.from(bytes).join(', ')}]`}`);
@@ -347,6 +353,7 @@ export class Tokenizer {
 
   /** {@link Tokenizer.idToPiece} over a list. */
   idsToPieces(ids: ArrayLike<number>): (Uint8Array | SpecialToken)[] {
+    checkIdList(ids, 'idsToPieces');
     return Array.from(ids, (id) => this.idToPiece(id));
   }
 
@@ -361,10 +368,15 @@ export class Tokenizer {
     return pieces;
   }
 
+  // Not a number: a TypeError showing the value as it is ('3' is a string, not id 3); a number
+  // that is no id (fraction, NaN, out of range): a RangeError. Same wording in decode, the stream
+  // decoders and idToPiece.
   private checkId(id: number, index?: number): void {
     if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) {
       const where = index === undefined ? '' : ` at index ${index}`;
-      throw new RangeError(`unknown id ${String(id)}${where}: ids are integers in [0, ${this.vocabSize})`);
+      const range = `ids are integers in [0, ${this.vocabSize})`;
+      if (typeof id !== 'number') throw new TypeError(`the id${where} is ${shown(id)}, not a number: ${range}`);
+      throw new RangeError(`unknown id ${String(id)}${where}: ${range}`);
     }
   }
 
@@ -615,17 +627,24 @@ function grown(ids: Uint32Array, need: number, used: number): Uint32Array {
   return bigger;
 }
 
-/** The largest alpha accepted: far beyond where samples stop changing, and safe from overflow. */
-const MAX_ALPHA = 1e290;
+/** What errors about a loaded model name it by: options.name, else the path or URL it came from. */
+function sourceName(source: ModelSource, options: LoadOptions): string | undefined {
+  if (options.name !== undefined) return options.name;
+  if (typeof source === 'string') return source;
+  if (typeof URL !== 'undefined' && source instanceof URL) return source.href;
+  return undefined;
+}
 
-/** options.alpha → the engines' alpha (−1: deterministic), or a clear error. */
-function checkAlpha(alpha: unknown): number {
-  if (alpha === undefined) return -1;
-  if (typeof alpha !== 'number') throw new TypeError(`options.alpha must be a number, got ${typeof alpha === 'string' ? JSON.stringify(alpha) : typeof alpha}`);
-  if (Number.isNaN(alpha)) throw new RangeError('options.alpha is NaN: use a number >= 0 to sample, or a negative one (or none) for the best segmentation');
-  if (!Number.isFinite(alpha)) throw new RangeError(`options.alpha must be finite, got ${alpha}: use a negative alpha (or none) for the best segmentation, a finite alpha >= 0 to sample`);
-  if (alpha > MAX_ALPHA) throw new RangeError(`options.alpha must be at most ${MAX_ALPHA}, got ${alpha}`);
-  return alpha < 0 ? -1 : alpha;
+/** A value as a type error shows it: the string "3", the number 5, null, an object (Map). */
+function shown(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? `the ${typeof v} ${describeValue(v)}` : describeValue(v);
+}
+
+/** A list of ids: an array, a typed array or another array-like object (not a string). */
+function checkIdList(ids: unknown, method: string): void {
+  if (typeof ids !== 'object' || ids === null || typeof (ids as ArrayLike<unknown>).length !== 'number') {
+    throw new TypeError(`${method}: ids must be an array or a typed array of ids, got ${shown(ids)}`);
+  }
 }
 
 function checkBytes(bytes: Uint8Array): Uint8Array {

@@ -9,6 +9,7 @@ import { mixSeed } from '../api/sampling-support.js';
 import type { BlockJob, BlockResult, InputMode, OutputFormat } from './block.js';
 import { CliError, describeError } from './errors.js';
 import { checkInputs, readBlocks, type InputFile } from './input.js';
+import { parseShard, shardInputs } from './shard.js';
 import { commitOutputs, discardOutputs, StdoutOutput, TempFileOutput, type Output } from './output.js';
 import { Progress, peakRssMiB } from './progress.js';
 import { SharedBuffers } from './shared-buffers.js';
@@ -28,6 +29,8 @@ export interface EncodeOptions extends CommonOptions {
   addBos?: boolean;
   addEos?: boolean;
   blockSize: number;
+  /** `K/N`: encode only the K-th of N shares of the inputs (see shard.ts). */
+  shard?: string;
 }
 
 const BOS = 1;
@@ -43,21 +46,25 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
     throw new CliError(`--format ${options.format} writes OUT and OUT.idx: give the output path with -o OUT`);
   }
   checkSamplingFlags(options.alpha, options.seed);
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  // Seeded samples depend on the block cuts, which a shard moves: its concat would not be the whole.
+  if (shard && options.seed !== undefined) throw new CliError('--shard cannot be combined with --seed (a seeded sample depends on where blocks are cut, which shards change)');
   if (paths.length === 0) {
     if (process.stdin.isTTY) throw new CliError('no input: give files (or -), or pipe text into stdin');
     paths = ['-'];
   }
-  const inputs = await checkInputs(paths);
+  const all = await checkInputs(paths);
   await checkModelPath(options.model);
   const model = options.model ?? DEFAULT_MODEL;
   if (options.output !== undefined) {
     const out = resolve(options.output);
-    const clash = inputs.find((input) => input.path !== '-' && resolve(input.path) === out);
+    const clash = all.find((input) => input.path !== '-' && resolve(input.path) === out);
     if (clash) throw new CliError(`${options.output} is also an input: write the output elsewhere`);
-    if (binary && inputs.some((input) => input.path !== '-' && resolve(input.path) === `${out}.idx`)) {
+    if (binary && all.some((input) => input.path !== '-' && resolve(input.path) === `${out}.idx`)) {
       throw new CliError(`${options.output}.idx is also an input: write the output elsewhere`);
     }
   }
+  const inputs = shard ? await shardInputs(all, mode, shard) : all;
 
   // Outputs are created before the (slow) model load, so an unwritable path fails at once.
   const files: TempFileOutput[] = [];
@@ -88,7 +95,7 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
       threads,
     });
 
-    const total = inputs.every((input) => input.size !== undefined) ? inputs.reduce((sum, input) => sum + input.size!, 0) : undefined;
+    const total = inputs.every((input) => input.size !== undefined) ? inputs.reduce((sum, input) => sum + inputBytes(input), 0) : undefined;
     const progress = new Progress(total, { quiet: options.quiet === true, interval: options.progressInterval, verb: 'encode' });
     const writer = new OrderedWriter(main, index, options, mode, progress);
     // Bounded memory: at most maxInFlight blocks are read and not yet written (a result that comes
@@ -126,7 +133,7 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
           addEos: options.addEos === true,
           lossy: options.lossy === true,
           fileOffset: block.offset,
-          stripBom: mode === 'jsonl' && block.index === 0,
+          stripBom: mode === 'jsonl' && block.offset === 0,
           out: outputBuffers.take(),
         };
         if (options.alpha !== undefined) job.alpha = options.alpha;
@@ -159,6 +166,11 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
     await discardOutputs(files);
     throw e;
   }
+}
+
+/** Bytes of an input that are read (all of it, or its shard's range). */
+function inputBytes(input: InputFile): number {
+  return input.range ? input.range.end - input.range.start : input.size!;
 }
 
 /** Output buffer size for a block of `blockSize` bytes: room for 0.5 ids per byte (typical: ~0.3). */
@@ -211,7 +223,9 @@ class OrderedWriter {
       result = await entry.result;
     } catch (e) {
       const line = (e as { line?: number }).line;
-      const where = line ? `${entry.input.name}:${this.linesBefore + line}` : entry.input.name;
+      const start = entry.input.range?.start ?? 0;
+      // A share that starts inside a file does not know its line numbers: it counts from its start.
+      const where = !line ? entry.input.name : start === 0 ? `${entry.input.name}:${this.linesBefore + line}` : `${entry.input.name}: line ${this.linesBefore + line} of the shard starting at byte ${start}`;
       throw new CliError(`${where}: ${describeError(e)}`);
     }
     this.linesBefore += result.lines;

@@ -13,6 +13,8 @@ export interface InputFile {
   name: string;
   /** Size in bytes, when known (not for stdin or pipes). */
   size?: number;
+  /** Only bytes [start, end) of the file are read (a `--shard` share, cut on record boundaries). */
+  range?: { start: number; end: number };
 }
 
 /** Checks that every input exists and is a readable file; returns them with their sizes. */
@@ -57,10 +59,16 @@ async function openSource(input: InputFile): Promise<ByteSource> {
   } catch (e) {
     throw new CliError(`${input.name}: cannot read: ${systemMessage((e as NodeJS.ErrnoException).code ?? '', (e as Error).message)}`);
   }
+  // A range is read at explicit positions, stopping at its end.
+  let position = input.range?.start ?? null;
+  const end = input.range?.end ?? Infinity;
   return {
     async read(into, at, max) {
       try {
-        return (await handle.read(into, at, max, null)).bytesRead;
+        if (position === null) return (await handle.read(into, at, max, null)).bytesRead;
+        const n = (await handle.read(into, at, Math.min(max, end - position), position)).bytesRead;
+        position += n;
+        return n;
       } catch (e) {
         throw new CliError(`${input.name}: cannot read: ${systemMessage((e as NodeJS.ErrnoException).code ?? '', (e as Error).message)}`);
       }
@@ -91,7 +99,7 @@ function stdinSource(): ByteSource {
 /** A block of input, copied onto a SharedArrayBuffer (workers read it; a retry can reuse it). */
 export interface Block {
   bytes: Uint8Array;
-  /** Offset of bytes[0] in its file. */
+  /** Offset of bytes[0] in its file (a range starts at its start). */
   offset: number;
   /** Index of the block in its file. */
   index: number;
@@ -118,7 +126,7 @@ export async function* readBlocks(
     let buf = new Uint8Array(2 * Math.max(blockSize, READ));
     let start = 0;
     let end = 0;
-    let offset = 0;
+    let offset = input.range?.start ?? 0;
     let eof = false;
     let index = 0;
     /** Reads until at least `need` bytes are buffered past `start`, or the input ends. */

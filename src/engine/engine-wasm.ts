@@ -36,12 +36,11 @@ function checkKernel(module: WebAssembly.Module): void {
 
 const PAGE = 65536;
 /**
- * The memory this engine lets the kernel use: 2 GiB (32768 pages), not WebAssembly's 4 GiB. A
- * one-pass segmentation whose memory passed 2 GiB (a 252 MB line with windows off) did not finish
- * in 10 minutes in test:stress; until the kernel is shown right past 2 GiB, a larger need is a
- * RangeError. Long lines are segmented in windows, so only sampled lines come near this.
+ * The memory this engine lets the kernel use: all of WebAssembly's 4 GiB (65536 pages). Addresses
+ * past 2^31 are tested by test/unit/wasm-high-memory.test.ts (every buffer moved above 2 GiB and
+ * 3 GiB) and a one-pass 252 MB line in test:stress.
  */
-const MAX_PAGES = 32768;
+const MAX_PAGES = 65536;
 // Addresses go up to 4 GiB, so no int32 arithmetic on them: `(p + a - 1) & -a` or `p >> 2` turn
 // negative past 2 GiB (which gave garbage ids for single lines over ~238 MB). `-p & (a - 1)` is
 // exact for any p below 2^53: ToInt32 keeps the low bits.
@@ -153,7 +152,7 @@ export class WasmEngine implements Engine {
     if (end > have) {
       const need = Math.ceil((end - have) / PAGE);
       const room = MAX_PAGES - have / PAGE;
-      if (need > room) throw this.tooLarge(end, `this engine limits WebAssembly memory to ${MAX_PAGES * PAGE} bytes (2 GiB)`);
+      if (need > room) throw this.tooLarge(end, `WebAssembly memory stops at ${MAX_PAGES * PAGE} bytes (4 GiB)`);
       // Grow by at least a quarter so a run of growing inputs does not grow page by page; if the
       // system cannot give that much, by what is needed.
       const ample = Math.min(room, Math.max(need, Math.ceil(have / 4 / PAGE)));

@@ -284,7 +284,13 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', kernel
   };
   const sections: BinarySections = { vocabSize, size, distinct, totalBytes, offset, ...at };
   if (kernel) {
-    const d = decodeBinaryWasm(kernel, HEADER, sections, src.fill, checkSum);
+    let d: ReturnType<typeof decodeBinaryWasm>;
+    try {
+      d = decodeBinaryWasm(kernel, HEADER, sections, src.fill, checkSum);
+    } catch (e) {
+      if (e instanceof RangeError) throw new ModelError(e.message, name);
+      throw e;
+    }
     if (d.badCount >= 0) fail(badCountMessage(d.badCount, ...d.countEntry(d.badCount)));
     if (d.badNode >= 0) fail(badNodeMessage(d.badNode));
     if (d.badPiece >= 0) fail(badPieceMessage(d.badPiece, at.ids));

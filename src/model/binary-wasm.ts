@@ -72,7 +72,8 @@ const SCORE_BLOCK = 2048;
 const SLICE = 1 << 13;
 /** Bytes per read and call of the checksum (a multiple of 8; well inside the L2 cache). */
 const SUM_SLICE = 1 << 17;
-const align = (p: number, a: number) => (p + a - 1) & -a;
+// Not `(p + a - 1) & -a`: int32 arithmetic turns addresses past 2 GiB negative. Exact below 2^53.
+const align = (p: number, a: number) => p + (-p & (a - 1));
 
 /**
  * Decodes a binary model in a fresh instance of `module`. `fill` reads the payload (the file after
@@ -118,7 +119,16 @@ export function decodeBinaryWasm(
   const scoreBlock = last + 4 * 65536;
   const need = align(scoreBlock + 8 * SCORE_BLOCK, PAGE);
   const have = k.memory.buffer.byteLength;
-  if (need > have) k.memory.grow((need - have) / PAGE);
+  if (need > have) {
+    // A model too large for this system's WebAssembly memory (4 GiB at most): say so, not grow()'s words.
+    const refused = (why: string) => new RangeError(`decoding this binary model (${size} trie nodes) needs ${need} bytes of WebAssembly memory, and ${why}`);
+    if (need > 65536 * PAGE) throw refused('WebAssembly memory stops at 4 GiB');
+    try {
+      k.memory.grow((need - have) / PAGE);
+    } catch (e) {
+      throw refused(`the system refused it (${(e as Error).message})`);
+    }
+  }
   const u8 = new Uint8Array(k.memory.buffer);
   // In file order (the order of the checksum).
   const parts = [

@@ -73,11 +73,12 @@ export function modelFromBytes(bytes: Uint8Array, name = 'model', options: ReadO
   // goes the general way below, which words the errors.
   const scanned = scanModelJson(bytes);
   if (scanned) return scanned;
+  if (!startsLikeJson(bytes)) throw new ModelError(`not a zip, a binary model or UTF-8 JSON text: ${looksLike(bytes)}`, name);
   let text: string;
   try {
     text = fatalUtf8.decode(bytes);
   } catch {
-    throw new ModelError('not a zip and not UTF-8 JSON text', name);
+    throw new ModelError(`not a zip, a binary model or UTF-8 JSON text: ${looksLike(bytes)}`, name);
   }
   let json: unknown;
   try {
@@ -86,6 +87,30 @@ export function modelFromBytes(bytes: Uint8Array, name = 'model', options: ReadO
     throw new ModelError(`not valid JSON (${(e as Error).message})`, name);
   }
   return vocabularyFromJson(json, name);
+}
+
+/** Whether the first byte after a UTF-8 BOM and JSON whitespace can start a JSON text. */
+function startsLikeJson(bytes: Uint8Array): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  const c = bytes[i];
+  return c !== undefined && (c === 0x7b || c === 0x5b || c === 0x22 || c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e);
+}
+
+/** What bytes that are no model look like, for the error: all zeros, else their first bytes in hex. */
+function looksLike(bytes: Uint8Array): string {
+  let zeros = true;
+  const words = Math.floor(bytes.length / 4);
+  const w = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, words) : undefined;
+  if (w) {
+    for (let i = 0; i < words && zeros; i++) zeros = w[i] === 0;
+    for (let i = 4 * words; i < bytes.length && zeros; i++) zeros = bytes[i] === 0;
+  } else {
+    for (let i = 0; i < bytes.length && zeros; i++) zeros = bytes[i] === 0;
+  }
+  if (zeros) return `all its ${bytes.length} bytes are zero`;
+  const head = Array.from(bytes.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return `its ${bytes.length} bytes start ${head}${bytes.length > 16 ? ' …' : ''}`;
 }
 
 /** The one `*.model` entry of a zip's directory, or an error naming what is there instead. */

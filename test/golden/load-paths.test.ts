@@ -56,7 +56,10 @@ function current(bytes: Uint8Array): Vocabulary | string {
     return vocabularyOf(modelFromBytes(bytes, 'm'));
   } catch (e) {
     const m = (e as Error).message.replace(/^m: /, '');
-    return m.startsWith('not valid JSON') ? 'not json' : m.startsWith('not a zip and not UTF-8') ? 'not utf-8' : m;
+    if (m.startsWith('not valid JSON')) return 'not json';
+    // Bytes that cannot start JSON are refused before decoding: as the general path, by their UTF-8.
+    if (m.startsWith('not a zip, a binary model or UTF-8 JSON')) return general(bytes) === 'not utf-8' ? 'not utf-8' : 'not json';
+    return m;
   }
 }
 

@@ -1,8 +1,10 @@
-// Every fenced code block of README.md runs or type-checks, so none can rot. A block's info string
-// says how (CONTRIBUTING.md):
+// Every fenced code block of README.md and docs/guide.md runs or type-checks, so none can rot. A
+// block's info string says how (CONTRIBUTING.md):
 //   ts node                 run with Node (tsx) against the built package, imported by its name
 //                           (package self-reference: the exports map is checked as a user meets it);
-//   sh                      each `npx bytepiece …` line run as `node dist/cli.js …`;
+//   cjs node                run with plain Node as a CommonJS file (require, the exports' `require`);
+//   sh                      each `npx bytepiece …` line run as `node dist/cli.js …`; an `npm …` line
+//                           must be one of the commands .ci/run runs (`npm install` stands as is);
 //   ts browser, js browser,
 //   html                    type-checked with tsc against the package's types (they need a browser,
 //                           a bundler or an edge runtime); an html block's module script, with
@@ -12,23 +14,54 @@
 //                           (test/runtimes/run.ts), which installs those runtimes.
 // Node and sh blocks run in test-output/readme/ (inside the package, so `bytepiece-wasm` resolves to
 // it) beside the shared models bytepiece.plus.80k.zip and bytepiece.eu.plus.160k.zip, a corpus.txt
-// and a data.jsonl.
+// and a data.jsonl. Relative links between the documents must point at files and headings that exist.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HAS_SHARED, corpusTexts, modelPath } from '../helpers/shared.js';
 import { readmeBlocks } from '../helpers/readme-blocks.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const WORK = join(ROOT, 'test-output', 'readme');
 const hasDist = existsSync(join(ROOT, 'dist', 'node.js'));
 if (!hasDist) console.warn('SKIPPED test/golden/readme.test.ts: dist/ is missing (run `npm run build`; `npm test` does)');
 
-const ALL = readmeBlocks(README);
-const KINDS = ['ts node', 'sh', 'ts browser', 'js browser', 'html', 'ts worker', 'ts deno', 'ts bun'];
+const blocks = (markdown: string) => readmeBlocks(markdown);
+
+/**
+ * The documents whose blocks are checked, with the fewest blocks of each kind each must hold: the
+ * README is the short tour (one example per capability), the guide keeps every longer example.
+ * A document losing examples below these counts means they were cut, not moved.
+ */
+const DOCS = [
+  { file: 'README.md', min: { all: 15, 'ts node': 7, 'cjs node': 1, sh: 4, html: 1, 'ts browser': 1 } },
+  { file: 'docs/guide.md', min: { all: 16, 'ts node': 8, 'cjs node': 1, sh: 3, html: 1, 'ts browser': 2, 'js browser': 1 } },
+].map((d) => {
+  const text = readFileSync(join(ROOT, d.file), 'utf8');
+  const tag = d.file.replace(/^.*\//, '').replace(/\.md$/, '').toLowerCase();
+  return { ...d, text, all: blocks(text).map((b) => ({ ...b, doc: d.file, name: `${tag}-${b.line}` })) };
+});
+const ALL = DOCS.flatMap((d) => d.all);
+const KINDS = ['ts node', 'cjs node', 'sh', 'ts browser', 'js browser', 'html', 'ts worker', 'ts deno', 'ts bun'];
+
+/** The `npm …` commands CI runs, one per line of .ci/run. */
+const CI_NPM = readFileSync(join(ROOT, '.ci', 'run'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('npm '));
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+function anchors(markdown: string): Set<string> {
+  const seen = new Map<string, number>();
+  const out = new Set<string>();
+  const body = markdown.replace(/^```[\s\S]*?^```$/gm, '');
+  for (const m of body.matchAll(/^#{1,6} +(.+)$/gm)) {
+    const base = m[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/ /g, '-');
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    out.add(n === 0 ? base : `${base}-${n}`);
+  }
+  return out;
+}
 
 function prepareWorkDir(): void {
   rmSync(WORK, { recursive: true, force: true });
@@ -44,32 +77,65 @@ function prepareWorkDir(): void {
 const run = (file: string, args: string[]) =>
   execFileSync(process.execPath, [file, ...args], { cwd: WORK, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
 
-describe('README.md code blocks', () => {
-  it('each says how it is checked', () => {
-    expect(ALL.length).toBeGreaterThanOrEqual(8);
-    for (const b of ALL) expect(KINDS, `README.md line ${b.line}: \`\`\`${b.info}`).toContain(b.info);
-    expect(ALL.filter((b) => b.info === 'ts node').length).toBeGreaterThanOrEqual(3);
+describe('README.md and docs/guide.md code blocks', () => {
+  for (const d of DOCS) {
+    it(`${d.file}: each block says how it is checked, and the examples are all there`, () => {
+      for (const b of d.all) expect(KINDS, `${d.file} line ${b.line}: \`\`\`${b.info}`).toContain(b.info);
+      for (const [kind, least] of Object.entries(d.min)) {
+        const count = kind === 'all' ? d.all.length : d.all.filter((b) => b.info === kind).length;
+        expect(count, `${d.file}: blocks of kind ${kind}`).toBeGreaterThanOrEqual(least);
+      }
+    });
+
+    it(`${d.file}: its relative links point at files and headings that exist`, () => {
+      const body = d.text.replace(/^```[\s\S]*?^```$/gm, '');
+      const links = [...body.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((l) => !/^[a-z]+:/.test(l));
+      expect(links.length).toBeGreaterThan(0);
+      for (const link of links) {
+        const [path, anchor] = link.split('#') as [string, string | undefined];
+        const target = path === '' ? join(ROOT, d.file) : join(ROOT, dirname(d.file), path);
+        expect(existsSync(target), `${d.file}: link ${link}: no file ${target}`).toBe(true);
+        if (anchor !== undefined) {
+          expect([...anchors(readFileSync(target, 'utf8'))], `${d.file}: link ${link}: no such heading`).toContain(anchor);
+        }
+      }
+    });
+  }
+
+  it('the README and CONTRIBUTING.md give the commands CI runs', () => {
+    expect(CI_NPM).toContain('npm ci');
+    expect(CI_NPM).toContain('npm test');
+    for (const file of ['README.md', 'CONTRIBUTING.md']) {
+      const shLines = blocks(readFileSync(join(ROOT, file), 'utf8')).filter((b) => b.info === 'sh')
+        .flatMap((b) => b.code.split('\n').map((l) => l.trim()));
+      for (const command of CI_NPM) expect(shLines, `${file}: a sh block with \`${command}\` (.ci/run runs it)`).toContain(command);
+    }
   });
 
   describe.skipIf(!hasDist || !HAS_SHARED)('run', () => {
     prepareWorkDir();
     const tsx = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
-    for (const b of ALL.filter((x) => x.info === 'ts node')) {
-      it(`the Node example at line ${b.line} runs as written`, () => {
-        const file = join(WORK, `block-${b.line}.mts`);
+    for (const b of ALL.filter((x) => x.info === 'ts node' || x.info === 'cjs node')) {
+      it(`the Node example at ${b.doc} line ${b.line} runs as written`, () => {
+        const cjs = b.info === 'cjs node';
+        const file = join(WORK, `block-${b.name}.${cjs ? 'cjs' : 'mts'}`);
         writeFileSync(file, b.code);
-        const output = run(tsx, [file]);
+        const output = cjs ? run(file, []) : run(tsx, [file]);
         expect(output.length).toBeGreaterThan(0); // every Node example prints what it shows
       }, 180_000);
     }
 
     for (const b of ALL.filter((x) => x.info === 'sh')) {
-      it(`the shell example at line ${b.line} runs as written`, () => {
+      it(`the shell example at ${b.doc} line ${b.line} runs as written`, () => {
         const lines = b.code.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
         for (const line of lines) {
           if (line.startsWith('npm install ')) continue; // installing is what the test stands in for
-          expect(line, `README.md line ${b.line}: a command this test cannot run`).toMatch(/^npx bytepiece /);
+          if (line.startsWith('npm ')) {
+            expect(CI_NPM, `${b.doc} line ${b.line}: \`${line}\` is not a command .ci/run runs`).toContain(line);
+            continue; // the development commands are CI itself
+          }
+          expect(line, `${b.doc} line ${b.line}: a command this test cannot run`).toMatch(/^npx bytepiece /);
           const args = line.slice('npx bytepiece '.length).split(/\s+/);
           run(join(ROOT, 'dist', 'cli.js'), [...args, ...(args[0] === 'info' ? [] : ['--quiet'])]);
         }
@@ -88,15 +154,14 @@ describe('README.md code blocks', () => {
         let code = b.code;
         if (b.info === 'html') {
           const script = /<script type="module">([\s\S]*?)<\/script>/.exec(code);
-          expect(script, `README.md line ${b.line}: an html block holds a module script`).not.toBeNull();
+          expect(script, `${b.doc} line ${b.line}: an html block holds a module script`).not.toBeNull();
           code = `${script![1]!}\nexport {};\n`;
         }
-        const name = `block-${b.line}.${b.info.startsWith('js') ? 'js' : 'ts'}`;
+        const name = `block-${b.name}.${b.info.startsWith('js') ? 'js' : 'ts'}`;
         writeFileSync(join(dir, name), code);
         files.push(name);
       }
-      // What an edge runtime and its types provide (Wrangler: .wasm imports are compiled Modules, .bin
-      // imports ArrayBuffers).
+      // What an edge runtime and its types provide (Wrangler: .wasm imports are compiled Modules).
       writeFileSync(join(dir, 'ambient.d.ts'), [
         "declare module '*.wasm' { const module: WebAssembly.Module; export default module; }",
         "declare module '*.bin' { const data: ArrayBuffer; export default data; }",

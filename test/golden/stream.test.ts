@@ -149,8 +149,8 @@ describe.skipIf(!HAS_SHARED)('EncodeStream / EncodeTransform', () => {
     const s = corpusTexts('zh-fortunes').slice(0, 50).join('\n');
     const ids = await viaWeb(tok, cut(s, [0.3, 0.6], true), { alpha: 0.1 });
     expect(tok.decode(ids)).toBe(s.normalize('NFC'));
-    expect(() => new EncodeStream(tok, { alpha: Number.NaN })).toThrow(/alpha must be a number/);
-    expect(() => new EncodeTransform(tok, { alpha: Number.NaN })).toThrow(/alpha must be a number/);
+    expect(() => new EncodeStream(tok, { alpha: Number.NaN })).toThrow(/options\.alpha is NaN/);
+    expect(() => new EncodeTransform(tok, { alpha: Number.NaN })).toThrow(/options\.alpha is NaN/);
   });
 });
 

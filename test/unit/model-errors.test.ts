@@ -30,7 +30,7 @@ describe('model validation', () => {
   it('rejects text that is not JSON', () => {
     expect(load(strToU8('{"QQ==": [3, "A", 1'), 'bad.model')).toThrow(/^bad\.model: not valid JSON/);
     expect(load(strToU8('[1, 2]'))).toThrow(/must be a JSON object/);
-    expect(load(Uint8Array.of(0xff, 0xfe, 0x00))).toThrow(/not a zip and not UTF-8 JSON/);
+    expect(load(Uint8Array.of(0xff, 0xfe, 0x00))).toThrow(/^model: not a zip, a binary model or UTF-8 JSON text: its 3 bytes start ff fe 00$/);
   });
 
   it('rejects a bad base64 key, naming it', () => {

@@ -57,11 +57,12 @@ function countingKernel(o: StageOptions): CountingKernel | Promise<TrainThreads>
 }
 
 /**
- * Stage 1: counts the n-grams of a shard of the corpus into `output` (raw counts, mergeable).
+ * Stage 1: counts the n-grams of a shard of the corpus into `output` (raw counts, mergeable; with
+ * `prune`, the whole corpus's final, pruned counts).
  * When the counts held pass the memory budget they are written out as a sorted run and counting
  * starts afresh; the runs are merged at the end, so memory does not grow with the shard.
  */
-export async function countNgrams(corpus: TrainCorpus, o: StageOptions, output: string): Promise<StageHeader> {
+export async function countNgrams(corpus: TrainCorpus, o: StageOptions, output: string, prune?: { minCount: number }): Promise<StageHeader> {
   const runsDir = mkdtempSync(join(dirname(output), '.bytepiece-runs-'));
   const kernel = await countingKernel(o);
   const parts = kernel instanceof TrainThreads ? kernel.parts : 1;
@@ -87,8 +88,10 @@ export async function countNgrams(corpus: TrainCorpus, o: StageOptions, output: 
     await spill();
     await kernel.close?.();
     const header: StageHeader = { kind: 'ngrams', params: ngramParams(o.order, o.isolateDigits), sections: ngramSections(o.order), documents: read.documents, bytes: read.bytes, chunks };
-    await mergeInto(runs, output, header);
-    return header;
+    if (prune) o.onProgress?.({ stage: 'prune-ngrams', done: 0 });
+    // Training on one machine prunes at this merge of the runs (the last one): one pass less.
+    if (prune && read.bytes === 0) throw new RangeError(`the corpus is empty: ${read.documents} document(s), no text to train on`);
+    return await mergeInto(runs, output, header, prune);
   } finally {
     await kernel.close?.();
     rmSync(runsDir, { recursive: true, force: true });
@@ -333,7 +336,6 @@ function pieceParams(m: LoadedNgramModel, ensureUnicode: boolean): StageHeader['
  */
 export async function countPieces(corpus: TrainCorpus, modelPath: string, o: Omit<StageOptions, 'order' | 'isolateDigits' | 'memoryBudget'>, output: string): Promise<StageHeader> {
   const model = loadNgramModel(modelPath);
-  o.onProgress?.({ stage: 'prune-ngrams', done: 1, total: 1 });
   const kernel = await countingKernel({ ...o, order: model.order, isolateDigits: model.isolateDigits, memoryBudget: 0 });
   try {
     if (kernel instanceof JsTrainKernel) kernel.setModel(jsModel(model));

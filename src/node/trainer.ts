@@ -36,19 +36,14 @@ export class Trainer extends CoreTrainer {
     const progress = o.onProgress ?? (() => {});
     const dir = workFolder(o.workDir ?? tmpdir());
     try {
-      const counts = join(dir, 'counts.ngrams');
       const model = join(dir, 'model.ngrams');
       const pieces = join(dir, 'counts.pieces');
-      const first = await countNgrams(corpus, o, counts);
-      if (first.bytes === 0) throw new RangeError(`the corpus is empty: ${first.documents} document(s), no text to train on`);
-      progress({ stage: 'prune-ngrams', done: 0 });
-      const pruned = await mergeCounts([counts], model, { minCount: o.minCount });
-      rmSync(counts);
-      const second = await countPieces(corpus, model, { ...o, onProgress: (p) => { if (p.stage !== 'prune-ngrams') progress(p); } }, pieces);
+      // The whole corpus is one shard: its runs' merge is the last one, and prunes.
+      const first = await countNgrams(corpus, o, model, { minCount: o.minCount });
+      const second = await countPieces(corpus, model, o, pieces);
       if (second.bytes !== first.bytes || second.documents !== first.documents) {
         throw new Error(`the corpus changed between its two readings: ${first.documents} documents (${first.bytes} bytes), then ${second.documents} (${second.bytes} bytes); it must give the same texts each time`);
       }
-      progress({ stage: 'prune-ngrams', done: 1, total: 1 });
       const loaded = loadPieces(pieces);
       rmSync(dir, { recursive: true, force: true });
       const rawPieces = loaded.pieces.size;
@@ -57,7 +52,7 @@ export class Trainer extends CoreTrainer {
         documents: first.documents,
         bytes: first.bytes,
         chunks: first.chunks,
-        ngramsRaw: pruned.final!.rawSizes as number[],
+        ngramsRaw: first.final!.rawSizes as number[],
         ngramsPruned: String(second.params.ngramsPruned).split(',').map(Number),
         rawPieces,
         rawPiecesTotal: loaded.total,

@@ -13,6 +13,11 @@ export class AlphaTables<T> {
 
   constructor(private readonly build: (alpha: number, reuse: T | undefined) => T) {}
 
+  /** The alphas kept with their tables, most recently used first. */
+  get kept(): readonly { readonly alpha: number; readonly table: T }[] {
+    return this.entries;
+  }
+
   get(alpha: number): T {
     const { entries } = this;
     if (entries.length > 0 && entries[0]!.alpha === alpha) return entries[0]!.table;

@@ -31,7 +31,8 @@ export const streamLines = { long: 1 << 22 };
  * Text is released up to the last point that follows a `\n` and precedes a character other than
  * `\n`. Chunks (SPEC §2) always end there, so no piece crosses it; and NFC never changes or moves a
  * `\n` (it is a starter that composes with nothing), so NFC of the parts equals NFC of the whole.
- * Memory is bounded by the longest line (plus the `\n` run after it), not by the input.
+ * A line that grows past streamLines.long with no `\n` to cut at is segmented in windows as it
+ * arrives (see longLinePart), so memory stays flat however long the line (unless sampling).
  */
 export class IncrementalEncoder {
   private readonly tokenizer: Tokenizer;

@@ -20,7 +20,12 @@ let live: usize = 0; // scratch: 32 bytes per live walk: best[start] f64, node i
 let live2: usize = 0; // the second stream's live walks
 let rootBase: i32 = 0;
 
-/** live, live2: room for maxPieceLength + 2 walks each, 32 bytes per walk. */
+/** Bytes of one list of live walks (the host places two: live, live2): maxPieceLength + 2 walks of 32 bytes. */
+export function liveListBytes(maxPieceLength: i32): i32 {
+  return 32 * (maxPieceLength + 2);
+}
+
+/** live, live2: liveListBytes(maxPieceLength) bytes each. */
 export function setModel(nodeIdsPtr: usize, lengthsPtr: usize, livePtr: usize, root: i32, live2Ptr: usize): void {
   nodeIds = nodeIdsPtr;
   lengths = lengthsPtr;

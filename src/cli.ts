@@ -9,6 +9,7 @@ import { infoCommand, type InfoOptions } from './cli/info.js';
 import { convertCommand, type ConvertOptions } from './cli/convert.js';
 import { concatCommand, type ConcatOptions } from './cli/concat.js';
 import { trainCommand, vocabSizes, type TrainCliOptions } from './cli/train.js';
+import { countNgramsCommand, countPiecesCommand, finishTrainingCommand, mergeCountsCommand } from './cli/train-stages.js';
 import { cleanUp, describeError, interruptedOutputNote } from './cli/errors.js';
 import { createRequire } from 'node:module';
 import { finiteNumber, positiveInt, positiveNumber, seedInt } from './cli/options.js';
@@ -115,11 +116,63 @@ program
   .option('--jsonl', 'inputs are JSONL: one document per record')
   .option('--field <name>', 'JSONL field holding the text (default "text")')
   .option('-w, --workers <n>', 'worker threads (default: available cores); the model is the same for any number', positiveInt('--workers'))
+  .option('--memory <MiB>', 'n-gram counts held in memory before they are spilled to disk as sorted runs (default 1024); the model is the same', positiveInt('--memory'))
   .addOption(new Option('-f, --format <format>', "model format: json (the reference's .model file) or binary (this package's, fastest to load)").choices(['json', 'binary']).default('json'))
   .addOption(engineOption())
   .addOption(progressOption())
   .option('-q, --quiet', 'no progress and no summary on stderr')
   .action((inputs: string[], options: TrainCliOptions) => trainCommand(inputs, options));
+
+// The trainer's stages, for running them as tasks of a cluster (examples/dask/train.py).
+const corpusOptions = (c: Command) => c
+  .option('--lines', 'one document per line (split at \\n only)')
+  .option('--jsonl', 'inputs are JSONL: one document per record')
+  .option('--field <name>', 'JSONL field holding the text (default "text")')
+  .option('-w, --workers <n>', 'worker threads (default: available cores); the counts are the same for any number', positiveInt('--workers'))
+  .addOption(engineOption())
+  .addOption(progressOption())
+  .option('-q, --quiet', 'no progress and no summary on stderr');
+
+corpusOptions(program
+  .command('count-ngrams')
+  .description('Training stage 1: count the byte n-grams of a shard of the corpus into a count file (sorted, checksummed; merge them with merge-counts).')
+  .argument('[inputs...]', 'input files of this shard; - or nothing for stdin')
+  .requiredOption('-o, --output <file>', 'count file; written to a temporary file renamed on success')
+  .option('--order <n>', 'order of the byte n-gram model (default 6)', positiveInt('--order'))
+  .option('--isolate-digits', 'every decimal digit is a training chunk of its own')
+  .option('--memory <MiB>', 'counts held in memory before they are spilled to disk as sorted runs (default 1024)', positiveInt('--memory')))
+  .action((inputs: string[], options) => countNgramsCommand(inputs, options));
+
+program
+  .command('merge-counts')
+  .description('Training stages 2 and 4: sum count files of one kind and parameters (any grouping and order gives the same bytes). With --min-count, prune n-gram counts into the final model count-pieces reads.')
+  .argument('<inputs...>', 'count files (from count-ngrams, count-pieces or merge-counts)')
+  .requiredOption('-o, --output <file>', 'merged file; written to a temporary file renamed on success')
+  .option('--min-count <n>', 'prune: keep n-grams of order >= 2 seen at least n times (the last merge of n-gram counts)', positiveInt('--min-count'))
+  .option('-q, --quiet', 'no summary on stderr')
+  .action((inputs: string[], options) => mergeCountsCommand(inputs, { ...options, progressInterval: 0 }));
+
+corpusOptions(program
+  .command('count-pieces')
+  .description('Training stage 3: segment a shard with the pruned n-gram model (merge-counts --min-count) and count its pieces.')
+  .argument('[inputs...]', 'input files of this shard; - or nothing for stdin')
+  .requiredOption('--model <file>', 'the pruned n-gram counts')
+  .requiredOption('-o, --output <file>', 'piece count file; written to a temporary file renamed on success')
+  .option('--no-ensure-unicode', 'allow pieces that start inside a UTF-8 character'))
+  .action((inputs: string[], options) => countPiecesCommand(inputs, options));
+
+program
+  .command('finish-training')
+  .description('Training stage 5: prune the merged piece counts and write the models (as bytepiece train names them).')
+  .argument('<pieces>', 'merged piece counts (merge-counts of every shard\'s count-pieces)')
+  .requiredOption('--vocab <sizes>', 'vocabulary size(s), counting the 3 special ids, e.g. 8000 or 8000,4000 (each >= 259)', vocabSizes)
+  .requiredOption('-o, --output <prefix>', 'output PREFIX (several sizes: PREFIX.<size>); written to temporary files renamed on success')
+  .option('--min-count <n>', "least count of a multi-byte piece: the n-gram model's (checked if given)", positiveInt('--min-count'))
+  .option('--max-piece-length <bytes>', 'longest piece in bytes (default 36)', positiveInt('--max-piece-length'))
+  .addOption(new Option('-f, --format <format>', "model format: json (the reference's .model file) or binary (this package's)").choices(['json', 'binary']).default('json'))
+  .addOption(engineOption())
+  .option('-q, --quiet', 'no summary on stderr')
+  .action((pieces: string, options) => finishTrainingCommand(pieces, { ...options, progressInterval: 0 }));
 
 let stopping = false;
 // The reader of our stdout went away (`bytepiece … | head`): stop quietly, as a SIGPIPE would.

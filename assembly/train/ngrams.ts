@@ -179,6 +179,28 @@ export function countsAtLeast(L: i32, minCount: f64, keys: usize, cs: usize, dry
   return k;
 }
 
+/**
+ * The distinct chunk endings of L bytes (L < order) counted here, keys (u64) to `keys` and counts
+ * (f64) to `cs`; returns how many (with `dry`, only counts them). For the staged trainer's files.
+ */
+export function tailCounts(L: i32, keys: usize, cs: usize, dry: bool): i32 {
+  const t = load<usize>(tails + (<usize>L << 3));
+  const slots = slotsOf(t);
+  const n = <usize>1 << bitsOf(t);
+  let k = 0;
+  for (let s: usize = 0; s < n; s++) {
+    const p = slots + (s << 4);
+    const c = load<u64>(p, 8);
+    if (c == 0) continue;
+    if (!dry) {
+      store<u64>(keys + (<usize>k << 3), load<u64>(p));
+      store<f64>(cs + (<usize>k << 3), <f64>c);
+    }
+    k++;
+  }
+  return k;
+}
+
 /** Adds n counts (keys u64, counts f64) to the tables of order L: merging what threads counted. */
 export function addCounts(L: i32, keys: usize, cs: usize, n: i32): void {
   const t = countTable(L);

@@ -47,7 +47,7 @@ export function cleanUp(): void {
     }
   }
   stoppers.clear();
-  for (const path of temporaries) rmSync(path, { force: true });
+  for (const path of temporaries) rmSync(path, { force: true, recursive: true });
   temporaries.clear();
 }
 

@@ -2,7 +2,7 @@
 // stdin, writing one model per size as the reference names them (one size → PREFIX, several →
 // PREFIX.<size>), each through a temporary file renamed only when every model is written.
 
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,8 @@ export interface TrainCliOptions {
   lines?: boolean;
   field?: string;
   workers?: number;
+  /** MiB of n-gram counts held in memory before a sorted run is spilled to disk. */
+  memory?: number;
   format: 'json' | 'binary';
   engine: 'wasm' | 'js';
   output: string;
@@ -64,7 +66,7 @@ async function spoolStdin(): Promise<string> {
 }
 
 /** Stage lines from the trainer's onProgress: a bar (TTY) or periodic lines for the counting passes. */
-function stageReporter(options: TrainCliOptions): { onProgress: (p: TrainProgress) => void; stop: () => void } {
+export function stageReporter(options: TrainCliOptions): { onProgress: (p: TrainProgress) => void; stop: () => void } {
   let stage = '';
   let bar: Progress | undefined;
   let last = 0;
@@ -103,6 +105,7 @@ export async function trainCommand(inputs: string[], options: TrainCliOptions): 
   const paths = modelPaths(options.output, options.vocab);
   const outputs = new Map<number, TempFileOutput>();
   let stdinCopy: string | undefined;
+  let workDir: string | undefined;
   const reporter = stageReporter(options);
   try {
     // Outputs first: a bad -o fails before the training, not after it.
@@ -110,12 +113,15 @@ export async function trainCommand(inputs: string[], options: TrainCliOptions): 
     if (checked.some((i) => i.path === '-')) stdinCopy = await spoolStdin();
     const files = checked.map((i) => (i.path === '-' ? stdinCopy! : i.path));
     const corpus = fileCorpus(files, { format: options.jsonl ? 'jsonl' : options.lines ? 'lines' : 'text', field: options.field });
+    // The stages' intermediate files, removed at the end (and on Ctrl-C).
+    workDir = mkdtempSync(join(tmpdir(), '.bytepiece-train-'));
+    trackTemporary(workDir);
     let models;
     try {
       models = await new Trainer({
         maxVocabSize: options.vocab, order: options.order, minCount: options.minCount, maxPieceLength: options.maxPieceLength,
         isolateDigits: !!options.isolateDigits, ensureUnicode: options.ensureUnicode, engine: options.engine, workers: options.workers,
-        onProgress: reporter.onProgress,
+        memoryBudget: options.memory === undefined ? undefined : options.memory * 2 ** 20, workDir, onProgress: reporter.onProgress,
       }).train(corpus);
     } catch (e) {
       // Messages name the file; the stdin copy is "stdin" to the user.
@@ -139,6 +145,10 @@ export async function trainCommand(inputs: string[], options: TrainCliOptions): 
     await discardOutputs([...outputs.values()]);
     throw e;
   } finally {
+    if (workDir) {
+      rmSync(workDir, { recursive: true, force: true });
+      untrackTemporary(workDir);
+    }
     if (stdinCopy) {
       await rm(stdinCopy, { force: true });
       untrackTemporary(stdinCopy);

@@ -2,7 +2,7 @@ import type { Engine } from './engine.js';
 import type { CompiledModel } from '../model/compile.js';
 import { EXP2_TABLE } from './exp-neg.js';
 import { fillWeights, planEpoch, linearPlan, type LinearPlan } from './sampling-weights.js';
-import { WEIGHT_TABLES } from './sampler-js.js';
+import { AlphaTables } from './alpha-tables.js';
 import { meetPoint, type WindowPass } from './line-windows.js';
 
 /** The kernel's exports (assembly/index.ts). */
@@ -10,6 +10,8 @@ interface Kernel {
   memory: WebAssembly.Memory;
   /** Where the node table must be placed. */
   NODES: WebAssembly.Global;
+  /** Bytes of one list of live walks for pieces of up to maxPieceLength bytes. */
+  liveListBytes(maxPieceLength: number): number;
   setModel(nodeIds: number, lengths: number, live: number, rootBase: number, live2: number): void;
   encode(input: number, n: number, trace: number, split: number): number;
   encodeTwo(input: number, n: number, trace: number, p: number): number;
@@ -25,7 +27,7 @@ interface Kernel {
 }
 
 /** What this host needs from the kernel; checked so a wrong or stale .wasm fails with a clear message. */
-const KERNEL_EXPORTS = ['memory', 'NODES', 'setModel', 'encode', 'encodeTwo', 'secondCount', 'count', 'forwardWindow', 'traceback', 'setSampler', 'setRandomState', 'sample', 'sampleLinear'] as const;
+const KERNEL_EXPORTS = ['memory', 'NODES', 'liveListBytes', 'setModel', 'encode', 'encodeTwo', 'secondCount', 'count', 'forwardWindow', 'traceback', 'setSampler', 'setRandomState', 'sample', 'sampleLinear'] as const;
 
 function checkKernel(module: WebAssembly.Module): void {
   const have = WebAssembly.Module.exports(module).map((e) => e.name);
@@ -87,8 +89,8 @@ export class WasmEngine implements Engine {
   /** Start of the per-call scratch (moves up when a weight table is added below it). */
   private scratch: number;
   private readonly model: CompiledModel;
-  /** Linear-domain weight tables in memory (weighted node tables, 16 bytes per trie node), most recently used first. */
-  private readonly tables: { alpha: number; ptr: number }[] = [];
+  /** Linear-domain weight tables in memory (weighted node tables, 16 bytes per trie node): their addresses by alpha. */
+  private readonly tables = new AlphaTables<number>((alpha, reuse) => this.buildWeights(alpha, reuse));
   private readonly encoder = new TextEncoder();
   /** Current memory size in bytes (only this engine grows it). */
   private size = 0;
@@ -129,7 +131,7 @@ export class WasmEngine implements Engine {
     const nodeIdsPtr = placed?.nodeIds ?? place(trie.nodeIds, 8);
     const lengthsPtr = placed?.lengths ?? place(lengths, 8);
     // The kernel's two lists of live walks (it segments two halves of a text side by side).
-    const liveBytes = 32 * (model.maxPieceLength + 2);
+    const liveBytes = this.kernel.liveListBytes(model.maxPieceLength);
     const livePtr = align(at, 64);
     const live2Ptr = align(livePtr + liveBytes, 64);
     at = live2Ptr + liveBytes;
@@ -478,36 +480,30 @@ export class WasmEngine implements Engine {
     return ids;
   }
 
-  /**
-   * The address of this alpha's weighted node table (src/sampling-weights.ts): cached, or built into a new
-   * slot (placed where the scratch started, which moves up; at most WEIGHT_TABLES of them) or into
-   * the least recently used one. Call before writing the input: the scratch may move.
-   */
+  /** The address of this alpha's weighted node table (src/sampling-weights.ts). Call before writing the input: the scratch may move. */
   private weights(alpha: number): number {
-    const { tables } = this;
-    if (tables.length > 0 && tables[0]!.alpha === alpha) return tables[0]!.ptr;
-    const at = tables.findIndex((t) => t.alpha === alpha);
-    let entry = at >= 0 ? tables.splice(at, 1)[0]! : undefined;
-    if (!entry) {
-      const size = this.model.trie.size;
-      let ptr: number;
-      if (tables.length >= WEIGHT_TABLES) {
-        ptr = tables.pop()!.ptr;
-      } else {
-        ptr = this.scratch;
-        this.scratch = align(ptr + 16 * size, 64);
-        this.reserve(this.scratch + PAGE);
-        this.refresh();
-      }
-      // The node table with W in place of each score: a sampling step reads base, check and W
-      // from one 16-byte record (see assembly/sampler.ts).
-      const nodes = this.kernel.NODES.value as number;
-      this.u8.copyWithin(ptr, nodes, nodes + 16 * size);
-      fillWeights(this.model, alpha, new Float64Array(this.memory.buffer, ptr, 2 * size), 2, 1);
-      entry = { alpha, ptr };
+    return this.tables.get(alpha);
+  }
+
+  /**
+   * Builds the weighted node table for `alpha` into `reuse` (the least recently used table's slot)
+   * or a new slot, placed where the scratch started (the scratch moves up).
+   */
+  private buildWeights(alpha: number, reuse: number | undefined): number {
+    const size = this.model.trie.size;
+    let ptr = reuse;
+    if (ptr === undefined) {
+      ptr = this.scratch;
+      this.scratch = align(ptr + 16 * size, 64);
+      this.reserve(this.scratch + PAGE);
+      this.refresh();
     }
-    tables.unshift(entry);
-    return entry.ptr;
+    // The node table with W in place of each score: a sampling step reads base, check and W
+    // from one 16-byte record (see assembly/sampler.ts).
+    const nodes = this.kernel.NODES.value as number;
+    this.u8.copyWithin(ptr, nodes, nodes + 16 * size);
+    fillWeights(this.model, alpha, new Float64Array(this.memory.buffer, ptr, 2 * size), 2, 1);
+    return ptr;
   }
 
   /** As sample, in the linear domain with the table at `weights`. */

@@ -2,9 +2,8 @@ import { expNeg } from './exp-neg.js';
 import type { CompiledModel } from '../model/compile.js';
 import { Xoshiro128 } from './prng.js';
 import { fillWeights, planEpoch, inverseBinade, linearPlan, type LinearPlan } from './sampling-weights.js';
+import { AlphaTables } from './alpha-tables.js';
 
-/** How many alphas' weight tables a sampler keeps (least recently used first out). */
-export const WEIGHT_TABLES = 3;
 
 /**
  * Viterbi sampling (SPEC §4) in pure JS: the twin of assembly/sampler.ts, draw for draw.
@@ -68,8 +67,12 @@ export class JsSampler {
   private planAlpha = NaN;
   private planEpoch = -1;
   private plan: LinearPlan | null = null;
-  /** Weight tables of the last alphas, most recently used first. */
-  private readonly tables: { alpha: number; weights: Float64Array }[] = [];
+  /** W per trie node for the last alphas (src/sampling-weights.ts). */
+  private readonly tables = new AlphaTables<Float64Array>((alpha, reuse) => {
+    const weights = reuse ?? new Float64Array(this.model.trie.size);
+    fillWeights(this.model, alpha, weights);
+    return weights;
+  });
 
   constructor(model: CompiledModel) {
     this.model = model;
@@ -82,19 +85,9 @@ export class JsSampler {
     this.liveC = new Float64Array(slots);
   }
 
-  /** W per trie node for this alpha (src/sampling-weights.ts), from the cache or built. */
+  /** W per trie node for this alpha, from the cache or built. */
   private weights(alpha: number): Float64Array {
-    const { tables } = this;
-    if (tables.length > 0 && tables[0]!.alpha === alpha) return tables[0]!.weights;
-    const at = tables.findIndex((t) => t.alpha === alpha);
-    let entry = at >= 0 ? tables.splice(at, 1)[0]! : undefined;
-    if (!entry) {
-      const reuse = tables.length >= WEIGHT_TABLES ? tables.pop()!.weights : new Float64Array(this.model.trie.size);
-      fillWeights(this.model, alpha, reuse);
-      entry = { alpha, weights: reuse };
-    }
-    tables.unshift(entry);
-    return entry.weights;
+    return this.tables.get(alpha);
   }
 
   /** Draws a segmentation of `bytes` (one per `\n`-chunk with `split`); ids framed as in the Engine. */

@@ -15,7 +15,12 @@ export const DEFAULT_MODEL_FILE = 'bytepiece.eu.plus.160k.bin';
  * pattern and emit the file as an asset, fetched only when the default model is loaded.
  */
 export function defaultModelUrl(): URL {
-  return new URL('../../build/models/bytepiece.eu.plus.160k.bin', import.meta.url);
+  try {
+    return new URL('../../build/models/bytepiece.eu.plus.160k.bin', import.meta.url);
+  } catch (e) {
+    // workerd (Cloudflare Workers) gives modules no URL: the bare runtime error is "Invalid URL string."
+    throw new Error(`bytepiece-wasm: cannot locate the default model next to this module (import.meta.url is ${String(import.meta.url)}): pass its bytes as options.defaultModel`, { cause: e });
+  }
 }
 
 /** Whether a load source asks for the default model: nothing, or its name. */

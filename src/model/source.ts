@@ -187,10 +187,21 @@ function modelFromEntry(data: Uint8Array, name: string, options: ReadOptions): P
 
 const isModelEntry = (path: string) => path.endsWith('.model') && !path.startsWith('__MACOSX/') && !path.split('/').pop()!.startsWith('._');
 
+/** Fetches a model, naming the URL when the fetch itself fails (Node's fetch cannot read file: URLs). */
+async function fetchModel(url: string | URL): Promise<Response> {
+  try {
+    return await fetch(url);
+  } catch (e) {
+    const href = String(url);
+    const hint = href.startsWith('file:') ? ' (in Node, use the package\'s node entry or pass the bytes)' : '';
+    throw new Error(`bytepiece-wasm: could not fetch the model from ${href}: ${(e as Error).message}${hint}`, { cause: e });
+  }
+}
+
 /** Loads a vocabulary from any environment-independent source (bytes, JSON object, URL, Response). */
 export async function modelFromSource(source: ModelSource, name?: string, options: ReadOptions = {}): Promise<ParsedModel> {
   if (typeof source === 'string' || source instanceof URL) {
-    return modelFromResponse(await fetch(source), name ?? String(source), options);
+    return modelFromResponse(await fetchModel(source), name ?? String(source), options);
   }
   // Bytes before Response: touching the global Response makes Node 20 load its fetch implementation.
   if (source instanceof Uint8Array) return modelFromBytesAsync(source, name, options);

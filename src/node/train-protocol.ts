@@ -7,6 +7,7 @@ export interface SharedBatch { bytes: Uint8Array; ends: Int32Array; length: numb
 export type TrainRequest =
   | { id: number; op: 'count-ngrams'; batch: SharedBatch }
   | { id: number; op: 'counted' }
+  | { id: number; op: 'write-run'; path: string; isolateDigits: boolean }
   | { id: number; op: 'export-counts'; minCount: number }
   | { id: number; op: 'set-pruned'; tables: { keys: BigUint64Array; values: Float64Array }[] }
   | { id: number; op: 'count-pieces'; batch: SharedBatch }

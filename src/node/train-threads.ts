@@ -71,13 +71,16 @@ function share(batch: ChunkBatch): SharedBatch {
 export class TrainThreads implements TrainKernel {
   private readonly pending: Promise<unknown>[] = [];
   private next = 0;
+  private readonly held: number[];
 
   private constructor(
     private readonly threads: Thread[],
     private readonly module: WebAssembly.Module,
     private readonly order: number,
     private readonly ensureUnicode: boolean,
-  ) {}
+  ) {
+    this.held = threads.map(() => 0);
+  }
 
   static async start(module: WebAssembly.Module, order: number, ensureUnicode: boolean, parts: number): Promise<TrainThreads> {
     const entry = workerEntry({ js: new URL('./train-worker.js', import.meta.url), ts: new URL('./train-worker.ts', import.meta.url) });
@@ -102,8 +105,29 @@ export class TrainThreads implements TrainKernel {
 
   async countNgrams(batch: ChunkBatch): Promise<void> {
     const shared = share(batch);
-    this.pending.push(Promise.all(this.threads.map((t) => t.call({ op: 'count-ngrams', batch: shared }))));
+    this.pending.push(Promise.all(this.threads.map((t, i) => t.call<number>({ op: 'count-ngrams', batch: shared }).then((held) => { this.held[i] = held; }))));
     await this.throttle(IN_FLIGHT);
+  }
+
+  /** The most distinct n-grams a thread holds (as of the last batch it answered). */
+  heldNgrams(): number {
+    return Math.max(...this.held);
+  }
+
+  /** Each thread writes what it counted to `paths[thread]` (a sorted run) and starts afresh. */
+  async writeRuns(paths: readonly string[], isolateDigits: boolean): Promise<void> {
+    await this.throttle(0);
+    await Promise.all(this.threads.map((t, i) => t.call({ op: 'write-run', path: paths[i]!, isolateDigits })));
+    this.held.fill(0);
+  }
+
+  /** Installs a pruned n-gram model (per order L: keys, log-probabilities) on every thread. */
+  async setPruned(tables: { keys: BigUint64Array; values: Float64Array }[]): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.call({ op: 'set-pruned', tables })));
+  }
+
+  get parts(): number {
+    return this.threads.length;
   }
 
   async pruneNgrams(minCount: number): Promise<NgramSizes> {

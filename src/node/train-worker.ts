@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { WasmTrainKernel } from '../train/kernel-wasm.js';
 import type { ChunkBatch } from '../train/chunker.js';
+import { writeCountRun } from './count-runs.js';
 import type { SharedBatch, TrainReply, TrainRequest, TrainWorkerData } from './train-protocol.js';
 
 const port = parentPort!;
@@ -11,12 +12,22 @@ const kernel = new WasmTrainKernel(data.module, data.order, data.ensureUnicode, 
 const asBatch = (b: SharedBatch) => b as unknown as ChunkBatch; // the kernel reads bytes, ends, length, count
 
 port.on('message', (req: TrainRequest) => {
+  void handle(req);
+});
+
+async function handle(req: TrainRequest): Promise<void> {
   const reply: TrainReply = { id: req.id };
   const transfer: ArrayBuffer[] = [];
   try {
     switch (req.op) {
       case 'count-ngrams':
         kernel.countNgrams(asBatch(req.batch));
+        reply.result = kernel.heldNgrams();
+        break;
+      case 'write-run':
+        // This thread's share, sorted, to its own run file; then its tables start afresh.
+        await writeCountRun(kernel, data.order, req.isolateDigits, req.path);
+        kernel.resetCounts();
         break;
       case 'counted':
         reply.result = kernel.counted();
@@ -48,5 +59,5 @@ port.on('message', (req: TrainRequest) => {
     reply.error = { name: (e as Error).name ?? 'Error', message: (e as Error).message ?? String(e) };
   }
   port.postMessage(reply, transfer);
-});
+}
 port.postMessage({ id: -1 } satisfies TrainReply); // ready

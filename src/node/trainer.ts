@@ -1,39 +1,68 @@
-// The Node Trainer: the universal one, with both kernels read from disk next to this module and
-// results whose Tokenizers take file paths.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// The Node Trainer: the trainer as mergeable stages (train-stages.ts) run on this machine, with
+// intermediate files in a work folder, counts spilled to disk past a memory budget, the
+// WebAssembly kernel on threads; results whose Tokenizers take file paths. The stages are also
+// exported one by one, for running them on many machines (examples/dask/).
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { Tokenizer as CoreTokenizer } from '../api/tokenizer.js';
 import { Trainer as CoreTrainer, type ExternalPieces } from '../train/trainer.js';
 import type { TrainedModel } from '../train/trained-model.js';
-import type { TrainOptions } from '../train/options.js';
+import { checkOptions, type TrainOptions } from '../train/options.js';
 import type { TrainCorpus } from '../train/corpus.js';
-import { trainWasmUrl } from '../train/kernel-module.js';
-import { availableParallelism } from 'node:os';
-import type { CheckedOptions } from '../train/options.js';
-import type { TrainKernel } from '../train/kernel-js.js';
-import { WASM_MAX_ORDER } from '../train/kernel-wasm.js';
 import { nodePlatform } from './platform.js';
-import { TrainThreads } from './train-threads.js';
 import { Tokenizer } from './tokenizer.js';
-
-let trainKernel: WebAssembly.Module | undefined;
+import type { StageHeader } from './stage-file.js';
+import { countNgrams, countPieces, loadPieces, mergeCounts, trainKernelModule, workFolder } from './train-stages.js';
 
 /** The BytePiece trainer (see the universal entry); its models' Tokenizers take file paths too. */
 export class Trainer extends CoreTrainer {
   protected static override defaultWasm = nodePlatform.defaultWasm;
-  protected static override trainWasm = async () => (trainKernel ??= new WebAssembly.Module(readFileSync(fileURLToPath(trainWasmUrl()))));
+  protected static override trainWasm = async () => trainKernelModule();
   protected static override tokenizerClass: typeof CoreTokenizer = Tokenizer;
 
   protected static override defaultWorkers(): number {
     return availableParallelism();
   }
 
-  /** With workers > 1, the WebAssembly kernel on that many threads (the JS twin runs on this one). */
-  protected static override async kernel(o: CheckedOptions): Promise<TrainKernel> {
-    if (o.workers > 1 && o.engine === 'wasm' && o.order <= WASM_MAX_ORDER) {
-      return TrainThreads.start(await this.trainWasm(), o.order, o.ensureUnicode, o.workers);
+  /**
+   * Trains on `corpus` (read twice) through the stages: count n-grams, prune them, count pieces,
+   * prune pieces. Intermediate files go to `options.workDir` (default: the OS temporary folder)
+   * and are removed at the end.
+   */
+  override async train(corpus: TrainCorpus): Promise<TrainedModel[]> {
+    const o = this.options;
+    const progress = o.onProgress ?? (() => {});
+    const dir = workFolder(o.workDir ?? tmpdir());
+    try {
+      const model = join(dir, 'model.ngrams');
+      const pieces = join(dir, 'counts.pieces');
+      // The whole corpus is one shard: its runs' merge is the last one, and prunes.
+      const first = await countNgrams(corpus, o, model, { minCount: o.minCount });
+      const second = await countPieces(corpus, model, o, pieces);
+      if (second.bytes !== first.bytes || second.documents !== first.documents) {
+        throw new Error(`the corpus changed between its two readings: ${first.documents} documents (${first.bytes} bytes), then ${second.documents} (${second.bytes} bytes); it must give the same texts each time`);
+      }
+      const loaded = loadPieces(pieces);
+      rmSync(dir, { recursive: true, force: true });
+      const rawPieces = loaded.pieces.size;
+      const models = await Trainer.modelsFromPieces(loaded.pieces, { ...o, minCount: loaded.minCount });
+      this.stats = {
+        documents: first.documents,
+        bytes: first.bytes,
+        chunks: first.chunks,
+        ngramsRaw: first.final!.rawSizes as number[],
+        ngramsPruned: String(second.params.ngramsPruned).split(',').map(Number),
+        rawPieces,
+        rawPiecesTotal: loaded.total,
+        pieces: models.map((m) => m.vocabSize - 3),
+      };
+      progress({ stage: 'done', done: 1, total: 1 });
+      return models;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    return super.kernel({ ...o, workers: 1 });
   }
 }
 
@@ -45,4 +74,39 @@ export function train(corpus: TrainCorpus, options: TrainOptions = {}): Promise<
 /** A model from an external `{piece: count}` table (SPEC §6; see `Trainer.convertToBytePiece`). */
 export function convertToBytePiece(pieces: ExternalPieces, options: { engine?: 'wasm' | 'js' } = {}): Promise<TrainedModel> {
   return Trainer.convertToBytePiece(pieces, options);
+}
+
+/**
+ * Training stage 1: counts the n-grams of a shard (`order`, `isolateDigits` matter; `workers`,
+ * `engine`, `memoryBudget` only change speed and memory) into a count file at `output`.
+ */
+export function countNgramsStage(corpus: TrainCorpus, output: string, options: TrainOptions = {}): Promise<StageHeader> {
+  return countNgrams(corpus, checkOptions(options, availableParallelism()), output);
+}
+
+/**
+ * Training stage 2 (and 4): merges count files of the same kind and parameters into `output`
+ * (any grouping and order gives the same bytes). With `minCount`, n-gram counts are pruned:
+ * the final model that stage 3 reads.
+ */
+export function mergeCountFiles(inputs: readonly string[], output: string, options: { minCount?: number } = {}): Promise<StageHeader> {
+  return mergeCounts(inputs, output, options);
+}
+
+/** Training stage 3: counts the pieces of a shard, segmented with the pruned n-gram model at `model`. */
+export function countPiecesStage(corpus: TrainCorpus, model: string, output: string, options: Pick<TrainOptions, 'ensureUnicode' | 'engine' | 'workers' | 'onProgress'> = {}): Promise<StageHeader> {
+  return countPieces(corpus, model, checkOptions(options, availableParallelism()), output);
+}
+
+/**
+ * Training stage 5: the models from merged piece counts (`maxVocabSize`, `maxPieceLength`,
+ * `engine`; the min count is the model's, and `minCount` if given must equal it).
+ */
+export async function finishStage(pieces: string, options: Pick<TrainOptions, 'maxVocabSize' | 'maxPieceLength' | 'minCount' | 'engine'> = {}): Promise<TrainedModel[]> {
+  const o = checkOptions(options);
+  const loaded = loadPieces(pieces);
+  if (options.minCount !== undefined && options.minCount !== loaded.minCount) {
+    throw new RangeError(`${pieces}: counted with min count ${loaded.minCount}, not ${options.minCount}`);
+  }
+  return Trainer.modelsFromPieces(loaded.pieces, { ...o, minCount: loaded.minCount });
 }

@@ -26,6 +26,11 @@ export interface TrainKernel {
 }
 
 export interface NgramSizes { rawSizes: number[]; prunedSizes: number[] }
+/**
+ * Counts sorted by key ascending (so by the n-gram's bytes): entry i's key is
+ * words[i·width .. (i+1)·width), packed as in ngram-count.ts.
+ */
+export interface SortedCounts { words: Uint32Array; width: number; counts: Float64Array }
 export interface PieceTotals { pieces: PieceCounts; total: number }
 
 export class JsTrainKernel implements TrainKernel {
@@ -34,8 +39,56 @@ export class JsTrainKernel implements TrainKernel {
   private segmenter: NgramSegmenter | undefined;
   private table = new PieceTable();
 
-  constructor(order: number, private readonly ensureUnicode: boolean) {
+  constructor(private readonly order: number, private readonly ensureUnicode: boolean) {
     this.counter = new NgramCounter(order);
+  }
+
+  /** Distinct n-grams and chunk endings held (what grows with the corpus). */
+  heldNgrams(): number {
+    let n = 0;
+    for (let L = 1; L <= this.order; L++) n += this.counter!.tables[L]!.size + (L < this.order ? this.counter!.tails[L]!.size : 0);
+    return n;
+  }
+
+  /** Bytes counted since the last reset. */
+  get counted0(): number {
+    return this.counter!.total;
+  }
+
+  /** The n-grams of order L (or, with `tail`, the chunk endings of L bytes), sorted by key. */
+  sortedCounts(L: number, tail: boolean): SortedCounts {
+    const table = (tail ? this.counter!.tails : this.counter!.tables)[L]!;
+    const w = table.width;
+    const slots: number[] = [];
+    for (let s = 0; s < table.capacity; s++) if (table.used[s] !== 0) slots.push(s);
+    const keys = table.keys;
+    slots.sort((a, b) => {
+      for (let k = w - 1; k >= 0; k--) {
+        const x = keys[a * w + k]!;
+        const y = keys[b * w + k]!;
+        if (x !== y) return x < y ? -1 : 1;
+      }
+      return 0;
+    });
+    const words = new Uint32Array(slots.length * w);
+    const counts = new Float64Array(slots.length);
+    slots.forEach((s, i) => {
+      for (let k = 0; k < w; k++) words[i * w + k] = keys[s * w + k]!;
+      counts[i] = table.values[s]!;
+    });
+    return { words, width: w, counts };
+  }
+
+  /** Empties the counts (after a spill). */
+  resetCounts(): void {
+    this.counter = new NgramCounter(this.order);
+  }
+
+  /** Installs a pruned model made elsewhere (the staged trainer's). */
+  setModel(model: NgramModel): void {
+    this.counter = undefined;
+    this.model = model;
+    this.segmenter = new NgramSegmenter(model, this.ensureUnicode);
   }
 
   countNgrams(batch: ChunkBatch): void {

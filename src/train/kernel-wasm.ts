@@ -5,7 +5,7 @@
  * JsTrainKernel, its twin. Orders up to 8.
  */
 import type { ChunkBatch } from './chunker.js';
-import type { TrainKernel } from './kernel-js.js';
+import type { SortedCounts, TrainKernel } from './kernel-js.js';
 import { LnCache } from './ngram-model.js';
 import { bytesToKey, type PieceCounts } from './piece-set.js';
 import { lnCorrectlyRounded } from '../model/ln.js';
@@ -19,6 +19,8 @@ interface Exports {
   release(ptr: number, size: number): void;
   initNgrams(order: number, part: number, parts: number): void;
   countsAtLeast(L: number, minCount: number, keys: number, cs: number, dry: number): number;
+  tailCounts(L: number, keys: number, cs: number, dry: number): number;
+  sortCounts(keys: number, cs: number, n: number, bytes: number): void;
   addCounts(L: number, keys: number, cs: number, n: number): void;
   countNgrams(bytes: number, ends: number, nChunks: number): void;
   ngramsCounted(L: number, tail: number): number;
@@ -48,7 +50,7 @@ export class WasmTrainKernel implements TrainKernel {
   pruned: { keys: BigUint64Array; values: Float64Array }[] = [];
 
   /** `part` of `parts`: this instance counts that share of the n-grams (see initNgrams in the kernel). */
-  constructor(module: WebAssembly.Module, order: number, ensureUnicode: boolean, part = 0, parts = 1) {
+  constructor(module: WebAssembly.Module, order: number, ensureUnicode: boolean, private readonly part = 0, private readonly parts = 1) {
     if (order > WASM_MAX_ORDER) throw new RangeError(`the trainer's kernel handles orders up to ${WASM_MAX_ORDER}, got ${order}`);
     this.k = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
     this.order = order;
@@ -95,6 +97,45 @@ export class WasmTrainKernel implements TrainKernel {
       tails.push(L < this.order ? this.k.ngramsCounted(L, 1) : 0);
     }
     return { ngrams, tails, total: this.total };
+  }
+
+  /** Distinct n-grams held in the hash tables (orders ≥ 3) and chunk endings: what grows with the corpus. */
+  heldNgrams(): number {
+    let n = 0;
+    for (let L = 3; L <= this.order; L++) n += this.k.ngramsCounted(L, 0);
+    for (let L = 1; L < this.order; L++) n += this.k.ngramsCounted(L, 1);
+    return n;
+  }
+
+  /**
+   * The n-grams of order L counted here (or, with `tail`, the chunk endings of L bytes), sorted by
+   * key: keys as (low, high) u32 pairs (`width` 2), and counts (copies).
+   */
+  sortedCounts(L: number, tail: boolean): SortedCounts {
+    const k = this.k;
+    const n = tail ? k.tailCounts(L, 0, 0, 1) : k.countsAtLeast(L, 1, 0, 0, 1);
+    const size = Math.max(8, 8 * n);
+    const keys = k.alloc(size);
+    const cs = k.alloc(size);
+    if (tail) k.tailCounts(L, keys, cs, 0);
+    else k.countsAtLeast(L, 1, keys, cs, 0);
+    k.sortCounts(keys, cs, n, L);
+    const out = { words: new Uint32Array(k.memory.buffer, keys, 2 * n).slice(), width: 2, counts: new Float64Array(k.memory.buffer, cs, n).slice() };
+    k.release(keys, size);
+    k.release(cs, size);
+    return out;
+  }
+
+  /** Empties the count tables (after a spill), keeping this instance's share. */
+  resetCounts(): void {
+    this.k.freeCounts();
+    this.k.initNgrams(this.order, this.part, this.parts);
+    this.total = 0;
+  }
+
+  /** Bytes counted since the last reset. */
+  get counted0(): number {
+    return this.total;
   }
 
   /** The n-grams of order L counted here with count ≥ minCount (copies). */

@@ -41,6 +41,14 @@ export interface TrainOptions {
   workers?: number;
   /** Called as the stages advance (a few times per second at most in the counting passes). */
   onProgress?: (progress: TrainProgress) => void;
+  /**
+   * Node entry: bytes of n-gram counts held in memory (over all threads) before they are written
+   * to disk as a sorted run and merged later (default 1 GiB, at least 1 MiB). The model does not
+   * depend on it; peak memory does (docs/design.md).
+   */
+  memoryBudget?: number;
+  /** Node entry: where the staged trainer's intermediate files go (default: the OS temporary folder). */
+  workDir?: string;
 }
 
 /** Options after validation, defaults filled in; sizes sorted largest first. */
@@ -54,6 +62,8 @@ export interface CheckedOptions {
   engine: 'wasm' | 'js';
   workers: number;
   onProgress?: (progress: TrainProgress) => void;
+  memoryBudget: number;
+  workDir?: string;
 }
 
 /** The smallest vocabulary: 256 single bytes and 3 special ids. */
@@ -105,5 +115,7 @@ export function checkOptions(options: TrainOptions = {}, defaultWorkers = 1): Ch
     sizes.push(s);
   });
   sizes.sort((a, b) => b - a);
-  return { order, sizes, maxPieceLength, minCount, isolateDigits, ensureUnicode, engine, workers, onProgress: options.onProgress };
+  const memoryBudget = integer('memoryBudget', options.memoryBudget, 1 << 30, 1 << 20, ' (1 MiB)');
+  if (options.workDir !== undefined && (typeof options.workDir !== 'string' || options.workDir === '')) throw new TypeError(`options.workDir must be a folder path, got ${describe(options.workDir)}`);
+  return { order, sizes, maxPieceLength, minCount, isolateDigits, ensureUnicode, engine, workers, onProgress: options.onProgress, memoryBudget, workDir: options.workDir };
 }

@@ -14,7 +14,7 @@ import { forEachBatch, type TrainCorpus } from './corpus.js';
 import { JsTrainKernel, type TrainKernel } from './kernel-js.js';
 import { WasmTrainKernel, WASM_MAX_ORDER } from './kernel-wasm.js';
 import { compileTrainWasm } from './kernel-module.js';
-import { checkOptions, type CheckedOptions, type TrainOptions } from './options.js';
+import { checkOptions, type CheckedOptions, type TrainOptions, type TrainProgress } from './options.js';
 import { prunePieces, type EngineFactory } from './piece-prune.js';
 import { bytesToKey, type PieceCounts } from './piece-set.js';
 import { TrainedModel, type TokenizerMaker } from './trained-model.js';
@@ -109,7 +109,7 @@ export class Trainer {
     return new TrainedModel(size, result!, makeTokenizer);
   }
 
-  private readonly options: CheckedOptions;
+  protected readonly options: CheckedOptions;
   /** Figures of the last run (undefined before one has finished). */
   stats: TrainStats | undefined;
 
@@ -121,6 +121,22 @@ export class Trainer {
   /** Threads by default (the Node entry: one per core). */
   protected static defaultWorkers(): number {
     return 1;
+  }
+
+  /**
+   * The prune loops (SPEC §6.5-6.7) on counted pieces: one model per size, largest first. The
+   * last stage of the staged trainer (Node entry); `pieces` is consumed.
+   */
+  static async modelsFromPieces(pieces: PieceCounts, o: { sizes: readonly number[]; maxPieceLength: number; minCount: number; engine: 'wasm' | 'js'; onProgress?: (p: TrainProgress) => void }): Promise<TrainedModel[]> {
+    const { engine, makeTokenizer } = await this.engines(o.engine);
+    const results = prunePieces(pieces, {
+      maxPieceLength: o.maxPieceLength,
+      minCount: o.minCount,
+      sizes: o.sizes,
+      engine,
+      onRound: (round) => o.onProgress?.({ stage: 'prune-pieces', done: round }),
+    });
+    return results.map((p, i) => new TrainedModel(o.sizes[i]!, p, makeTokenizer));
   }
 
   /**

@@ -8,7 +8,10 @@
 //   ts browser, js browser,
 //   html                    type-checked with tsc against the package's types (they need a browser,
 //                           a bundler or an edge runtime); an html block's module script, with
-//                           './bytepiece-wasm/' served from dist/.
+//                           './bytepiece-wasm/' served from dist/;
+//   ts worker               type-checked as above, and run in workerd by `npm run test:runtimes`;
+//   ts deno, ts bun         run as written in Deno and Bun by `npm run test:runtimes`
+//                           (test/runtimes/run.ts), which installs those runtimes.
 // Node and sh blocks run in test-output/readme/ (inside the package, so `bytepiece-wasm` resolves to
 // it) beside the shared models bytepiece.plus.80k.zip and bytepiece.eu.plus.160k.zip, a corpus.txt
 // and a data.jsonl. Relative links between the documents must point at files and headings that exist.
@@ -18,22 +21,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HAS_SHARED, corpusTexts, modelPath } from '../helpers/shared.js';
+import { readmeBlocks } from '../helpers/readme-blocks.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WORK = join(ROOT, 'test-output', 'readme');
 const hasDist = existsSync(join(ROOT, 'dist', 'node.js'));
 if (!hasDist) console.warn('SKIPPED test/golden/readme.test.ts: dist/ is missing (run `npm run build`; `npm test` does)');
 
-interface Block { info: string; code: string; line: number }
-
-function blocks(markdown: string): Block[] {
-  const out: Block[] = [];
-  const re = /^```([^\n]*)\n([\s\S]*?)^```$/gm;
-  for (let m = re.exec(markdown); m; m = re.exec(markdown)) {
-    out.push({ info: m[1]!.trim(), code: m[2]!, line: markdown.slice(0, m.index).split('\n').length });
-  }
-  return out;
-}
+const blocks = (markdown: string) => readmeBlocks(markdown);
 
 /**
  * The documents whose blocks are checked, with the fewest blocks of each kind each must hold: the
@@ -49,7 +44,7 @@ const DOCS = [
   return { ...d, text, all: blocks(text).map((b) => ({ ...b, doc: d.file, name: `${tag}-${b.line}` })) };
 });
 const ALL = DOCS.flatMap((d) => d.all);
-const KINDS = ['ts node', 'cjs node', 'sh', 'ts browser', 'js browser', 'html'];
+const KINDS = ['ts node', 'cjs node', 'sh', 'ts browser', 'js browser', 'html', 'ts worker', 'ts deno', 'ts bun'];
 
 /** The `npm …` commands CI runs, one per line of .ci/run. */
 const CI_NPM = readFileSync(join(ROOT, '.ci', 'run'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('npm '));
@@ -155,7 +150,7 @@ describe('README.md and docs/guide.md code blocks', () => {
       mkdirSync(dir, { recursive: true });
       symlinkSync(join(ROOT, 'dist'), join(dir, 'bytepiece-wasm'));
       const files: string[] = [];
-      for (const b of ALL.filter((x) => ['ts browser', 'js browser', 'html'].includes(x.info))) {
+      for (const b of ALL.filter((x) => ['ts browser', 'js browser', 'html', 'ts worker'].includes(x.info))) {
         let code = b.code;
         if (b.info === 'html') {
           const script = /<script type="module">([\s\S]*?)<\/script>/.exec(code);
@@ -169,6 +164,7 @@ describe('README.md and docs/guide.md code blocks', () => {
       // What an edge runtime and its types provide (Wrangler: .wasm imports are compiled Modules).
       writeFileSync(join(dir, 'ambient.d.ts'), [
         "declare module '*.wasm' { const module: WebAssembly.Module; export default module; }",
+        "declare module '*.bin' { const data: ArrayBuffer; export default data; }",
         "declare module '@cloudflare/workers-types' { export interface R2Bucket { get(key: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer> } | null> } }",
       ].join('\n'));
       writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({

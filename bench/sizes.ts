@@ -31,8 +31,9 @@ export async function measureSizes(): Promise<SizeRow[]> {
   // Tokenizer methods (+2.3 KB: methods cannot be tree-shaken), plus long lines in windows, model
   // size caps and CRC-32, option-name checks and the default model's resolution (+2.6 KB; 29.9 KB
   // measured at this change). Moving offsets/limits to free functions would win some back. The
-  // SentencePiece export stays out (Node only: protobufjs alone is ~30 KB).
-  const js: [string, number | undefined][] = [['browser.js', 31 * KB], ['worker.js', undefined], ['worker-thread.js', 31 * KB]];
+  // SentencePiece export stays out (Node only: protobufjs alone is ~30 KB). 32 KB since the
+  // streams segment a line too long to hold in windows as it arrives (+1.0 KB; 31.36 KB measured).
+  const js: [string, number | undefined][] = [['browser.js', 32 * KB], ['worker.js', undefined], ['worker-thread.js', 32 * KB]];
   for (const [file, target] of js) {
     const code = readFileSync(DIST + file, 'utf8');
     const min = Buffer.from((await transform(code, { minify: true, format: 'esm', target: 'es2022' })).code);

@@ -2,6 +2,7 @@ import type { Tokenizer } from './tokenizer.js';
 import { checkSampling, type SamplingEncodeOptions } from './sampling-support.js';
 import { firstLoneSurrogate } from '../text/normalize.js';
 import { incompleteTail, invalidUtf8Offset } from '../text/utf8-scan.js';
+import { isNfcBoundary } from '../text/nfc-boundary.js';
 
 /** Options of the encoding streams. */
 export interface StreamEncodeOptions extends SamplingEncodeOptions {
@@ -16,6 +17,13 @@ export interface StreamEncodeOptions extends SamplingEncodeOptions {
 const EMPTY = new Uint32Array(0);
 
 /**
+ * Text with no `\n` to cut at that grows past `long` UTF-16 units (a line too long to hold: a JS
+ * string stops at ~536M units) is segmented in parts as it arrives (Tokenizer.lineEncoder).
+ * Settable for tests. Sampling (`alpha`) keeps the whole line: a draw needs its every end first.
+ */
+export const streamLines = { long: 1 << 22 };
+
+/**
  * Encodes a text that arrives in pieces, emitting ids as soon as they are final, with the same
  * result as `tokenizer.encode(wholeText)` however the text is cut (inside a UTF-8 sequence, a
  * surrogate pair, a combining sequence, a `\n` run).
@@ -23,7 +31,8 @@ const EMPTY = new Uint32Array(0);
  * Text is released up to the last point that follows a `\n` and precedes a character other than
  * `\n`. Chunks (SPEC §2) always end there, so no piece crosses it; and NFC never changes or moves a
  * `\n` (it is a starter that composes with nothing), so NFC of the parts equals NFC of the whole.
- * Memory is bounded by the longest line (plus the `\n` run after it), not by the input.
+ * A line that grows past streamLines.long with no `\n` to cut at is segmented in windows as it
+ * arrives (see longLinePart), so memory stays flat however long the line (unless sampling).
  */
 export class IncrementalEncoder {
   private readonly tokenizer: Tokenizer;
@@ -38,6 +47,8 @@ export class IncrementalEncoder {
   private bytesSeen = 0;
   private started = false;
   private ended = false;
+  /** The line being segmented in parts (its text so far went to it; `text` holds its rest). */
+  private line: ReturnType<Tokenizer['lineEncoder']> | undefined;
 
   constructor(tokenizer: Tokenizer, options: StreamEncodeOptions = {}) {
     const invalid = options.invalidUtf8 ?? 'error';
@@ -57,12 +68,53 @@ export class IncrementalEncoder {
     const appended = this.append(chunk);
     if (appended === 0) return EMPTY;
     const cut = this.releasePoint(this.text.length - appended);
-    if (cut <= 0) return EMPTY;
-    const part = this.text.slice(0, cut);
-    const ids = this.encode(part, false);
+    if (cut <= 0) return this.longLinePart();
+    let ids: Uint32Array = EMPTY;
+    let from = 0;
+    if (this.line) {
+      // The long line (and its `\n` run) ends at the first place a chunk starts.
+      from = this.firstChunkStart();
+      ids = this.endLine(this.text.slice(0, from), false);
+    }
+    if (cut > from) ids = join(ids, this.encode(this.text.slice(from, cut), false));
     this.text = this.text.slice(cut);
     this.textStart += cut;
     return ids;
+  }
+
+  /**
+   * If the text (all one chunk) is longer than streamLines.long and not sampled: all of it up to
+   * the last place NFC allows a cut goes to the line encoder; its final ids are returned.
+   */
+  private longLinePart(): Uint32Array {
+    const t = this.text;
+    if (t.length <= streamLines.long || this.options.alpha !== undefined) return EMPTY;
+    let cut = t.length - 1;
+    while (cut > 0 && !isNfcBoundary(t, cut)) cut--;
+    if (cut <= 0) return EMPTY;
+    const part = t.slice(0, cut);
+    this.line ??= this.tokenizer.lineEncoder();
+    const line = this.line;
+    const ids = this.frame(this.guard(part, () => line.push(part)), false);
+    this.text = t.slice(cut);
+    this.textStart += cut;
+    return ids;
+  }
+
+  /** Ends the line being segmented in parts with its last part; its remaining ids. */
+  private endLine(part: string, last: boolean): Uint32Array {
+    const line = this.line!;
+    this.line = undefined;
+    return this.frame(this.guard(part, () => line.end(part)), last);
+  }
+
+  /** The first p > 0 with text[p - 1] = `\n` and text[p] != `\n` (the text has one). */
+  private firstChunkStart(): number {
+    const t = this.text;
+    for (let j = t.indexOf('\n'); j >= 0; j = t.indexOf('\n', j + 1)) {
+      if (j + 1 < t.length && t.charCodeAt(j + 1) !== 10) return j + 1;
+    }
+    return t.length;
   }
 
   /** Ends the input; returns the remaining ids (with `<eos>` if asked). */
@@ -78,6 +130,7 @@ export class IncrementalEncoder {
     }
     const rest = this.text;
     this.text = '';
+    if (this.line) return this.endLine(rest, true);
     return this.encode(rest, true);
   }
 
@@ -139,8 +192,26 @@ export class IncrementalEncoder {
     if (part.length === 0 && !addBos && !addEos) return EMPTY;
     const options: SamplingEncodeOptions = { addBos, addEos };
     if (this.options.alpha !== undefined) options.alpha = this.options.alpha;
+    return this.guard(part, () => this.tokenizer.encode(part, options));
+  }
+
+  /** `<bos>` before the stream's first ids, `<eos>` after its last, as asked. */
+  private frame(ids: Uint32Array, last: boolean): Uint32Array {
+    const bos = !this.started && this.options.addBos === true;
+    const eos = last && this.options.addEos === true;
+    this.started = true;
+    if (!bos && !eos) return ids;
+    const framed = new Uint32Array(ids.length + (bos ? 1 : 0) + (eos ? 1 : 0));
+    framed.set(ids, bos ? 1 : 0);
+    if (bos) framed[0] = 1;
+    if (eos) framed[framed.length - 1] = 2;
+    return framed;
+  }
+
+  /** Runs `f` on `part` (the text from textStart), naming a lone surrogate by its stream offset. */
+  private guard(part: string, f: () => Uint32Array): Uint32Array {
     try {
-      return this.tokenizer.encode(part, options);
+      return f();
     } catch (e) {
       const at = firstLoneSurrogate(part);
       if (at >= 0 && e instanceof RangeError) {
@@ -150,6 +221,15 @@ export class IncrementalEncoder {
       throw e;
     }
   }
+}
+
+function join(a: Uint32Array, b: Uint32Array): Uint32Array {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const ids = new Uint32Array(a.length + b.length);
+  ids.set(a);
+  ids.set(b, a.length);
+  return ids;
 }
 
 function describe(v: unknown): string {

@@ -4,8 +4,8 @@ import { IncrementalEncoder, type StreamEncodeOptions } from './incremental.js';
 /**
  * A WHATWG `TransformStream` (browsers, workers, Node, Deno) that encodes one text arriving as
  * string or UTF-8 byte chunks and emits its ids as `Uint32Array` chunks. The ids, concatenated,
- * equal `tokenizer.encode(wholeText, options)` for any chunking; memory is bounded by the longest
- * line of the text, not its size. `addBos` / `addEos` frame the whole stream.
+ * equal `tokenizer.encode(wholeText, options)` for any chunking. Memory stays flat, however long
+ * a line (it is segmented in windows as it arrives), except when sampling (`alpha`: a line is held whole). `addBos` / `addEos` frame the whole stream.
  *
  * @example
  * ```ts

@@ -2,6 +2,7 @@
 import type { Engine } from '../engine/engine.js';
 import { JsEngine } from '../engine/engine-js.js';
 import { WasmEngine } from '../engine/engine-wasm.js';
+import { LineWindows } from '../engine/line-windows.js';
 import { compileModel, type CompiledModel, type ParsedModel } from '../model/compile.js';
 import { normalizeText, type LoneSurrogates } from '../text/normalize.js';
 import { checkSeed, randomState, seedState } from '../engine/prng.js';
@@ -355,6 +356,28 @@ export class Tokenizer {
   idsToPieces(ids: ArrayLike<number>): (Uint8Array | SpecialToken)[] {
     checkIdList(ids, 'idsToPieces');
     return Array.from(ids, (id) => this.idToPiece(id));
+  }
+
+  /**
+   * @internal The streams' way through one line too long to hold at once: its text in parts, each
+   * cut where NFC allows (NFC of the parts = NFC of the whole), ids out as they become final,
+   * exactly those of `encode(wholeLine)` without `<bos>`/`<eos>`. `end` takes the last part.
+   */
+  lineEncoder(): { push(text: string): Uint32Array; end(text: string): Uint32Array } {
+    const windows = new LineWindows(this.impl.windowPass(), this.model);
+    const encoder = new TextEncoder();
+    return {
+      push: (text) => windows.push(encoder.encode(this.normalize(text))),
+      end: (text) => {
+        const last = windows.push(encoder.encode(this.normalize(text)));
+        const rest = windows.end();
+        if (last.length === 0) return rest;
+        const ids = new Uint32Array(last.length + rest.length);
+        ids.set(last);
+        ids.set(rest, last.length);
+        return ids;
+      },
+    };
   }
 
   private normalize(text: string): string {

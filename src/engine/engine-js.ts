@@ -1,6 +1,7 @@
 import type { Engine } from './engine.js';
 import type { CompiledModel } from '../model/compile.js';
 import { JsSampler } from './sampler-js.js';
+import type { WindowPass } from './line-windows.js';
 
 /**
  * The pure-JS engine: the algorithm of the WASM kernel (assembly/index.ts), step for step, over the
@@ -101,6 +102,22 @@ export class JsEngine implements Engine {
   copyLastInto(out: Uint32Array, at: number): void {
     out.set(this.last, at);
   }
+
+  windowPass(): WindowPass {
+    return {
+      forward: (bytes, best) => {
+        const n = bytes.length;
+        if (this.back.length < n + 1) {
+          this.back = new Int32Array(grow(n + 1));
+          this.starts = new Int32Array(this.back.length);
+        }
+        const { trie } = this.model;
+        forward(bytes, n, false, trie.words, trie.f64, trie.rootBase, this.liveNodes, this.liveBest, this.liveStart, this.back, this.starts, best);
+      },
+      start: (e) => this.starts[e]!,
+      node: (e) => this.back[e]!,
+    };
+  }
 }
 
 const grow = (n: number) => Math.max(n, 1024) + (n >> 2);
@@ -118,9 +135,10 @@ function forward(
   bytes: Uint8Array, n: number, split: boolean,
   words: Int32Array, f64: Float64Array, rootBase: number,
   liveNodes: Int32Array, liveBest: Float64Array, liveStart: Int32Array, back: Int32Array, starts: Int32Array,
+  bestStart = 0,
 ): void {
   let live = 0;
-  let bestPrev = 0;
+  let bestPrev = bestStart; // the best score at bytes[0]: 0 at a chunk's start, else a window's (LineWindows)
   let prev = 0;
   for (let i = 0; i < n; i++) {
     const c = bytes[i]!;

@@ -3,6 +3,7 @@ import type { CompiledModel } from '../model/compile.js';
 import { EXP2_TABLE } from './exp-neg.js';
 import { fillWeights, planEpoch, linearPlan, type LinearPlan } from './sampling-weights.js';
 import { AlphaTables } from './alpha-tables.js';
+import { meetPoint, type WindowPass } from './line-windows.js';
 
 /** The kernel's exports (assembly/index.ts). */
 interface Kernel {
@@ -412,32 +413,29 @@ export class WasmEngine implements Engine {
     return k;
   }
 
-  /**
-   * Where the best paths from ends w - L + 1 .. w of the trace all meet: the highest position
-   * every one of them passes through (0 if only the window's start).
-   */
+  /** meetPoint over the trace at `trace` (a method: test/unit/window-last-stretch.test.ts replaces it). */
   private meet(trace: number, w: number, L: number): number {
     if (this.marks.length < w + 1) this.marks = new Uint8Array(Math.max(w + 1, 2 * this.marks.length));
-    const marks = this.marks;
     const u32 = this.u32;
     const t = u32At(trace);
-    const low = w - L + 1;
-    marks.fill(1, low, w + 1);
-    let heads = L; // positions below the sweep that some path reaches next
-    let meetAt = 0;
-    for (let e = w; e > 0; e--) {
-      if (marks[e] === 0) continue;
-      marks[e] = 0;
-      const s = u32[t + 2 * e + 1]!;
-      if (marks[s] === 0) marks[s] = 1;
-      else heads--;
-      if (heads === 1 && e <= low) {
-        meetAt = s;
-        break;
-      }
-    }
-    marks.fill(0, 0, w + 1);
-    return meetAt;
+    return meetPoint((e) => u32[t + 2 * e + 1]!, w, L, this.marks);
+  }
+
+  windowPass(): WindowPass {
+    let t = 0; // the trace's u32 index
+    return {
+      forward: (bytes, best) => {
+        const n = bytes.length;
+        this.inputBytes = n;
+        const trace = align(this.scratch + n, 8);
+        this.reserve(trace + 8 * (n + 2));
+        this.u8.set(bytes, this.scratch);
+        this.kernel.forwardWindow(this.scratch, n, trace, best);
+        t = u32At(trace);
+      },
+      start: (e) => this.u32[t + 2 * e + 1]!,
+      node: (e) => this.u32[t + 2 * e]!,
+    };
   }
 
   /**

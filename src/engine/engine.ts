@@ -1,3 +1,5 @@
+import type { WindowPass } from './line-windows.js';
+
 // engine/: the Engine interface and its two implementations (WASM kernel, pure JS), samplers, PRNG.
 /**
  * What the Tokenizer needs from an engine. Both engines run the same algorithm over the same
@@ -36,4 +38,6 @@ export interface Engine {
   encodeTwoInto?(a: string, b: string, out: Uint32Array, atA: number, gap: number): number;
   /** The second text's number of ids in the last `encodeTwoInto`. */
   readonly pairCount?: number;
+  /** A forward pass over one window of a long chunk from a given best score (see LineWindows). */
+  windowPass(): WindowPass;
 }

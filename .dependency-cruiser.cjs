@@ -9,13 +9,17 @@ const dir = (names) => `^src/(${names.join('|')})/`;
 
 const upward = folders.flatMap((folder) => {
   const above = folders.filter((other) => other !== folder && rank.get(other) >= rank.get(folder));
-  return above.length === 0 ? [] : [{
-    name: `no-upward-from-${folder}`,
-    comment: `src/${folder}/ may import only from its own folder and the layers below it`,
-    severity: 'error',
-    from: { path: dir([folder]) },
-    to: { path: dir(above) },
-  }];
+  return above.length === 0
+    ? []
+    : [
+        {
+          name: `no-upward-from-${folder}`,
+          comment: `src/${folder}/ may import only from its own folder and the layers below it`,
+          severity: 'error',
+          from: { path: dir([folder]) },
+          to: { path: dir(above) },
+        },
+      ];
 });
 
 module.exports = {

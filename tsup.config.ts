@@ -13,9 +13,27 @@ type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
  * module, right for src/; the bundles must say `shipped`, right for dist/, where `built` is copied.
  */
 const SHIPPED = [
-  { file: /[\\/]src[\\/]engine[\\/]wasm-module\.ts$/, built: 'build/bytepiece.wasm', source: "'../../build/bytepiece.wasm'", shipped: "'./bytepiece.wasm'", step: 'build:wasm' },
-  { file: /[\\/]src[\\/]train[\\/]kernel-module\.ts$/, built: 'build/bytepiece-train.wasm', source: "'../../build/bytepiece-train.wasm'", shipped: "'./bytepiece-train.wasm'", step: 'build:wasm' },
-  { file: /[\\/]src[\\/]model[\\/]default-model\.ts$/, built: 'build/models', source: "'../../build/models/bytepiece.eu.plus.160k.bin'", shipped: "'./models/bytepiece.eu.plus.160k.bin'", step: 'build:model' },
+  {
+    file: /[\\/]src[\\/]engine[\\/]wasm-module\.ts$/,
+    built: 'build/bytepiece.wasm',
+    source: "'../../build/bytepiece.wasm'",
+    shipped: "'./bytepiece.wasm'",
+    step: 'build:wasm',
+  },
+  {
+    file: /[\\/]src[\\/]train[\\/]kernel-module\.ts$/,
+    built: 'build/bytepiece-train.wasm',
+    source: "'../../build/bytepiece-train.wasm'",
+    shipped: "'./bytepiece-train.wasm'",
+    step: 'build:wasm',
+  },
+  {
+    file: /[\\/]src[\\/]model[\\/]default-model\.ts$/,
+    built: 'build/models',
+    source: "'../../build/models/bytepiece.eu.plus.160k.bin'",
+    shipped: "'./models/bytepiece.eu.plus.160k.bin'",
+    step: 'build:model',
+  },
 ];
 
 /** Points the shipped files' URLs at their copies in dist/ and puts the copies there. */
@@ -81,7 +99,12 @@ export default defineConfig([
   // dist/pool-worker.js), the CLI (the package's bin) and its worker thread (dist/block-worker.js).
   {
     ...common,
-    entry: { 'pool-worker': 'src/node/pool-worker.ts', cli: 'src/cli.ts', 'block-worker': 'src/cli/block-worker.ts', 'train-worker': 'src/node/train-worker.ts' },
+    entry: {
+      'pool-worker': 'src/node/pool-worker.ts',
+      cli: 'src/cli.ts',
+      'block-worker': 'src/cli/block-worker.ts',
+      'train-worker': 'src/node/train-worker.ts',
+    },
     format: ['esm'],
     platform: 'node',
     dts: false,

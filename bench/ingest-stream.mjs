@@ -15,10 +15,18 @@ if (kind === 'node') {
   await pipeline(
     createReadStream(file, { highWaterMark: 1 << 16 }),
     new EncodeTransform(tok),
-    new Writable({ objectMode: true, write(ids, _enc, done) { tokens += ids.length; done(); } }),
+    new Writable({
+      objectMode: true,
+      write(ids, _enc, done) {
+        tokens += ids.length;
+        done();
+      },
+    }),
   );
 } else if (kind === 'web') {
-  const reader = Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 16 })).pipeThrough(new EncodeStream(tok)).getReader();
+  const reader = Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 16 }))
+    .pipeThrough(new EncodeStream(tok))
+    .getReader();
   for (let r = await reader.read(); !r.done; r = await reader.read()) tokens += r.value.length;
 } else throw new Error(`kind must be node or web, got ${kind}`);
 const seconds = (performance.now() - started) / 1000;

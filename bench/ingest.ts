@@ -53,7 +53,10 @@ const hasTime = existsSync('/usr/bin/time');
 async function jsonlInput(mb: number): Promise<string> {
   const path = join(DATA, `corpora-${mb}MB.jsonl`);
   if (existsSync(path) && statSync(path).size >= mb * 1e6) return path;
-  const parts = readdirSync(join(SHARED, 'corpora')).filter((f) => f.endsWith('.jsonl')).sort().map((f) => readFileSync(join(SHARED, 'corpora', f)));
+  const parts = readdirSync(join(SHARED, 'corpora'))
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .map((f) => readFileSync(join(SHARED, 'corpora', f)));
   const out = createWriteStream(path);
   let size = 0;
   while (size < mb * 1e6) {
@@ -70,8 +73,15 @@ async function jsonlInput(mb: number): Promise<string> {
 async function textInput(mb: number): Promise<string> {
   const path = join(DATA, `corpora-${mb}MB.txt`);
   if (existsSync(path) && statSync(path).size >= mb * 1e6) return path;
-  const texts = readdirSync(join(SHARED, 'corpora')).filter((f) => f.endsWith('.jsonl')).sort()
-    .flatMap((f) => readFileSync(join(SHARED, 'corpora', f), 'utf8').split('\n').filter((l) => l).map((l) => (JSON.parse(l) as { text: string }).text));
+  const texts = readdirSync(join(SHARED, 'corpora'))
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .flatMap((f) =>
+      readFileSync(join(SHARED, 'corpora', f), 'utf8')
+        .split('\n')
+        .filter((l) => l)
+        .map((l) => (JSON.parse(l) as { text: string }).text),
+    );
   const block = Buffer.from(texts.join('\n') + '\n');
   const out = createWriteStream(path);
   for (let size = 0; size < mb * 1e6; size += block.length) {
@@ -102,7 +112,13 @@ async function coresNow(): Promise<number> {
   return cores;
 }
 
-interface Measure { wall: number; cpu: number; rssMiB: number; encodeSeconds: number; coresBefore?: number }
+interface Measure {
+  wall: number;
+  cpu: number;
+  rssMiB: number;
+  encodeSeconds: number;
+  coresBefore?: number;
+}
 
 /** One CLI run: wall time, CPU time and peak RSS of the whole process (all threads). */
 function runCli(input: string, workers: number): Measure {
@@ -151,15 +167,24 @@ if (!flag('no-cli')) {
     }
     for (const w of [1, 2]) {
       const m = table[`${mb}|${w}`]!;
-      say(`| ${mb.toFixed(0)} MB | ${w} | ${median(m.map((x) => x.wall)).toFixed(1)} | ${median(m.map((x) => mb / x.wall)).toFixed(2)} | ${median(m.map((x) => mb / x.encodeSeconds)).toFixed(2)} | ${median(m.map((x) => x.cpu)).toFixed(1)} | ${median(m.map((x) => x.rssMiB))} |`);
+      say(
+        `| ${mb.toFixed(0)} MB | ${w} | ${median(m.map((x) => x.wall)).toFixed(1)} | ${median(m.map((x) => mb / x.wall)).toFixed(2)} | ${median(m.map((x) => mb / x.encodeSeconds)).toFixed(2)} | ${median(m.map((x) => x.cpu)).toFixed(1)} | ${median(m.map((x) => x.rssMiB))} |`,
+      );
     }
     const one = table[`${mb}|1`]!;
     const two = table[`${mb}|2`]!;
     const pairs = one.map((x, i) => x.wall / two[i]!.wall);
-    say(`\n${mb.toFixed(0)} MB: cores free before each run (probe): ${one.map((x, i) => `${x.coresBefore!.toFixed(2)}/${two[i]!.coresBefore!.toFixed(2)}`).join(', ')} (1w/2w)`);
-    if (hasTime) say(`${mb.toFixed(0)} MB: cores used during each run (CPU s / wall s): ${one.map((x, i) => `${(x.cpu / x.wall).toFixed(2)}/${(two[i]!.cpu / two[i]!.wall).toFixed(2)}`).join(', ')} (1w/2w; a 2-worker run held to ~1 core was starved by other load)`);
-    say(`${mb.toFixed(0)} MB: speed-up 2 vs 1 workers = ${(median(one.map((x) => x.wall)) / median(two.map((x) => x.wall))).toFixed(2)}x end to end ` +
-      `(per interleaved pair: ${pairs.map((p) => p.toFixed(2)).join(', ')}), ${(median(one.map((x) => x.encodeSeconds)) / median(two.map((x) => x.encodeSeconds))).toFixed(2)}x in the encoding phase\n`);
+    say(
+      `\n${mb.toFixed(0)} MB: cores free before each run (probe): ${one.map((x, i) => `${x.coresBefore!.toFixed(2)}/${two[i]!.coresBefore!.toFixed(2)}`).join(', ')} (1w/2w)`,
+    );
+    if (hasTime)
+      say(
+        `${mb.toFixed(0)} MB: cores used during each run (CPU s / wall s): ${one.map((x, i) => `${(x.cpu / x.wall).toFixed(2)}/${(two[i]!.cpu / two[i]!.wall).toFixed(2)}`).join(', ')} (1w/2w; a 2-worker run held to ~1 core was starved by other load)`,
+      );
+    say(
+      `${mb.toFixed(0)} MB: speed-up 2 vs 1 workers = ${(median(one.map((x) => x.wall)) / median(two.map((x) => x.wall))).toFixed(2)}x end to end ` +
+        `(per interleaved pair: ${pairs.map((p) => p.toFixed(2)).join(', ')}), ${(median(one.map((x) => x.encodeSeconds)) / median(two.map((x) => x.encodeSeconds))).toFixed(2)}x in the encoding phase\n`,
+    );
   }
   // Peak RSS against input size: one more run per worker count on the largest input (--huge-mb 0: none).
   if (hugeMB > 0 && !flag('no-small')) await rssAgainstSize(table);
@@ -199,7 +224,9 @@ if (!flag('no-stream')) {
       if (r.status !== 0) throw new Error(`stream run failed: ${r.stderr}`);
       const m = JSON.parse(r.stdout) as { bytes: number; tokens: number; seconds: number; maxRssMiB: number };
       streams.push({ kind, ...m });
-      say(`| ${kind === 'node' ? 'EncodeTransform' : 'EncodeStream'} | ${(m.bytes / 1e6).toFixed(0)} MB | ${(m.bytes / 1e6 / m.seconds).toFixed(2)} | ${m.maxRssMiB} |`);
+      say(
+        `| ${kind === 'node' ? 'EncodeTransform' : 'EncodeStream'} | ${(m.bytes / 1e6).toFixed(0)} MB | ${(m.bytes / 1e6 / m.seconds).toFixed(2)} | ${m.maxRssMiB} |`,
+      );
     }
   }
   results.streams = streams;

@@ -26,7 +26,14 @@ for (const name of ['zh-fortunes', 'en-fortunes', 'code']) {
   const bytes = docs.reduce((a, d) => a + Buffer.byteLength(d, 'utf8'), 0);
   const mbps: number[][] = [[], []];
   for (let r = 0; r < 15; r++) {
-    [docs, flat].forEach((set, k) => mbps[k]!.push(bytes / cpuMicros(() => { for (const d of set) tok.encodeInto(d, out); })));
+    [docs, flat].forEach((set, k) =>
+      mbps[k]!.push(
+        bytes /
+          cpuMicros(() => {
+            for (const d of set) tok.encodeInto(d, out);
+          }),
+      ),
+    );
   }
   const [lines, none] = mbps.map(median) as [number, number];
   console.log(`${model} ${name.padEnd(12)} with line breaks ${lines.toFixed(1)} MB/s, without ${none.toFixed(1)} MB/s: ${(lines / none).toFixed(2)}x`);

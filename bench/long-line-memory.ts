@@ -24,7 +24,9 @@ function run(label: string, bytes: Uint8Array, how: 'bytes' | 'text', long: numb
   const ids = how === 'bytes' ? tok.encodeBytes(bytes) : tok.encode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'));
   const ms = performance.now() - t;
   const after = engine.memory.buffer.byteLength;
-  console.log(`${label.padEnd(34)} ${((after - before) / bytes.length).toFixed(2)} B/byte of memory grown (${(after / 2 ** 20).toFixed(0)} MiB in all), ${(bytes.length / ids.length).toFixed(2)} bytes/id, ${(bytes.length / 2 ** 20 / (ms / 1000)).toFixed(1)} MB/s`);
+  console.log(
+    `${label.padEnd(34)} ${((after - before) / bytes.length).toFixed(2)} B/byte of memory grown (${(after / 2 ** 20).toFixed(0)} MiB in all), ${(bytes.length / ids.length).toFixed(2)} bytes/id, ${(bytes.length / 2 ** 20 / (ms / 1000)).toFixed(1)} MB/s`,
+  );
 }
 
 const defaults = { ...windowing };

@@ -46,7 +46,10 @@ if (args.includes('--help')) {
   process.exit(0);
 }
 const quick = args.includes('--quick');
-const only = opt('only')?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = opt('only')
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const reps = opt('reps');
 const baseline = opt('baseline');
 const unknown = args.filter((a) => a !== '--quick' && !/^--(only|reps|out|baseline)=/.test(a));
@@ -55,10 +58,13 @@ if (reps !== undefined && !(Number(reps) >= 3)) fail('--reps must be a number â‰
 if (!hasShared()) fail(`${SHARED} not found: the benchmark needs the shared models and corpora (../shared next to the repo, or set BYTEPIECE_SHARED)`);
 
 const dir = join(REPO, 'bench', 'sections');
-const found = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+const found = readdirSync(dir)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3));
 const order = [...SECTIONS.filter((s) => found.includes(s)), ...found.filter((s) => !SECTIONS.includes(s)).sort()];
 const selected = only ? order.filter((s) => only.includes(s)) : order;
-if (only && only.some((s) => !order.includes(s))) fail(`no section ${only.filter((s) => !order.includes(s)).join(', ')} in bench/sections/ (have: ${order.join(', ')})`);
+if (only && only.some((s) => !order.includes(s)))
+  fail(`no section ${only.filter((s) => !order.includes(s)).join(', ')} in bench/sections/ (have: ${order.join(', ')})`);
 const outFile = opt('out') ?? (quick ? join(OUT, 'RESULTS.quick.md') : only ? join(OUT, 'RESULTS.partial.md') : join(REPO, 'bench', 'RESULTS.md'));
 
 const started = new Date();
@@ -91,7 +97,8 @@ const failures: Failure[] = [
   ...results.filter((r) => r.error).map((r) => ({ subject: `section ${r.name}`, reason: r.error! })),
   ...ok.flatMap((r) => r.failures ?? []),
 ];
-const loadData = results.find((r) => r.name === 'load')?.result?.data as { binaries?: { model: string; zip: number; bytes: number; gzipBytes: number }[] } | undefined;
+const loadData = results.find((r) => r.name === 'load')?.result?.data as
+  { binaries?: { model: string; zip: number; bytes: number; gzipBytes: number }[] } | undefined;
 const ourModels = allModels().sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 function rank(m: string): number {
   const i = TARGET_MODELS.indexOf(m);
@@ -99,9 +106,10 @@ function rank(m: string): number {
 }
 
 const m = machine();
-const command = process.env.npm_lifecycle_event === 'bench'
-  ? `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`
-  : `node --import tsx bench/run.ts${args.length ? ` ${args.join(' ')}` : ''}`;
+const command =
+  process.env.npm_lifecycle_event === 'bench'
+    ? `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`
+    : `node --import tsx bench/run.ts${args.length ? ` ${args.join(' ')}` : ''}`;
 const out: string[] = [];
 out.push('# bytepiece-wasm benchmark results', '');
 out.push(`Written by \`${command}\` (bench/run.ts) on ${started.toISOString()}; ${totalSeconds.toFixed(0)} s in all. Regenerate rather than edit.`, '');
@@ -119,8 +127,14 @@ out.push(
 if (throughput.length + short.length + loads.length > 0) {
   out.push('## Summary', '');
   const summary = summaryTables({
-    throughput, short, loads, binaries: loadData?.binaries ?? [], corpora: allCorpora(), largest: largestModel(),
-    loadTarget: 'bytepiece.eu.plus.160k', models: ourModels,
+    throughput,
+    short,
+    loads,
+    binaries: loadData?.binaries ?? [],
+    corpora: allCorpora(),
+    largest: largestModel(),
+    loadTarget: 'bytepiece.eu.plus.160k',
+    models: ourModels,
   });
   for (const t of summary) out.push(renderTable(t), '');
 }

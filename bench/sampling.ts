@@ -21,7 +21,10 @@ if (!existsSync(join(shared, 'corpora'))) {
 }
 const model = process.argv[2] ?? 'bytepiece.plus.80k';
 const passes = Number(process.argv[3] ?? 5);
-const corpora = readdirSync(join(shared, 'corpora')).filter((f) => f.endsWith('.jsonl')).map((f) => f.slice(0, -6)).sort();
+const corpora = readdirSync(join(shared, 'corpora'))
+  .filter((f) => f.endsWith('.jsonl'))
+  .map((f) => f.slice(0, -6))
+  .sort();
 const ALPHA = Number(process.argv[4] ?? 0.1);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
@@ -32,7 +35,11 @@ const cpuSeconds = (since: NodeJS.CpuUsage) => {
 
 /** MB/s of `run` in each mode (deterministic, linear domain, log domain): median over passes, modes interleaved. */
 function measure(mb: number, run: (alpha: number) => void): [number, number, number] {
-  const modes = [[-1, false, [] as number[]], [ALPHA, false, [] as number[]], [ALPHA, true, [] as number[]]] as const;
+  const modes = [
+    [-1, false, [] as number[]],
+    [ALPHA, false, [] as number[]],
+    [ALPHA, true, [] as number[]],
+  ] as const;
   for (let p = -1; p < passes; p++) {
     for (const [alpha, log, into] of modes) {
       forceLogDomain(log);
@@ -50,13 +57,27 @@ console.log(['workload', 'corpus', 'MB', 'engine', 'deterministic', `alpha=${ALP
 for (const engine of ['wasm', 'js'] as const) {
   const tok = await Tokenizer.load(join(shared, 'models', `${model}.zip`), { engine, seed: 1 });
   for (const corpus of corpora) {
-    const texts = readFileSync(join(shared, 'corpora', `${corpus}.jsonl`), 'utf8').split('\n').filter((l) => l.length > 0)
+    const texts = readFileSync(join(shared, 'corpora', `${corpus}.jsonl`), 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 0)
       .map((l) => (JSON.parse(l) as { text: string }).text.normalize('NFC'));
     const docsMb = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1e6;
     const line = new TextEncoder().encode(texts.join(' ').replaceAll('\n', ' ')).subarray(0, 1_000_000);
     const rows: [string, number, [number, number, number]][] = [
-      ['documents', docsMb, measure(docsMb, (alpha) => { for (const t of texts) tok.encode(t, { alpha }); })],
-      ['one chunk', line.length / 1e6, measure(line.length / 1e6, (alpha) => { tok.encodeBytes(line, { alpha }); })],
+      [
+        'documents',
+        docsMb,
+        measure(docsMb, (alpha) => {
+          for (const t of texts) tok.encode(t, { alpha });
+        }),
+      ],
+      [
+        'one chunk',
+        line.length / 1e6,
+        measure(line.length / 1e6, (alpha) => {
+          tok.encodeBytes(line, { alpha });
+        }),
+      ],
     ];
     for (const [workload, mb, [det, smp, old]] of rows) {
       const pct = (x: number) => `${((100 * x) / det).toFixed(0)}%`;

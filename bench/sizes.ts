@@ -33,7 +33,11 @@ export async function measureSizes(): Promise<SizeRow[]> {
   // measured at this change). Moving offsets/limits to free functions would win some back. The
   // SentencePiece export stays out (Node only: protobufjs alone is ~30 KB). 32 KB since the
   // streams segment a line too long to hold in windows as it arrives (+1.0 KB; 31.36 KB measured).
-  const js: [string, number | undefined][] = [['browser.js', 32 * KB], ['worker.js', undefined], ['worker-thread.js', 32 * KB]];
+  const js: [string, number | undefined][] = [
+    ['browser.js', 32 * KB],
+    ['worker.js', undefined],
+    ['worker-thread.js', 32 * KB],
+  ];
   for (const [file, target] of js) {
     const code = readFileSync(DIST + file, 'utf8');
     const min = Buffer.from((await transform(code, { minify: true, format: 'esm', target: 'es2022' })).code);
@@ -53,7 +57,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const table = rows.map((r) => ({
     file: `dist/${r.file}`,
     raw: kb(r.raw),
-    'min': kb(r.min),
+    min: kb(r.min),
     'gzip (of min)': kb(r.gzip),
     'brotli (of min)': kb(r.brotli),
     target: r.target === undefined ? '' : `${r.targetRaw !== undefined ? 'raw & gzip' : 'min+gzip'} ≤ ${kb(r.target)}: ${meetsTargets(r) ? 'met' : 'MISSED'}`,

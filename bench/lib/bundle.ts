@@ -15,7 +15,9 @@ export const PROBES = join(OUT, 'probes');
  * or URL of another build of the Node entry, e.g. dist/node.js, to benchmark that instead).
  */
 export const PKG_URL = process.env.BENCH_PKG
-  ? (/^[a-z]+:/.test(process.env.BENCH_PKG) ? process.env.BENCH_PKG : pathToFileURL(process.env.BENCH_PKG).href)
+  ? /^[a-z]+:/.test(process.env.BENCH_PKG)
+    ? process.env.BENCH_PKG
+    : pathToFileURL(process.env.BENCH_PKG).href
   : pathToFileURL(join(OUT, 'pkg', 'src', 'node.mjs')).href;
 
 export async function bundleProbes(): Promise<void> {
@@ -25,11 +27,19 @@ export async function bundleProbes(): Promise<void> {
   mkdirSync(join(OUT, 'build'), { recursive: true });
   for (const k of kernels) copyFileSync(join(kernelDir, k), join(OUT, 'build', k));
   const common = {
-    bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external',
-    outExtension: { '.js': '.mjs' }, logLevel: 'warning', absWorkingDir: REPO,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+    absWorkingDir: REPO,
   } as const;
   await build({ ...common, entryPoints: [join(REPO, 'src', 'node.ts')], outdir: join(OUT, 'pkg', 'src') });
-  const probes = readdirSync(join(REPO, 'bench', 'probes')).filter((f) => f.endsWith('.ts')).map((f) => join(REPO, 'bench', 'probes', f));
+  const probes = readdirSync(join(REPO, 'bench', 'probes'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(REPO, 'bench', 'probes', f));
   await build({ ...common, entryPoints: probes, outdir: PROBES });
 }
 

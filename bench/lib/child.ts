@@ -23,14 +23,22 @@ export function runJson<T>(args: string[], options: ChildOptions = {}): Promise<
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
       if (stderr.length > 200_000) stderr = stderr.slice(-100_000);
       if (echo) process.stderr.write(d);
     });
-    child.on('error', (e) => { clearTimeout(timer); resolve({ ok: false, error: `could not start: ${e.message}` }); });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ ok: false, error: `could not start: ${e.message}` });
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const tail = stderrTail(stderr);
@@ -49,7 +57,10 @@ export function runJson<T>(args: string[], options: ChildOptions = {}): Promise<
 /** The error lines of a child's stderr, without progress chatter or stack frames. */
 function stderrTail(stderr: string): string {
   // Progress lines are indented by two spaces; stack frames start with "at".
-  const lines = stderr.split('\n').filter((l) => l.trim().length > 0 && !/^\s+at /.test(l) && !/^ {2}\S/.test(l)).map((l) => l.trim());
+  const lines = stderr
+    .split('\n')
+    .filter((l) => l.trim().length > 0 && !/^\s+at /.test(l) && !/^ {2}\S/.test(l))
+    .map((l) => l.trim());
   const err = lines.filter((l) => /error|exception|abort|fail|cannot|unable|not /i.test(l));
   return (err.length ? err : lines).slice(-3).join(' / ').slice(0, 600);
 }

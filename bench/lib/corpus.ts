@@ -13,18 +13,24 @@ export interface Corpus {
 
 /** Documents = the "text" field of each JSONL line; lines split on `\n` only (texts hold U+2028). */
 export function loadCorpus(name: string, path: string): Corpus {
-  const docs = readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0).map((l, i) => {
-    const text = (JSON.parse(l) as { text?: unknown }).text;
-    if (typeof text !== 'string') throw new Error(`${path}:${i + 1}: no "text" string field`);
-    return text;
-  });
+  const docs = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l, i) => {
+      const text = (JSON.parse(l) as { text?: unknown }).text;
+      if (typeof text !== 'string') throw new Error(`${path}:${i + 1}: no "text" string field`);
+      return text;
+    });
   const sizes = docs.map((d) => Buffer.byteLength(d, 'utf8'));
   return { name, docs, sizes, bytes: sizes.reduce((a, b) => a + b, 0), maxBytes: Math.max(0, ...sizes) };
 }
 
 /** Golden ids per document (`{"ids": [...]}` per line, gzipped). */
 export function loadGolden(path: string): number[][] {
-  return gunzipSync(readFileSync(path)).toString('utf8').split('\n').filter((l) => l.length > 0)
+  return gunzipSync(readFileSync(path))
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
     .map((l) => (JSON.parse(l) as { ids: number[] }).ids);
 }
 

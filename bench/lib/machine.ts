@@ -43,4 +43,8 @@ function commit(): string {
   }
 }
 
-export const loadAverage = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' / ');
+export const loadAverage = (): string =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');

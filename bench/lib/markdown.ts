@@ -7,7 +7,12 @@ export function renderTable(t: Table): string {
   const cols = t.columns.length;
   const align = t.align ?? 'l' + 'r'.repeat(Math.max(0, cols - 1));
   const rows = t.rows.map((r) => Array.from({ length: cols }, (_, i) => text(r[i] ?? null)));
-  const width = t.columns.map((h, i) => Math.max(3, [...rows.map((r) => r[i]!), h].reduce((w, s) => Math.max(w, [...s].length), 0)));
+  const width = t.columns.map((h, i) =>
+    Math.max(
+      3,
+      [...rows.map((r) => r[i]!), h].reduce((w, s) => Math.max(w, [...s].length), 0),
+    ),
+  );
   const pad = (s: string, i: number) => {
     const fill = ' '.repeat(Math.max(0, width[i]! - [...s].length));
     return align[i] === 'r' ? fill + s : s + fill;

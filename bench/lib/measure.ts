@@ -45,8 +45,14 @@ export function timeInterleaved(corpus: Corpus, reps: number, contestants: Conte
     const m = median(seconds[i]!);
     const n = median(tokens[i]!);
     return {
-      ...c.who, corpus: corpus.name, docs: corpus.docs.length, bytes: corpus.bytes, tokens: n,
-      seconds: seconds[i]!, mbps: corpus.bytes / m / 1e6, tokensPerSecond: n / m,
+      ...c.who,
+      corpus: corpus.name,
+      docs: corpus.docs.length,
+      bytes: corpus.bytes,
+      tokens: n,
+      seconds: seconds[i]!,
+      mbps: corpus.bytes / m / 1e6,
+      tokensPerSecond: n / m,
     };
   });
 }

@@ -41,7 +41,8 @@ export function throughputTable(records: ThroughputRecord[], corpora: string[], 
 function summarizeChecks(recs: ThroughputRecord[]): string {
   const checks = recs.map((r) => r.check ?? 'not checked');
   const parsed = checks.map((c) => /^(.*) (\d+)\/(\d+)$/.exec(c));
-  if (parsed.every((m) => m && m[2] === m[3]) && new Set(parsed.map((m) => m![1])).size === 1) return `${parsed[0]![1]} ✓ (${parsed.reduce((a, m) => a + Number(m![3]), 0)} docs)`;
+  if (parsed.every((m) => m && m[2] === m[3]) && new Set(parsed.map((m) => m![1])).size === 1)
+    return `${parsed[0]![1]} ✓ (${parsed.reduce((a, m) => a + Number(m![3]), 0)} docs)`;
   const distinct = [...new Set(checks)];
   return distinct.length === 1 ? distinct[0]! : recs.map((r) => `${shortCorpus(r.corpus)}: ${r.check ?? '?'}`).join('; ');
 }

@@ -19,7 +19,12 @@ export const goldenDir = (model: string): string => join(SHARED, 'golden', model
 export const spModelPath = (model: string): string => join(SHARED, 'bench', 'sp', `${model}.model`);
 
 const list = (dir: string, ext: string): string[] =>
-  existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(ext)).map((f) => f.slice(0, -ext.length)).sort() : [];
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(ext))
+        .map((f) => f.slice(0, -ext.length))
+        .sort()
+    : [];
 
 /** Every shared model (name without .zip). */
 export const allModels = (): string[] => list(join(SHARED, 'models'), '.zip');

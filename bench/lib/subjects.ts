@@ -54,14 +54,18 @@ export async function openPeer(spec: PeerSpec): Promise<Subject> {
       return { subject, api: 'encode_ordinary', model: spec.model, count: (t) => enc.encode_ordinary(t).length, close: () => enc.free() };
     }
     case 'gpt-tokenizer': {
-      const m = spec.model === 'cl100k_base' ? await import('gpt-tokenizer/encoding/cl100k_base')
-        : spec.model === 'o200k_base' ? await import('gpt-tokenizer/encoding/o200k_base')
-        : undefined;
+      const m =
+        spec.model === 'cl100k_base'
+          ? await import('gpt-tokenizer/encoding/cl100k_base')
+          : spec.model === 'o200k_base'
+            ? await import('gpt-tokenizer/encoding/o200k_base')
+            : undefined;
       if (!m) throw new Error(`gpt-tokenizer: no encoding ${spec.model} in this benchmark`);
       // Special-token strings in the text are plain text here, as with tiktoken's encode_ordinary.
       const options = { disallowedSpecial: new Set<string>() };
       return {
-        subject, model: spec.model,
+        subject,
+        model: spec.model,
         api: spec.coldCache ? 'encode (merge cache emptied before each pass)' : 'encode (warm merge cache)',
         count: (t) => m.encode(t, options).length,
         beforePass: spec.coldCache ? () => m.clearMergeCache() : undefined,

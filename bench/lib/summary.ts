@@ -44,7 +44,9 @@ export function summaryTables(s: SummaryInput): Table[] {
     columns: ['tokenizer', 'call', 'vocabulary', ...cols],
     align: 'lll' + 'r'.repeat(cols.length),
     rows: [
-      ...s.models.flatMap((m) => [WASM, JS].filter((sub) => corpora.some((c) => find(sub, m, c))).map((sub) => [sub, 'encode', m, ...corpora.map((c) => fmt(find(sub, m, c)?.mbps))])),
+      ...s.models.flatMap((m) =>
+        [WASM, JS].filter((sub) => corpora.some((c) => find(sub, m, c))).map((sub) => [sub, 'encode', m, ...corpora.map((c) => fmt(find(sub, m, c)?.mbps))]),
+      ),
       ...peerKeys.map((k) => [k.subject, k.api, k.model, ...corpora.map((c) => fmt(peerRec(k, c)?.mbps))]),
     ],
   };
@@ -52,15 +54,32 @@ export function summaryTables(s: SummaryInput): Table[] {
   const ratioRows: Cell[][] = [];
   for (const m of s.models) {
     if (!corpora.some((c) => find(WASM, m, c) && find(JS, m, c))) continue;
-    ratioRows.push(['pure-JS engine (same ids)', m, m, ...corpora.map((c) => r2(find(WASM, m, c)?.mbps, find(JS, m, c)?.mbps)), '1 (identical)', 'side by side']);
+    ratioRows.push([
+      'pure-JS engine (same ids)',
+      m,
+      m,
+      ...corpora.map((c) => r2(find(WASM, m, c)?.mbps, find(JS, m, c)?.mbps)),
+      '1 (identical)',
+      'side by side',
+    ]);
   }
   for (const k of peerKeys) {
     const m = pairOf(k);
     const paired = corpora.every((c) => s.throughput.some((r) => r.pairedWith === pairKey(k) && r.corpus === c));
-    ratioRows.push([`${k.subject} ${k.api}`, k.model, m,
+    ratioRows.push([
+      `${k.subject} ${k.api}`,
+      k.model,
+      m,
       ...corpora.map((c) => r2(oursFor(k, c)?.mbps, peerRec(k, c)?.mbps)),
-      corpora.map((c) => { const p = peerRec(k, c); const o = oursFor(k, c); return p && o ? fmt(p.tokens / o.tokens) : '—'; }).join(' / '),
-      paired ? 'side by side' : 'separate processes']);
+      corpora
+        .map((c) => {
+          const p = peerRec(k, c);
+          const o = oursFor(k, c);
+          return p && o ? fmt(p.tokens / o.tokens) : '—';
+        })
+        .join(' / '),
+      paired ? 'side by side' : 'separate processes',
+    ]);
   }
   const ratios: Table = {
     title: 'Our WASM engine ÷ each alternative, same run (MB/s ratio; > 1 = we are faster)',
@@ -71,18 +90,20 @@ export function summaryTables(s: SummaryInput): Table[] {
 
   const refRow = (ref: ReferenceRow, subject: string): Cell[] => {
     const measured = REF_CORPORA.map((c) => (corpora.includes(c) ? find(subject, ref.ours, c)?.mbps : undefined));
-    return [ref.name + (ref.note ? ` (${ref.note})` : ''), ref.vocab, `${subject.replace('bytepiece ', '')} ${ref.ours}`,
-      ref.mbps.map((x) => fmt(x)).join(' / '), measured.map((x) => fmt(x)).join(' / '),
-      ...REF_CORPORA.map((_, i) => r2(measured[i], ref.mbps[i] ?? undefined))];
+    return [
+      ref.name + (ref.note ? ` (${ref.note})` : ''),
+      ref.vocab,
+      `${subject.replace('bytepiece ', '')} ${ref.ours}`,
+      ref.mbps.map((x) => fmt(x)).join(' / '),
+      measured.map((x) => fmt(x)).join(' / '),
+      ...REF_CORPORA.map((_, i) => r2(measured[i], ref.mbps[i] ?? undefined)),
+    ];
   };
   const reference: Table = {
     title: `Against the reference figures (reference, from ${REFERENCE_SOURCE}; not re-measured, other days and noise)`,
     columns: ['reference', 'vocabulary', 'ours', 'reference MB/s zh / en / code', 'ours MB/s zh / en / code', 'ours ÷ ref zh', 'en', 'code'],
     align: 'lllrrrrr',
-    rows: [
-      ...REFERENCE.map((r) => refRow(r, WASM)),
-      ...CEILING.map((r) => refRow(r, r.name.includes('pure JS') ? JS : WASM)),
-    ],
+    rows: [...REFERENCE.map((r) => refRow(r, WASM)), ...CEILING.map((r) => refRow(r, r.name.includes('pure JS') ? JS : WASM))],
   };
 
   return [targets(s, find), headline, ratios, reference];
@@ -101,8 +122,11 @@ function targets(s: SummaryInput, find: Find): Table {
 
   for (const t of SPEED_TARGETS) {
     const got = REF_CORPORA.map((c) => find(WASM, t.model, c)?.mbps);
-    rows.push([`WASM ${t.model} ≥ ${t.mbps.join(' / ')} MB/s (zh / en / code)`, got.map((x) => fmt(x)).join(' / '),
-      status(present(got) ? got.every((x, i) => x >= t.mbps[i]!) : undefined)]);
+    rows.push([
+      `WASM ${t.model} ≥ ${t.mbps.join(' / ')} MB/s (zh / en / code)`,
+      got.map((x) => fmt(x)).join(' / '),
+      status(present(got) ? got.every((x, i) => x >= t.mbps[i]!) : undefined),
+    ]);
   }
 
   // Native SentencePiece: measured in this run when spm_encode is installed, else quoted.
@@ -112,32 +136,43 @@ function targets(s: SummaryInput, find: Find): Table {
     const x = REF_CORPORA.map((c, i) => {
       const mine = spm.find((r) => r.vocabOf === m && r.corpus === c);
       const ours = (mine && s.throughput.find((r) => r.pairedWith === pairKey(mine) && r.corpus === c)?.mbps) ?? find(WASM, m, c)?.mbps;
-      const theirs = spm.length > 0 ? mine?.mbps
-        : REFERENCE.find((r) => r.name.includes('spm_encode') && r.ours === m)?.mbps[i] ?? undefined;
+      const theirs = spm.length > 0 ? mine?.mbps : (REFERENCE.find((r) => r.name.includes('spm_encode') && r.ours === m)?.mbps[i] ?? undefined);
       return ours !== undefined && theirs ? ours / theirs : undefined;
     });
-    rows.push([`WASM ≥ 3× native SentencePiece (≥ 5× on zh), ${m}${spm.length ? ', side by side in this run' : ', vs the reference figure (spm_encode not installed here)'}`,
+    rows.push([
+      `WASM ≥ 3× native SentencePiece (≥ 5× on zh), ${m}${spm.length ? ', side by side in this run' : ', vs the reference figure (spm_encode not installed here)'}`,
       x.map((v) => (v === undefined ? '—' : `${fmt(v)}×`)).join(' / '),
-      status(present(x) ? x.every((v, i) => v >= (i === 0 ? 5 : 3)) : undefined)]);
+      status(present(x) ? x.every((v, i) => v >= (i === 0 ? 5 : 3)) : undefined),
+    ]);
   }
 
   const wj: { v: number; where: string }[] = [];
-  for (const m of s.models) for (const c of s.corpora) {
-    const w = find(WASM, m, c);
-    const j = find(JS, m, c);
-    if (w && j) wj.push({ v: w.mbps / j.mbps, where: `${m} ${shortCorpus(c)}` });
-  }
+  for (const m of s.models)
+    for (const c of s.corpora) {
+      const w = find(WASM, m, c);
+      const j = find(JS, m, c);
+      if (w && j) wj.push({ v: w.mbps / j.mbps, where: `${m} ${shortCorpus(c)}` });
+    }
   const worst = wj.reduce<{ v: number; where: string } | undefined>((a, b) => (!a || b.v < a.v ? b : a), undefined);
-  rows.push(['WASM ≥ 1.5× pure JS on every corpus (every model)',
-    worst ? `min ${fmt(worst.v)}× (${worst.where}); median ${fmt(median(wj.map((x) => x.v)))}×` : '—', status(worst ? worst.v >= 1.5 : undefined)]);
+  rows.push([
+    'WASM ≥ 1.5× pure JS on every corpus (every model)',
+    worst ? `min ${fmt(worst.v)}× (${worst.where}); median ${fmt(median(wj.map((x) => x.v)))}×` : '—',
+    status(worst ? worst.v >= 1.5 : undefined),
+  ]);
 
   const oneChar = s.short.find((r) => r.subject === WASM && r.size === 0);
-  rows.push(['Per-call overhead ≤ 2 µs (WASM, encode of 1 character)', oneChar ? `${fmt(oneChar.usPerCall)} µs` : '—', status(oneChar ? oneChar.usPerCall <= 2 : undefined)]);
+  rows.push([
+    'Per-call overhead ≤ 2 µs (WASM, encode of 1 character)',
+    oneChar ? `${fmt(oneChar.usPerCall)} µs` : '—',
+    status(oneChar ? oneChar.usPerCall <= 2 : undefined),
+  ]);
   const hundred = s.corpora.map((c) => s.short.find((r) => r.subject === WASM && r.size === 100 && r.corpus === c)?.mbps);
   const into = s.corpora.map((c) => s.short.find((r) => r.subject === `${WASM}, encodeInto` && r.size === 100 && r.corpus === c)?.mbps);
-  rows.push([`100-byte documents ≥ 25 MB/s (WASM, ${cols.join(' / ')})`,
+  rows.push([
+    `100-byte documents ≥ 25 MB/s (WASM, ${cols.join(' / ')})`,
     hundred.map((x) => fmt(x)).join(' / ') + (present(into) ? ` (encodeInto: ${into.map((x) => fmt(x)).join(' / ')})` : ''),
-    status(present(hundred) ? hundred.every((x) => x >= 25) : undefined)]);
+    status(present(hundred) ? hundred.every((x) => x >= 25) : undefined),
+  ]);
 
   const sampled = s.throughput.filter((r) => r.subject === WASM && r.api.startsWith('encode α'));
   if (sampled.length === 0) {
@@ -149,17 +184,32 @@ function targets(s: SummaryInput, find: Find): Table {
   }
 
   const zipLoad = s.loads.find((l) => l.subject === 'bytepiece' && l.model === s.loadTarget && l.format === 'zip' && l.engine === 'wasm');
-  rows.push([`Load ${s.loadTarget} from .zip ≤ 400 ms (fresh process, WASM)`, zipLoad ? `${fmt(zipLoad.loadMs)} ms` : '—', status(zipLoad ? zipLoad.loadMs <= 400 : undefined)]);
+  rows.push([
+    `Load ${s.loadTarget} from .zip ≤ 400 ms (fresh process, WASM)`,
+    zipLoad ? `${fmt(zipLoad.loadMs)} ms` : '—',
+    status(zipLoad ? zipLoad.loadMs <= 400 : undefined),
+  ]);
   const binModel = s.loads.some((l) => l.format === 'binary' && l.model === s.loadTarget) ? s.loadTarget : s.largest;
   const binLoad = s.loads.find((l) => l.subject === 'bytepiece' && l.model === binModel && l.format === 'binary');
   const bin = s.binaries.find((b) => b.model === binModel);
-  rows.push([`Binary format loads ≤ 30 ms, gzipped smaller than the zip (${binModel})`,
+  rows.push([
+    `Binary format loads ≤ 30 ms, gzipped smaller than the zip (${binModel})`,
     binLoad && bin ? `${fmt(binLoad.loadMs)} ms; gzip ${bin.gzipBytes} B vs zip ${bin.zip} B` : 'n/a (toBinary not in this build)',
-    status(binLoad && bin ? binLoad.loadMs <= 30 && bin.gzipBytes < bin.zip : undefined)]);
+    status(binLoad && bin ? binLoad.loadMs <= 30 && bin.gzipBytes < bin.zip : undefined),
+  ]);
   const big = s.loads.find((l) => l.subject === 'bytepiece' && l.model === s.largest && l.format === 'zip' && l.engine === 'wasm');
-  rows.push([`Peak RSS after loading the largest model (${s.largest}) ≤ 150 MB`, big ? `${fmt(big.peakRssMiB * 1.048576)} MB (${fmt(big.peakRssMiB)} MiB)` : '—', status(big ? big.peakRssMiB * 1.048576 <= 150 : undefined)]);
+  rows.push([
+    `Peak RSS after loading the largest model (${s.largest}) ≤ 150 MB`,
+    big ? `${fmt(big.peakRssMiB * 1.048576)} MB (${fmt(big.peakRssMiB)} MiB)` : '—',
+    status(big ? big.peakRssMiB * 1.048576 <= 150 : undefined),
+  ]);
   const ref = REFERENCE_LOAD.find((r) => r.model === s.loadTarget);
-  if (zipLoad && ref) rows.push([`(reference BytePiece loads ${s.loadTarget} in ${ref.loadS * 1000} ms, peak ${ref.peakRssMiB} MiB: reference, from ${REFERENCE_SOURCE})`, `ours ${fmt(zipLoad.loadMs)} ms, ${fmt(zipLoad.peakRssMiB)} MiB`, '']);
+  if (zipLoad && ref)
+    rows.push([
+      `(reference BytePiece loads ${s.loadTarget} in ${ref.loadS * 1000} ms, peak ${ref.peakRssMiB} MiB: reference, from ${REFERENCE_SOURCE})`,
+      `ours ${fmt(zipLoad.loadMs)} ms, ${fmt(zipLoad.peakRssMiB)} MiB`,
+      '',
+    ]);
 
   return { title: 'Targets of issue 6, as measured in this run', columns: ['target', 'measured', 'status'], align: 'lrl', rows };
 }

@@ -66,7 +66,7 @@ if (spec.floorFile) {
   const memory = new WebAssembly.Memory({ initial: Math.ceil(size / 65536) });
   const fd = openSync(spec.floorFile, 'r');
   const t3 = performance.now();
-  for (let done = 0; done < size; ) done += readSync(fd, new Uint8Array(memory.buffer), done, size - done, done);
+  for (let done = 0; done < size;) done += readSync(fd, new Uint8Array(memory.buffer), done, size - done, done);
   floorMs = performance.now() - t3;
   closeSync(fd);
 }

@@ -29,7 +29,10 @@ const failures: Failure[] = [];
 const engines = spec.engines.map((engine) => ({ engine, subject: SUBJECT[engine], tok: extended(pkg.Tokenizer.loadSync(spec.modelPath, { engine })) }));
 const corpora = spec.corpora.map((c) => ({ ...c, corpus: loadCorpus(c.name, c.path) }));
 // A text with many possible segmentations, for feature detection.
-const sample = corpora.map((c) => c.corpus.docs.slice(0, 20).join('\n')).join('\n').slice(0, 4000);
+const sample = corpora
+  .map((c) => c.corpus.docs.slice(0, 20).join('\n'))
+  .join('\n')
+  .slice(0, 4000);
 const features: Record<string, Features> = Object.fromEntries(engines.map((e) => [e.engine, detectFeatures(e.tok, sample)]));
 
 for (const { name, golden, corpus } of corpora) {
@@ -58,7 +61,10 @@ for (const { name, golden, corpus } of corpora) {
         return n === ids[i]!.length && ids[i]!.every((id, k) => out[k] === id);
       });
       if (!ok) failures.push({ subject, reason: `encodeInto disagrees with encode on ${spec.model} ${name}` });
-      contestants.push({ who: { ...who, api: 'encodeInto (reused buffer)', check: ok ? '= encode' : 'MISMATCH' }, pass: passOf(corpus, (t) => writtenCount(tok.encodeInto!(t, out))) });
+      contestants.push({
+        who: { ...who, api: 'encodeInto (reused buffer)', check: ok ? '= encode' : 'MISMATCH' },
+        pass: passOf(corpus, (t) => writtenCount(tok.encodeInto!(t, out))),
+      });
     }
     if (engine === 'wasm' && f.encodeBatch) {
       // Batches of BATCH documents in corpus order (one ArrayBuffer each; short one-line texts paired).
@@ -96,7 +102,10 @@ function compare(subject: string, corpus: Corpus, ids: Uint32Array[], golden?: n
     if (x.length === y.length && x.every((id, k) => id === y[k])) ok++;
   });
   if (ok !== ids.length) {
-    failures.push({ subject, reason: `${spec.model} ${corpus.name}: ${ids.length - ok} of ${ids.length} documents differ from ${golden ? 'the golden ids' : 'the other engine'}` });
+    failures.push({
+      subject,
+      reason: `${spec.model} ${corpus.name}: ${ids.length - ok} of ${ids.length} documents differ from ${golden ? 'the golden ids' : 'the other engine'}`,
+    });
   }
   return `${label} ${ok}/${ids.length}`;
 }

@@ -22,10 +22,13 @@ const records: ThroughputRecord[] = [];
 for (const c of spec.corpora) {
   progress(`  ${s.subject} ${s.model} ${c.name}${ours ? ` (side by side with ${ours.subject} ${ours.model})` : ''}`);
   const corpus = loadCorpus(c.name, c.path);
-  const contestants: Contestant[] = [{
-    who: { subject: s.subject, api: s.api, model: s.model, vocabOf: s.vocabOf, check: 'not checked' },
-    pass: passOf(corpus, s.count), beforePass: s.beforePass,
-  }];
+  const contestants: Contestant[] = [
+    {
+      who: { subject: s.subject, api: s.api, model: s.model, vocabOf: s.vocabOf, check: 'not checked' },
+      pass: passOf(corpus, s.count),
+      beforePass: s.beforePass,
+    },
+  ];
   if (ours) contestants.push({ who: { subject: ours.subject, api: ours.api, model: ours.model, check: 'not checked' }, pass: passOf(corpus, ours.count) });
   const warm = contestants.map((x) => x.pass()); // warm-up (JIT, and caches where a peer has them)
   const got = timeInterleaved(corpus, spec.reps, contestants);

@@ -52,7 +52,14 @@ const s = await open();
 let sink = 0;
 
 // Every cell: a pool of distinct documents, cycled by the benchmarked function.
-interface Cell { corpus: string; size: number; docs: string[]; bytes: number; hz: number[]; rme: number[] }
+interface Cell {
+  corpus: string;
+  size: number;
+  docs: string[];
+  bytes: number;
+  hz: number[];
+  rme: number[];
+}
 const cells: Cell[] = [{ corpus: '-', size: 0, docs: ['a'], bytes: 1, hz: [], rme: [] }];
 for (const c of spec.corpora) {
   const corpus = loadCorpus(c.name, c.path);
@@ -87,8 +94,14 @@ if (sink < 0) progress('unreachable');
 const records: ShortRecord[] = cells.map((cell) => {
   const h = median(cell.hz);
   return {
-    subject: s.subject, model: s.model, corpus: cell.corpus, size: cell.size, bytes: cell.bytes,
-    usPerCall: 1e6 / h, mbps: (cell.bytes * h) / 1e6, rme: median(cell.rme),
+    subject: s.subject,
+    model: s.model,
+    corpus: cell.corpus,
+    size: cell.size,
+    bytes: cell.bytes,
+    usPerCall: 1e6 / h,
+    mbps: (cell.bytes * h) / 1e6,
+    rme: median(cell.rme),
   };
 });
 emit({ records });

@@ -28,7 +28,9 @@ const outFile = join(spec.tmp, 'spm-out.txt');
 
 function run(input: string): number {
   const t0 = performance.now();
-  const r = spawnSync(spec.bin, [`--model=${spec.modelPath}`, '--output_format=id', `--input=${input}`, `--output=${outFile}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(spec.bin, [`--model=${spec.modelPath}`, '--output_format=id', `--input=${input}`, `--output=${outFile}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${spec.bin} exited with ${r.status}: ${r.stderr.toString().slice(-500)}`);
   return ms;
@@ -50,7 +52,9 @@ for (const c of spec.corpora) {
   const input = join(spec.tmp, `${c.name}.txt`);
   writeFileSync(input, corpus.docs.join('\n') + '\n');
   run(input); // warm the page cache
-  const tokens = readFileSync(outFile, 'utf8').split(/\s+/).filter((x) => x.length > 0).length;
+  const tokens = readFileSync(outFile, 'utf8')
+    .split(/\s+/)
+    .filter((x) => x.length > 0).length;
   const seconds: number[] = [];
   const ourSeconds: number[] = [];
   let ourTokens = 0;
@@ -71,10 +75,23 @@ for (const c of spec.corpora) {
     ourSeconds.push((performance.now() - t0) / 1000);
   }
   const record = (subject: string, api: string, model: string, s: number[], n: number): ThroughputRecord => ({
-    subject, api, model, corpus: c.name, docs: corpus.docs.length, bytes: corpus.bytes, tokens: n, seconds: s,
-    mbps: corpus.bytes / median(s) / 1e6, tokensPerSecond: n / median(s), check: 'not checked',
+    subject,
+    api,
+    model,
+    corpus: c.name,
+    docs: corpus.docs.length,
+    bytes: corpus.bytes,
+    tokens: n,
+    seconds: s,
+    mbps: corpus.bytes / median(s) / 1e6,
+    tokensPerSecond: n / median(s),
+    check: 'not checked',
   });
   records.push({ ...record(SUBJECT, API, `sp:${spec.vocabOf}`, seconds, tokens), vocabOf: spec.vocabOf });
-  if (ours) records.push({ ...record(ours.subject, ours.api, ours.model, ourSeconds, ourTokens), pairedWith: pairKey({ subject: SUBJECT, api: API, model: `sp:${spec.vocabOf}` }) });
+  if (ours)
+    records.push({
+      ...record(ours.subject, ours.api, ours.model, ourSeconds, ourTokens),
+      pairedWith: pairKey({ subject: SUBJECT, api: API, model: `sp:${spec.vocabOf}` }),
+    });
 }
 emit({ records, coldStartMs: cold });

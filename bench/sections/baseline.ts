@@ -41,7 +41,18 @@ async function buildBaseline(): Promise<string> {
     execFileSync('npm', ['run', 'build:wasm'], { cwd: src, stdio: 'ignore' });
     // The bundle sits where src/node.ts sat (two folders below, like ours): its kernel URL
     // (`../build/…` from a flat src/, `../../build/…` from src/engine/) finds a copy either way.
-    await build({ entryPoints: [join(src, 'src', 'node.ts')], outdir: join(dir, 'pkg', 'src'), bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outExtension: { '.js': '.mjs' }, logLevel: 'warning', absWorkingDir: src });
+    await build({
+      entryPoints: [join(src, 'src', 'node.ts')],
+      outdir: join(dir, 'pkg', 'src'),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      outExtension: { '.js': '.mjs' },
+      logLevel: 'warning',
+      absWorkingDir: src,
+    });
     for (const target of [join(dir, 'build'), join(dir, 'pkg', 'build')]) {
       mkdirSync(target, { recursive: true });
       for (const k of readdirSync(join(src, 'build')).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(src, 'build', k), join(target, k));
@@ -53,7 +64,10 @@ async function buildBaseline(): Promise<string> {
 }
 
 const corpora = allCorpora();
-const builds = [{ name: 'new', pkg: PKG_URL }, { name: 'old', pkg: await buildBaseline() }];
+const builds = [
+  { name: 'new', pkg: PKG_URL },
+  { name: 'old', pkg: await buildBaseline() },
+];
 /** MB/s per build, engine, model and corpus, one entry per round. */
 const mbps = new Map<string, number[]>();
 for (let round = 0; round < ROUNDS; round++) {
@@ -61,7 +75,15 @@ for (let round = 0; round < ROUNDS; round++) {
     // Alternate which build goes first, so neither always runs on the warmer (or busier) machine.
     for (const b of round % 2 === 0 ? builds : [...builds].reverse()) {
       progress(`baseline: round ${round + 1}/${ROUNDS}, ${model}, ${b.name} build`);
-      const spec = { pkg: b.pkg, model, modelPath: modelPath(model), reps: reps(), engines: ['wasm', 'js'], variants: false, corpora: corpora.map((c) => ({ name: c, path: corpusPath(c) })) };
+      const spec = {
+        pkg: b.pkg,
+        model,
+        modelPath: modelPath(model),
+        reps: reps(),
+        engines: ['wasm', 'js'],
+        variants: false,
+        corpora: corpora.map((c) => ({ name: c, path: corpusPath(c) })),
+      };
       const r = await runProbe<{ records: ThroughputRecord[]; failures: Failure[] }>('ours-throughput', spec, { timeoutMs: 600_000 });
       if (!r.ok) {
         failures.push({ subject: `${b.name} build (${b.name === 'old' ? commit : 'this tree'}) on ${model}`, reason: r.error });
@@ -82,11 +104,15 @@ const get = (build: string, subject: string, model: string, corpus: string) => {
 const rows: (string | null)[][] = [];
 for (const model of TARGET_MODELS) {
   for (const subject of ['bytepiece WASM', 'bytepiece JS']) {
-    rows.push([model, subject.replace('bytepiece ', ''), ...corpora.map((c) => {
-      const n = get('new', subject, model, c);
-      const o = get('old', subject, model, c);
-      return n !== undefined && o !== undefined ? `${fmt(n / o, 2)}× (${fmt(n)} / ${fmt(o)})` : null;
-    })]);
+    rows.push([
+      model,
+      subject.replace('bytepiece ', ''),
+      ...corpora.map((c) => {
+        const n = get('new', subject, model, c);
+        const o = get('old', subject, model, c);
+        return n !== undefined && o !== undefined ? `${fmt(n / o, 2)}× (${fmt(n)} / ${fmt(o)})` : null;
+      }),
+    ]);
   }
 }
 emit({

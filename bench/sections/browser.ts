@@ -24,8 +24,16 @@ const SHORT_DOCS = 1000;
 /** Passes over the short documents per timed figure: enough calls to outlast the page's coarse timer (0.1 ms). */
 const SHORT_LOOPS = 20;
 
-interface PassTimes { corpus: string; check: Record<'wasm' | 'js', { checksum: number; tokens: number }>; ms: Record<'wasm' | 'js', number[]> }
-interface ShortTimes { corpus: string; calls: number; ms: Record<'encode' | 'encodeInto', number[]> }
+interface PassTimes {
+  corpus: string;
+  check: Record<'wasm' | 'js', { checksum: number; tokens: number }>;
+  ms: Record<'wasm' | 'js', number[]>;
+}
+interface ShortTimes {
+  corpus: string;
+  calls: number;
+  ms: Record<'encode' | 'encodeInto', number[]>;
+}
 
 const failures: Failure[] = [];
 
@@ -42,7 +50,10 @@ function checksum(tok: Tokenizer, corpus: Corpus): { checksum: number; tokens: n
 }
 
 const call = <T>(page: Page, name: string, arg: unknown): Promise<T> =>
-  page.evaluate(([n, a]) => (window as unknown as { harness: Record<string, (x: unknown) => Promise<unknown>> }).harness[n as string]!(a), [name, arg] as const) as Promise<T>;
+  page.evaluate(([n, a]) => (window as unknown as { harness: Record<string, (x: unknown) => Promise<unknown>> }).harness[n as string]!(a), [
+    name,
+    arg,
+  ] as const) as Promise<T>;
 
 async function main(): Promise<SectionResult> {
   try {
@@ -51,7 +62,15 @@ async function main(): Promise<SectionResult> {
     return { title: TITLE, failures: [{ subject: 'headless Chromium', reason: `section not run: ${(e as Error).message}` }] };
   }
   if (!existsSync(join(REPO, 'dist', 'browser.js'))) {
-    return { title: TITLE, failures: [{ subject: 'headless Chromium', reason: 'section not run: dist/browser.js is missing (`npm run bench` builds it; with --only, run `npm run build` first)' }] };
+    return {
+      title: TITLE,
+      failures: [
+        {
+          subject: 'headless Chromium',
+          reason: 'section not run: dist/browser.js is missing (`npm run bench` builds it; with --only, run `npm run build` first)',
+        },
+      ],
+    };
   }
   const server = await serve({ '/': join(REPO, 'bench', 'browser'), '/pkg': join(REPO, 'dist'), '/models': join(SHARED, 'models') });
   const browser = await launchChromium();
@@ -78,7 +97,10 @@ async function main(): Promise<SectionResult> {
           const expected = expect[k]!;
           const seen = r.check[engine];
           if (seen.checksum !== expected.checksum || seen.tokens !== expected.tokens) {
-            failures.push({ subject: `Chromium ${engine}`, reason: `${model} ${corpus.name}: ids differ from Node's (${seen.tokens} ids, checksum ${seen.checksum}; Node ${expected.tokens}, ${expected.checksum})` });
+            failures.push({
+              subject: `Chromium ${engine}`,
+              reason: `${model} ${corpus.name}: ids differ from Node's (${seen.tokens} ids, checksum ${seen.checksum}; Node ${expected.tokens}, ${expected.checksum})`,
+            });
           }
           row.push(fmt(corpus.bytes / median(r.ms[engine]) / 1000));
         }
@@ -120,7 +142,7 @@ async function main(): Promise<SectionResult> {
       tables,
       notes: [
         'load ms: Tokenizer.load(url) in the page (fetch, unzip, parse, trie, kernel compile), for the engine of the row; not a cold-start figure (the page and the kernel file are already loaded).',
-        'encodeInto makes the same calls into one reused Uint32Array; the difference from encode is the result\'s own ArrayBuffer.',
+        "encodeInto makes the same calls into one reused Uint32Array; the difference from encode is the result's own ArrayBuffer.",
       ],
       failures,
       data: { version, userAgent },

@@ -10,11 +10,19 @@ import type { Tokenizer as TokenizerType } from '../../src/node.js';
 
 await ensureBundled();
 const { Tokenizer } = (await import(PKG_URL)) as { Tokenizer: typeof TokenizerType };
-const texts = (corpus: string) => readFileSync(corpusPath(corpus), 'utf8').split('\n').filter((l) => l.length > 0).map((l) => (JSON.parse(l) as { text: string }).text);
+const texts = (corpus: string) =>
+  readFileSync(corpusPath(corpus), 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => (JSON.parse(l) as { text: string }).text);
 const MODELS = isQuick() ? ['bytepiece.plus.80k'] : ['bytepiece.plus.80k', 'bytepiece.eu.plus.160k'];
 const n = reps();
 
-const offsets: Table = { title: 'encodeWithOffsets ÷ encode (whole corpus per pass, WASM engine, single thread)', columns: ['model', 'corpus', 'encode ms', 'encodeWithOffsets ms', 'ratio'], rows: [] };
+const offsets: Table = {
+  title: 'encodeWithOffsets ÷ encode (whole corpus per pass, WASM engine, single thread)',
+  columns: ['model', 'corpus', 'encode ms', 'encodeWithOffsets ms', 'ratio'],
+  rows: [],
+};
 for (const model of MODELS) {
   const tok = await Tokenizer.load(modelPath(model));
   for (const corpus of allCorpora()) {
@@ -47,9 +55,16 @@ const build = (sep: string) => {
   }
   return parts.join(sep);
 };
-const limits: Table = { title: 'Budget checks on 10 MB of text (bytepiece.plus.80k, WASM): median µs per call', columns: ['text', 'isWithinTokenLimit(text, 100)', 'truncate(text, 100)', 'countTokens(text) (all of it)'], rows: [] };
+const limits: Table = {
+  title: 'Budget checks on 10 MB of text (bytepiece.plus.80k, WASM): median µs per call',
+  columns: ['text', 'isWithinTokenLimit(text, 100)', 'truncate(text, 100)', 'countTokens(text) (all of it)'],
+  rows: [],
+};
 const tok = await Tokenizer.load(modelPath('bytepiece.plus.80k'));
-for (const [name, text] of [['10 MB, many lines', build('\n')], ['10 MB, one line', build(' ')]] as const) {
+for (const [name, text] of [
+  ['10 MB, many lines', build('\n')],
+  ['10 MB, one line', build(' ')],
+] as const) {
   progress(`llm: limits on ${name}`);
   const time = (f: () => unknown, times: number) => {
     const s: number[] = [];
@@ -69,7 +84,8 @@ for (const [name, text] of [['10 MB, many lines', build('\n')], ['10 MB, one lin
 
 const result: SectionResult = {
   title: 'Features for language-model apps',
-  intro: 'encodeWithOffsets maps every token to its span in the caller\'s text (the issue\'s target: at most 1.5× encode); isWithinTokenLimit stops once the budget is passed, so its cost follows the budget, not the text (truncate reads the rest of the line where it cuts: a line\'s segmentation depends on all of it).',
+  intro:
+    "encodeWithOffsets maps every token to its span in the caller's text (the issue's target: at most 1.5× encode); isWithinTokenLimit stops once the budget is passed, so its cost follows the budget, not the text (truncate reads the rest of the line where it cuts: a line's segmentation depends on all of it).",
   tables: [offsets, limits],
 };
 emit(result);

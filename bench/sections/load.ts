@@ -23,11 +23,25 @@ const models = quick ? [largest] : allModels();
 const failures: Failure[] = [];
 const loads: LoadRecord[] = [];
 
-interface Probe { importMs: number; loadMs: number; firstEncodeMs: number; tokens: number; baselineRss: number; peakRss: number; vmHwm: number; rssAfterGc: number; floorMs?: number }
+interface Probe {
+  importMs: number;
+  loadMs: number;
+  firstEncodeMs: number;
+  tokens: number;
+  baselineRss: number;
+  peakRss: number;
+  vmHwm: number;
+  rssAfterGc: number;
+  floorMs?: number;
+}
 /** Median floorMs of the default model's runs (reading its file into fresh memory, same processes). */
 let defaultFloorMs: number | undefined;
 
-async function measure(label: string, spec: object, meta: Omit<LoadRecord, 'runs' | 'importMs' | 'loadMs' | 'firstEncodeMs' | 'peakRssMiB' | 'baselineRssMiB' | 'rssAfterGcMiB'>): Promise<void> {
+async function measure(
+  label: string,
+  spec: object,
+  meta: Omit<LoadRecord, 'runs' | 'importMs' | 'loadMs' | 'firstEncodeMs' | 'peakRssMiB' | 'baselineRssMiB' | 'rssAfterGcMiB'>,
+): Promise<void> {
   progress(`load: ${label}`);
   const runs: Probe[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -41,8 +55,14 @@ async function measure(label: string, spec: object, meta: Omit<LoadRecord, 'runs
   const m = (f: (p: Probe) => number) => median(runs.map(f));
   if (runs[0]!.floorMs !== undefined) defaultFloorMs = m((p) => p.floorMs!);
   loads.push({
-    ...meta, runs: RUNS, importMs: m((p) => p.importMs), loadMs: m((p) => p.loadMs), firstEncodeMs: m((p) => p.firstEncodeMs),
-    peakRssMiB: MiB(m((p) => Math.max(p.peakRss, p.vmHwm || 0))), baselineRssMiB: MiB(m((p) => p.baselineRss)), rssAfterGcMiB: MiB(m((p) => p.rssAfterGc)),
+    ...meta,
+    runs: RUNS,
+    importMs: m((p) => p.importMs),
+    loadMs: m((p) => p.loadMs),
+    firstEncodeMs: m((p) => p.firstEncodeMs),
+    peakRssMiB: MiB(m((p) => Math.max(p.peakRss, p.vmHwm || 0))),
+    baselineRssMiB: MiB(m((p) => p.baselineRss)),
+    rssAfterGcMiB: MiB(m((p) => p.rssAfterGc)),
   });
 }
 
@@ -52,24 +72,37 @@ const DEFAULT_LOAD_TARGET_MS = 40;
 const DIST_NODE = join(REPO, 'dist', 'node.js');
 const DEFAULT_BIN = join(REPO, 'dist', 'models', `${LOAD_TARGET}.bin`);
 if (existsSync(DIST_NODE) && existsSync(DEFAULT_BIN)) {
-  await measure(`default model (dist/node.js, Tokenizer.loadSync())`, { ours: { pkg: pathToFileURL(DIST_NODE).href, engine: 'wasm' }, floorFile: DEFAULT_BIN },
-    { subject: 'bytepiece (package)', model: `${LOAD_TARGET} (default)`, format: 'binary', engine: 'wasm', fileBytes: statSync(DEFAULT_BIN).size });
+  await measure(
+    `default model (dist/node.js, Tokenizer.loadSync())`,
+    { ours: { pkg: pathToFileURL(DIST_NODE).href, engine: 'wasm' }, floorFile: DEFAULT_BIN },
+    { subject: 'bytepiece (package)', model: `${LOAD_TARGET} (default)`, format: 'binary', engine: 'wasm', fileBytes: statSync(DEFAULT_BIN).size },
+  );
 } else {
   failures.push({ subject: 'load default model', reason: `${rel(DIST_NODE)} or ${rel(DEFAULT_BIN)} is missing: run npm run build` });
 }
 const defaultLoad = loads.at(-1)?.subject === 'bytepiece (package)' ? loads.at(-1) : undefined;
-const floorText = () => (defaultFloorMs === undefined ? '' : `; reading its file into fresh memory alone takes ${fmt(defaultFloorMs)} ms in the same processes (this machine's floor)`);
-if (defaultLoad) progress(`load: default model ready in ${fmt(defaultLoad.loadMs)} ms (median of ${RUNS} fresh processes; target <= ${DEFAULT_LOAD_TARGET_MS} ms), import ${fmt(defaultLoad.importMs)} ms${floorText()}`);
+const floorText = () =>
+  defaultFloorMs === undefined ? '' : `; reading its file into fresh memory alone takes ${fmt(defaultFloorMs)} ms in the same processes (this machine's floor)`;
+if (defaultLoad)
+  progress(
+    `load: default model ready in ${fmt(defaultLoad.loadMs)} ms (median of ${RUNS} fresh processes; target <= ${DEFAULT_LOAD_TARGET_MS} ms), import ${fmt(defaultLoad.importMs)} ms${floorText()}`,
+  );
 
 // Our models from their .zip, WASM engine (the default).
 for (const model of models) {
-  await measure(`${model}.zip (WASM)`, { ours: { pkg: PKG_URL, path: modelPath(model), engine: 'wasm' } },
-    { subject: 'bytepiece', model, format: 'zip', engine: 'wasm', fileBytes: fileSize(modelPath(model)) });
+  await measure(
+    `${model}.zip (WASM)`,
+    { ours: { pkg: PKG_URL, path: modelPath(model), engine: 'wasm' } },
+    { subject: 'bytepiece', model, format: 'zip', engine: 'wasm', fileBytes: fileSize(modelPath(model)) },
+  );
 }
 // The pure-JS engine skips WebAssembly compilation: its load differs.
 for (const model of [...new Set([largest, ...(quick ? [] : [LOAD_TARGET])])].filter((m) => allModels().includes(m))) {
-  await measure(`${model}.zip (JS)`, { ours: { pkg: PKG_URL, path: modelPath(model), engine: 'js' } },
-    { subject: 'bytepiece', model, format: 'zip', engine: 'js', fileBytes: fileSize(modelPath(model)) });
+  await measure(
+    `${model}.zip (JS)`,
+    { ours: { pkg: PKG_URL, path: modelPath(model), engine: 'js' } },
+    { subject: 'bytepiece', model, format: 'zip', engine: 'js', fileBytes: fileSize(modelPath(model)) },
+  );
 }
 
 // Our binary format, when the package can write it.
@@ -78,7 +111,11 @@ let binarySupported: boolean | undefined;
 mkdirSync(join(OUT, 'models'), { recursive: true });
 for (const model of models) {
   const out = join(OUT, 'models', `${model}.bin`);
-  const r = await runProbe<{ supported: boolean; bytes: number; gzipBytes: number; toBinaryMs: number; roundTrip: boolean }>('make-binary', { pkg: PKG_URL, modelPath: modelPath(model), out });
+  const r = await runProbe<{ supported: boolean; bytes: number; gzipBytes: number; toBinaryMs: number; roundTrip: boolean }>('make-binary', {
+    pkg: PKG_URL,
+    modelPath: modelPath(model),
+    out,
+  });
   if (!r.ok) {
     failures.push({ subject: `toBinary ${model}`, reason: r.error });
     continue;
@@ -87,8 +124,11 @@ for (const model of models) {
   if (!r.value.supported) break;
   binaries.push({ model, zip: fileSize(modelPath(model)), ...r.value });
   if (!r.value.roundTrip) failures.push({ subject: `binary ${model}`, reason: 'the binary model loads but encodes differently from the zip' });
-  await measure(`${model}.bin (WASM)`, { ours: { pkg: PKG_URL, path: out, engine: 'wasm' } },
-    { subject: 'bytepiece', model, format: 'binary', engine: 'wasm', fileBytes: r.value.bytes });
+  await measure(
+    `${model}.bin (WASM)`,
+    { ours: { pkg: PKG_URL, path: out, engine: 'wasm' } },
+    { subject: 'bytepiece', model, format: 'binary', engine: 'wasm', fileBytes: r.value.bytes },
+  );
 }
 
 // Peers' cold start: import of the module, then the vocabulary, in a fresh process.
@@ -102,16 +142,47 @@ if (!quick) {
     ]),
   ];
   for (const peer of peers) {
-    await measure(`${PEER_NAMES[peer.peer]} ${peer.model}`, { peer },
-      { subject: PEER_NAMES[peer.peer], model: peer.path ? `sp:${peer.model}` : peer.model, format: peer.path ? 'sp .model' : 'built in', fileBytes: peer.path ? fileSize(peer.path) : undefined });
+    await measure(
+      `${PEER_NAMES[peer.peer]} ${peer.model}`,
+      { peer },
+      {
+        subject: PEER_NAMES[peer.peer],
+        model: peer.path ? `sp:${peer.model}` : peer.model,
+        format: peer.path ? 'sp .model' : 'built in',
+        fileBytes: peer.path ? fileSize(peer.path) : undefined,
+      },
+    );
   }
 }
 
 const row = (l: LoadRecord) => [
-  l.subject, l.model, l.format, l.engine ?? '—', l.fileBytes === undefined ? '—' : fmt(l.fileBytes / 1e6), fmt(l.importMs), fmt(l.loadMs),
-  fmt(l.importMs + l.loadMs), fmt(l.firstEncodeMs), fmt(l.peakRssMiB), fmt(l.baselineRssMiB), fmt(l.rssAfterGcMiB),
+  l.subject,
+  l.model,
+  l.format,
+  l.engine ?? '—',
+  l.fileBytes === undefined ? '—' : fmt(l.fileBytes / 1e6),
+  fmt(l.importMs),
+  fmt(l.loadMs),
+  fmt(l.importMs + l.loadMs),
+  fmt(l.firstEncodeMs),
+  fmt(l.peakRssMiB),
+  fmt(l.baselineRssMiB),
+  fmt(l.rssAfterGcMiB),
 ];
-const columns = ['tokenizer', 'model', 'format', 'engine', 'file MB', 'import ms', 'load ms', 'import + load ms', 'first encode ms', 'peak RSS MiB', 'RSS before import MiB', 'RSS after GC MiB'];
+const columns = [
+  'tokenizer',
+  'model',
+  'format',
+  'engine',
+  'file MB',
+  'import ms',
+  'load ms',
+  'import + load ms',
+  'first encode ms',
+  'peak RSS MiB',
+  'RSS before import MiB',
+  'RSS after GC MiB',
+];
 const tables: Table[] = [{ title: `Cold load, median of ${RUNS} fresh processes`, columns, align: 'llll' + 'r'.repeat(8), rows: loads.map(row) }];
 if (binaries.length > 0) {
   tables.push({
@@ -127,7 +198,7 @@ const notes = [
     ? `Default model (${LOAD_TARGET}, binary, ${fmt(statSync(DEFAULT_BIN).size / 1e6)} MB, shipped in dist/models/): \`Tokenizer.loadSync()\` from the built package ready in ${fmt(defaultLoad.loadMs)} ms (median of ${RUNS} fresh processes; target <= ${DEFAULT_LOAD_TARGET_MS} ms: ${defaultLoad.loadMs <= DEFAULT_LOAD_TARGET_MS ? 'met' : 'NOT met'}), after ${fmt(defaultLoad.importMs)} ms of import${floorText()}.`
     : 'Default model: not measured (see failures).',
   `Largest shared model: ${largest} (${rel(modelPath(largest))}, ${fmt(fileSize(modelPath(largest)) / 1e6)} MB)${big ? `: ready to encode in ${fmt(big.loadMs)} ms from its .zip (WASM engine), process peak RSS ${fmt(big.peakRssMiB)} MiB (${fmt(big.peakRssMiB * 1.048576)} MB), of which ${fmt(big.baselineRssMiB)} MiB is Node itself before the import` : ': not measured'}.`,
-  'load ms = Tokenizer.loadSync(path) until it returns, ready to encode (read, unzip, parse, trie, WebAssembly compile and instantiate); import ms = import() of the bundled package (or the peer\'s module). Peak RSS = max(process.resourceUsage().maxRSS, VmHWM), which includes transient peaks during parsing.',
+  "load ms = Tokenizer.loadSync(path) until it returns, ready to encode (read, unzip, parse, trie, WebAssembly compile and instantiate); import ms = import() of the bundled package (or the peer's module). Peak RSS = max(process.resourceUsage().maxRSS, VmHWM), which includes transient peaks during parsing.",
   `Binary format: ${binarySupported === undefined ? 'not probed' : binarySupported ? 'timed (files in bench/out/models/, git-ignored)' : 'n/a (toBinary not in this build)'}.`,
 ];
 if (quick) notes.push('Quick mode: the largest model only, no peers.');

@@ -57,7 +57,12 @@ async function main(): Promise<SectionResult> {
     const binary = join(dir, 'walk');
     const built = spawnSync(cc, ['-O3', '-march=native', '-o', binary, join(REPO, 'bench', 'native', 'walk.c')], { encoding: 'utf8' });
     if (built.error || built.status !== 0) {
-      return { title: TITLE, failures: [{ subject: 'native C', reason: `section not run: ${cc} could not compile bench/native/walk.c (${built.error?.message ?? built.stderr.trim()})` }] };
+      return {
+        title: TITLE,
+        failures: [
+          { subject: 'native C', reason: `section not run: ${cc} could not compile bench/native/walk.c (${built.error?.message ?? built.stderr.trim()})` },
+        ],
+      };
     }
     const version = spawnSync(cc, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]!.trim();
     // The documents after NFC, as the Tokenizer sees them: i32 length + UTF-8 bytes each.
@@ -72,9 +77,14 @@ async function main(): Promise<SectionResult> {
       const tok = Tokenizer.loadSync(modelPath(model), { engine: 'wasm' });
       const impl = (tok as unknown as { impl: WasmInternals }).impl;
       // The engine's own double array: i32 node count, rootBase, maxPieceLength, 0; records; node ids.
-      const { trie, maxPieceLength } = (tok as unknown as { model: { trie: { words: Int32Array; nodeIds: Int32Array; rootBase: number }; maxPieceLength: number } }).model;
+      const { trie, maxPieceLength } = (
+        tok as unknown as { model: { trie: { words: Int32Array; nodeIds: Int32Array; rootBase: number }; maxPieceLength: number } }
+      ).model;
       const trieFile = join(dir, `${model}.trie`);
-      writeFileSync(trieFile, Buffer.concat([view(new Int32Array([trie.words.length / 4, trie.rootBase, maxPieceLength, 0])), view(trie.words), view(trie.nodeIds)]));
+      writeFileSync(
+        trieFile,
+        Buffer.concat([view(new Int32Array([trie.words.length / 4, trie.rootBase, maxPieceLength, 0])), view(trie.words), view(trie.nodeIds)]),
+      );
       const native = startNative(binary, trieFile, docFiles);
       try {
         for (const [index, corpus] of corpora.entries()) {
@@ -93,7 +103,8 @@ async function main(): Promise<SectionResult> {
           const encodeRatio: number[] = [];
           const wrong = new Set<string>();
           let sink = 0;
-          for (let r = -1; r < rounds; r++) { // round -1 warms up
+          for (let r = -1; r < rounds; r++) {
+            // round -1 warms up
             const round: number[] = [];
             for (let k = 0; k < NATIVE.length; k++) {
               const { mbps, checksum } = await native.pass(index, k);
@@ -126,15 +137,27 @@ async function main(): Promise<SectionResult> {
     return {
       title: TITLE,
       intro: `bench/native/walk.c compiled here with \`${cc} -O3 -march=native\` (${version}), over the WASM engine's own double array (the same 16-byte records, the same layout) and the same documents after NFC, one call per document, \`\\n\` chunks on their own; every native kernel's ids checked against Tokenizer.encode's (a checksum per corpus). Each round runs one pass of each kernel, then of the WASM kernel, then of Tokenizer.encode; ${rounds} rounds per corpus after one warm-up round. The native kernels are timed without NFC, UTF-8 or a result array: bytes already in memory, as the "WASM kernel" column.`,
-      tables: [{
-        title: 'MB/s (medians of the rounds); ratios: medians of each round\'s own ratio to the fastest native kernel of that round',
-        columns: ['model', 'corpus', 'C plain walk', 'C plain walk, split arrays', 'C lockstep', 'WASM kernel', 'WASM encode', 'WASM kernel ÷ best C', 'WASM encode ÷ best C'],
-        align: 'll' + 'r'.repeat(7),
-        rows,
-      }],
+      tables: [
+        {
+          title: "MB/s (medians of the rounds); ratios: medians of each round's own ratio to the fastest native kernel of that round",
+          columns: [
+            'model',
+            'corpus',
+            'C plain walk',
+            'C plain walk, split arrays',
+            'C lockstep',
+            'WASM kernel',
+            'WASM encode',
+            'WASM kernel ÷ best C',
+            'WASM encode ÷ best C',
+          ],
+          align: 'll' + 'r'.repeat(7),
+          rows,
+        },
+      ],
       notes: [
-        'C plain walk: one trie walk per start byte, pushing best[s] + score to each end it reaches (strict >, starts in increasing order: the reference\'s tie rule): the issue\'s "plain double-array walk". Split arrays: the same walk over 8-byte (base, check) records and a parallel array of scores. C lockstep: this package\'s kernel algorithm (all starts in lockstep), one stream, written plainly.',
-        'WASM kernel: the package\'s kernel on bytes already in its memory (two streams, see assembly/index.ts); WASM encode: Tokenizer.encode, JS string in, Uint32Array out, NFC check and UTF-8 included.',
+        "C plain walk: one trie walk per start byte, pushing best[s] + score to each end it reaches (strict >, starts in increasing order: the reference's tie rule): the issue's \"plain double-array walk\". Split arrays: the same walk over 8-byte (base, check) records and a parallel array of scores. C lockstep: this package's kernel algorithm (all starts in lockstep), one stream, written plainly.",
+        "WASM kernel: the package's kernel on bytes already in its memory (two streams, see assembly/index.ts); WASM encode: Tokenizer.encode, JS string in, Uint32Array out, NFC check and UTF-8 included.",
       ],
       failures,
       data: { compiler: version, rounds },

@@ -20,7 +20,12 @@ const failures: { subject: string; reason: string }[] = [];
 /** Runs a command under /usr/bin/time -v: wall seconds, peak RSS MiB, stdout. */
 function timed(cmd: string, args: string[]): { wall: number; rssMiB: number; stdout: string } {
   const report = join(out, 'time.txt');
-  const stdout = execFileSync('/usr/bin/time', ['-v', '-o', report, cmd, ...args], { cwd: REPO, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout = execFileSync('/usr/bin/time', ['-v', '-o', report, cmd, ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const t = readFileSync(report, 'utf8');
   const wallText = /Elapsed \(wall clock\) time.*: (.+)/.exec(t)![1]!.trim().split(':').map(Number);
   const wall = wallText.reduce((acc, v) => acc * 60 + v, 0);
@@ -49,21 +54,37 @@ if (!existsSync(join(DIR, 'params.json'))) {
     }
     if (!identical) failures.push({ subject: `bytepiece-wasm train, ${workers} worker(s)`, reason: 'models differ from the reference' });
     ours[workers] = median(walls);
-    rows.push([`bytepiece-wasm, ${workers} worker${workers > 1 ? 's' : ''}`, median(walls).toFixed(2), median(inner).toFixed(2), Math.max(...rss).toFixed(0), identical ? 'yes (cmp)' : 'NO']);
+    rows.push([
+      `bytepiece-wasm, ${workers} worker${workers > 1 ? 's' : ''}`,
+      median(walls).toFixed(2),
+      median(inner).toFixed(2),
+      Math.max(...rss).toFixed(0),
+      identical ? 'yes (cmp)' : 'NO',
+    ]);
   }
   // spm_train on the same documents, one per line (newlines inside a document become spaces).
   try {
     const p = JSON.parse(readFileSync(join(DIR, 'params.json'), 'utf8')) as { corpora: string[]; field: string };
     const lines: string[] = [];
-    for (const c of p.corpora) for (const l of readFileSync(join(SHARED, c), 'utf8').split('\n')) if (l) lines.push((JSON.parse(l)[p.field] as string).replace(/\n+/g, ' '));
+    for (const c of p.corpora)
+      for (const l of readFileSync(join(SHARED, c), 'utf8').split('\n')) if (l) lines.push((JSON.parse(l)[p.field] as string).replace(/\n+/g, ' '));
     const input = join(out, 'fortunes.txt');
     writeFileSync(input, lines.join('\n') + '\n');
     const walls: number[] = [];
     const rss: number[] = [];
     for (let r = 0; r < reps; r++) {
       process.stderr.write(`train: spm_train, run ${r + 1}/${reps}\n`);
-      const run = timed('spm_train', [`--input=${input}`, `--model_prefix=${join(out, 'spm')}`, '--model_type=unigram', '--vocab_size=8000',
-        '--character_coverage=1.0', '--byte_fallback=true', '--num_threads=2', '--input_sentence_size=0', '--minloglevel=2']);
+      const run = timed('spm_train', [
+        `--input=${input}`,
+        `--model_prefix=${join(out, 'spm')}`,
+        '--model_type=unigram',
+        '--vocab_size=8000',
+        '--character_coverage=1.0',
+        '--byte_fallback=true',
+        '--num_threads=2',
+        '--input_sentence_size=0',
+        '--minloglevel=2',
+      ]);
       walls.push(run.wall);
       rss.push(run.rssMiB);
     }
@@ -84,7 +105,8 @@ const table: Table = {
 };
 const result: SectionResult = {
   title: 'Training',
-  intro: 'Each run is a fresh `node` process (bench/train/run-once.mjs, the built package) under `/usr/bin/time -v`; `spm_train` runs in the same section. Targets: 1 worker ≤ 4 s, 2 workers ≤ 2.5 s, ≥ 5× faster than spm_train, peak RSS ≤ 228 MiB.',
+  intro:
+    'Each run is a fresh `node` process (bench/train/run-once.mjs, the built package) under `/usr/bin/time -v`; `spm_train` runs in the same section. Targets: 1 worker ≤ 4 s, 2 workers ≤ 2.5 s, ≥ 5× faster than spm_train, peak RSS ≤ 228 MiB.',
   tables: [table],
   failures,
 };

@@ -9,10 +9,22 @@ const [workers, engine, out, shared] = [Number(process.argv[2]), process.argv[3]
 const dir = join(shared, 'trainer', 'fortunes');
 const p = JSON.parse(readFileSync(join(dir, 'params.json'), 'utf8'));
 const t0 = performance.now();
-const models = await train(fileCorpus(p.corpora.map((c) => join(shared, c)), { format: 'jsonl', field: p.field }), {
-  order: p.order, maxVocabSize: p.max_vocab_size, maxPieceLength: p.max_piece_length, minCount: p.min_count,
-  isolateDigits: p.isolate_digits, ensureUnicode: p.ensure_unicode, engine, workers,
-});
+const models = await train(
+  fileCorpus(
+    p.corpora.map((c) => join(shared, c)),
+    { format: 'jsonl', field: p.field },
+  ),
+  {
+    order: p.order,
+    maxVocabSize: p.max_vocab_size,
+    maxPieceLength: p.max_piece_length,
+    minCount: p.min_count,
+    isolateDigits: p.isolate_digits,
+    ensureUnicode: p.ensure_unicode,
+    engine,
+    workers,
+  },
+);
 let identical = true;
 for (const m of models) {
   const text = m.toJSON();

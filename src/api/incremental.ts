@@ -95,7 +95,10 @@ export class IncrementalEncoder {
     const part = t.slice(0, cut);
     this.line ??= this.tokenizer.lineEncoder();
     const line = this.line;
-    const ids = this.frame(this.guard(part, () => line.push(part)), false);
+    const ids = this.frame(
+      this.guard(part, () => line.push(part)),
+      false,
+    );
     this.text = t.slice(cut);
     this.textStart += cut;
     return ids;
@@ -105,7 +108,10 @@ export class IncrementalEncoder {
   private endLine(part: string, last: boolean): Uint32Array {
     const line = this.line!;
     this.line = undefined;
-    return this.frame(this.guard(part, () => line.end(part)), last);
+    return this.frame(
+      this.guard(part, () => line.end(part)),
+      last,
+    );
   }
 
   /** The first p > 0 with text[p - 1] = `\n` and text[p] != `\n` (the text has one). */

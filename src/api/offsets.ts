@@ -19,7 +19,16 @@ export interface EncodingWithOffsets {
  * Spans for `ids` (framed by `bos`/`eos` slots) of `text`, whose NFC (lone surrogates replaced) is
  * `normalized`; `lengths[id]` is a piece's byte length, `units` the model's pieceUnits.
  */
-export function withOffsets(text: string, normalized: string, ids: Uint32Array, bos: number, eos: number, lengths: Int32Array, byteOffsets: boolean, units?: Int32Array): EncodingWithOffsets {
+export function withOffsets(
+  text: string,
+  normalized: string,
+  ids: Uint32Array,
+  bos: number,
+  eos: number,
+  lengths: Int32Array,
+  byteOffsets: boolean,
+  units?: Int32Array,
+): EncodingWithOffsets {
   // normalizeText has thrown already for a lone surrogate unless they are to be replaced: the
   // replaced text has the same units, so its offsets are the caller's.
   const original = normalized === text ? text : toWellFormed(text);

@@ -37,7 +37,10 @@ export class StreamDecoder implements Decoder {
   private held = new Uint8Array(4);
   private heldLength = 0;
 
-  constructor(private readonly vocab: Vocabulary, private readonly check: IdCheck) {}
+  constructor(
+    private readonly vocab: Vocabulary,
+    private readonly check: IdCheck,
+  ) {}
 
   push(ids: number | ArrayLike<number>): string {
     const list: ArrayLike<number> = typeof ids === 'number' ? [ids] : ids;

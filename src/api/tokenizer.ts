@@ -163,7 +163,12 @@ export class Tokenizer {
     // Awaited below (no unhandled rejection if the model fails first); if it is compiled by the time
     // the model's bytes are in, it decodes a binary model.
     let ready: WebAssembly.Module | undefined;
-    kernel?.then((m) => { ready = m; }, () => {});
+    kernel?.then(
+      (m) => {
+        ready = m;
+      },
+      () => {},
+    );
     const parsed = await platform.readModel(source, options.name, () => ready, options.maxModelBytes);
     return this.prepare(parsed, kernel ? await kernel : undefined, options, sourceName(source, options));
   }
@@ -335,7 +340,8 @@ export class Tokenizer {
       throw new TypeError(`pieceToId: a piece is a string or a Uint8Array, got ${shown(piece)}`);
     }
     const id = lookup(this.model.trie, bytes);
-    if (id < 0) throw new RangeError(`not a piece of this model: ${typeof piece === 'string' ? JSON.stringify(piece) : `bytes [${Array.from(bytes).join(', ')}]`}`);
+    if (id < 0)
+      throw new RangeError(`not a piece of this model: ${typeof piece === 'string' ? JSON.stringify(piece) : `bytes [${Array.from(bytes).join(', ')}]`}`);
     return id;
   }
 
@@ -446,13 +452,15 @@ export class Tokenizer {
 
   private get limitContext(): LimitContext {
     const { model, impl, loneSurrogates } = this;
-    return this.limits ??= {
+    return (this.limits ??= {
       normalize: (window, base) => normalizeText(window, loneSurrogates, base),
       count: (normalized) => impl.countText(normalized, true),
       encode: (normalized) => impl.encodeText(normalized, true, 0, 0),
-      get lengths() { return model.lengths; }, // a binary model's view is re-made when memory grows
+      get lengths() {
+        return model.lengths;
+      }, // a binary model's view is re-made when memory grows
       maxPieceLength: model.maxPieceLength,
-    };
+    });
   }
 
   private limits?: LimitContext;
@@ -476,9 +484,10 @@ export class Tokenizer {
     const normalized = this.normalize(text);
     // The engine writes nothing and returns minus the count when the ids do not fit (a sample is
     // drawn all the same, as encode would draw it).
-    const count = out.length < bos + eos
-      ? -1 - (alpha < 0 ? this.impl.countText(normalized, true) : this.impl.encodeText(normalized, true, 0, 0, alpha).length)
-      : this.impl.encodeTextInto(normalized, true, eos ? out.subarray(0, out.length - eos) : out, bos, alpha);
+    const count =
+      out.length < bos + eos
+        ? -1 - (alpha < 0 ? this.impl.countText(normalized, true) : this.impl.encodeText(normalized, true, 0, 0, alpha).length)
+        : this.impl.encodeTextInto(normalized, true, eos ? out.subarray(0, out.length - eos) : out, bos, alpha);
     if (count < 0) {
       const ids = out.length < bos + eos ? -1 - count : -count;
       const framing = bos || eos ? ' (with <bos>/<eos>)' : '';
@@ -509,7 +518,10 @@ export class Tokenizer {
    */
   toSentencePiece(): Uint8Array {
     const convert = (this.constructor as typeof Tokenizer).platform.toSentencePiece;
-    if (!convert) throw new TypeError('toSentencePiece is available in Node only (the protobuf library it needs is left out of the browser bundle): run `bytepiece convert --to sentencepiece MODEL -o OUT` once and ship the file');
+    if (!convert)
+      throw new TypeError(
+        'toSentencePiece is available in Node only (the protobuf library it needs is left out of the browser bundle): run `bytepiece convert --to sentencepiece MODEL -o OUT` once and ship the file',
+      );
     return convert(this.model);
   }
 
@@ -680,7 +692,6 @@ function frame(ids: Uint32Array, bos: number, eos: number): Uint32Array {
   if (eos) ids[ids.length - 1] = 2;
   return ids;
 }
-
 
 /** The options each method takes; any other key is refused (see checkKeys). */
 const LOAD_KEYS: ReadonlySet<string> = new Set(['engine', 'wasm', 'loneSurrogates', 'name', 'seed', 'defaultModel', 'maxModelBytes']);

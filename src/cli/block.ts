@@ -54,7 +54,10 @@ export interface BlockResult {
 /** A problem in a block; `line` is 1-based within the block (0 when not line-specific). */
 export class BlockError extends Error {
   override name = 'BlockError';
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(message);
   }
 }
@@ -85,7 +88,10 @@ export function processBlock(tokenizer: Tokenizer, job: BlockJob): BlockResult {
     const at = firstLoneSurrogate(s);
     if (at < 0) return null;
     const unit = s.charCodeAt(at).toString(16).toUpperCase();
-    return new BlockError(`${where[k]!.what}lone surrogate U+${unit} at UTF-16 offset ${at}: not encodable as UTF-8 (use --lossy to replace it with U+FFFD)`, where[k]!.line);
+    return new BlockError(
+      `${where[k]!.what}lone surrogate U+${unit} at UTF-16 offset ${at}: not encodable as UTF-8 (use --lossy to replace it with U+FFFD)`,
+      where[k]!.line,
+    );
   };
   const encodeAll = (): void => {
     if (job.seed === undefined) {
@@ -210,9 +216,14 @@ function fieldOf(line: string, field: string, lineNo: number): string {
 /** Concatenates the documents' ids as little-endian u16/u32, each followed by `<eos>` if asked; in `into` if it fits. */
 function pack(docs: Uint32Array[], total: number, width: 2 | 4, eos: boolean, into: Uint8Array | undefined): Uint8Array {
   const fits = into !== undefined && into.byteOffset % width === 0 && into.byteLength >= total * width;
-  const out = width === 2
-    ? (fits ? new Uint16Array(into.buffer, into.byteOffset, total) : new Uint16Array(total))
-    : (fits ? new Uint32Array(into.buffer, into.byteOffset, total) : new Uint32Array(total));
+  const out =
+    width === 2
+      ? fits
+        ? new Uint16Array(into.buffer, into.byteOffset, total)
+        : new Uint16Array(total)
+      : fits
+        ? new Uint32Array(into.buffer, into.byteOffset, total)
+        : new Uint32Array(total);
   let at = 0;
   for (const ids of docs) {
     out.set(ids, at); // u16: ids < 65536 (checked against the vocabulary before starting)
@@ -282,9 +293,26 @@ function writeIdsFrom(sink: ByteSink, ids: Uint32Array, from: number, to: number
   for (let i = from; i < to; i++) {
     if (i > 0) buf[at++] = 44; // ','
     let v = ids[i]!;
-    const digits = v < 100000
-      ? (v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10000 ? 4 : 5)
-      : (v < 10000000 ? (v < 1000000 ? 6 : 7) : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10);
+    const digits =
+      v < 100000
+        ? v < 100
+          ? v < 10
+            ? 1
+            : 2
+          : v < 1000
+            ? 3
+            : v < 10000
+              ? 4
+              : 5
+        : v < 10000000
+          ? v < 1000000
+            ? 6
+            : 7
+          : v < 100000000
+            ? 8
+            : v < 1000000000
+              ? 9
+              : 10;
     at += digits;
     let k = at;
     while (v >= 100) {

@@ -51,7 +51,8 @@ export async function concatCommand(paths: string[], options: ConcatOptions): Pr
     }
     if (bytes % width !== 0) throw new CliError(`${path}: ${bytes} bytes is not a whole number of ${format} ids (truncated, or not ${format}?)`);
     const idxBytes = await fileSize(`${path}.idx`, `every ${format} input needs its .idx, as bytepiece encode writes it`);
-    if (idxBytes < 8 || idxBytes % 8 !== 0) throw new CliError(`${path}.idx: ${idxBytes} bytes is not a whole number of uint64 offsets ending with the total (truncated?)`);
+    if (idxBytes < 8 || idxBytes % 8 !== 0)
+      throw new CliError(`${path}.idx: ${idxBytes} bytes is not a whole number of uint64 offsets ending with the total (truncated?)`);
     inputs.push({ path, bytes, idxBytes });
   }
 
@@ -168,7 +169,16 @@ async function copyData(path: string, bytes: number, out: Output, buffer: Uint8A
  * Writes the document starts of one .idx rebased by `base`, checking it against its data file: it
  * starts at 0, never decreases, and ends with the data file's id count. Returns its documents.
  */
-async function copyIndex(path: string, bytes: number, ids: number, dataPath: string, base: number, out: Output, buffer: Uint8Array, progress: Progress): Promise<number> {
+async function copyIndex(
+  path: string,
+  bytes: number,
+  ids: number,
+  dataPath: string,
+  base: number,
+  out: Output,
+  buffer: Uint8Array,
+  progress: Progress,
+): Promise<number> {
   const entries = bytes / 8;
   const rebased = new Uint8Array(buffer.length / 2);
   let entry = 0;
@@ -182,10 +192,12 @@ async function copyIndex(path: string, bytes: number, ids: number, dataPath: str
       const value = view.getUint32(at + 4, true) * 0x100000000 + view.getUint32(at, true);
       if (entry === 0 && value !== 0) throw new CliError(`${path}: the first offset is ${value}, expected 0 (not a bytepiece encode index?)`);
       if (value < previous) throw new CliError(`${path}: offset ${entry} (${value}) is below the one before it (${previous}): corrupt index`);
-      if (value > ids) throw new CliError(`${path}: offset ${entry} (${value}) is past the ${ids} ids of ${dataPath}: the index does not match its data (truncated?)`);
+      if (value > ids)
+        throw new CliError(`${path}: offset ${entry} (${value}) is past the ${ids} ids of ${dataPath}: the index does not match its data (truncated?)`);
       previous = value;
       if (entry === entries - 1) {
-        if (value !== ids) throw new CliError(`${path}: ends with the total ${value} but ${dataPath} holds ${ids} ids: the index does not match its data (truncated?)`);
+        if (value !== ids)
+          throw new CliError(`${path}: ends with the total ${value} but ${dataPath} holds ${ids} ids: the index does not match its data (truncated?)`);
         break; // the closing total: the result gets one at its end
       }
       const v = base + value;

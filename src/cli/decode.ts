@@ -44,7 +44,9 @@ export async function decodeCommand(path: string, options: DecodeOptions): Promi
     else await decodeBinary(input!, format === 'u16' ? 2 : 4, decoder, progress);
     await out.close();
     await commitOutputs(files);
-    progress.finish(`decoded ${count(decoder.documents, 'document')} (${count(decoder.tokens, 'id')}) in ${seconds(progress.seconds)}; wrote ${options.output ?? 'stdout'}`);
+    progress.finish(
+      `decoded ${count(decoder.documents, 'document')} (${count(decoder.tokens, 'id')}) in ${seconds(progress.seconds)}; wrote ${options.output ?? 'stdout'}`,
+    );
   } catch (e) {
     await discardOutputs(files);
     throw e;
@@ -55,7 +57,11 @@ class DocumentWriter {
   documents = 0;
   tokens = 0;
   private readonly encoder = new TextEncoder();
-  constructor(private readonly tokenizer: Tokenizer, private readonly out: Output, private readonly input: InputFile) {}
+  constructor(
+    private readonly tokenizer: Tokenizer,
+    private readonly out: Output,
+    private readonly input: InputFile,
+  ) {}
 
   /** Decodes one document; `where` locates it for messages. */
   async write(ids: ArrayLike<number>, where: string): Promise<void> {
@@ -167,7 +173,11 @@ class OffsetReader {
   private read = 8; // bytes of the file consumed (offset 0 is checked and skipped at open)
   private previous = 0;
 
-  private constructor(private readonly path: string, private readonly handle: FileHandle, private readonly size: number) {}
+  private constructor(
+    private readonly path: string,
+    private readonly handle: FileHandle,
+    private readonly size: number,
+  ) {}
 
   /** Opens and checks INDEX against an ids file of `total` ids, or resolves undefined when it does not exist. */
   static async open(path: string, total: number): Promise<OffsetReader | undefined> {

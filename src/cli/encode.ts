@@ -48,7 +48,8 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
   checkSamplingFlags(options.alpha, options.seed);
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   // Seeded samples depend on the block cuts, which a shard moves: its concat would not be the whole.
-  if (shard && options.seed !== undefined) throw new CliError('--shard cannot be combined with --seed (a seeded sample depends on where blocks are cut, which shards change)');
+  if (shard && options.seed !== undefined)
+    throw new CliError('--shard cannot be combined with --seed (a seeded sample depends on where blocks are cut, which shards change)');
   if (paths.length === 0) {
     if (process.stdin.isTTY) throw new CliError('no input: give files (or -), or pipe text into stdin');
     paths = ['-'];
@@ -225,7 +226,11 @@ class OrderedWriter {
       const line = (e as { line?: number }).line;
       const start = entry.input.range?.start ?? 0;
       // A share that starts inside a file does not know its line numbers: it counts from its start.
-      const where = !line ? entry.input.name : start === 0 ? `${entry.input.name}:${this.linesBefore + line}` : `${entry.input.name}: line ${this.linesBefore + line} of the shard starting at byte ${start}`;
+      const where = !line
+        ? entry.input.name
+        : start === 0
+          ? `${entry.input.name}:${this.linesBefore + line}`
+          : `${entry.input.name}: line ${this.linesBefore + line} of the shard starting at byte ${start}`;
       throw new CliError(`${where}: ${describeError(e)}`);
     }
     this.linesBefore += result.lines;

@@ -65,15 +65,24 @@ export function describeError(e: unknown): string {
 
 export function systemMessage(code: string, fallback: string): string {
   switch (code) {
-    case 'ENOENT': return 'no such file or directory';
-    case 'EISDIR': return 'is a directory';
-    case 'ENOTDIR': return 'a component of the path is not a directory';
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a component of the path is not a directory';
     case 'EACCES':
-    case 'EPERM': return 'permission denied';
-    case 'EROFS': return 'read-only file system';
-    case 'ENOSPC': return 'no space left on device';
-    case 'EDQUOT': return 'disk quota exceeded';
-    case 'EEXIST': return 'already exists';
-    default: return fallback.split('\n')[0]!;
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EEXIST':
+      return 'already exists';
+    default:
+      return fallback.split('\n')[0]!;
   }
 }

@@ -62,8 +62,15 @@ export async function infoCommand(model: string | undefined, file: string | unde
     for await (const block of readBlocks(input, mode, 1 << 20)) {
       try {
         const result = processBlock(tokenizer, {
-          bytes: block.bytes, mode, field: options.field ?? 'text', format: 'jsonl', addBos: false, addEos: false,
-          lossy: options.lossy === true, fileOffset: block.offset, stripBom: mode === 'jsonl' && block.index === 0,
+          bytes: block.bytes,
+          mode,
+          field: options.field ?? 'text',
+          format: 'jsonl',
+          addBos: false,
+          addEos: false,
+          lossy: options.lossy === true,
+          fileOffset: block.offset,
+          stripBom: mode === 'jsonl' && block.index === 0,
         });
         if (mode !== 'doc') documents += result.docTokens.length;
         bytes += result.textBytes;
@@ -85,8 +92,16 @@ export async function infoCommand(model: string | undefined, file: string | unde
     ['model', info.model],
     ['pieces', info.pieces.toLocaleString('en-US')],
     ['vocab size', `${info.vocabSize.toLocaleString('en-US')} (ids 0-${info.vocabSize - 1})`],
-    ['longest piece', `${info.longestPiece.bytes} bytes, id ${info.longestPiece.id}: ${info.longestPiece.text !== null ? JSON.stringify(info.longestPiece.text) : `bytes ${info.longestPiece.hex}`}`],
-    ['special ids', Object.entries(info.specialIds).map(([name, id]) => `${name}=${id}`).join(' ')],
+    [
+      'longest piece',
+      `${info.longestPiece.bytes} bytes, id ${info.longestPiece.id}: ${info.longestPiece.text !== null ? JSON.stringify(info.longestPiece.text) : `bytes ${info.longestPiece.hex}`}`,
+    ],
+    [
+      'special ids',
+      Object.entries(info.specialIds)
+        .map(([name, id]) => `${name}=${id}`)
+        .join(' '),
+    ],
     ['load time', `${info.loadMs} ms (${info.engine} engine)`],
   ];
   if (info.sample) {

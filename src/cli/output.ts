@@ -48,7 +48,11 @@ abstract class BatchedOutput implements Output {
 export class TempFileOutput extends BatchedOutput {
   readonly name: string;
   readonly temporary: string;
-  private constructor(readonly path: string, temporary: string, private readonly handle: FileHandle) {
+  private constructor(
+    readonly path: string,
+    temporary: string,
+    private readonly handle: FileHandle,
+  ) {
     super();
     this.name = path;
     this.temporary = temporary;

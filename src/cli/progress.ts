@@ -21,7 +21,10 @@ export class Progress {
   private readonly timer?: ReturnType<typeof setInterval>;
   private readonly unregister: () => void;
 
-  constructor(private readonly total: number | undefined, private readonly options: ProgressOptions) {
+  constructor(
+    private readonly total: number | undefined,
+    private readonly options: ProgressOptions,
+  ) {
     if (!options.quiet && process.stderr.isTTY) {
       this.bar = new cliProgress.SingleBar({
         stream: process.stderr,

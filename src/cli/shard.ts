@@ -34,7 +34,8 @@ export function parseShard(value: string): Shard {
  */
 export async function shardInputs(inputs: InputFile[], mode: InputMode, shard: Shard): Promise<InputFile[]> {
   for (const input of inputs) {
-    if (input.size === undefined) throw new CliError(`--shard needs inputs of known size: ${input.name} is ${input.path === '-' ? 'stdin' : 'not a regular file'}`);
+    if (input.size === undefined)
+      throw new CliError(`--shard needs inputs of known size: ${input.name} is ${input.path === '-' ? 'stdin' : 'not a regular file'}`);
   }
   const total = inputs.reduce((sum, input) => sum + input.size!, 0);
   const from = Math.floor(((shard.k - 1) * total) / shard.n);
@@ -72,7 +73,7 @@ async function lineStartAtOrAfter(input: InputFile, at: number): Promise<number>
   try {
     const buf = new Uint8Array(SCAN);
     // A line starts at `at` when the byte before it is a `\n`: scan from at - 1.
-    for (let pos = at - 1; pos < size; ) {
+    for (let pos = at - 1; pos < size;) {
       const n = (await handle.read(buf, 0, Math.min(SCAN, size - pos), pos)).bytesRead;
       if (n === 0) break; // the file shrank: nothing more starts
       const i = buf.subarray(0, n).indexOf(10);

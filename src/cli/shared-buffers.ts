@@ -11,7 +11,10 @@ export class SharedBuffers {
    * @param size Capacity of a new buffer (a request for more gets a buffer of its own size).
    * @param keep The most buffers kept for reuse (the blocks in flight).
    */
-  constructor(private size: number, private readonly keep: number) {}
+  constructor(
+    private size: number,
+    private readonly keep: number,
+  ) {}
 
   /** A view of `n` bytes (default: the whole capacity) at the start of a free or new buffer. */
   take(n = this.size): Uint8Array {

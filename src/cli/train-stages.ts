@@ -24,7 +24,10 @@ async function corpusOf(inputs: string[], o: StageCliOptions) {
     inputs = ['-'];
   }
   const checked = await checkInputs(inputs);
-  return fileCorpus(checked.map((i) => (i.path === '-' ? '/dev/stdin' : i.path)), { format: o.jsonl ? 'jsonl' : o.lines ? 'lines' : 'text', field: o.field });
+  return fileCorpus(
+    checked.map((i) => (i.path === '-' ? '/dev/stdin' : i.path)),
+    { format: o.jsonl ? 'jsonl' : o.lines ? 'lines' : 'text', field: o.field },
+  );
 }
 
 /** Runs a stage; its errors become one-line CLI errors; a summary line unless quiet. */
@@ -46,35 +49,58 @@ async function stage<T>(name: string, o: { quiet?: boolean }, run: () => Promise
 export async function countNgramsCommand(inputs: string[], o: StageCliOptions): Promise<void> {
   const corpus = await corpusOf(inputs, o);
   const reporter = stageReporter({ quiet: o.quiet, progressInterval: o.progressInterval } as TrainCliOptions);
-  await stage('count-ngrams', o, async () => {
-    try {
-      return await countNgramsStage(corpus, o.output, {
-        order: o.order, isolateDigits: !!o.isolateDigits, engine: o.engine, workers: o.workers ?? availableParallelism(),
-        memoryBudget: o.memory === undefined ? undefined : o.memory * 2 ** 20, onProgress: reporter.onProgress,
-      });
-    } finally {
-      reporter.stop();
-    }
-  }, (h) => `${h.documents.toLocaleString('en-US')} documents, ${h.bytes.toLocaleString('en-US')} bytes → ${o.output}`);
+  await stage(
+    'count-ngrams',
+    o,
+    async () => {
+      try {
+        return await countNgramsStage(corpus, o.output, {
+          order: o.order,
+          isolateDigits: !!o.isolateDigits,
+          engine: o.engine,
+          workers: o.workers ?? availableParallelism(),
+          memoryBudget: o.memory === undefined ? undefined : o.memory * 2 ** 20,
+          onProgress: reporter.onProgress,
+        });
+      } finally {
+        reporter.stop();
+      }
+    },
+    (h) => `${h.documents.toLocaleString('en-US')} documents, ${h.bytes.toLocaleString('en-US')} bytes → ${o.output}`,
+  );
 }
 
 export async function mergeCountsCommand(inputs: string[], o: StageCliOptions & { minCount?: number }): Promise<void> {
   if (inputs.length === 0) throw new CliError('merge-counts: give the count files to merge');
-  await stage('merge-counts', o, () => mergeCountFiles(inputs, o.output, { minCount: o.minCount }),
-    (h) => `${inputs.length} file(s), ${h.documents.toLocaleString('en-US')} documents${o.minCount ? `, pruned at min count ${o.minCount}` : ''} → ${o.output}`);
+  await stage(
+    'merge-counts',
+    o,
+    () => mergeCountFiles(inputs, o.output, { minCount: o.minCount }),
+    (h) => `${inputs.length} file(s), ${h.documents.toLocaleString('en-US')} documents${o.minCount ? `, pruned at min count ${o.minCount}` : ''} → ${o.output}`,
+  );
 }
 
 export async function countPiecesCommand(inputs: string[], o: StageCliOptions): Promise<void> {
   if (!o.model) throw new CliError('count-pieces: --model (the pruned n-gram counts) is required');
   const corpus = await corpusOf(inputs, o);
   const reporter = stageReporter({ quiet: o.quiet, progressInterval: o.progressInterval } as TrainCliOptions);
-  await stage('count-pieces', o, async () => {
-    try {
-      return await countPiecesStage(corpus, o.model!, o.output, { ensureUnicode: o.ensureUnicode, engine: o.engine, workers: o.workers ?? availableParallelism(), onProgress: reporter.onProgress });
-    } finally {
-      reporter.stop();
-    }
-  }, (h) => `${h.documents.toLocaleString('en-US')} documents, ${h.bytes.toLocaleString('en-US')} bytes → ${o.output}`);
+  await stage(
+    'count-pieces',
+    o,
+    async () => {
+      try {
+        return await countPiecesStage(corpus, o.model!, o.output, {
+          ensureUnicode: o.ensureUnicode,
+          engine: o.engine,
+          workers: o.workers ?? availableParallelism(),
+          onProgress: reporter.onProgress,
+        });
+      } finally {
+        reporter.stop();
+      }
+    },
+    (h) => `${h.documents.toLocaleString('en-US')} documents, ${h.bytes.toLocaleString('en-US')} bytes → ${o.output}`,
+  );
 }
 
 export async function finishTrainingCommand(pieces: string, o: StageCliOptions & { vocab: number[]; format: 'json' | 'binary' }): Promise<void> {
@@ -83,16 +109,21 @@ export async function finishTrainingCommand(pieces: string, o: StageCliOptions &
   try {
     for (const [size, path] of paths) outputs.set(size, await TempFileOutput.create(path));
     let models: TrainedModel[] = [];
-    await stage('finish-training', o, async () => {
-      models = await finishStage(pieces, { maxVocabSize: o.vocab, maxPieceLength: o.maxPieceLength, minCount: o.minCount, engine: o.engine });
-      for (const model of models) {
-        const out = outputs.get(model.maxVocabSize)!;
-        await out.write(o.format === 'binary' ? model.toBinary() : new TextEncoder().encode(model.toJSON()));
-        await out.close();
-      }
-      await commitOutputs([...outputs.values()]);
-      return models;
-    }, (ms) => ms.map((m) => `${paths.get(m.maxVocabSize)} (${m.vocabSize - 3} pieces)`).join(', '));
+    await stage(
+      'finish-training',
+      o,
+      async () => {
+        models = await finishStage(pieces, { maxVocabSize: o.vocab, maxPieceLength: o.maxPieceLength, minCount: o.minCount, engine: o.engine });
+        for (const model of models) {
+          const out = outputs.get(model.maxVocabSize)!;
+          await out.write(o.format === 'binary' ? model.toBinary() : new TextEncoder().encode(model.toJSON()));
+          await out.close();
+        }
+        await commitOutputs([...outputs.values()]);
+        return models;
+      },
+      (ms) => ms.map((m) => `${paths.get(m.maxVocabSize)} (${m.vocabSize - 3} pieces)`).join(', '),
+    );
   } catch (e) {
     await discardOutputs([...outputs.values()]);
     throw e;

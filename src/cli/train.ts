@@ -41,7 +41,8 @@ export function vocabSizes(value: string): number[] {
   const sizes: number[] = [];
   for (const part of value.split(',')) {
     const n = Number(part);
-    if (!/^\d+$/.test(part.trim()) || !Number.isSafeInteger(n)) throw new CliError(`--vocab must be sizes separated by commas (e.g. 8000,4000), got ${JSON.stringify(value)}`);
+    if (!/^\d+$/.test(part.trim()) || !Number.isSafeInteger(n))
+      throw new CliError(`--vocab must be sizes separated by commas (e.g. 8000,4000), got ${JSON.stringify(value)}`);
     if (n < MIN_VOCAB_SIZE) throw new CliError(`--vocab: each size must be at least ${MIN_VOCAB_SIZE} (256 single bytes + 3 special ids), got ${n}`);
     if (sizes.includes(n)) throw new CliError(`--vocab lists ${n} twice`);
     sizes.push(n);
@@ -119,9 +120,17 @@ export async function trainCommand(inputs: string[], options: TrainCliOptions): 
     let models;
     try {
       models = await new Trainer({
-        maxVocabSize: options.vocab, order: options.order, minCount: options.minCount, maxPieceLength: options.maxPieceLength,
-        isolateDigits: !!options.isolateDigits, ensureUnicode: options.ensureUnicode, engine: options.engine, workers: options.workers,
-        memoryBudget: options.memory === undefined ? undefined : options.memory * 2 ** 20, workDir, onProgress: reporter.onProgress,
+        maxVocabSize: options.vocab,
+        order: options.order,
+        minCount: options.minCount,
+        maxPieceLength: options.maxPieceLength,
+        isolateDigits: !!options.isolateDigits,
+        ensureUnicode: options.ensureUnicode,
+        engine: options.engine,
+        workers: options.workers,
+        memoryBudget: options.memory === undefined ? undefined : options.memory * 2 ** 20,
+        workDir,
+        onProgress: reporter.onProgress,
       }).train(corpus);
     } catch (e) {
       // Messages name the file; the stdin copy is "stdin" to the user.

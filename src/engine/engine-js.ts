@@ -132,9 +132,17 @@ const grow = (n: number) => Math.max(n, 1024) + (n >> 2);
 // 1.00-1.10 / 0.99-1.11 / 1.00-1.16x this, four runs over plus.80k, eu.plus.160k and zh.id.eu.80k,
 // one call per document, bytes in place: within ~15%, so this stays the kernel's twin.)
 function forward(
-  bytes: Uint8Array, n: number, split: boolean,
-  words: Int32Array, f64: Float64Array, rootBase: number,
-  liveNodes: Int32Array, liveBest: Float64Array, liveStart: Int32Array, back: Int32Array, starts: Int32Array,
+  bytes: Uint8Array,
+  n: number,
+  split: boolean,
+  words: Int32Array,
+  f64: Float64Array,
+  rootBase: number,
+  liveNodes: Int32Array,
+  liveBest: Float64Array,
+  liveStart: Int32Array,
+  back: Int32Array,
+  starts: Int32Array,
   bestStart = 0,
 ): void {
   let live = 0;

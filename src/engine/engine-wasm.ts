@@ -27,13 +27,30 @@ interface Kernel {
 }
 
 /** What this host needs from the kernel; checked so a wrong or stale .wasm fails with a clear message. */
-const KERNEL_EXPORTS = ['memory', 'NODES', 'liveListBytes', 'setModel', 'encode', 'encodeTwo', 'secondCount', 'count', 'forwardWindow', 'traceback', 'setSampler', 'setRandomState', 'sample', 'sampleLinear'] as const;
+const KERNEL_EXPORTS = [
+  'memory',
+  'NODES',
+  'liveListBytes',
+  'setModel',
+  'encode',
+  'encodeTwo',
+  'secondCount',
+  'count',
+  'forwardWindow',
+  'traceback',
+  'setSampler',
+  'setRandomState',
+  'sample',
+  'sampleLinear',
+] as const;
 
 function checkKernel(module: WebAssembly.Module): void {
   const have = WebAssembly.Module.exports(module).map((e) => e.name);
   const missing = KERNEL_EXPORTS.filter((name) => !have.includes(name));
   if (missing.length > 0) {
-    throw new TypeError(`bytepiece-wasm: the WebAssembly module given is not this version's kernel: it lacks the export(s) ${missing.join(', ')} (it exports ${have.join(', ') || 'nothing'})`);
+    throw new TypeError(
+      `bytepiece-wasm: the WebAssembly module given is not this version's kernel: it lacks the export(s) ${missing.join(', ')} (it exports ${have.join(', ') || 'nothing'})`,
+    );
   }
 }
 
@@ -111,9 +128,15 @@ export class WasmEngine implements Engine {
     this.model = model;
     // A binary model's tables may already sit in an instance of this module: take it over, uncopied.
     const placed = model.placed?.take(module);
-    const instance = placed?.instance ?? new WebAssembly.Instance(module, {
-      env: { abort: () => { throw new Error('bytepiece-wasm: kernel abort'); } },
-    });
+    const instance =
+      placed?.instance ??
+      new WebAssembly.Instance(module, {
+        env: {
+          abort: () => {
+            throw new Error('bytepiece-wasm: kernel abort');
+          },
+        },
+      });
     this.kernel = instance.exports as unknown as Kernel;
     this.memory = this.kernel.memory;
     const { trie, lengths } = model;
@@ -177,7 +200,7 @@ export class WasmEngine implements Engine {
     return new RangeError(
       `bytepiece-wasm: an input of ${this.inputBytes} UTF-8 bytes is too large for the WebAssembly engine: ` +
         `it needs ${end} bytes of memory (its bytes, 4 per id, and 8 per byte of a line being sampled), and ${why}. ` +
-        'Encode it in parts cut at line breaks (EncodeStream, EncodeTransform and the CLI do), or use engine: \'js\'',
+        "Encode it in parts cut at line breaks (EncodeStream, EncodeTransform and the CLI do), or use engine: 'js'",
     );
   }
 
@@ -269,7 +292,7 @@ export class WasmEngine implements Engine {
     const work = this.scratch + n;
     const input = this.u8.subarray(this.scratch, work);
     const cuts = [0];
-    for (let a = 0; n - a > BLOCK; ) {
+    for (let a = 0; n - a > BLOCK;) {
       // The first chunk start at or after a + BLOCK: past the run of `\n` that ends at or after it.
       let q = input.indexOf(10, a + BLOCK - 1);
       if (q < 0) break;
@@ -302,7 +325,7 @@ export class WasmEngine implements Engine {
   private hasLongChunk(n: number, split: boolean): boolean {
     if (!split) return true;
     const input = this.inputView(n);
-    for (let a = 0; a < n; ) {
+    for (let a = 0; a < n;) {
       const q = chunkEnd(input, a);
       if (q - a > windowing.long) return true;
       a = q;
@@ -342,7 +365,7 @@ export class WasmEngine implements Engine {
     const roomForIds = (more: number) => {
       if (!countOnly) this.reserve(idsPtr + 4 * (total + more));
     };
-    for (let a = 0; a < n; ) {
+    for (let a = 0; a < n;) {
       const q = end(a);
       // Short chunks: as many as make about a block, in one kernel call (the ids after the trace).
       if (q - a <= windowing.long) {
@@ -353,7 +376,9 @@ export class WasmEngine implements Engine {
           b = next;
         }
         const len = b - a;
-        this.growWindow(len, work, idsPtr, total, countOnly, (to) => { idsPtr = to; });
+        this.growWindow(len, work, idsPtr, total, countOnly, (to) => {
+          idsPtr = to;
+        });
         roomForIds(len);
         const count = this.kernel.encode(this.scratch + a, len, work, split ? 1 : 0);
         if (!countOnly) this.u32.copyWithin(u32At(idsPtr) + total, u32At(work + 8 * (len + 1)) - count, u32At(work + 8 * (len + 1)));
@@ -365,7 +390,9 @@ export class WasmEngine implements Engine {
       let best = 0;
       while (a < q) {
         const w = Math.min(window, q - a);
-        this.growWindow(w, work, idsPtr, total, countOnly, (to) => { idsPtr = to; });
+        this.growWindow(w, work, idsPtr, total, countOnly, (to) => {
+          idsPtr = to;
+        });
         this.kernel.forwardWindow(this.scratch + a, w, work, best);
         if (a + w === q) {
           roomForIds(w);

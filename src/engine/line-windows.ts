@@ -59,7 +59,10 @@ export class LineWindows {
   private window: number;
   private marks = new Uint8Array(0);
 
-  constructor(private readonly pass: WindowPass, private readonly model: CompiledModel) {
+  constructor(
+    private readonly pass: WindowPass,
+    private readonly model: CompiledModel,
+  ) {
     this.window = Math.max(lineWindowing.window, 4 * model.maxPieceLength);
   }
 

@@ -4,7 +4,6 @@ import { Xoshiro128 } from './prng.js';
 import { fillWeights, planEpoch, inverseBinade, linearPlan, type LinearPlan } from './sampling-weights.js';
 import { AlphaTables } from './alpha-tables.js';
 
-
 /**
  * Viterbi sampling (SPEC §4) in pure JS: the twin of assembly/sampler.ts, draw for draw.
  *

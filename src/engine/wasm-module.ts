@@ -15,7 +15,9 @@ export function defaultWasmUrl(): URL {
   try {
     return new URL('../../build/bytepiece.wasm', import.meta.url);
   } catch (e) {
-    throw new Error(`bytepiece-wasm: cannot locate the kernel next to this module (import.meta.url is ${String(import.meta.url)}): pass options.wasm`, { cause: e });
+    throw new Error(`bytepiece-wasm: cannot locate the kernel next to this module (import.meta.url is ${String(import.meta.url)}): pass options.wasm`, {
+      cause: e,
+    });
   }
 }
 
@@ -37,8 +39,10 @@ export async function compileWasm(source: WasmSource): Promise<WebAssembly.Modul
     try {
       source = await fetch(source);
     } catch (e) {
-      const hint = url.startsWith('file:') ? ' (in Node, use the package\'s node entry or pass the bytes)' : '';
-      throw new Error(`bytepiece-wasm: could not fetch the kernel from ${url}: ${(e as Error).message}${hint}; options.wasm can hand it in directly`, { cause: e });
+      const hint = url.startsWith('file:') ? " (in Node, use the package's node entry or pass the bytes)" : '';
+      throw new Error(`bytepiece-wasm: could not fetch the kernel from ${url}: ${(e as Error).message}${hint}; options.wasm can hand it in directly`, {
+        cause: e,
+      });
     }
   }
   if (typeof Response !== 'undefined' && source instanceof Response) {
@@ -102,7 +106,9 @@ function checkMagic(bytes: Uint8Array, where: string, contentType?: string): voi
   if (bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d) return;
   const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
   const type = contentType ? `, content-type ${contentType}` : '';
-  throw new Error(`bytepiece-wasm: ${where} is not a WebAssembly binary (${bytes.length} bytes starting ${head || '(empty)'}${type}); is the .wasm file served at that URL?`);
+  throw new Error(
+    `bytepiece-wasm: ${where} is not a WebAssembly binary (${bytes.length} bytes starting ${head || '(empty)'}${type}); is the .wasm file served at that URL?`,
+  );
 }
 
 function describe(value: unknown): string {

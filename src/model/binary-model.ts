@@ -91,7 +91,9 @@ export function writeBinaryModel(model: CompiledModel): Uint8Array {
   if (model.maxPieceLength > MAX_PIECE_BYTES) {
     let id = 3;
     while (offsets[id + 1]! - offsets[id]! <= MAX_PIECE_BYTES) id++;
-    throw new RangeError(`toBinary: piece ${id} has ${offsets[id + 1]! - offsets[id]!} bytes; the binary format stores pieces of at most ${MAX_PIECE_BYTES} bytes (keep this model as .model JSON)`);
+    throw new RangeError(
+      `toBinary: piece ${id} has ${offsets[id + 1]! - offsets[id]!} bytes; the binary format stores pieces of at most ${MAX_PIECE_BYTES} bytes (keep this model as .model JSON)`,
+    );
   }
   // Distinct counts, ascending, with their scores.
   const order = Array.from({ length: pieces }, (_, k) => k + 3).sort((a, b) => counts[a]! - counts[b]!);
@@ -220,7 +222,11 @@ export function sealBinaryModel(file: Uint8Array): Uint8Array {
  * WebAssembly kernel, to decode with.
  */
 export function readBinaryModel(file: Uint8Array, name = 'model', kernel?: WebAssembly.Module): CompiledModel {
-  return readBinaryModelFrom({ head: file.subarray(0, HEADER), length: file.length, fill: (into, position) => into.set(file.subarray(position, position + into.length)), bytes: file }, name, kernel);
+  return readBinaryModelFrom(
+    { head: file.subarray(0, HEADER), length: file.length, fill: (into, position) => into.set(file.subarray(position, position + into.length)), bytes: file },
+    name,
+    kernel,
+  );
 }
 
 /**
@@ -251,7 +257,10 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', kernel
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const version = view.getUint32(8, true);
   if (version !== BINARY_VERSION) {
-    throw new ModelError(`binary model version ${version} is not supported (this package reads version ${BINARY_VERSION}); re-export it with this version's toBinary()`, name);
+    throw new ModelError(
+      `binary model version ${version} is not supported (this package reads version ${BINARY_VERSION}); re-export it with this version's toBinary()`,
+      name,
+    );
   }
   if (length < HEADER) fail(`truncated: ${length} bytes, the header alone has ${HEADER}`);
   const flags = view.getUint32(12, true);
@@ -262,15 +271,25 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', kernel
   const totalBytes = view.getUint32(28, true);
   const payload = view.getUint32(32, true);
   if (HEADER + payload !== length) {
-    fail(HEADER + payload > length
-      ? `truncated: the header announces ${HEADER + payload} bytes, the file has ${length}`
-      : `${length - HEADER - payload} unexpected bytes after the payload (at byte ${HEADER + payload})`);
+    fail(
+      HEADER + payload > length
+        ? `truncated: the header announces ${HEADER + payload} bytes, the file has ${length}`
+        : `${length - HEADER - payload} unexpected bytes after the payload (at byte ${HEADER + payload})`,
+    );
   }
   for (let i = 36; i < 40; i++) if (head[i] !== 0) fail(`non-zero reserved byte ${i}`);
   const offset = view.getFloat64(40, true);
   if (!Number.isFinite(offset)) fail(`score offset ${offset} at byte 40`);
   // Every entry takes at least a byte of the file, so no size can exceed its length.
-  if (vocabSize < 4 || size < 257 + 1 || distinct < 1 || distinct > vocabSize - 3 || vocabSize > length || size > length || totalBytes > Math.min(0xffff * (vocabSize - 3), 0x7fffffff)) {
+  if (
+    vocabSize < 4 ||
+    size < 257 + 1 ||
+    distinct < 1 ||
+    distinct > vocabSize - 3 ||
+    vocabSize > length ||
+    size > length ||
+    totalBytes > Math.min(0xffff * (vocabSize - 3), 0x7fffffff)
+  ) {
     fail(`implausible sizes (vocabSize ${vocabSize}, trie slots ${size}, distinct counts ${distinct}) at byte 16`);
   }
   const at = layout(vocabSize, size, distinct);
@@ -321,11 +340,16 @@ export function readBinaryModelFrom(src: BinaryModelFile, name = 'model', kernel
   return {
     vocab: {
       vocabSize,
-      get bytes() { return (bytes ??= pieceBytesFromTrie(words, nodeIds, offsets)); },
+      get bytes() {
+        return (bytes ??= pieceBytesFromTrie(words, nodeIds, offsets));
+      },
       offsets,
       counts,
     },
-    trie, scores, lengths, maxPieceLength: d.maxLength,
+    trie,
+    scores,
+    lengths,
+    maxPieceLength: d.maxLength,
   };
 }
 
@@ -334,7 +358,8 @@ const validCount = (c: number) => c >= 1 && c <= Number.MAX_SAFE_INTEGER && Math
 const badCountMessage = (k: number, count: number, score: number) =>
   `entry ${k} of the count table: ${validCount(count) ? `score ${score} (must be negative)` : `count ${count} (must be a positive integer)`}`;
 const badNodeMessage = (slot: number) => `trie slot ${slot}: base, parent or depth out of range`;
-const badPieceMessage = (slot: number, idsAt: number) => `trie slot ${slot}: its piece's id is out of range or repeated, or its count index is, or the slot cannot hold a piece (byte ${idsAt + 4 * slot})`;
+const badPieceMessage = (slot: number, idsAt: number) =>
+  `trie slot ${slot}: its piece's id is out of range or repeated, or its count index is, or the slot cannot hold a piece (byte ${idsAt + 4 * slot})`;
 const missingMessage = (placed: number, pieces: number) => `only ${placed} of the ${pieces} pieces have a node`;
 const badTotalMessage = (sum: number, header: number) => `the pieces' lengths add up to ${sum} bytes, the header says ${header}`;
 // No walk may go deeper than the longest piece: the kernel has room for that many live walks.
@@ -379,16 +404,32 @@ function decodeBinaryJs(file: Uint8Array, s: BinarySections): DecodedBinary {
   const stats = new Int32Array(4);
   const decoded = { distinctCounts, distinctScores, words, nodeIds, offsets, counts, scores, lengths };
   // 1. The distinct counts and their scores.
-  const badCount = undoDeltas(new Float64Array(buf, base + s.counts, distinct), new Uint32Array(buf, base + s.scores, 2 * distinct), s.offset, distinctCounts, distinctScores);
+  const badCount = undoDeltas(
+    new Float64Array(buf, base + s.counts, distinct),
+    new Uint32Array(buf, base + s.scores, 2 * distinct),
+    s.offset,
+    distinctCounts,
+    distinctScores,
+  );
   if (badCount >= 0) return { ...decoded, badCount, badNode: -1, badPiece: -1, placed: 0, deepest: 0, maxLength: 0 };
   // 2. The node table and the pieces, slot by slot. Every node's stored depth must be its parent's
   // plus one (the root's 0, no other 0): following parents then strictly descends to the root, so
   // there are no loops and no walk is deeper than the deepest node.
   scores[0] = scores[1] = scores[2] = -Infinity;
   const bad = slotTable(
-    new Int32Array(buf, base + s.nodes, 2 * size), new Uint16Array(buf, base + s.depths, size),
-    new Int32Array(buf, base + s.ids, size), new Uint32Array(buf, base + s.countIndex, pieces),
-    distinctCounts, distinctScores, words, nodeIds, lengths, counts, scores, totalBytes, stats,
+    new Int32Array(buf, base + s.nodes, 2 * size),
+    new Uint16Array(buf, base + s.depths, size),
+    new Int32Array(buf, base + s.ids, size),
+    new Uint32Array(buf, base + s.countIndex, pieces),
+    distinctCounts,
+    distinctScores,
+    words,
+    nodeIds,
+    lengths,
+    counts,
+    scores,
+    totalBytes,
+    stats,
   );
   offsets.set(offsetsFromLengths(lengths));
   const badNode = bad >= 0 && stats[3] === 1 ? bad : -1;
@@ -449,9 +490,19 @@ function predictLn(c: number): number {
  * placed, [3] what failed (1 the node, 2 its piece). Returns -1, or the first bad slot.
  */
 function slotTable(
-  nodes: Int32Array, depth: Uint16Array, ids: Int32Array, countIndex: Uint32Array,
-  distinctCounts: Float64Array, distinctScores: Float64Array, words: Int32Array, nodeIds: Int32Array,
-  lengths: Int32Array, counts: Float64Array, scores: Float64Array, totalBytes: number, stats: Int32Array,
+  nodes: Int32Array,
+  depth: Uint16Array,
+  ids: Int32Array,
+  countIndex: Uint32Array,
+  distinctCounts: Float64Array,
+  distinctScores: Float64Array,
+  words: Int32Array,
+  nodeIds: Int32Array,
+  lengths: Int32Array,
+  counts: Float64Array,
+  scores: Float64Array,
+  totalBytes: number,
+  stats: Int32Array,
 ): number {
   const f64 = new Float64Array(words.buffer);
   const size = depth.length;

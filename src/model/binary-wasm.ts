@@ -13,9 +13,22 @@ interface BinaryKernel {
   NODES: WebAssembly.Global;
   binaryCounts(countDeltas: number, residuals: number, offset: number, counts: number, scores: number, from: number, to: number): number;
   binaryTable(
-    nodes: number, depths: number, ids: number, size: number, words: number,
-    countIndex: number, pieces: number, distinctScores: number, distinct: number, scoreBlock: number, lengths: number, last: number, totalBytes: number, stats: number,
-    from: number, to: number,
+    nodes: number,
+    depths: number,
+    ids: number,
+    size: number,
+    words: number,
+    countIndex: number,
+    pieces: number,
+    distinctScores: number,
+    distinct: number,
+    scoreBlock: number,
+    lengths: number,
+    last: number,
+    totalBytes: number,
+    stats: number,
+    from: number,
+    to: number,
   ): number;
   binarySum(data: number, n: number, sums: number): void;
 }
@@ -89,11 +102,18 @@ const align = (p: number, a: number) => p + (-p & (a - 1));
  * to its node) are made on first use, in JS.
  */
 export function decodeBinaryWasm(
-  module: WebAssembly.Module, header: number, s: BinarySections,
-  fill: FillFrom, checkSum: (sums: BigUint64Array) => void,
+  module: WebAssembly.Module,
+  header: number,
+  s: BinarySections,
+  fill: FillFrom,
+  checkSum: (sums: BigUint64Array) => void,
 ): WasmDecoded {
   const instance = new WebAssembly.Instance(module, {
-    env: { abort: () => { throw new Error('bytepiece-wasm: kernel abort'); } },
+    env: {
+      abort: () => {
+        throw new Error('bytepiece-wasm: kernel abort');
+      },
+    },
   });
   const k = instance.exports as unknown as BinaryKernel;
   const { vocabSize, size, distinct } = s;
@@ -131,11 +151,7 @@ export function decodeBinaryWasm(
   }
   const u8 = new Uint8Array(k.memory.buffer);
   // In file order (the order of the checksum).
-  const parts = [
-    u8.subarray(payload, payload + front),
-    u8.subarray(nodes, nodes + 8 * size),
-    u8.subarray(payload + front, payload + front + s.end - s.depths),
-  ];
+  const parts = [u8.subarray(payload, payload + front), u8.subarray(nodes, nodes + 8 * size), u8.subarray(payload + front, payload + front + s.end - s.depths)];
   // Read and summed a slice at a time, each summed while it is still in the cache.
   const positions = [header, s.nodes, s.depths];
   for (const [n, part] of parts.entries()) {
@@ -162,7 +178,24 @@ export function decodeBinaryWasm(
   }
   let badSlot = -1;
   for (let from = 0; from < size && badCount < 0 && badSlot < 0; from += SLICE) {
-    badSlot = k.binaryTable(nodes, depths, nodeIds, size, words, p(s.countIndex), pieces, distinctScores, distinct, scoreBlock, lengths, last, s.totalBytes, stats, from, Math.min(size, from + SLICE));
+    badSlot = k.binaryTable(
+      nodes,
+      depths,
+      nodeIds,
+      size,
+      words,
+      p(s.countIndex),
+      pieces,
+      distinctScores,
+      distinct,
+      scoreBlock,
+      lengths,
+      last,
+      s.totalBytes,
+      stats,
+      from,
+      Math.min(size, from + SLICE),
+    );
   }
   const st = new Int32Array(k.memory.buffer, stats, 6);
   const badNode = badSlot >= 0 && st[5] === 1 ? badSlot : -1;
@@ -204,9 +237,15 @@ export function decodeBinaryWasm(
     total,
     model(): CompiledModel {
       const trie: DoubleArray = {
-        get words() { return wordsView(); },
-        get f64() { return f64View(); },
-        get nodeIds() { return nodeIdsView(); },
+        get words() {
+          return wordsView();
+        },
+        get f64() {
+          return f64View();
+        },
+        get nodeIds() {
+          return nodeIdsView();
+        },
         rootBase: wordsView()[0]!,
         size,
       };
@@ -227,13 +266,23 @@ export function decodeBinaryWasm(
       return {
         vocab: {
           vocabSize,
-          get bytes() { return (bytes ??= pieceBytesFromTrie(wordsView(), nodeIdsView(), offsetsOf())); },
-          get offsets() { return offsetsOf(); },
-          get counts() { return (counts ??= byId(countsOf(), 0)); },
+          get bytes() {
+            return (bytes ??= pieceBytesFromTrie(wordsView(), nodeIdsView(), offsetsOf()));
+          },
+          get offsets() {
+            return offsetsOf();
+          },
+          get counts() {
+            return (counts ??= byId(countsOf(), 0));
+          },
         },
         trie,
-        get scores() { return (scores ??= byId(scoresOf(), -Infinity)); },
-        get lengths() { return lengthsView(); },
+        get scores() {
+          return (scores ??= byId(scoresOf(), -Infinity));
+        },
+        get lengths() {
+          return lengthsView();
+        },
         maxPieceLength: maxLength,
         placed,
       };

@@ -25,7 +25,9 @@ export interface CompiledModel {
  * instead of copying them into an instance of its own. `take` hands it out once.
  */
 export interface PlacedTables {
-  take(module: WebAssembly.Module): { readonly instance: WebAssembly.Instance; readonly nodeIds: number; readonly lengths: number; readonly end: number } | undefined;
+  take(
+    module: WebAssembly.Module,
+  ): { readonly instance: WebAssembly.Instance; readonly nodeIds: number; readonly lengths: number; readonly end: number } | undefined;
 }
 
 /**

@@ -19,10 +19,12 @@ export function defaultModelUrl(): URL {
     return new URL('../../build/models/bytepiece.eu.plus.160k.bin', import.meta.url);
   } catch (e) {
     // workerd (Cloudflare Workers) gives modules no URL: the bare runtime error is "Invalid URL string."
-    throw new Error(`bytepiece-wasm: cannot locate the default model next to this module (import.meta.url is ${String(import.meta.url)}): pass its bytes as options.defaultModel`, { cause: e });
+    throw new Error(
+      `bytepiece-wasm: cannot locate the default model next to this module (import.meta.url is ${String(import.meta.url)}): pass its bytes as options.defaultModel`,
+      { cause: e },
+    );
   }
 }
 
 /** Whether a load source asks for the default model: nothing, or its name. */
-export const isDefaultModel = (source: unknown): source is undefined | typeof DEFAULT_MODEL =>
-  source === undefined || source === DEFAULT_MODEL;
+export const isDefaultModel = (source: unknown): source is undefined | typeof DEFAULT_MODEL => source === undefined || source === DEFAULT_MODEL;

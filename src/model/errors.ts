@@ -5,7 +5,10 @@
  */
 export class ModelError extends Error {
   override name = 'ModelError';
-  constructor(message: string, readonly source?: string) {
+  constructor(
+    message: string,
+    readonly source?: string,
+  ) {
     super(source ? `${source}: ${message}` : message);
   }
 }

@@ -53,7 +53,9 @@ export function toSentencePiece(model: CompiledModel): Uint8Array {
       text = strict.decode(piece);
     } catch {
       const hex = Array.from(piece, (b) => b.toString(16).padStart(2, '0')).join(' ');
-      throw new RangeError(`piece ${id} (bytes ${hex}) is not valid UTF-8: SentencePiece pieces are strings, so only models whose pieces are all whole characters (trained with ensure_unicode, names with "eu") can be exported`);
+      throw new RangeError(
+        `piece ${id} (bytes ${hex}) is not valid UTF-8: SentencePiece pieces are strings, so only models whose pieces are all whole characters (trained with ensure_unicode, names with "eu") can be exported`,
+      );
     }
     pieces.push({ piece: text.replaceAll(' ', '\u2581'), score });
   }

@@ -117,7 +117,11 @@ function looksLike(bytes: Uint8Array): string {
 function modelEntry(directory: readonly ZipEntry[], name: string, options: ReadOptions): ZipEntry {
   const models = directory.filter((e) => isModelEntry(e.name));
   if (models.length === 0) throw new ModelError('the zip holds no *.model file', name);
-  if (models.length > 1) throw severalModels(models.map((e) => e.name), name);
+  if (models.length > 1)
+    throw severalModels(
+      models.map((e) => e.name),
+      name,
+    );
   // Checked against the directory before inflating; the inflaters stop at the size it announces.
   const max = options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES;
   if (models[0]!.size > max) throw tooLargeModel(`its entry ${models[0]!.name}`, models[0]!.size, max, name);
@@ -193,7 +197,7 @@ async function fetchModel(url: string | URL): Promise<Response> {
     return await fetch(url);
   } catch (e) {
     const href = String(url);
-    const hint = href.startsWith('file:') ? ' (in Node, use the package\'s node entry or pass the bytes)' : '';
+    const hint = href.startsWith('file:') ? " (in Node, use the package's node entry or pass the bytes)" : '';
     throw new Error(`bytepiece-wasm: could not fetch the model from ${href}: ${(e as Error).message}${hint}`, { cause: e });
   }
 }
@@ -246,7 +250,8 @@ async function modelFromBytesAsync(bytes: Uint8Array, name = 'model', options: R
     } catch (e) {
       throw new ModelError(`corrupt zip (${(e as Error).message})`, name);
     }
-    if (at !== entry.size) throw new ModelError(`corrupt zip (${entry.name} inflates to ${at > entry.size ? 'more than ' : ''}${at} bytes, the directory says ${entry.size})`, name);
+    if (at !== entry.size)
+      throw new ModelError(`corrupt zip (${entry.name} inflates to ${at > entry.size ? 'more than ' : ''}${at} bytes, the directory says ${entry.size})`, name);
   }
   try {
     checkCrc(entry, data, options.crc32);

@@ -70,7 +70,11 @@ class TrieBuilder {
   private stack: Int32Array;
   private sTop = 0;
 
-  constructor(vocab: Vocabulary, private readonly source: string | undefined, private readonly bfsDepth: number) {
+  constructor(
+    vocab: Vocabulary,
+    private readonly source: string | undefined,
+    private readonly bfsDepth: number,
+  ) {
     this.bytes = vocab.bytes;
     this.offsets = vocab.offsets;
     const pieces = vocab.vocabSize - 3;

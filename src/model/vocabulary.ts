@@ -81,4 +81,3 @@ export function checkSingleBytes(singleByteIds: Int32Array, source?: string): vo
     throw new ModelError(`the model lacks single-byte pieces ${list}: every byte 0x00-0xff must be a piece`, source);
   }
 }
-

@@ -129,7 +129,7 @@ const CRC_TABLES = (() => {
     t[n] = c;
   }
   for (let n = 0; n < 256; n++) {
-    for (let k = 1; k < 4; k++) t[256 * k + n] = t[256 * (k - 1) + n]! >>> 8 ^ t[t[256 * (k - 1) + n]! & 0xff]!;
+    for (let k = 1; k < 4; k++) t[256 * k + n] = (t[256 * (k - 1) + n]! >>> 8) ^ t[t[256 * (k - 1) + n]! & 0xff]!;
   }
   return t;
 })();

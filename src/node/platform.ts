@@ -7,7 +7,16 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
 import type { Platform } from '../api/tokenizer.js';
-import { modelFromSource, modelFromValue, modelFromBytes, binaryDecoder, tooLargeModel, DEFAULT_MAX_MODEL_BYTES, type ModelSource, type ReadOptions } from '../model/source.js';
+import {
+  modelFromSource,
+  modelFromValue,
+  modelFromBytes,
+  binaryDecoder,
+  tooLargeModel,
+  DEFAULT_MAX_MODEL_BYTES,
+  type ModelSource,
+  type ReadOptions,
+} from '../model/source.js';
 import { BINARY_HEADER, isBinaryModel, readBinaryModelFrom } from '../model/binary-model.js';
 import { ModelError } from '../model/errors.js';
 import type { ModelJson } from '../model/vocabulary.js';
@@ -82,7 +91,7 @@ async function startsAsBinaryModel(path: string): Promise<boolean> {
 }
 
 function readFully(fd: number, into: Uint8Array, position: number, name: string): void {
-  for (let done = 0; done < into.length; ) {
+  for (let done = 0; done < into.length;) {
     const n = readSync(fd, into, done, into.length - done, position + done);
     if (n === 0) throw new ModelError(`corrupt binary model: truncated while being read (the file ended at byte ${position + done})`, name);
     done += n;

@@ -116,7 +116,7 @@ export class TokenizerPool {
     // Contiguous slices of about equal length, a few per thread so a slow one does not hold the rest.
     const target = Math.max(16 * 1024, Math.ceil(total / (this.threads * 4)));
     const parts: Promise<Uint32Array[]>[] = [];
-    for (let first = 0; first < texts.length; ) {
+    for (let first = 0; first < texts.length;) {
       let end = first;
       let size = 0;
       while (end < texts.length && (end === first || size < target)) size += texts[end++]!.length;

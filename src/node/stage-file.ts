@@ -76,7 +76,10 @@ export class StageWriter {
   private prevLength = -1;
   private open = true;
 
-  constructor(readonly path: string, readonly header: StageHeader) {
+  constructor(
+    readonly path: string,
+    readonly header: StageHeader,
+  ) {
     this.temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       this.fd = openSync(this.temporary, 'wx');
@@ -276,7 +279,8 @@ export class StageReader {
   }
 
   private byte(): number {
-    if (this.pos >= this.end && !this.fill(1)) this.fail(`truncated (ends inside section ${this.section + 1} of ${this.header?.sections.length ?? '?'}); the task that wrote it may have failed`);
+    if (this.pos >= this.end && !this.fill(1))
+      this.fail(`truncated (ends inside section ${this.section + 1} of ${this.header?.sections.length ?? '?'}); the task that wrote it may have failed`);
     return this.buf[this.pos++]!;
   }
 
@@ -303,7 +307,8 @@ export class StageReader {
     if (!kind) this.fail(`not a bytepiece stage file (magic ${JSON.stringify(magic)})`);
     const view = new DataView(this.buf.buffer, 0, 16);
     const version = view.getUint32(8, true);
-    if (version !== STAGE_VERSION) this.fail(`stage file version ${version}; this bytepiece reads version ${STAGE_VERSION} (rerun the stage that wrote it with this version)`);
+    if (version !== STAGE_VERSION)
+      this.fail(`stage file version ${version}; this bytepiece reads version ${STAGE_VERSION} (rerun the stage that wrote it with this version)`);
     const length = view.getUint32(12, true);
     this.pos = 16;
     if (length > 1 << 24 || !this.fill(length)) this.fail('truncated (inside its header)');
@@ -314,8 +319,13 @@ export class StageReader {
       this.fail('corrupt (its header is not JSON)');
     }
     this.pos += length;
-    if (header.kind !== kind || !Array.isArray(header.sections) || !header.params || typeof header.params !== 'object'
-      || ![header.documents, header.bytes, header.chunks].every((n) => Number.isSafeInteger(n) && n >= 0)) {
+    if (
+      header.kind !== kind ||
+      !Array.isArray(header.sections) ||
+      !header.params ||
+      typeof header.params !== 'object' ||
+      ![header.documents, header.bytes, header.chunks].every((n) => Number.isSafeInteger(n) && n >= 0)
+    ) {
       this.fail('corrupt (its header lacks fields)');
     }
     return header;
@@ -346,7 +356,8 @@ export class StageReader {
     }
     const shared = head - 1;
     const length = this.sectionKeyLength !== 0 ? this.sectionKeyLength : shared + this.varint();
-    if (shared > length || (!this.first && shared > this.keyLength) || (this.first && shared !== 0)) this.fail(`corrupt (a bad key in section ${this.section + 1})`);
+    if (shared > length || (!this.first && shared > this.keyLength) || (this.first && shared !== 0))
+      this.fail(`corrupt (a bad key in section ${this.section + 1})`);
     if (this.key.length < length) {
       const k = new Uint8Array(Math.max(length, this.key.length * 2));
       k.set(this.key.subarray(0, this.keyLength));

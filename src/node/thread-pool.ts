@@ -274,7 +274,8 @@ export function workerEntry({ js, ts }: WorkerScript): { script: URL | string; e
     if (!existsSync(fileURLToPath(ts))) throw new Error(`worker script not found: neither ${fileURLToPath(js)} nor ${fileURLToPath(ts)} exists`);
     const require = createRequire(import.meta.url);
     const tsxJson = require.resolve('tsx/package.json');
-    const api = (JSON.parse(readFileSync(tsxJson, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api']!.import.default;
+    const api = (JSON.parse(readFileSync(tsxJson, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api']!.import
+      .default;
     const apiUrl = pathToFileURL(join(dirname(tsxJson), api)).href;
     entry = { script: `import(${JSON.stringify(apiUrl)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ts.href)}); });`, eval: true };
   }

@@ -2,7 +2,12 @@
 // (train-worker.ts).
 
 /** A batch of training chunks in shared memory: bytes[0..length), chunk ends[0..count). */
-export interface SharedBatch { bytes: Uint8Array; ends: Int32Array; length: number; count: number }
+export interface SharedBatch {
+  bytes: Uint8Array;
+  ends: Int32Array;
+  length: number;
+  count: number;
+}
 
 export type TrainRequest =
   | { id: number; op: 'count-ngrams'; batch: SharedBatch }

@@ -46,7 +46,7 @@ export interface StageOptions {
 /** Bytes one held n-gram costs at most (hash slot at the lowest load, growth, export and sort copies). */
 const BYTES_PER_NGRAM = 96;
 
-type CountingKernel = (WasmTrainKernel | JsTrainKernel | TrainThreads);
+type CountingKernel = WasmTrainKernel | JsTrainKernel | TrainThreads;
 
 function countingKernel(o: StageOptions): CountingKernel | Promise<TrainThreads> {
   if (o.engine === 'wasm' && o.order <= WASM_MAX_ORDER) {
@@ -87,7 +87,14 @@ export async function countNgrams(corpus: TrainCorpus, o: StageOptions, output: 
     });
     await spill();
     await kernel.close?.();
-    const header: StageHeader = { kind: 'ngrams', params: ngramParams(o.order, o.isolateDigits), sections: ngramSections(o.order), documents: read.documents, bytes: read.bytes, chunks };
+    const header: StageHeader = {
+      kind: 'ngrams',
+      params: ngramParams(o.order, o.isolateDigits),
+      sections: ngramSections(o.order),
+      documents: read.documents,
+      bytes: read.bytes,
+      chunks,
+    };
     if (prune) o.onProgress?.({ stage: 'prune-ngrams', done: 0 });
     // Training on one machine prunes at this merge of the runs (the last one): one pass less.
     if (prune && read.bytes === 0) throw new RangeError(`the corpus is empty: ${read.documents} document(s), no text to train on`);
@@ -103,14 +110,23 @@ function mergedHeader(readers: StageReader[]): StageHeader {
   const first = readers[0]!;
   const params = JSON.stringify(first.header.params);
   for (const r of readers) {
-    if (r.header.kind !== first.header.kind) throw new Error(`cannot merge ${r.path} (${r.header.kind} counts) with ${first.path} (${first.header.kind} counts)`);
-    if (r.header.final) throw new Error(`cannot merge ${r.path}: it holds pruned, final n-gram counts (pruning is the last merge; merge the raw counts instead)`);
+    if (r.header.kind !== first.header.kind)
+      throw new Error(`cannot merge ${r.path} (${r.header.kind} counts) with ${first.path} (${first.header.kind} counts)`);
+    if (r.header.final)
+      throw new Error(`cannot merge ${r.path}: it holds pruned, final n-gram counts (pruning is the last merge; merge the raw counts instead)`);
     if (JSON.stringify(r.header.params) !== params || JSON.stringify(r.header.sections) !== JSON.stringify(first.header.sections)) {
       throw new Error(`cannot merge ${r.path} with ${first.path}: counted with other parameters (${JSON.stringify(r.header.params)} vs ${params})`);
     }
   }
   const sum = (f: (h: StageHeader) => number) => readers.reduce((s, r) => s + f(r.header), 0);
-  return { kind: first.header.kind, params: first.header.params, sections: first.header.sections, documents: sum((h) => h.documents), bytes: sum((h) => h.bytes), chunks: sum((h) => h.chunks) };
+  return {
+    kind: first.header.kind,
+    params: first.header.params,
+    sections: first.header.sections,
+    documents: sum((h) => h.documents),
+    bytes: sum((h) => h.bytes),
+    chunks: sum((h) => h.chunks),
+  };
 }
 
 /**
@@ -232,8 +248,12 @@ export function loadNgramModel(path: string): LoadedNgramModel {
       let n = 0;
       while (r.next()) {
         if (n === cs.length) {
-          const k2 = new Uint32Array(ks.length * 2); k2.set(ks); ks = k2;
-          const c2 = new Float64Array(cs.length * 2); c2.set(cs); cs = c2;
+          const k2 = new Uint32Array(ks.length * 2);
+          k2.set(ks);
+          ks = k2;
+          const c2 = new Float64Array(cs.length * 2);
+          c2.set(cs);
+          cs = c2;
         }
         for (let j = 0; j < L; j++) {
           const m = L - 1 - j;
@@ -247,9 +267,15 @@ export function loadNgramModel(path: string): LoadedNgramModel {
     while (r.nextSection());
     // Every byte is a 1-gram (count 1 if unseen, and the total grows by 1 for each).
     const ones = new Float64Array(256);
-    counts[1]!.forEach((c, i) => { ones[words[1]![i]!] = c; });
+    counts[1]!.forEach((c, i) => {
+      ones[words[1]![i]!] = c;
+    });
     let total = h.bytes;
-    for (let b = 0; b < 256; b++) if (ones[b] === 0) { ones[b] = 1; total++; }
+    for (let b = 0; b < 256; b++)
+      if (ones[b] === 0) {
+        ones[b] = 1;
+        total++;
+      }
     words[1] = Uint32Array.from({ length: 256 }, (_, b) => b);
     counts[1] = ones;
     const logs = new LnCache();
@@ -283,8 +309,16 @@ export function loadNgramModel(path: string): LoadedNgramModel {
     const rawSizes = r.footer.rawSizes as number[];
     if (!Array.isArray(rawSizes) || rawSizes.length !== order + 1) throw new Error(`${path}: corrupt (its footer lacks the raw n-gram table sizes)`);
     return {
-      order, isolateDigits: h.params.isolateDigits === true, minCount: Number(h.final.minCount), documents: h.documents, bytes: h.bytes,
-      id: `crc32:${r.checksum.toString(16).padStart(8, '0')}`, rawSizes, prunedSizes: [1, ...values.slice(1).map((x) => x.length)], words, values,
+      order,
+      isolateDigits: h.params.isolateDigits === true,
+      minCount: Number(h.final.minCount),
+      documents: h.documents,
+      bytes: h.bytes,
+      id: `crc32:${r.checksum.toString(16).padStart(8, '0')}`,
+      rawSizes,
+      prunedSizes: [1, ...values.slice(1).map((x) => x.length)],
+      words,
+      values,
     };
   } finally {
     r.close();
@@ -325,8 +359,15 @@ function wasmTables(m: LoadedNgramModel): { keys: BigUint64Array; values: Float6
 /** The parameters piece counts depend on (files merge only if these are equal). */
 function pieceParams(m: LoadedNgramModel, ensureUnicode: boolean): StageHeader['params'] {
   return {
-    order: m.order, isolateDigits: m.isolateDigits, ensureUnicode, minCount: m.minCount, model: m.id,
-    modelDocuments: m.documents, modelBytes: m.bytes, ngramsRaw: m.rawSizes.join(','), ngramsPruned: m.prunedSizes.join(','),
+    order: m.order,
+    isolateDigits: m.isolateDigits,
+    ensureUnicode,
+    minCount: m.minCount,
+    model: m.id,
+    modelDocuments: m.documents,
+    modelBytes: m.bytes,
+    ngramsRaw: m.rawSizes.join(','),
+    ngramsPruned: m.prunedSizes.join(','),
   };
 }
 
@@ -334,7 +375,12 @@ function pieceParams(m: LoadedNgramModel, ensureUnicode: boolean): StageHeader['
  * Stage 3: segments a shard with the n-gram Viterbi of the model in `modelPath` (a final n-gram
  * count file) and writes the pieces' counts to `output`. The order and isolateDigits are the model's.
  */
-export async function countPieces(corpus: TrainCorpus, modelPath: string, o: Omit<StageOptions, 'order' | 'isolateDigits' | 'memoryBudget'>, output: string): Promise<StageHeader> {
+export async function countPieces(
+  corpus: TrainCorpus,
+  modelPath: string,
+  o: Omit<StageOptions, 'order' | 'isolateDigits' | 'memoryBudget'>,
+  output: string,
+): Promise<StageHeader> {
   const model = loadNgramModel(modelPath);
   const kernel = await countingKernel({ ...o, order: model.order, isolateDigits: model.isolateDigits, memoryBudget: 0 });
   try {
@@ -348,7 +394,14 @@ export async function countPieces(corpus: TrainCorpus, modelPath: string, o: Omi
     });
     const { pieces } = await kernel.pieces();
     await kernel.close?.();
-    const header: StageHeader = { kind: 'pieces', params: pieceParams(model, o.ensureUnicode), sections: [0], documents: read.documents, bytes: read.bytes, chunks };
+    const header: StageHeader = {
+      kind: 'pieces',
+      params: pieceParams(model, o.ensureUnicode),
+      sections: [0],
+      documents: read.documents,
+      bytes: read.bytes,
+      chunks,
+    };
     // Keys are Latin-1 strings of the bytes: string order is byte order.
     const keys = [...pieces.keys()].sort();
     await writeStage(output, header, (w) => {
@@ -381,7 +434,9 @@ export function loadPieces(path: string): LoadedPieces {
     const h = r.header;
     if (h.kind !== 'pieces') throw new Error(`${path}: holds ${h.kind} counts, not piece counts`);
     if (h.bytes !== h.params.modelBytes || h.documents !== h.params.modelDocuments) {
-      throw new Error(`${path}: pieces were counted on ${h.documents} documents (${h.bytes} bytes) but the n-gram model on ${String(h.params.modelDocuments)} (${String(h.params.modelBytes)} bytes): count pieces on every shard the n-grams were counted on (the same texts) and merge them all`);
+      throw new Error(
+        `${path}: pieces were counted on ${h.documents} documents (${h.bytes} bytes) but the n-gram model on ${String(h.params.modelDocuments)} (${String(h.params.modelBytes)} bytes): count pieces on every shard the n-grams were counted on (the same texts) and merge them all`,
+      );
     }
     const pieces: PieceCounts = new Map();
     let total = 0;

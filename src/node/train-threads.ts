@@ -23,7 +23,10 @@ class Thread {
   constructor(readonly worker: Worker) {
     let ready!: () => void;
     let failed!: (e: Error) => void;
-    this.ready = new Promise((res, rej) => { ready = res; failed = rej; });
+    this.ready = new Promise((res, rej) => {
+      ready = res;
+      failed = rej;
+    });
     worker.on('message', (reply: TrainReply) => {
       if (reply.id === -1) return ready();
       const w = this.waiting.get(reply.id);
@@ -44,7 +47,9 @@ class Thread {
       this.waiting.clear();
     };
     worker.on('error', (e) => fail(new Error(`a trainer thread failed: ${e.message}`, { cause: e })));
-    worker.on('exit', (code) => { if (code !== 0) fail(new Error(`a trainer thread exited with code ${code}`)); });
+    worker.on('exit', (code) => {
+      if (code !== 0) fail(new Error(`a trainer thread exited with code ${code}`));
+    });
   }
 
   call<R>(req: Request): Promise<R> {
@@ -109,7 +114,15 @@ export class TrainThreads implements TrainKernel {
 
   async countNgrams(batch: ChunkBatch): Promise<void> {
     const shared = share(batch);
-    this.pending.push(Promise.all(this.threads.map((t, i) => t.call<number>({ op: 'count-ngrams', batch: shared }).then((held) => { this.held[i] = held; }))));
+    this.pending.push(
+      Promise.all(
+        this.threads.map((t, i) =>
+          t.call<number>({ op: 'count-ngrams', batch: shared }).then((held) => {
+            this.held[i] = held;
+          }),
+        ),
+      ),
+    );
     await this.throttle(IN_FLIGHT);
   }
 
@@ -162,7 +175,10 @@ export class TrainThreads implements TrainKernel {
       }
       sizes = merged.prunedTables(minCount, rawSizes);
     } catch (e) {
-      await next.then((threads) => Promise.all(threads.map((t) => t.worker.terminate())), () => {});
+      await next.then(
+        (threads) => Promise.all(threads.map((t) => t.worker.terminate())),
+        () => {},
+      );
       throw e;
     }
     this.threads = await next;

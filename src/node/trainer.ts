@@ -42,7 +42,9 @@ export class Trainer extends CoreTrainer {
       const first = await countNgrams(corpus, o, model, { minCount: o.minCount });
       const second = await countPieces(corpus, model, o, pieces);
       if (second.bytes !== first.bytes || second.documents !== first.documents) {
-        throw new Error(`the corpus changed between its two readings: ${first.documents} documents (${first.bytes} bytes), then ${second.documents} (${second.bytes} bytes); it must give the same texts each time`);
+        throw new Error(
+          `the corpus changed between its two readings: ${first.documents} documents (${first.bytes} bytes), then ${second.documents} (${second.bytes} bytes); it must give the same texts each time`,
+        );
       }
       const loaded = loadPieces(pieces);
       rmSync(dir, { recursive: true, force: true });
@@ -94,7 +96,12 @@ export function mergeCountFiles(inputs: readonly string[], output: string, optio
 }
 
 /** Training stage 3: counts the pieces of a shard, segmented with the pruned n-gram model at `model`. */
-export function countPiecesStage(corpus: TrainCorpus, model: string, output: string, options: Pick<TrainOptions, 'ensureUnicode' | 'engine' | 'workers' | 'onProgress'> = {}): Promise<StageHeader> {
+export function countPiecesStage(
+  corpus: TrainCorpus,
+  model: string,
+  output: string,
+  options: Pick<TrainOptions, 'ensureUnicode' | 'engine' | 'workers' | 'onProgress'> = {},
+): Promise<StageHeader> {
   return countPieces(corpus, model, checkOptions(options, availableParallelism()), output);
 }
 
@@ -102,7 +109,10 @@ export function countPiecesStage(corpus: TrainCorpus, model: string, output: str
  * Training stage 5: the models from merged piece counts (`maxVocabSize`, `maxPieceLength`,
  * `engine`; the min count is the model's, and `minCount` if given must equal it).
  */
-export async function finishStage(pieces: string, options: Pick<TrainOptions, 'maxVocabSize' | 'maxPieceLength' | 'minCount' | 'engine'> = {}): Promise<TrainedModel[]> {
+export async function finishStage(
+  pieces: string,
+  options: Pick<TrainOptions, 'maxVocabSize' | 'maxPieceLength' | 'minCount' | 'engine'> = {},
+): Promise<TrainedModel[]> {
   const o = checkOptions(options);
   const loaded = loadPieces(pieces);
   if (options.minCount !== undefined && options.minCount !== loaded.minCount) {

@@ -8,7 +8,10 @@ import { NFC_STABLE } from './normalize.js';
  * runtime's Unicode data in test/offsets.test.ts. The BMP ones are NFC_STABLE (src/text/normalize.ts).
  */
 export const ASTRAL_NFC_STABLE_RANGES: readonly (readonly [number, number])[] = [
-  [0x1f000, 0x1faff], [0x20000, 0x2a6df], [0x2a700, 0x2ebef], [0x30000, 0x323af],
+  [0x1f000, 0x1faff],
+  [0x20000, 0x2a6df],
+  [0x2a700, 0x2ebef],
+  [0x30000, 0x323af],
 ];
 
 /**

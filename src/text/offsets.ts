@@ -55,7 +55,16 @@ export function changedSegments(original: string, normalized: string): number[] 
  * consecutive tokens inside one atom share its span, and the spans, merged, tile the text.
  * With `bytes`, offsets are into the UTF-8 of `original` instead of its UTF-16 units.
  */
-export function tokenSpans(original: string, segments: number[], ids: Uint32Array, first: number, count: number, lengths: Int32Array, bytes: boolean, units?: Int32Array): Spans {
+export function tokenSpans(
+  original: string,
+  segments: number[],
+  ids: Uint32Array,
+  first: number,
+  count: number,
+  lengths: Int32Array,
+  bytes: boolean,
+  units?: Int32Array,
+): Spans {
   const both = new Uint32Array(2 * count); // one allocation for the two arrays
   const starts = both.subarray(0, count);
   const ends = both.subarray(count);
@@ -94,9 +103,16 @@ export function tokenSpans(original: string, segments: number[], ids: Uint32Arra
     }
     const c = u < n ? original.charCodeAt(u) : 0;
     if (c < 0x80) au = nb = ab = 1;
-    else if (c < 0x800) { au = 1; nb = ab = 2; }
-    else if (c >= 0xd800 && c <= 0xdbff) { au = 2; nb = ab = 4; }
-    else { au = 1; nb = ab = 3; }
+    else if (c < 0x800) {
+      au = 1;
+      nb = ab = 2;
+    } else if (c >= 0xd800 && c <= 0xdbff) {
+      au = 2;
+      nb = ab = 4;
+    } else {
+      au = 1;
+      nb = ab = 3;
+    }
   };
   next(); // the first atom (au = ab = nb = 0 before it)
   let at = 0; // NFC byte offset of the current token
@@ -142,7 +158,17 @@ export function pieceUnits(bytes: Uint8Array, offsets: Uint32Array, vocabSize: n
  * characters that starts on a character boundary is one step (`units`); others walk the
  * characters they touch.
  */
-function unchangedSpans(original: string, ids: Uint32Array, first: number, count: number, lengths: Int32Array, units: Int32Array | undefined, bytes: boolean, starts: Uint32Array, ends: Uint32Array): void {
+function unchangedSpans(
+  original: string,
+  ids: Uint32Array,
+  first: number,
+  count: number,
+  lengths: Int32Array,
+  units: Int32Array | undefined,
+  bytes: boolean,
+  starts: Uint32Array,
+  ends: Uint32Array,
+): void {
   // The current code point: units [u, u + cu), bytes [b, b + cb); none (cu = cb = 0) after a whole step.
   let u = 0;
   let b = 0;
@@ -167,9 +193,16 @@ function unchangedSpans(original: string, ids: Uint32Array, first: number, count
       b += cb;
       const c = original.charCodeAt(u);
       if (c < 0x80) cu = cb = 1;
-      else if (c < 0x800) { cu = 1; cb = 2; }
-      else if (c >= 0xd800 && c <= 0xdbff) { cu = 2; cb = 4; }
-      else { cu = 1; cb = 3; }
+      else if (c < 0x800) {
+        cu = 1;
+        cb = 2;
+      } else if (c >= 0xd800 && c <= 0xdbff) {
+        cu = 2;
+        cb = 4;
+      } else {
+        cu = 1;
+        cb = 3;
+      }
     }
     starts[k] = bytes ? b : u;
     while (b + cb < end) {
@@ -177,9 +210,16 @@ function unchangedSpans(original: string, ids: Uint32Array, first: number, count
       b += cb;
       const c = original.charCodeAt(u);
       if (c < 0x80) cu = cb = 1;
-      else if (c < 0x800) { cu = 1; cb = 2; }
-      else if (c >= 0xd800 && c <= 0xdbff) { cu = 2; cb = 4; }
-      else { cu = 1; cb = 3; }
+      else if (c < 0x800) {
+        cu = 1;
+        cb = 2;
+      } else if (c >= 0xd800 && c <= 0xdbff) {
+        cu = 2;
+        cb = 4;
+      } else {
+        cu = 1;
+        cb = 3;
+      }
     }
     ends[k] = bytes ? b + cb : u + cu;
     at = end;

@@ -33,7 +33,7 @@ function sequenceAt(bytes: Uint8Array, i: number, end: number): number {
 
 /** Offset of the first byte of bytes[start..end) that is not part of well-formed UTF-8, or -1. */
 export function invalidUtf8Offset(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  for (let i = start; i < end; ) {
+  for (let i = start; i < end;) {
     if (bytes[i]! < 0x80) {
       i++;
       continue;

@@ -18,7 +18,7 @@ function dropInvalid(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(bytes.length);
   const n = bytes.length;
   let w = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const b0 = bytes[i]!;
     let len = 0;
     if (b0 < 0x80) len = 1;

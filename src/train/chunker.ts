@@ -96,7 +96,13 @@ export function addDocument(batch: ChunkBatch, text: unknown, document: number, 
       const cp = c >= 0xd800 && c <= 0xdbff ? s.codePointAt(i)! : c;
       if (isDigit(cp)) {
         // Nd digits are in the BMP or are 4-byte characters.
-        if (cp > 0xffff) { i += 2; at += 4; } else { i++; at += utf8Length(c); }
+        if (cp > 0xffff) {
+          i += 2;
+          at += 4;
+        } else {
+          i++;
+          at += utf8Length(c);
+        }
         ends[count++] = at;
         continue;
       }

@@ -82,14 +82,21 @@ export async function* lineDocuments(chunks: AsyncIterable<Uint8Array>, name: st
       throw new Error(`${where}: not valid JSON (${(e as Error).message})`);
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new Error(`${where}: expected a JSON object with a string field ${JSON.stringify(field)}, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+      throw new Error(
+        `${where}: expected a JSON object with a string field ${JSON.stringify(field)}, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+      );
     }
     const doc = (value as Record<string, unknown>)[field];
     if (typeof doc !== 'string') {
-      throw new Error(`${where}: ${doc === undefined ? `the object has no field ${JSON.stringify(field)}` : `field ${JSON.stringify(field)} is ${doc === null ? 'null' : typeof doc}, not a string`}`);
+      throw new Error(
+        `${where}: ${doc === undefined ? `the object has no field ${JSON.stringify(field)}` : `field ${JSON.stringify(field)} is ${doc === null ? 'null' : typeof doc}, not a string`}`,
+      );
     }
     const lone = firstLoneSurrogate(doc);
-    if (lone >= 0) throw new RangeError(`${where}: field ${JSON.stringify(field)} has a lone surrogate U+${doc.charCodeAt(lone).toString(16).toUpperCase()} at UTF-16 offset ${lone} (not encodable as UTF-8)`);
+    if (lone >= 0)
+      throw new RangeError(
+        `${where}: field ${JSON.stringify(field)} has a lone surrogate U+${doc.charCodeAt(lone).toString(16).toUpperCase()} at UTF-16 offset ${lone} (not encodable as UTF-8)`,
+      );
     yield doc;
   }
 }

@@ -25,13 +25,23 @@ export interface TrainKernel {
   close?(): Promise<void>;
 }
 
-export interface NgramSizes { rawSizes: number[]; prunedSizes: number[] }
+export interface NgramSizes {
+  rawSizes: number[];
+  prunedSizes: number[];
+}
 /**
  * Counts sorted by key ascending (so by the n-gram's bytes): entry i's key is
  * words[i·width .. (i+1)·width), packed as in ngram-count.ts.
  */
-export interface SortedCounts { words: Uint32Array; width: number; counts: Float64Array }
-export interface PieceTotals { pieces: PieceCounts; total: number }
+export interface SortedCounts {
+  words: Uint32Array;
+  width: number;
+  counts: Float64Array;
+}
+export interface PieceTotals {
+  pieces: PieceCounts;
+  total: number;
+}
 
 export class JsTrainKernel implements TrainKernel {
   private counter: NgramCounter | undefined;
@@ -39,7 +49,10 @@ export class JsTrainKernel implements TrainKernel {
   private segmenter: NgramSegmenter | undefined;
   private table = new PieceTable();
 
-  constructor(private readonly order: number, private readonly ensureUnicode: boolean) {
+  constructor(
+    private readonly order: number,
+    private readonly ensureUnicode: boolean,
+  ) {
     this.counter = new NgramCounter(order);
   }
 

@@ -44,7 +44,9 @@ export function modelText(keys: readonly string[], counts: PieceCounts): string 
     const k = keys[i]!;
     const bytes = keyToBytes(k);
     const sep = i + 1 < keys.length ? ',' : '';
-    parts.push(`\n    ${JSON.stringify(base64(bytes))}: [\n        ${i + 3},\n        ${JSON.stringify(decodeUtf8Ignore(bytes))},\n        ${counts.get(k)!}\n    ]${sep}`);
+    parts.push(
+      `\n    ${JSON.stringify(base64(bytes))}: [\n        ${i + 3},\n        ${JSON.stringify(decodeUtf8Ignore(bytes))},\n        ${counts.get(k)!}\n    ]${sep}`,
+    );
   }
   parts.push('\n}');
   return parts.join('');

@@ -86,28 +86,36 @@ export class NgramSegmenter {
       const row = i * order;
       // State 0: reachable from every state.
       const s0 = scores[0]!;
-      let best = (v[0]! + 0) + s0;
+      let best = v[0]! + 0 + s0;
       let arg = 0;
       for (let a = 1; a < order; a++) {
-        const c = (v[a]! + 0) + s0;
-        if (c > best) { best = c; arg = a; }
+        const c = v[a]! + 0 + s0;
+        if (c > best) {
+          best = c;
+          arg = a;
+        }
       }
       w[0] = best;
       back[row] = arg;
       // State b ≥ 1: from b − 1, and the last state from itself too; every other candidate is −∞.
       for (let b = 1; b < order; b++) {
         const sb = scores[b]!;
-        best = (v[b - 1]! + 0) + sb;
+        best = v[b - 1]! + 0 + sb;
         arg = b - 1;
         if (b === last) {
-          const c = (v[b]! + 0) + sb;
-          if (c > best) { best = c; arg = b; }
+          const c = v[b]! + 0 + sb;
+          if (c > best) {
+            best = c;
+            arg = b;
+          }
         }
         if (best === -Infinity) arg = 0; // all candidates −∞: the first, state 0
         w[b] = best;
         back[row + b] = arg;
       }
-      const t = v; v = w; w = t;
+      const t = v;
+      v = w;
+      w = t;
     }
     let state = 0;
     for (let b = 1; b < order; b++) if (v[b]! > v[state]!) state = b;

@@ -116,6 +116,19 @@ export function checkOptions(options: TrainOptions = {}, defaultWorkers = 1): Ch
   });
   sizes.sort((a, b) => b - a);
   const memoryBudget = integer('memoryBudget', options.memoryBudget, 1 << 30, 1 << 20, ' (1 MiB)');
-  if (options.workDir !== undefined && (typeof options.workDir !== 'string' || options.workDir === '')) throw new TypeError(`options.workDir must be a folder path, got ${describe(options.workDir)}`);
-  return { order, sizes, maxPieceLength, minCount, isolateDigits, ensureUnicode, engine, workers, onProgress: options.onProgress, memoryBudget, workDir: options.workDir };
+  if (options.workDir !== undefined && (typeof options.workDir !== 'string' || options.workDir === ''))
+    throw new TypeError(`options.workDir must be a folder path, got ${describe(options.workDir)}`);
+  return {
+    order,
+    sizes,
+    maxPieceLength,
+    minCount,
+    isolateDigits,
+    ensureUnicode,
+    engine,
+    workers,
+    onProgress: options.onProgress,
+    memoryBudget,
+    workDir: options.workDir,
+  };
 }

@@ -25,13 +25,15 @@ export type ExternalPieces = Record<string, number> | Map<string | Uint8Array, n
 /** Checks an external piece table and keys it by bytes. */
 function externalPieces(pieces: ExternalPieces): PieceCounts {
   if (pieces === null || typeof pieces !== 'object') throw new TypeError('convertToBytePiece: pieces must be an object, a Map or a list of [piece, count]');
-  const entries: Iterable<readonly [string | Uint8Array, number]> = Symbol.iterator in pieces ? (pieces as Iterable<readonly [string | Uint8Array, number]>) : Object.entries(pieces);
+  const entries: Iterable<readonly [string | Uint8Array, number]> =
+    Symbol.iterator in pieces ? (pieces as Iterable<readonly [string | Uint8Array, number]>) : Object.entries(pieces);
   const encoder = new TextEncoder();
   const out: PieceCounts = new Map();
   for (const entry of entries) {
     const [piece, count] = entry;
     const name = typeof piece === 'string' ? JSON.stringify(piece) : piece instanceof Uint8Array ? `bytes [${Array.from(piece).join(', ')}]` : String(piece);
-    if (typeof piece === 'string' && firstLoneSurrogate(piece) >= 0) throw new RangeError(`convertToBytePiece: piece ${name} has a lone surrogate (not encodable as UTF-8)`);
+    if (typeof piece === 'string' && firstLoneSurrogate(piece) >= 0)
+      throw new RangeError(`convertToBytePiece: piece ${name} has a lone surrogate (not encodable as UTF-8)`);
     const bytes = typeof piece === 'string' ? encoder.encode(piece) : piece;
     if (!(bytes instanceof Uint8Array)) throw new TypeError(`convertToBytePiece: a piece must be a string or a Uint8Array, got ${typeof piece}`);
     if (bytes.length === 0) throw new RangeError('convertToBytePiece: the empty piece cannot be a piece');
@@ -90,7 +92,10 @@ export class Trainer {
       engine: (model: CompiledModel): Engine => (kernel ? new WasmEngine(model, kernel) : new JsEngine(model)),
       // Tokenizer.prepare is the one way a Tokenizer is made (docs/design.md); protected so that
       // users load models, reached here as its own layer's code would.
-      makeTokenizer: (vocab) => (Tok as unknown as { prepare(v: Vocabulary, k: WebAssembly.Module | undefined, o: { engine: 'wasm' | 'js' }): Tokenizer }).prepare(vocab, kernel, { engine: kind }),
+      makeTokenizer: (vocab) =>
+        (Tok as unknown as { prepare(v: Vocabulary, k: WebAssembly.Module | undefined, o: { engine: 'wasm' | 'js' }): Tokenizer }).prepare(vocab, kernel, {
+          engine: kind,
+        }),
     };
   }
 
@@ -127,7 +132,10 @@ export class Trainer {
    * The prune loops (SPEC §6.5-6.7) on counted pieces: one model per size, largest first. The
    * last stage of the staged trainer (Node entry); `pieces` is consumed.
    */
-  static async modelsFromPieces(pieces: PieceCounts, o: { sizes: readonly number[]; maxPieceLength: number; minCount: number; engine: 'wasm' | 'js'; onProgress?: (p: TrainProgress) => void }): Promise<TrainedModel[]> {
+  static async modelsFromPieces(
+    pieces: PieceCounts,
+    o: { sizes: readonly number[]; maxPieceLength: number; minCount: number; engine: 'wasm' | 'js'; onProgress?: (p: TrainProgress) => void },
+  ): Promise<TrainedModel[]> {
     const { engine, makeTokenizer } = await this.engines(o.engine);
     const results = prunePieces(pieces, {
       maxPieceLength: o.maxPieceLength,
@@ -158,7 +166,8 @@ export class Trainer {
    * several on threads.
    */
   protected static async kernel(o: CheckedOptions): Promise<TrainKernel> {
-    if (o.workers > 1) throw new RangeError(`options.workers: ${o.workers} threads need the package's Node entry; here training runs on one thread (workers: 1)`);
+    if (o.workers > 1)
+      throw new RangeError(`options.workers: ${o.workers} threads need the package's Node entry; here training runs on one thread (workers: 1)`);
     return o.engine === 'wasm' && o.order <= WASM_MAX_ORDER
       ? new WasmTrainKernel(await this.trainWasm(), o.order, o.ensureUnicode)
       : new JsTrainKernel(o.order, o.ensureUnicode);
@@ -186,7 +195,9 @@ export class Trainer {
       progress({ stage: 'count-pieces', done, total: first.bytes });
     });
     if (second.bytes !== first.bytes || second.documents !== first.documents) {
-      throw new Error(`the corpus changed between its two readings: ${first.documents} documents (${first.bytes} bytes), then ${second.documents} (${second.bytes} bytes); it must give the same texts each time`);
+      throw new Error(
+        `the corpus changed between its two readings: ${first.documents} documents (${first.bytes} bytes), then ${second.documents} (${second.bytes} bytes); it must give the same texts each time`,
+      );
     }
     const { pieces, total } = await kernel.pieces();
     // The n-gram tables and threads are no longer needed: let their memory go before the prune loops.

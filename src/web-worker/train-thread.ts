@@ -33,7 +33,10 @@ scope.onmessage = async (event: MessageEvent) => {
       },
     });
     const files = models.map((m) => ({ maxVocabSize: m.maxVocabSize, vocabSize: m.vocabSize, model: m.toJSON(), binary: m.toBinary() }));
-    scope.postMessage({ type: 'done', models: files, ms: performance.now() - started }, files.map((f) => f.binary.buffer as ArrayBuffer));
+    scope.postMessage(
+      { type: 'done', models: files, ms: performance.now() - started },
+      files.map((f) => f.binary.buffer as ArrayBuffer),
+    );
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
     scope.postMessage({ type: 'error', error: { name: error.name, message: error.message } });

@@ -69,7 +69,11 @@ export function trainInWorker(corpus: Blob | readonly Blob[] | readonly string[]
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault?.();
       finish();
-      reject(new Error(`bytepiece-wasm train worker: ${event.message || 'the worker script could not be started (is train-thread.js served next to worker.js, as JavaScript?)'}`));
+      reject(
+        new Error(
+          `bytepiece-wasm train worker: ${event.message || 'the worker script could not be started (is train-thread.js served next to worker.js, as JavaScript?)'}`,
+        ),
+      );
     };
     worker.postMessage({ corpus: list, documents: { format, field }, options: trainOptions });
   });

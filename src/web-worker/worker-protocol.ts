@@ -35,6 +35,4 @@ export interface ModelInfo {
   ms: number;
 }
 
-export type Reply =
-  | { id: number; ok: true; value: unknown; ms: number; runs: number }
-  | { id: number; ok: false; error: { name: string; message: string } };
+export type Reply = { id: number; ok: true; value: unknown; ms: number; runs: number } | { id: number; ok: false; error: { name: string; message: string } };

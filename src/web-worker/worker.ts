@@ -126,9 +126,10 @@ export class TokenizerWorker {
     const asDefault = isDefaultModel(source);
     const name = options.name ?? (asDefault ? DEFAULT_MODEL : defaultName(source!));
     // The default model's name goes as is: the thread resolves it beside its own script.
-    const { model, transfer } = asDefault && this.defaultModel === undefined
-      ? { model: DEFAULT_MODEL, transfer: [] }
-      : await postedModel(asDefault ? this.defaultModel! : source!, options.transfer ?? true);
+    const { model, transfer } =
+      asDefault && this.defaultModel === undefined
+        ? { model: DEFAULT_MODEL, transfer: [] }
+        : await postedModel(asDefault ? this.defaultModel! : source!, options.transfer ?? true);
     const reply = await this.request({ op: 'load', id: 0, model, name }, transfer);
     this.loaded = reply.value as ModelInfo;
     return this.loaded;

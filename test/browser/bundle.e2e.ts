@@ -22,12 +22,7 @@ const DIST = join(ROOT, 'dist');
 const BROWSER_BUNDLES = ['browser.js', 'worker.js', 'worker-thread.js', 'train.js', 'train-thread.js'];
 const MODEL = testModel('bytepiece.plus.80k', 'the in-browser bundle tests');
 const MODEL_URL = `/models/${MODEL.file}`;
-const DOCS = [
-  '今天天气不错，我们去公园散步吧。',
-  'The quick brown fox jumps over the lazy dog.',
-  'family 👩‍👩‍👧‍👦 and flag 🏳️‍🌈',
-  'line one\r\nline two\r\n\r\nend',
-];
+const DOCS = ['今天天气不错，我们去公园散步吧。', 'The quick brown fox jumps over the lazy dog.', 'family 👩‍👩‍👧‍👦 and flag 🏳️‍🌈', 'line one\r\nline two\r\n\r\nend'];
 
 /** FNV-1a over ids, as fixtures/checks.js computes it. */
 function checksum(list: ArrayLike<number>): number {
@@ -80,7 +75,8 @@ describe('the built package', () => {
     for (const file of ['browser.js', 'worker-thread.js', 'train.js', 'train-thread.js']) {
       expect(readFileSync(join(DIST, file), 'utf8')).toContain('new URL("./bytepiece.wasm", import.meta.url)');
     }
-    for (const file of ['train.js', 'train-thread.js']) expect(readFileSync(join(DIST, file), 'utf8')).toContain('new URL("./bytepiece-train.wasm", import.meta.url)');
+    for (const file of ['train.js', 'train-thread.js'])
+      expect(readFileSync(join(DIST, file), 'utf8')).toContain('new URL("./bytepiece-train.wasm", import.meta.url)');
     const worker = readFileSync(join(DIST, 'worker.js'), 'utf8');
     expect(worker).toContain('new Worker(new URL("./worker-thread.js", import.meta.url), { type: "module" })');
     expect(worker).toContain('new Worker(new URL("./train-thread.js", import.meta.url), { type: "module" })');
@@ -89,7 +85,11 @@ describe('the built package', () => {
 
   it('export conditions: browser → browser.js, node import → node.js, node require → node.cjs, subpaths', () => {
     const resolveWith = (conditions: string[], specifier: string) =>
-      execFileSync(process.execPath, [...conditions.map((c) => `--conditions=${c}`), '--input-type=module', '-e', `console.log(import.meta.resolve(${JSON.stringify(specifier)}))`], { cwd: ROOT, encoding: 'utf8' }).trim();
+      execFileSync(
+        process.execPath,
+        [...conditions.map((c) => `--conditions=${c}`), '--input-type=module', '-e', `console.log(import.meta.resolve(${JSON.stringify(specifier)}))`],
+        { cwd: ROOT, encoding: 'utf8' },
+      ).trim();
     const file = (name: string) => pathToFileURL(join(DIST, name)).href;
     expect(resolveWith(['browser'], 'bytepiece-wasm')).toBe(file('browser.js'));
     expect(resolveWith([], 'bytepiece-wasm')).toBe(file('node.js'));
@@ -154,9 +154,12 @@ describe('in Chromium, served as plain files (no bundler)', () => {
 
   /** Calls a function of fixtures/checks.js in the page. */
   const check = <T>(p: Page, name: string, ...args: unknown[]) =>
-    p.evaluate(([n, a]) => (window as unknown as { checks: Record<string, (...x: unknown[]) => Promise<unknown>> }).checks[n as string]!(...(a as unknown[])), [name, args] as const) as Promise<T>;
+    p.evaluate(([n, a]) => (window as unknown as { checks: Record<string, (...x: unknown[]) => Promise<unknown>> }).checks[n as string]!(...(a as unknown[])), [
+      name,
+      args,
+    ] as const) as Promise<T>;
 
-  it('dist/browser.js imported as is finds its kernel beside it; both engines give Node\'s ids', async () => {
+  it("dist/browser.js imported as is finds its kernel beside it; both engines give Node's ids", async () => {
     const got = await check<Record<string, { engine: string; ids: number[][] }>>(page, 'defaultKernel', MODEL_URL, DOCS);
     expect(got.wasm).toEqual({ engine: 'wasm', ids: want() });
     expect(got.js).toEqual({ engine: 'js', ids: want() });
@@ -176,17 +179,29 @@ describe('in Chromium, served as plain files (no bundler)', () => {
 
   it('TokenizerWorker: model bytes transferred (not copied), megabytes tokenized while the page stays responsive', async () => {
     const repeat = 40_000;
-    const bigDoc = DOCS.join("\n").repeat(repeat); // about 7 MB of UTF-8
+    const bigDoc = DOCS.join('\n').repeat(repeat); // about 7 MB of UTF-8
     const got = await check<{
-      transferred: boolean; small: number[][]; count: number; sum: number; ticks: number; ms: number; decoded: string;
-      samePieces: boolean; byBytes: number[]; info: unknown; afterTerminate: string; timed: { same: boolean; runs: number; ms: number };
+      transferred: boolean;
+      small: number[][];
+      count: number;
+      sum: number;
+      ticks: number;
+      ms: number;
+      decoded: string;
+      samePieces: boolean;
+      byBytes: number[];
+      info: unknown;
+      afterTerminate: string;
+      timed: { same: boolean; runs: number; ms: number };
     }>(page, 'worker', MODEL_URL, DOCS, repeat);
     expect(got.transferred).toBe(true);
     expect(got.small).toEqual(want());
     const bigIds = node.encode(bigDoc);
     expect(got.count).toBe(bigIds.length);
     expect(got.sum).toBe(checksum(bigIds));
-    console.log(`worker: ${(new TextEncoder().encode(bigDoc).length / 1e6).toFixed(1)} MB -> ${got.count} ids in ${got.ms.toFixed(0)} ms; the page ran ${got.ticks} timer callbacks meanwhile`);
+    console.log(
+      `worker: ${(new TextEncoder().encode(bigDoc).length / 1e6).toFixed(1)} MB -> ${got.count} ids in ${got.ms.toFixed(0)} ms; the page ran ${got.ticks} timer callbacks meanwhile`,
+    );
     expect(got.ticks).toBeGreaterThan(0);
     expect(got.decoded).toBe(node.decode(bigIds.subarray(0, 50)));
     expect(got.samePieces).toBe(true);

@@ -13,7 +13,7 @@ export function chromiumPath(): string {
     // not on PATH
   }
   const found = candidates.find((p) => p && existsSync(p));
-  if (!found) throw new Error('headless Chromium not found: install Debian\'s chromium (apt-get install chromium) or set CHROMIUM_PATH');
+  if (!found) throw new Error("headless Chromium not found: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH");
   return found;
 }
 

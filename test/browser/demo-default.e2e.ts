@@ -19,7 +19,8 @@ describe('demo page: the default model, with no user action', () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/models/bytepiece.eu.plus.160k.bin'))) throw new Error('dist/ is missing the default model: run `npm run build` first (`npm run test:browser` does)');
+    if (!existsSync(join(ROOT, 'dist/models/bytepiece.eu.plus.160k.bin')))
+      throw new Error('dist/ is missing the default model: run `npm run build` first (`npm run test:browser` does)');
     await build({ configFile: join(ROOT, 'examples/browser/vite.config.ts'), logLevel: 'warn' });
     server = await serve({ '/': join(ROOT, 'examples/browser/dist') });
     browser = await launchChromium();
@@ -32,10 +33,12 @@ describe('demo page: the default model, with no user action', () => {
     await server?.close();
   });
 
-  it('opens, loads bytepiece.eu.plus.160k from beside the bundle and shows the sample\'s tokens', async () => {
+  it("opens, loads bytepiece.eu.plus.160k from beside the bundle and shows the sample's tokens", async () => {
     await page.goto(server.url);
     await page.waitForSelector('#model-status[data-state=ok]', { timeout: 90_000 });
-    await page.waitForFunction(() => document.getElementById('app')!.dataset.busy === 'false' && document.querySelectorAll('#tokens .chip').length > 0, null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.getElementById('app')!.dataset.busy === 'false' && document.querySelectorAll('#tokens .chip').length > 0, null, {
+      timeout: 30_000,
+    });
     expect(await page.textContent('#model-status-text')).toMatch(/^bytepiece\.eu\.plus\.160k \(built in\) · 159,831 ids · /);
 
     const want = Array.from(Tokenizer.loadSync().encode(SAMPLES[0]!.text));
@@ -44,12 +47,17 @@ describe('demo page: the default model, with no user action', () => {
     expect(await chips()).toEqual(want);
     // The other engine's worker loaded it too.
     await page.click('label:has(input[name=engine][value=js])');
-    await page.waitForFunction(() => (document.getElementById('tokens') as HTMLElement).dataset.engine === 'js' && document.getElementById('app')!.dataset.busy === 'false');
+    await page.waitForFunction(
+      () => (document.getElementById('tokens') as HTMLElement).dataset.engine === 'js' && document.getElementById('app')!.dataset.busy === 'false',
+    );
     expect(await chips()).toEqual(want);
 
     // Fetched as a file Vite emitted beside the bundle (not inlined into the JavaScript).
     const fetched = server.requests.filter((r) => /bytepiece\.eu\.plus\.160k[^/]*\.bin$/.test(r));
     expect(fetched.length, server.requests.join('\n')).toBeGreaterThan(0);
-    expect(fetched.every((r) => r.startsWith('/assets/')), fetched.join('\n')).toBe(true);
+    expect(
+      fetched.every((r) => r.startsWith('/assets/')),
+      fetched.join('\n'),
+    ).toBe(true);
   });
 });

@@ -76,7 +76,7 @@ describe.skipIf(!HAS_MODELS)('demo page in headless Chromium', () => {
     await p.waitForFunction(() => document.getElementById('app')!.dataset.busy === 'false');
   }
 
-  it('loads a model from the file picker and renders Node\'s ids for every document, with both engines', async () => {
+  it("loads a model from the file picker and renders Node's ids for every document, with both engines", async () => {
     await page.goto(server.url);
     await loadFromFile(page);
     expect(await page.textContent('#model-status-text')).toContain(`${MODEL}.zip`);
@@ -105,7 +105,7 @@ describe.skipIf(!HAS_MODELS)('demo page in headless Chromium', () => {
     }
   });
 
-  it('shows each piece\'s id and bytes on hover, and pieces that cut a character as hex', async () => {
+  it("shows each piece's id and bytes on hover, and pieces that cut a character as hex", async () => {
     const before = await renders(page);
     await page.selectOption('#line-breaks', 'lf');
     await page.fill('#text', DOCS[0]!.text);
@@ -138,8 +138,14 @@ describe.skipIf(!HAS_MODELS)('demo page in headless Chromium', () => {
     await page.locator('#tokens .chip').nth(k).hover();
     await page.waitForSelector('#span-view:not([hidden])');
     expect(await page.textContent('#span-view mark')).toBe(text.slice(starts[k], ends[k]));
-    expect(await page.$eval('#span-view', (el) => [Number((el as HTMLElement).dataset.start), Number((el as HTMLElement).dataset.end)])).toEqual([starts[k], ends[k]]);
-    expect(await page.$eval('#text', (el) => [(el as HTMLTextAreaElement).selectionStart, (el as HTMLTextAreaElement).selectionEnd])).toEqual([starts[k], ends[k]]);
+    expect(await page.$eval('#span-view', (el) => [Number((el as HTMLElement).dataset.start), Number((el as HTMLElement).dataset.end)])).toEqual([
+      starts[k],
+      ends[k],
+    ]);
+    expect(await page.$eval('#text', (el) => [(el as HTMLTextAreaElement).selectionStart, (el as HTMLTextAreaElement).selectionEnd])).toEqual([
+      starts[k],
+      ends[k],
+    ]);
   });
 
   it('offers sampling exactly when this build has it: α draws segmentations of the same text, unticking restores the best one', async () => {
@@ -174,7 +180,7 @@ describe.skipIf(!HAS_MODELS)('demo page in headless Chromium', () => {
     expect(await chipIds(page)).toEqual(best);
   });
 
-  it('shows a hovered piece\'s id and bytes, and saves a screenshot of the page in use', async () => {
+  it("shows a hovered piece's id and bytes, and saves a screenshot of the page in use", async () => {
     const before = await renders(page);
     await page.click('#samples button:first-child');
     await settled(page, before);
@@ -219,7 +225,12 @@ describe.skipIf(!HAS_MODELS)('demo page in headless Chromium', () => {
     await context.setOffline(true);
     try {
       await p.reload();
-      const probe = await p.evaluate(() => fetch(`/never-cached-${Date.now()}`).then(() => 'reached the server', () => 'offline'));
+      const probe = await p.evaluate(() =>
+        fetch(`/never-cached-${Date.now()}`).then(
+          () => 'reached the server',
+          () => 'offline',
+        ),
+      );
       expect(probe).toBe('offline');
       await loadFromFile(p);
       const before = await renders(p);

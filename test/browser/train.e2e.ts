@@ -48,8 +48,15 @@ describe.skipIf(!HAS_FORTUNES)('trainInWorker in Chromium', () => {
   });
   afterAll(async () => server?.close());
 
-  it('trains the fortunes run to the reference\'s files, byte for byte, with progress through every stage', async () => {
-    const params = JSON.parse(readFileSync(join(FORTUNES, 'params.json'), 'utf8')) as { order: number; max_vocab_size: number[]; max_piece_length: number; min_count: number; corpora: string[]; field: string };
+  it("trains the fortunes run to the reference's files, byte for byte, with progress through every stage", async () => {
+    const params = JSON.parse(readFileSync(join(FORTUNES, 'params.json'), 'utf8')) as {
+      order: number;
+      max_vocab_size: number[];
+      max_piece_length: number;
+      min_count: number;
+      corpora: string[];
+      field: string;
+    };
     const got = await page.evaluate((p) => (window as unknown as { training: Training }).training.fortunes(p), params);
     expect(got.stages).toEqual(['count-ngrams', 'prune-ngrams', 'count-pieces', 'prune-pieces', 'done']);
     expect(got.models.map((m) => m.size)).toEqual(params.max_vocab_size);
@@ -60,7 +67,7 @@ describe.skipIf(!HAS_FORTUNES)('trainInWorker in Chromium', () => {
     }
   }, 180_000);
 
-  it('rejects bad options with the trainer\'s error class and message, and stops on abort', async () => {
+  it("rejects bad options with the trainer's error class and message, and stops on abort", async () => {
     const got = await page.evaluate(() => (window as unknown as { training: Training }).training.failures());
     expect(got.bad).toMatch(/^RangeError: .*maxVocabSize.*259/);
     expect(got.empty).toMatch(/empty/i);
@@ -99,7 +106,10 @@ describe('the demo\'s "Train on your text" panel', () => {
 
     // "Tokenize with this model": the page's text in the new model's ids.
     await page.click('#train-use');
-    await page.waitForFunction(() => /trained here/.test(document.getElementById('model-status-text')!.textContent ?? '') && document.getElementById('model-status')!.dataset.state === 'ok');
+    await page.waitForFunction(
+      () =>
+        /trained here/.test(document.getElementById('model-status-text')!.textContent ?? '') && document.getElementById('model-status')!.dataset.state === 'ok',
+    );
     await page.waitForFunction(() => document.getElementById('app')!.dataset.busy === 'false' && document.querySelectorAll('#tokens .chip').length > 0);
     const chips = await page.$$eval('#tokens .chip', (els) => els.map((el) => Number((el as HTMLElement).dataset.id)));
     expect(chips).toEqual(Array.from(want!.tokenizer.encode(await page.inputValue('#text'))));

@@ -60,13 +60,16 @@ describe('through webpack 5', () => {
     expect(files.filter((f) => f.endsWith('.js')).length).toBeGreaterThanOrEqual(2);
   });
 
-  it('gives Node\'s ids with both engines and in the worker', async () => {
+  it("gives Node's ids with both engines and in the worker", async () => {
     const node = await Tokenizer.load(MODEL.path);
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.error('[page error]', e));
     await page.goto(server.url);
     await page.waitForSelector('body[data-ready]', { state: 'attached' });
-    const got = (await page.evaluate(([m, d]) => (window as unknown as { app: { run(m: string, d: string[]): Promise<unknown> } }).app.run(m as string, d as string[]), [`/models/${MODEL.file}`, DOCS] as const)) as Record<string, unknown>;
+    const got = (await page.evaluate(
+      ([m, d]) => (window as unknown as { app: { run(m: string, d: string[]): Promise<unknown> } }).app.run(m as string, d as string[]),
+      [`/models/${MODEL.file}`, DOCS] as const,
+    )) as Record<string, unknown>;
     const want = DOCS.map((d) => Array.from(node.encode(d)));
     expect(got.wasm).toEqual(want);
     expect(got.js).toEqual(want);

@@ -32,7 +32,10 @@ describe.skipIf(!HAS_SHARED || !PYTHON)('Dask: examples/dask/encode.py on a Loca
 
   it('the shared corpora in 5 shares (u32 + .idx, and --lines JSONL) == one bytepiece encode, cmp', () => {
     expect(inputs.length).toBeGreaterThan(0);
-    for (const [format, mode] of [['u32', '--jsonl'], ['jsonl', '--lines']] as const) {
+    for (const [format, mode] of [
+      ['u32', '--jsonl'],
+      ['jsonl', '--lines'],
+    ] as const) {
       const whole = join(dir, `whole.${format}`);
       ok(['encode', '-q', '-m', model, mode, '-f', format, '-o', whole, ...inputs]);
       const out = join(dir, `dask.${format}`);
@@ -42,19 +45,27 @@ describe.skipIf(!HAS_SHARED || !PYTHON)('Dask: examples/dask/encode.py on a Loca
       expect(readFileSync(out).equals(readFileSync(whole)), `${out} differs from ${whole}`).toBe(true);
       if (format === 'u32') expect(readFileSync(`${out}.idx`).equals(readFileSync(`${whole}.idx`)), '.idx differs').toBe(true);
     }
-    expect(readdirSync(dir).filter((f) => f.includes('.shares.')), 'share directories left behind').toEqual([]);
+    expect(
+      readdirSync(dir).filter((f) => f.includes('.shares.')),
+      'share directories left behind',
+    ).toEqual([]);
   });
 
   it('a failing task: exit 1 naming the share and the bad record, no output, no shares left', () => {
     const bad = join(dir, 'bad.jsonl');
-    const lines = readFileSync(inputs[0]!, 'utf8').split('\n').filter((l) => l.length > 0).slice(0, 400);
+    const lines = readFileSync(inputs[0]!, 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 0)
+      .slice(0, 400);
     lines[395] = '{"text": 42}';
     writeFileSync(bad, lines.join('\n') + '\n');
     const before = readdirSync(dir).sort();
     const out = join(dir, 'failed.u32');
     const r = driver([bad, '--jsonl', '-m', model, '-f', 'u32', '-o', out, '--workers', '2', '--shards', '4', '--quiet']);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/encode\.py: share 4\/4 failed: bytepiece: .*bad\.jsonl: line \d+ of the shard starting at byte \d+: "text" is a number.*; no output written/);
+    expect(r.stderr).toMatch(
+      /encode\.py: share 4\/4 failed: bytepiece: .*bad\.jsonl: line \d+ of the shard starting at byte \d+: "text" is a number.*; no output written/,
+    );
     expect(readdirSync(dir).sort(), 'files left behind').toEqual(before);
   });
 });

@@ -17,7 +17,16 @@ describe('bytepiece concat (generated inputs, no ../shared needed)', { timeout: 
     expectBuilt();
     dir = mkdtempSync(join(tmpdir(), 'bytepiece-concat-'));
     model = join(dir, 'tiny.model');
-    writeFileSync(model, JSON.stringify(tinyModel([['ab', 5], ['abc', 4], ['中', 3]])));
+    writeFileSync(
+      model,
+      JSON.stringify(
+        tinyModel([
+          ['ab', 5],
+          ['abc', 4],
+          ['中', 3],
+        ]),
+      ),
+    );
     pieces = ['abc abc\nab\n', '', '中文 abcabc\n\n\nlast line', 'x\n'].map((text, i) => {
       const f = join(dir, `piece${i}.txt`);
       writeFileSync(f, text);
@@ -128,7 +137,11 @@ describe('bytepiece concat (generated inputs, no ../shared needed)', { timeout: 
       const j = join(bad, 'cut.jsonl');
       const text = readFileSync(join(bad, 'good.jsonl'));
       writeFileSync(j, text.subarray(0, text.length - 4));
-      fails(['concat', '-o', join(out, 'all.jsonl'), join(bad, 'good.jsonl'), j], /cut\.jsonl: does not end with a whole \{"ids":\[…\]\} line \(truncated\?\)/, out);
+      fails(
+        ['concat', '-o', join(out, 'all.jsonl'), join(bad, 'good.jsonl'), j],
+        /cut\.jsonl: does not end with a whole \{"ids":\[…\]\} line \(truncated\?\)/,
+        out,
+      );
       const t = join(bad, 'text.jsonl');
       writeFileSync(t, '{"text":"not ids"}\n');
       fails(['concat', '-o', join(out, 'all.jsonl'), t], /text\.jsonl: does not start with \{"ids":\[/, out);

@@ -36,7 +36,19 @@ describe('encode --shard K/N + concat == one encode (generated inputs, no ../sha
     expectBuilt();
     dir = mkdtempSync(join(tmpdir(), 'bytepiece-shard-'));
     model = join(dir, 'tiny.model');
-    writeFileSync(model, JSON.stringify(tinyModel([['he', 5], ['llo', 4], ['wö', 3], ['aa', 9], ['中文', 6], ['text', 7]])));
+    writeFileSync(
+      model,
+      JSON.stringify(
+        tinyModel([
+          ['he', 5],
+          ['llo', 4],
+          ['wö', 3],
+          ['aa', 9],
+          ['中文', 6],
+          ['text', 7],
+        ]),
+      ),
+    );
     // lines: CRLF lines, empty lines, a long line (many blocks at --block-size 64), no final \n.
     const lines = Array.from({ length: 60 }, (_, i) => texts[i % texts.length]! + (i % 7 === 0 ? '\r' : '')).join('\n');
     writeFileSync(join(dir, 'a.txt'), lines + '\n');
@@ -92,7 +104,10 @@ describe('encode --shard K/N + concat == one encode (generated inputs, no ../sha
       counts.push(out.split('\n').filter((l) => l.length > 0).length);
     }
     expect(counts.reduce((a, b) => a + b, 0)).toBe(60);
-    expect(counts.every((n) => n > 5), `shares of 60 lines: ${counts}`).toBe(true);
+    expect(
+      counts.every((n) => n > 5),
+      `shares of 60 lines: ${counts}`,
+    ).toBe(true);
   });
 
   it('a share that starts inside a file names a bad record by its line within the share and the byte it starts at', () => {
@@ -100,7 +115,11 @@ describe('encode --shard K/N + concat == one encode (generated inputs, no ../sha
     writeFileSync(bad, Array.from({ length: 40 }, (_, i) => (i === 30 ? '{"text": 1}' : JSON.stringify({ text: `record ${i}` }))).join('\n') + '\n');
     const out = join(dir, 'out');
     mkdirSync(out);
-    fails(['encode', '-m', model, '--jsonl', '--shard', '2/2', '-f', 'u32', '-o', join(out, 'x.u32'), bad], /bad\.jsonl: line \d+ of the shard starting at byte \d+: "text" is a number/, out);
+    fails(
+      ['encode', '-m', model, '--jsonl', '--shard', '2/2', '-f', 'u32', '-o', join(out, 'x.u32'), bad],
+      /bad\.jsonl: line \d+ of the shard starting at byte \d+: "text" is a number/,
+      out,
+    );
     fails(['encode', '-m', model, '--jsonl', '--shard', '1/1', '-f', 'u32', '-o', join(out, 'x.u32'), bad], /bad\.jsonl:31: "text" is a number/, out);
   });
 

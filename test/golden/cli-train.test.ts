@@ -35,7 +35,11 @@ describe('bytepiece train: bad flags', () => {
     ['--order 0', ['--vocab', '300', '--order', '0'], /^bytepiece: --order must be a positive integer, got "0"\n$/],
     ['--min-count -1', ['--vocab', '300', '--min-count=-1'], /^bytepiece: --min-count must be a positive integer, got "-1"\n$/],
     ['--jsonl with --lines', ['--vocab', '300', '--jsonl', '--lines'], /^bytepiece: --jsonl and --lines exclude each other\n$/],
-    ['--format other', ['--vocab', '300', '--format', 'yaml'], /^bytepiece: option '-f, --format <format>' argument 'yaml' is invalid\. Allowed choices are json, binary\.\n$/],
+    [
+      '--format other',
+      ['--vocab', '300', '--format', 'yaml'],
+      /^bytepiece: option '-f, --format <format>' argument 'yaml' is invalid\. Allowed choices are json, binary\.\n$/,
+    ],
   ];
   for (const [what, flags, message] of cases) {
     it(`refuses ${what}`, () => {
@@ -92,7 +96,9 @@ describe('bytepiece train: Ctrl-C', () => {
     const big = join(dir, 'big.txt');
     writeFileSync(big, Array.from({ length: 20000 }, (_, i) => `line ${i} ${(i * 7919).toString(36)} 世界${i % 97}`).join('\n'));
     const before = readdirSync(tmpdir()).filter((f) => f.startsWith('.bytepiece-train-stdin')).length;
-    const child = spawn(process.execPath, [CLI, 'train', '-', big, '--lines', '--vocab', '5000', '--workers', '1', '--engine', 'js', '-o', join(dir, 'int')], { cwd: ROOT });
+    const child = spawn(process.execPath, [CLI, 'train', '-', big, '--lines', '--vocab', '5000', '--workers', '1', '--engine', 'js', '-o', join(dir, 'int')], {
+      cwd: ROOT,
+    });
     child.stdin.end(readFileSync(big));
     let stderr = '';
     const code = await new Promise<number | null>((resolve) => {
@@ -111,11 +117,29 @@ describe('bytepiece train: Ctrl-C', () => {
 
 describe.skipIf(!HAS)('bytepiece train: parity with the reference trainer on fortunes', () => {
   it('writes PREFIX.8000 and PREFIX.4000 identical to the reference files', () => {
-    const p = JSON.parse(readFileSync(join(FORTUNES, 'params.json'), 'utf8')) as { corpora: string[]; max_vocab_size: number[]; min_count: number; order: number; max_piece_length: number };
+    const p = JSON.parse(readFileSync(join(FORTUNES, 'params.json'), 'utf8')) as {
+      corpora: string[];
+      max_vocab_size: number[];
+      min_count: number;
+      order: number;
+      max_piece_length: number;
+    };
     const prefix = join(dir, 'fortunes.model');
     const r = cli([
-      ...p.corpora.map((c) => join(SHARED, c)), '--jsonl', '--vocab', p.max_vocab_size.join(','), '--min-count', String(p.min_count),
-      '--order', String(p.order), '--max-piece-length', String(p.max_piece_length), '--workers', '2', '-o', prefix,
+      ...p.corpora.map((c) => join(SHARED, c)),
+      '--jsonl',
+      '--vocab',
+      p.max_vocab_size.join(','),
+      '--min-count',
+      String(p.min_count),
+      '--order',
+      String(p.order),
+      '--max-piece-length',
+      String(p.max_piece_length),
+      '--workers',
+      '2',
+      '-o',
+      prefix,
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('bytepiece: train: count ngrams\n');

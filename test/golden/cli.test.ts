@@ -35,7 +35,12 @@ function ok(args: string[], input?: string | Buffer): Run {
   return r;
 }
 
-const jsonl = (buf: Buffer | string): unknown[] => buf.toString().split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l));
+const jsonl = (buf: Buffer | string): unknown[] =>
+  buf
+    .toString()
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l));
 const idsOf = (buf: Buffer | string) => (jsonl(buf) as { ids: number[] }[]).map((r) => r.ids);
 const textsOf = (buf: Buffer | string) => (jsonl(buf) as { text: string }[]).map((r) => r.text);
 
@@ -155,7 +160,10 @@ describe.skipIf(!HAS_SHARED)('bytepiece CLI', () => {
     expect(texts).toEqual(docs.map((d) => d.normalize('NFC')));
     // <bos>/<eos> frame each document; binary formats never double the <eos>.
     const framed = idsOf(ok(['encode', '-m', modelPath(SMALL), '--add-bos', '--add-eos', '-q', files[2]!, files[3]!]).stdout);
-    expect(framed).toEqual([[1, 2], [1, ...want[3]!, 2]]);
+    expect(framed).toEqual([
+      [1, 2],
+      [1, ...want[3]!, 2],
+    ]);
     const framedBin = join(dir, 'framed.u16');
     ok(['encode', '-m', modelPath(SMALL), '--add-bos', '--add-eos', '-q', '-f', 'u16', '-o', framedBin, files[2]!, files[3]!]);
     checkBinary(framedBin, 2, [[1], [1, ...want[3]!]]);
@@ -204,7 +212,10 @@ describe.skipIf(!HAS_SHARED)('bytepiece CLI', () => {
       mkdirSync(outDir);
       out = join(outDir, 'result');
       // Enough records that several blocks are written before the bad record is reached.
-      bigJsonl = corpusTexts('en-fortunes').slice(0, 6000).map((text) => JSON.stringify({ text })).join('\n');
+      bigJsonl = corpusTexts('en-fortunes')
+        .slice(0, 6000)
+        .map((text) => JSON.stringify({ text }))
+        .join('\n');
     });
     const model = () => modelPath(SMALL);
     const write = (name: string, data: string | Uint8Array) => {
@@ -217,7 +228,8 @@ describe.skipIf(!HAS_SHARED)('bytepiece CLI', () => {
     it('a missing input file', () => fails(['encode', '-m', model(), '-o', out, join(dir, 'nope.txt')], /nope\.txt: no such file or directory/, outDir));
     it('a directory as input', () => fails(['encode', '-m', model(), '-o', out, dir], /is a directory/, outDir));
     it('a missing model', () => fails(['encode', '-m', join(dir, 'nope.zip'), '-o', out, sample], /model .*nope\.zip: no such file/, outDir));
-    it('a corrupt model', () => fails(['encode', '-m', write('bad.model', '{"a": 1}'), '-o', out, sample], /bad\.model.*value must be \[id, text, count\]/, outDir));
+    it('a corrupt model', () =>
+      fails(['encode', '-m', write('bad.model', '{"a": 1}'), '-o', out, sample], /bad\.model.*value must be \[id, text, count\]/, outDir));
 
     it('invalid UTF-8 in a text file: file and byte offset (or --lossy)', () => {
       const good = new TextEncoder().encode(corpusTexts('en-fortunes').slice(0, 3000).join('\n'));
@@ -225,9 +237,17 @@ describe.skipIf(!HAS_SHARED)('bytepiece CLI', () => {
       bytes.set(good);
       bytes.set([0x0a, 0x61, 0xc3, 0x28, 0x62, 0x0a, 0x63, 0xe2, 0x82, 0xac], good.length); // \n a C3 ( b \n c €
       const f = write('bad-utf8.txt', bytes);
-      fails(['encode', '-m', model(), ...multiBlock, '-o', out, f], new RegExp(`bad-utf8\\.txt:${good.filter((b) => b === 10).length + 2}: invalid UTF-8 at byte offset ${good.length + 2} \\(use --lossy`), outDir);
+      fails(
+        ['encode', '-m', model(), ...multiBlock, '-o', out, f],
+        new RegExp(`bad-utf8\\.txt:${good.filter((b) => b === 10).length + 2}: invalid UTF-8 at byte offset ${good.length + 2} \\(use --lossy`),
+        outDir,
+      );
       const line = good.filter((b) => b === 10).length + 2; // the bad byte is on the line after the last good one
-      fails(['encode', '-m', model(), ...multiBlock, '--lines', '-o', out, f], new RegExp(`bad-utf8\\.txt:${line}: invalid UTF-8 at byte offset ${good.length + 2}`), outDir);
+      fails(
+        ['encode', '-m', model(), ...multiBlock, '--lines', '-o', out, f],
+        new RegExp(`bad-utf8\\.txt:${line}: invalid UTF-8 at byte offset ${good.length + 2}`),
+        outDir,
+      );
       const lossy = ok(['encode', '-m', model(), ...multiBlock, '--lossy', '-q', f]).stdout;
       expect(idsOf(lossy)).toEqual([Array.from(small.encode(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes)))]);
     });
@@ -249,7 +269,11 @@ describe.skipIf(!HAS_SHARED)('bytepiece CLI', () => {
     });
 
     it('u16 with a large vocabulary', () =>
-      fails(['encode', '-m', modelPath(LARGE), '-f', 'u16', '-o', out, sample], /--format u16 cannot hold the ids of .*vocab size is \d+, over the 65535 u16 allows; use --format u32/, outDir));
+      fails(
+        ['encode', '-m', modelPath(LARGE), '-f', 'u16', '-o', out, sample],
+        /--format u16 cannot hold the ids of .*vocab size is \d+, over the 65535 u16 allows; use --format u32/,
+        outDir,
+      ));
 
     it('an unwritable output', () => {
       fails(['encode', '-m', model(), '-o', join(dir, 'no-such-dir', 'x.jsonl'), sample], /cannot write .*no-such-dir.*no such file or directory/, outDir);
@@ -289,18 +313,39 @@ describe.skipIf(!HAS_SHARED)('bytepiece CLI', () => {
 
   it('Ctrl-C: exits 130 with a message and leaves no output or temporary file', async () => {
     const big = join(dir, 'big.jsonl');
-    const one = corpora().map((c) => readFileSync(join(SHARED, 'corpora', `${c}.jsonl`))).map((b) => b.toString()).join('');
+    const one = corpora()
+      .map((c) => readFileSync(join(SHARED, 'corpora', `${c}.jsonl`)))
+      .map((b) => b.toString())
+      .join('');
     writeFileSync(big, one.repeat(6));
     const outDir = join(dir, 'sigint');
     mkdirSync(outDir);
-    const child = spawn(process.execPath, [CLI, 'encode', '-m', modelPath(SMALL), '--jsonl', '-w', '1', '--progress-interval', '0.1', '-o', join(outDir, 'out.u32'), '-f', 'u32', big]);
+    const child = spawn(process.execPath, [
+      CLI,
+      'encode',
+      '-m',
+      modelPath(SMALL),
+      '--jsonl',
+      '-w',
+      '1',
+      '--progress-interval',
+      '0.1',
+      '-o',
+      join(outDir, 'out.u32'),
+      '-f',
+      'u32',
+      big,
+    ]);
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     // Wait until it is writing (a progress line), then interrupt.
     const deadline = Date.now() + 60_000;
     while (!/encode: \d/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(readdirSync(outDir).some((f) => f.endsWith('.tmp')), 'a temporary file exists while running').toBe(true);
+    expect(
+      readdirSync(outDir).some((f) => f.endsWith('.tmp')),
+      'a temporary file exists while running',
+    ).toBe(true);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toMatch(/bytepiece: interrupted \(SIGINT\); no output file written/);
@@ -312,8 +357,13 @@ describe.skipIf(!HAS_SHARED)('bytepiece CLI', () => {
     const r = ok(['encode', '-m', modelPath(SMALL), '--jsonl', '-w', '1', '--progress-interval', '0.05', '-o', join(dir, 'p.jsonl'), ...inputs]);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines.length).toBeGreaterThan(1);
-    expect(lines.slice(0, -1).every((l) => /^bytepiece: encode: [\d.]+%, [\d.]+\/[\d.]+ MB, [\d.]+ MB\/s, ETA /.test(l)), r.stderr).toBe(true);
-    expect(lines.at(-1)).toMatch(/^bytepiece: encoded 20,568 documents, [\d.]+ MB → [\d,]+ tokens \([\d.]+ bytes\/token\) in ([\d.]+ s|\d+ ms), [\d.]+ [kM]B\/s, 1 worker, peak RSS \d+ MiB; wrote /);
+    expect(
+      lines.slice(0, -1).every((l) => /^bytepiece: encode: [\d.]+%, [\d.]+\/[\d.]+ MB, [\d.]+ MB\/s, ETA /.test(l)),
+      r.stderr,
+    ).toBe(true);
+    expect(lines.at(-1)).toMatch(
+      /^bytepiece: encoded 20,568 documents, [\d.]+ MB → [\d,]+ tokens \([\d.]+ bytes\/token\) in ([\d.]+ s|\d+ ms), [\d.]+ [kM]B\/s, 1 worker, peak RSS \d+ MiB; wrote /,
+    );
     expect(ok(['encode', '-m', modelPath(SMALL), '--jsonl', '-q', '-o', join(dir, 'p.jsonl'), sample]).stderr).toBe('');
   }, 60_000);
 
@@ -389,20 +439,35 @@ describe('bytepiece CLI on generated models (no ../shared needed)', () => {
     writeFileSync(input, lines.join('\n') + '\n');
     const out = join(outDir, 'ids.u16');
     ok(['encode', '-m', at, '--lines', '-q', '-f', 'u16', '-o', out, input]);
-    checkBinary(out, 2, lines.map((l) => tok.encode(l)));
+    checkBinary(
+      out,
+      2,
+      lines.map((l) => tok.encode(l)),
+    );
     expect(readU(out, 2)).toContain(65534);
     rmSync(out);
     rmSync(`${out}.idx`);
-    fails(['encode', '-m', over, '--lines', '-f', 'u16', '-o', out, input], /--format u16 cannot hold the ids of .*v65536\.model: its vocab size is 65536, over the 65535 u16 allows; use --format u32/, outDir);
+    fails(
+      ['encode', '-m', over, '--lines', '-f', 'u16', '-o', out, input],
+      /--format u16 cannot hold the ids of .*v65536\.model: its vocab size is 65536, over the 65535 u16 allows; use --format u32/,
+      outDir,
+    );
     ok(['encode', '-m', over, '--lines', '-q', '-f', 'u32', '-o', out, input]);
   }, 60_000);
 
   it('--seed takes what Tokenizer.load / setSeed take (any safe integer), and refuses the rest with their wording', async () => {
-    const json = tinyModel([['ab', 3], ['bc', 3], ['ca', 3], ['abc', 4], ['bca', 4]]);
+    const json = tinyModel([
+      ['ab', 3],
+      ['bc', 3],
+      ['ca', 3],
+      ['abc', 4],
+      ['bca', 4],
+    ]);
     const model = writeModel('seeds.model', json);
     const input = join(dir, 'seeds.txt');
     writeFileSync(input, Array.from({ length: 200 }, (_, i) => 'abc'.repeat(5 + (i % 7))).join('\n') + '\n');
-    const run = (seed: string, workers: string) => ok(['encode', '-m', model, '--lines', '--alpha', '0.5', '--seed', seed, '-w', workers, '--block-size', '500', '-q', input]).stdout;
+    const run = (seed: string, workers: string) =>
+      ok(['encode', '-m', model, '--lines', '--alpha', '0.5', '--seed', seed, '-w', workers, '--block-size', '500', '-q', input]).stdout;
     for (const seed of ['-7', '4294967296', '9007199254740991', '-9007199254740991']) {
       expect(run(seed, '1').equals(run(seed, '2')), `seed ${seed}: 1 and 2 workers agree`).toBe(true);
     }
@@ -425,7 +490,13 @@ describe('bytepiece CLI on generated models (no ../shared needed)', () => {
   }, 60_000);
 
   it('decode streams a large .idx (not read whole): many documents round-trip, a bad offset deep in it is named', () => {
-    const model = writeModel('idx.model', tinyModel([['ab', 3], ['abc', 4]]));
+    const model = writeModel(
+      'idx.model',
+      tinyModel([
+        ['ab', 3],
+        ['abc', 4],
+      ]),
+    );
     const lines = Array.from({ length: 300_000 }, (_, i) => (i % 10 === 0 ? '' : `abc ${i}`)); // .idx: 2.4 MB, 3 read chunks
     const input = join(dir, 'many.txt');
     writeFileSync(input, lines.join('\n') + '\n');
@@ -438,11 +509,22 @@ describe('bytepiece CLI on generated models (no ../shared needed)', () => {
     const at = 200_000; // in the second 1 MiB chunk of offsets
     idx.writeBigUInt64LE(idx.readBigUInt64LE(8 * (at - 1)) - 1n, 8 * at);
     writeFileSync(`${bin}.idx`, idx);
-    fails(['decode', '-m', model, '-o', join(outDir, 'x.jsonl'), bin], new RegExp(`many\\.u32\\.idx: offset ${at} \\(\\d+\\) is smaller than offset ${at - 1} \\(\\d+\\)`), outDir);
+    fails(
+      ['decode', '-m', model, '-o', join(outDir, 'x.jsonl'), bin],
+      new RegExp(`many\\.u32\\.idx: offset ${at} \\(\\d+\\) is smaller than offset ${at - 1} \\(\\d+\\)`),
+      outDir,
+    );
   }, 60_000);
 
   it('bounded buffering: while nobody reads its stdout, encode stops reading stdin after a few blocks, then finishes', async () => {
-    const model = writeModel('buffering.model', tinyModel([['hello', 5], [' world', 5], ['lo w', 2]]));
+    const model = writeModel(
+      'buffering.model',
+      tinyModel([
+        ['hello', 5],
+        [' world', 5],
+        ['lo w', 2],
+      ]),
+    );
     const line = 'hello world, hello again\n'; // 25 bytes
     const chunk = Buffer.from(line.repeat(2621)); // about 64 KiB of whole lines
     const total = 512; // chunks: 32 MiB of input
@@ -498,14 +580,18 @@ describe('bytepiece CLI with the default model (no --model; no ../shared needed)
   beforeAll(() => {
     expect(existsSync(CLI), `${CLI} is missing: run \`npm run build\` (npm test does it in pretest)`).toBe(true);
     const tok = Tokenizer.loadSync();
-    want = TEXT.split('\n').slice(0, -1).map((line) => Array.from(tok.encode(line)));
+    want = TEXT.split('\n')
+      .slice(0, -1)
+      .map((line) => Array.from(tok.encode(line)));
   });
 
-  it('encode --lines and decode round-trip on stdin with no --model: the library\'s default-model ids', () => {
+  it("encode --lines and decode round-trip on stdin with no --model: the library's default-model ids", () => {
     const enc = ok(['encode', '--lines'], TEXT);
     expect(idsOf(enc.stdout)).toEqual(want);
     // A tiny input is summarized in its own units and plurals, not "0.0 MB" and "1 documents".
-    expect(enc.stderr).toMatch(/^bytepiece: encoded 2 documents, \d+ bytes → \d+ tokens \([\d.]+ bytes\/token\) in (\d+ ms|[\d.]+ s), [\d.]+ [kM]B\/s, \d+ workers?, /);
+    expect(enc.stderr).toMatch(
+      /^bytepiece: encoded 2 documents, \d+ bytes → \d+ tokens \([\d.]+ bytes\/token\) in (\d+ ms|[\d.]+ s), [\d.]+ [kM]B\/s, \d+ workers?, /,
+    );
     const dec = ok(['decode', '-'], enc.stdout);
     expect(textsOf(dec.stdout)).toEqual(TEXT.split('\n').slice(0, -1));
     expect(dec.stderr).toMatch(/^bytepiece: decoded 2 documents \(\d+ ids\) in /);
@@ -525,6 +611,10 @@ describe('bytepiece CLI with the default model (no --model; no ../shared needed)
 
   it.skipIf(!HAS_SHARED)('the default model gives the ids of the published bytepiece.eu.plus.160k.zip', () => {
     const zip = Tokenizer.loadSync(modelPath('bytepiece.eu.plus.160k'));
-    expect(want).toEqual(TEXT.split('\n').slice(0, -1).map((line) => Array.from(zip.encode(line))));
+    expect(want).toEqual(
+      TEXT.split('\n')
+        .slice(0, -1)
+        .map((line) => Array.from(zip.encode(line))),
+    );
   });
 });

@@ -14,7 +14,7 @@ const isPrefix = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length <= b.l
 /** Code point boundaries of `text`, 0 and text.length included. */
 function boundaries(text: string): number[] {
   const out = [0];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text.codePointAt(i)!;
     i += c > 0xffff ? 2 : 1;
     out.push(i);
@@ -53,12 +53,30 @@ function checkAllBudgets(tok: Tokenizer, text: string): void {
 
 for (const engine of ['wasm', 'js'] as const) {
   describe(`token limits (${engine})`, () => {
-    const tok = Tokenizer.loadSync(tinyModel([['hello', 9], ['é', 8], ['今天', 8], ['\u200D', 4], ['\r\n', 5], ['\n\n', 5], [Uint8Array.of(0xe5, 0xa4), 6], [Uint8Array.of(0xa9, 0xe6), 6], ['ą', 7], ['\u0301', 7], ['👨', 7]]), { engine, loneSurrogates: 'replace' });
+    const tok = Tokenizer.loadSync(
+      tinyModel([
+        ['hello', 9],
+        ['é', 8],
+        ['今天', 8],
+        ['\u200D', 4],
+        ['\r\n', 5],
+        ['\n\n', 5],
+        [Uint8Array.of(0xe5, 0xa4), 6],
+        [Uint8Array.of(0xa9, 0xe6), 6],
+        ['ą', 7],
+        ['\u0301', 7],
+        ['👨', 7],
+      ]),
+      { engine, loneSurrogates: 'replace' },
+    );
 
     it('agree with encode on every budget, for random tricky text', () => {
-      fc.assert(fc.property(trickyText, (text) => {
-        checkAllBudgets(tok, text);
-      }), { numRuns: 150 });
+      fc.assert(
+        fc.property(trickyText, (text) => {
+          checkAllBudgets(tok, text);
+        }),
+        { numRuns: 150 },
+      );
     });
 
     it('cut inside text NFC changes when the prefix still gives the first tokens (ą + U+0301)', () => {
@@ -111,9 +129,12 @@ describe.skipIf(!HAS_SHARED)('token limits on the shared models', () => {
   });
   for (const m of models) {
     it(`${m}: random tricky text, every budget`, () => {
-      fc.assert(fc.property(trickyText, (text) => {
-        checkAllBudgets(toks.get(m)!, text);
-      }), { numRuns: 60 });
+      fc.assert(
+        fc.property(trickyText, (text) => {
+          checkAllBudgets(toks.get(m)!, text);
+        }),
+        { numRuns: 60 },
+      );
     });
     it(`${m}: corpus documents (NFC and NFD), sampled budgets`, () => {
       const tok = toks.get(m)!;

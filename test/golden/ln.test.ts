@@ -83,7 +83,8 @@ function checkAll(xs: Iterable<number>): { wrong: number[]; checked: number; mat
     checked++;
     if (x === 1 ? !Object.is(got, 0) : !isCorrectlyRounded(x, got)) wrong.push(x);
     else if (Math.log(x) !== got) {
-      if (isCorrectlyRounded(x, Math.log(x))) wrong.push(x); // both accepted: impossible
+      if (isCorrectlyRounded(x, Math.log(x)))
+        wrong.push(x); // both accepted: impossible
       else mathLogWrong++;
     }
   }

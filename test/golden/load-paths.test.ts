@@ -86,8 +86,17 @@ const model = fc.record({
 });
 
 function render(m: {
-  entries: { piece: Uint8Array; text: string; count: number }[]; shuffle: number[]; idShift: number; idSpelling: number;
-  countSpelling: number; badCount: number | undefined; ws: string; escapeText: boolean; keyEscape: boolean; tail: string; bom: boolean;
+  entries: { piece: Uint8Array; text: string; count: number }[];
+  shuffle: number[];
+  idShift: number;
+  idSpelling: number;
+  countSpelling: number;
+  badCount: number | undefined;
+  ws: string;
+  escapeText: boolean;
+  keyEscape: boolean;
+  tail: string;
+  bom: boolean;
 }): Uint8Array {
   const ids = m.entries.map((_, i) => i + 3);
   for (let i = 0; i < m.shuffle.length && ids.length > 1; i++) {
@@ -96,13 +105,16 @@ function render(m: {
     [ids[a], ids[b]] = [ids[b]!, ids[a]!];
   }
   if (ids.length > 0) ids[0] = ids[0]! + m.idShift;
-  const spell = (v: number, how: number) => (Number.isInteger(v) && v > 0 && how === 1 ? `${v}.0` : how === 2 && Number.isInteger(v) && v > 0 ? `${v}e0` : JSON.stringify(v));
+  const spell = (v: number, how: number) =>
+    Number.isInteger(v) && v > 0 && how === 1 ? `${v}.0` : how === 2 && Number.isInteger(v) && v > 0 ? `${v}e0` : JSON.stringify(v);
   const w = m.ws;
   const entries = m.entries.map((e, i) => (i === 0 && m.badCount !== undefined ? { ...e, count: m.badCount } : e));
   const parts = entries.map((e, i) => {
     let key = JSON.stringify(Buffer.from(e.piece).toString('base64'));
     if (m.keyEscape && i === 0) key = key.replace(/A|=/, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
-    const t = m.escapeText ? JSON.stringify(e.text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : JSON.stringify(e.text);
+    const t = m.escapeText
+      ? JSON.stringify(e.text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      : JSON.stringify(e.text);
     return `${w}${key}${w}:${w}[${w}${spell(ids[i]!, m.idSpelling)}${w},${w}${t}${w},${w}${spell(e.count, m.countSpelling)}${w}]`;
   });
   const body = `{${parts.join(',')}${w}}${m.tail}`;
@@ -124,8 +136,11 @@ describe('.model scanner', () => {
     expect(fast).toBeGreaterThan(100); // the property exercises the scanner, not only the fallback
   });
 
-  it('accepts the trainer\'s format itself (it is the fast path, not a fallback)', () => {
-    const good = tinyModel([['ab', 3], ['abc', 2]]);
+  it("accepts the trainer's format itself (it is the fast path, not a fallback)", () => {
+    const good = tinyModel([
+      ['ab', 3],
+      ['abc', 2],
+    ]);
     const bytes = strToU8(JSON.stringify(good, null, 4));
     const v = scanModelJson(bytes);
     expect(v).toBeDefined();
@@ -182,7 +197,9 @@ describe('zip reader', () => {
   it('gives the messages of the general unzipper for empty, model-less, several-model and corrupt zips', () => {
     expect(load(zipSync({}), 'empty.zip')).toThrow(/^empty\.zip: the zip holds no \*\.model file/);
     expect(load(zipSync({ 'a.txt': json }), 'none.zip')).toThrow(/^none\.zip: the zip holds no \*\.model file/);
-    expect(load(zipSync({ 'a.model': json, 'b/b.model': json }), 'two.zip')).toThrow(/^two\.zip: the zip holds several \*\.model files \(a\.model, b\/b\.model\)/);
+    expect(load(zipSync({ 'a.model': json, 'b/b.model': json }), 'two.zip')).toThrow(
+      /^two\.zip: the zip holds several \*\.model files \(a\.model, b\/b\.model\)/,
+    );
     const zip = zipSync({ 'm.model': json });
     expect(load(zip.slice(0, 40), 'cut.zip')).toThrow(/^cut\.zip: corrupt zip/);
     // Deflate data damaged in place (directory intact): the inflater's error, as a corrupt zip.
@@ -202,7 +219,9 @@ describe('zip reader', () => {
     const zip = zipSync({ 'dir/m.model': [json, { level: 6 }], 'notes.txt': strToU8('x') });
     expect(ids(await WebTokenizer.load(zip, { engine: 'js' }))).toEqual(want);
     expect(ids(await WebTokenizer.load(new Response(zip), { engine: 'js' }))).toEqual(want);
-    await expect(WebTokenizer.load(zipSync({ 'a.model': json, 'b.model': json }), { engine: 'js', name: 'two.zip' })).rejects.toThrow(/^two\.zip: the zip holds several/);
+    await expect(WebTokenizer.load(zipSync({ 'a.model': json, 'b.model': json }), { engine: 'js', name: 'two.zip' })).rejects.toThrow(
+      /^two\.zip: the zip holds several/,
+    );
     const entry = readZipDirectory(zip)!.find((e) => e.name === 'dir/m.model')!;
     const damaged = zip.slice();
     damaged.fill(0xff, entry.data.byteOffset, entry.data.byteOffset + Math.min(8, entry.data.length));
@@ -252,31 +271,35 @@ describe.skipIf(!HAS_SHARED)('binary model under corruption', () => {
     let rejected = 0;
     let accepted = 0;
     fc.assert(
-      fc.property(fc.array(fc.record({ at: fc.nat(bin.length - 1), xor: fc.integer({ min: 1, max: 255 }) }), { minLength: 1, maxLength: 4 }), fc.boolean(), (flips, fixChecksum) => {
-        const bad = bin.slice();
-        for (const { at, xor } of flips) bad[at]! ^= xor;
-        // With the checksum recomputed, only the structural checks stand between the bytes and the kernel.
-        if (fixChecksum && flips.every(({ at }) => at >= 64)) sealBinaryModel(bad);
-        // The WebAssembly decoder and the pure-JS one agree, error for error.
-        if (fixChecksum || flips.length === 1) expect(outcome(() => readBinaryModel(bad, 'm', kernel))).toBe(outcome(() => readBinaryModel(bad, 'm')));
-        let t: Tokenizer;
-        try {
-          t = Tokenizer.loadSync(bad);
-        } catch (e) {
-          expect(e).toBeInstanceOf(ModelError);
-          if (!fixChecksum) expect((e as Error).message).toMatch(/corrupt binary model|not supported|not UTF-8|JSON|zip|no pieces|must be a JSON object/);
-          rejected++;
-          return;
-        }
-        accepted++;
-        // Loaded despite the damage: it must still tokenize any text completely, without hanging.
-        const text = 'hello 今天天气不错 \u0000\u00ff 😀 ' + String.fromCharCode(...Array.from({ length: 64 }, (_, i) => 0x20 + i));
-        for (const engine of [t, Tokenizer.loadSync(bad, { engine: 'js' })]) {
-          const ids = engine.encode(text);
-          for (const id of ids) expect(id).toBeLessThan(t.vocabSize);
-          expect(engine.countTokens(text)).toBe(ids.length);
-        }
-      }),
+      fc.property(
+        fc.array(fc.record({ at: fc.nat(bin.length - 1), xor: fc.integer({ min: 1, max: 255 }) }), { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        (flips, fixChecksum) => {
+          const bad = bin.slice();
+          for (const { at, xor } of flips) bad[at]! ^= xor;
+          // With the checksum recomputed, only the structural checks stand between the bytes and the kernel.
+          if (fixChecksum && flips.every(({ at }) => at >= 64)) sealBinaryModel(bad);
+          // The WebAssembly decoder and the pure-JS one agree, error for error.
+          if (fixChecksum || flips.length === 1) expect(outcome(() => readBinaryModel(bad, 'm', kernel))).toBe(outcome(() => readBinaryModel(bad, 'm')));
+          let t: Tokenizer;
+          try {
+            t = Tokenizer.loadSync(bad);
+          } catch (e) {
+            expect(e).toBeInstanceOf(ModelError);
+            if (!fixChecksum) expect((e as Error).message).toMatch(/corrupt binary model|not supported|not UTF-8|JSON|zip|no pieces|must be a JSON object/);
+            rejected++;
+            return;
+          }
+          accepted++;
+          // Loaded despite the damage: it must still tokenize any text completely, without hanging.
+          const text = 'hello 今天天气不错 \u0000\u00ff 😀 ' + String.fromCharCode(...Array.from({ length: 64 }, (_, i) => 0x20 + i));
+          for (const engine of [t, Tokenizer.loadSync(bad, { engine: 'js' })]) {
+            const ids = engine.encode(text);
+            for (const id of ids) expect(id).toBeLessThan(t.vocabSize);
+            expect(engine.countTokens(text)).toBe(ids.length);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
     expect(rejected).toBeGreaterThan(0);
@@ -336,7 +359,11 @@ describe.skipIf(!HAS_SHARED)('binary model under corruption', () => {
     for (let i = 300; i < size - 256 && free < 0; i++) if (v.getInt32(checks + 8 * i, true) === -0x80000000) free = i;
     expect(piece > 0 && free > 0).toBe(true);
     const cases: [string, (d: DataView) => void, RegExp][] = [
-      ['parent loop', (d) => d.setInt32(checks + 8 * parent, slot - parent, true), /too deep, or its parents loop|deeper than the longest piece|out of range|not as deep/],
+      [
+        'parent loop',
+        (d) => d.setInt32(checks + 8 * parent, slot - parent, true),
+        /too deep, or its parents loop|deeper than the longest piece|out of range|not as deep/,
+      ],
       ['parent is itself', (d) => d.setInt32(checks + 8 * slot, 0, true), /out of range/],
       ['parent past the table', (d) => d.setInt32(checks + 8 * slot, size, true), /out of range/],
       ['base past the table', (d) => d.setInt32(bases + 8 * parent, size, true), /out of range/],
@@ -346,16 +373,30 @@ describe.skipIf(!HAS_SHARED)('binary model under corruption', () => {
       ['piece id repeated', (d) => d.setInt32(ids + 4 * piece, 0, true), /trie slot \d+: its piece's id/],
       ['free slot with a depth', (d) => d.setUint16(depths + 2 * free, 1, true), /trie slot \d+: base, parent or depth out of range/],
       ['piece on a free slot', (d) => d.setInt32(ids + 4 * free, 1, true), /trie slot \d+/],
-      ['depth not its parent\'s plus one', (d) => d.setUint16(depths + 2 * slot, d.getUint16(depths + 2 * slot, true) + 1, true), /out of range/],
-      ['depths that loop', (d) => { d.setInt32(checks + 8 * parent, slot - parent, true); d.setUint16(depths + 2 * parent, d.getUint16(depths + 2 * slot, true) + 1, true); }, /out of range|not as deep/],
-      ['vocabulary size + 2^30 (wrapped 32-bit layout arithmetic to the same sections)', (d) => d.setUint32(16, vocabSize + 2 ** 30, true), /implausible sizes/],
+      ["depth not its parent's plus one", (d) => d.setUint16(depths + 2 * slot, d.getUint16(depths + 2 * slot, true) + 1, true), /out of range/],
+      [
+        'depths that loop',
+        (d) => {
+          d.setInt32(checks + 8 * parent, slot - parent, true);
+          d.setUint16(depths + 2 * parent, d.getUint16(depths + 2 * slot, true) + 1, true);
+        },
+        /out of range|not as deep/,
+      ],
+      [
+        'vocabulary size + 2^30 (wrapped 32-bit layout arithmetic to the same sections)',
+        (d) => d.setUint32(16, vocabSize + 2 ** 30, true),
+        /implausible sizes/,
+      ],
       ['root marked free', (d) => d.setInt32(checks, -0x80000000, true), /root slot|out of range/],
     ];
     for (const [what, edit, message] of cases) {
       const bad = withFix(edit);
       expect(() => Tokenizer.loadSync(bad), what).toThrow(message);
       expect(() => readBinaryModel(bad, 'm'), `${what} (JS decoder)`).toThrow(message);
-      expect(outcome(() => readBinaryModel(bad, 'm', kernel)), what).toBe(outcome(() => readBinaryModel(bad, 'm')));
+      expect(
+        outcome(() => readBinaryModel(bad, 'm', kernel)),
+        what,
+      ).toBe(outcome(() => readBinaryModel(bad, 'm')));
     }
   });
 });

@@ -71,9 +71,13 @@ describe('long texts (blocks in the WASM engine)', () => {
     }
   }, 60_000);
 
-  it.skipIf(!HAS_SHARED)('match the JS engine on each shared corpus joined into one text', async () => {
-    const wasm = await Tokenizer.load(modelPath('bytepiece.plus.80k'), { engine: 'wasm' });
-    const js = await Tokenizer.load(modelPath('bytepiece.plus.80k'), { engine: 'js' });
-    for (const c of corpora()) check(wasm, js, corpusTexts(c).join('\n'), c);
-  }, 120_000);
+  it.skipIf(!HAS_SHARED)(
+    'match the JS engine on each shared corpus joined into one text',
+    async () => {
+      const wasm = await Tokenizer.load(modelPath('bytepiece.plus.80k'), { engine: 'wasm' });
+      const js = await Tokenizer.load(modelPath('bytepiece.plus.80k'), { engine: 'js' });
+      for (const c of corpora()) check(wasm, js, corpusTexts(c).join('\n'), c);
+    },
+    120_000,
+  );
 });

@@ -38,7 +38,12 @@ export function checkOffsets(tok: Tokenizer, text: string, exactWhereUnchanged: 
     const span = fixed.slice(starts[k], ends[k]);
     const spanBytes = Buffer.from(enc.encode(span.normalize('NFC')));
     check(spanBytes.includes(piece), `${at}: span ${JSON.stringify(span)} lacks the piece ${piece.toString('hex')}`);
-    if (exactWhereUnchanged && span === span.normalize('NFC') && (k === 0 || starts[k]! >= ends[k - 1]!) && (k + 1 === ids.length || ends[k]! <= starts[k + 1]!)) {
+    if (
+      exactWhereUnchanged &&
+      span === span.normalize('NFC') &&
+      (k === 0 || starts[k]! >= ends[k - 1]!) &&
+      (k + 1 === ids.length || ends[k]! <= starts[k + 1]!)
+    ) {
       // a span shared with no other token, where NFC changes nothing: exactly the token's bytes
       check(spanBytes.equals(piece), `${at}: span ${JSON.stringify(span)} is not exactly the piece`);
     }
@@ -59,8 +64,11 @@ describe('NFC boundaries', () => {
     for (const [from, to] of ASTRAL_NFC_STABLE_RANGES) {
       for (let cp = from; cp <= to; cp++) {
         const c = String.fromCodePoint(cp);
-        const ok = c.normalize('NFC') === c && !followers.has(cp) &&
-          ('a\u0301' + c).normalize('NFD') === 'a\u0301' + c && (c + '\u0334').normalize('NFD') === c + '\u0334';
+        const ok =
+          c.normalize('NFC') === c &&
+          !followers.has(cp) &&
+          ('a\u0301' + c).normalize('NFD') === 'a\u0301' + c &&
+          (c + '\u0334').normalize('NFD') === c + '\u0334';
         if (!ok) bad++;
         expect(isNfcBoundary('x' + c, 1)).toBe(true);
       }
@@ -74,12 +82,27 @@ describe('NFC boundaries', () => {
 for (const engine of ['wasm', 'js'] as const) {
   describe(`encodeWithOffsets (${engine}, hand-made model)`, () => {
     // Pieces across characters (a non-eu style piece), composed forms, a ZWJ sequence.
-    const tok = Tokenizer.loadSync(tinyModel([['hello', 9], ['é', 8], ['今天', 8], ['\u200D', 4], ['\r\n', 5], [Uint8Array.of(0xe5, 0xa4), 6], [Uint8Array.of(0xa9, 0xe6), 6], ['👨', 7]]), { engine, loneSurrogates: 'replace' });
+    const tok = Tokenizer.loadSync(
+      tinyModel([
+        ['hello', 9],
+        ['é', 8],
+        ['今天', 8],
+        ['\u200D', 4],
+        ['\r\n', 5],
+        [Uint8Array.of(0xe5, 0xa4), 6],
+        [Uint8Array.of(0xa9, 0xe6), 6],
+        ['👨', 7],
+      ]),
+      { engine, loneSurrogates: 'replace' },
+    );
 
     it('properties hold for random tricky text', () => {
-      fc.assert(fc.property(trickyText, (text) => {
-        checkOffsets(tok, text, true);
-      }), { numRuns: 400 });
+      fc.assert(
+        fc.property(trickyText, (text) => {
+          checkOffsets(tok, text, true);
+        }),
+        { numRuns: 400 },
+      );
     });
 
     it('spans of composed, decomposed and split characters', () => {
@@ -123,9 +146,12 @@ describe.skipIf(!HAS_SHARED)('encodeWithOffsets on the shared models', () => {
 
   for (const m of models) {
     it(`${m}: random tricky text`, () => {
-      fc.assert(fc.property(trickyText, (text) => {
-        checkOffsets(toks.get(m)!, text, true);
-      }), { numRuns: 200 });
+      fc.assert(
+        fc.property(trickyText, (text) => {
+          checkOffsets(toks.get(m)!, text, true);
+        }),
+        { numRuns: 200 },
+      );
     });
 
     it(`${m}: corpus documents, as given and in NFD`, () => {

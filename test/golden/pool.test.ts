@@ -103,7 +103,15 @@ describe.skipIf(!HAS_SHARED)('TokenizerPool', () => {
     afterAll(() => pool?.close());
 
     it('gives workers the compiled Module and the model tables on SharedArrayBuffers (nothing to re-parse)', () => {
-      const init = (pool as unknown as { pool: { options: { workerData: { kernel: unknown; model: { trie: { words: Int32Array; f64: Float64Array }; scores: Float64Array; vocab: { bytes: Uint8Array } } } } } }).pool.options.workerData;
+      const init = (
+        pool as unknown as {
+          pool: {
+            options: {
+              workerData: { kernel: unknown; model: { trie: { words: Int32Array; f64: Float64Array }; scores: Float64Array; vocab: { bytes: Uint8Array } } };
+            };
+          };
+        }
+      ).pool.options.workerData;
       expect(init.kernel).toBeInstanceOf(WebAssembly.Module);
       const { trie, scores, vocab } = init.model;
       for (const table of [trie.words, trie.f64, scores, vocab.bytes]) expect(table.buffer).toBeInstanceOf(SharedArrayBuffer);
@@ -164,8 +172,14 @@ describe.skipIf(!HAS_SHARED)('TokenizerPool', () => {
       const texts = corpusTexts('zh-fortunes').slice(0, 100);
       // Seeds beyond 32 bits and negative seeds are distinct seeds, not truncated ones.
       const [low, high, negative] = await Promise.all([0, 2 ** 32, -(2 ** 32)].map((seed) => pool.encodeBatch(texts, { alpha: 0.5, seed })));
-      expect(high!.some((ids, i) => !same(ids, low![i]!)), 'seed 2^32 should not draw as seed 0').toBe(true);
-      expect(negative!.some((ids, i) => !same(ids, low![i]!)), 'seed -2^32 should not draw as seed 0').toBe(true);
+      expect(
+        high!.some((ids, i) => !same(ids, low![i]!)),
+        'seed 2^32 should not draw as seed 0',
+      ).toBe(true);
+      expect(
+        negative!.some((ids, i) => !same(ids, low![i]!)),
+        'seed -2^32 should not draw as seed 0',
+      ).toBe(true);
       const wording = /options\.seed must be a finite integer between -\(2\^53 - 1\) and 2\^53 - 1, got /;
       for (const seed of [1.5, 2 ** 53, Number.NaN]) {
         await expect(Tokenizer.load(model(), { seed })).rejects.toThrow(wording);
@@ -218,6 +232,8 @@ describe.skipIf(!HAS_SHARED)('TokenizerPool', () => {
   it('rejects bad options and bad models clearly', async () => {
     await expect(TokenizerPool.create(modelPath('bytepiece.id.eu.plus.40k'), { threads: 0 })).rejects.toThrow(/threads must be a positive integer/);
     await expect(TokenizerPool.create('/nonexistent/model.zip', { threads: 1 })).rejects.toThrow(/ENOENT|no such file/);
-    await expect(TokenizerPool.create(new Uint8Array([1, 2, 3]), { threads: 1 })).rejects.toThrow(/not a zip, a binary model or UTF-8 JSON text: its 3 bytes start 01 02 03/);
+    await expect(TokenizerPool.create(new Uint8Array([1, 2, 3]), { threads: 1 })).rejects.toThrow(
+      /not a zip, a binary model or UTF-8 JSON text: its 3 bytes start 01 02 03/,
+    );
   });
 });

@@ -47,7 +47,10 @@ const ALL = DOCS.flatMap((d) => d.all);
 const KINDS = ['ts node', 'cjs node', 'sh', 'ts browser', 'js browser', 'html', 'ts worker', 'ts deno', 'ts bun'];
 
 /** The `npm …` commands CI runs, one per line of .ci/run. */
-const CI_NPM = readFileSync(join(ROOT, '.ci', 'run'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('npm '));
+const CI_NPM = readFileSync(join(ROOT, '.ci', 'run'), 'utf8')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l.startsWith('npm '));
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
 function anchors(markdown: string): Set<string> {
@@ -55,7 +58,11 @@ function anchors(markdown: string): Set<string> {
   const out = new Set<string>();
   const body = markdown.replace(/^```[\s\S]*?^```$/gm, '');
   for (const m of body.matchAll(/^#{1,6} +(.+)$/gm)) {
-    const base = m[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/ /g, '-');
+    const base = m[1]!
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/ /g, '-');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     out.add(n === 0 ? base : `${base}-${n}`);
@@ -106,7 +113,8 @@ describe('README.md and docs/guide.md code blocks', () => {
     expect(CI_NPM).toContain('npm ci');
     expect(CI_NPM).toContain('npm test');
     for (const file of ['README.md', 'CONTRIBUTING.md']) {
-      const shLines = blocks(readFileSync(join(ROOT, file), 'utf8')).filter((b) => b.info === 'sh')
+      const shLines = blocks(readFileSync(join(ROOT, file), 'utf8'))
+        .filter((b) => b.info === 'sh')
         .flatMap((b) => b.code.split('\n').map((l) => l.trim()));
       for (const command of CI_NPM) expect(shLines, `${file}: a sh block with \`${command}\` (.ci/run runs it)`).toContain(command);
     }
@@ -128,7 +136,10 @@ describe('README.md and docs/guide.md code blocks', () => {
 
     for (const b of ALL.filter((x) => x.info === 'sh')) {
       it(`the shell example at ${b.doc} line ${b.line} runs as written`, () => {
-        const lines = b.code.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+        const lines = b.code
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l && !l.startsWith('#'));
         for (const line of lines) {
           if (line.startsWith('npm install ')) continue; // installing is what the test stands in for
           if (line.startsWith('npm ')) {
@@ -162,18 +173,32 @@ describe('README.md and docs/guide.md code blocks', () => {
         files.push(name);
       }
       // What an edge runtime and its types provide (Wrangler: .wasm imports are compiled Modules).
-      writeFileSync(join(dir, 'ambient.d.ts'), [
-        "declare module '*.wasm' { const module: WebAssembly.Module; export default module; }",
-        "declare module '*.bin' { const data: ArrayBuffer; export default data; }",
-        "declare module '@cloudflare/workers-types' { export interface R2Bucket { get(key: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer> } | null> } }",
-      ].join('\n'));
-      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-        compilerOptions: {
-          target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM'], types: [],
-          strict: true, noEmit: true, allowJs: true, checkJs: true, skipLibCheck: true,
-        },
-        files: ['ambient.d.ts', ...files],
-      }));
+      writeFileSync(
+        join(dir, 'ambient.d.ts'),
+        [
+          "declare module '*.wasm' { const module: WebAssembly.Module; export default module; }",
+          "declare module '*.bin' { const data: ArrayBuffer; export default data; }",
+          "declare module '@cloudflare/workers-types' { export interface R2Bucket { get(key: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer> } | null> } }",
+        ].join('\n'),
+      );
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'ESNext',
+            moduleResolution: 'Bundler',
+            lib: ['ES2022', 'DOM'],
+            types: [],
+            strict: true,
+            noEmit: true,
+            allowJs: true,
+            checkJs: true,
+            skipLibCheck: true,
+          },
+          files: ['ambient.d.ts', ...files],
+        }),
+      );
       try {
         execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { encoding: 'utf8', stdio: 'pipe' });
       } catch (e) {

@@ -44,7 +44,15 @@ describe.skipIf(!HAS_SHARED)('losslessness on the shared corpora', () => {
 describe('a 20 MB single-line string', () => {
   it('is segmented by both engines, identically and losslessly', async () => {
     const { tinyModel } = await import('../helpers/tiny-model.js');
-    const model = tinyModel([['ab', 50], ['abc', 40], ['bca', 30], ['cab', 20], ['abca', 10], ['语', 5], ['言模', 5]]);
+    const model = tinyModel([
+      ['ab', 50],
+      ['abc', 40],
+      ['bca', 30],
+      ['cab', 20],
+      ['abca', 10],
+      ['语', 5],
+      ['言模', 5],
+    ]);
     const unit = 'abcabcab语言模型 ';
     const text = unit.repeat(Math.ceil(20e6 / enc.encode(unit).length));
     const bytes = enc.encode(text);

@@ -17,7 +17,11 @@ const enc = new TextEncoder();
 // Both with the WASM engine for every model here, and with the pure-JS one for bytepiece.plus.80k
 // (its samples equal the WASM engine's anyway: sampling-engines.test.ts).
 describe.skipIf(!HAS_SHARED)('large alpha: the deterministic segmentation (up to exact ties)', () => {
-  for (const [model, engine] of [['bytepiece.plus.80k', 'wasm'], ['bytepiece.zh.id.eu.80k', 'wasm'], ['bytepiece.plus.80k', 'js']] as const) {
+  for (const [model, engine] of [
+    ['bytepiece.plus.80k', 'wasm'],
+    ['bytepiece.zh.id.eu.80k', 'wasm'],
+    ['bytepiece.plus.80k', 'js'],
+  ] as const) {
     it(`${model} [${engine}]`, async () => {
       const path = modelPath(model);
       const { scores } = compileModel(modelFromBytes(new Uint8Array(readFileSync(path))));
@@ -37,7 +41,9 @@ describe.skipIf(!HAS_SHARED)('large alpha: the deterministic segmentation (up to
           expect(gap, `document ${JSON.stringify(text.slice(0, 60))}`).toBeLessThan(3e-5);
           expect(gap).toBeGreaterThan(-1e-9); // sampling never beats the best segmentation
         }
-        console.log(`${model} ${engine} ${corpus}: ${texts.length - ties}/${texts.length} documents identical to the deterministic ids; ${ties} differ only among tied segmentations (largest score gap ${worst.toExponential(1)})`);
+        console.log(
+          `${model} ${engine} ${corpus}: ${texts.length - ties}/${texts.length} documents identical to the deterministic ids; ${ties} differ only among tied segmentations (largest score gap ${worst.toExponential(1)})`,
+        );
       }
     }, 120_000);
   }
@@ -46,7 +52,11 @@ describe.skipIf(!HAS_SHARED)('large alpha: the deterministic segmentation (up to
 describe.skipIf(!HAS_SHARED)('sampling is lossless (alpha 0.1)', () => {
   // Two unlike models (a byte-level one whose pieces may split characters, an `eu` one whose
   // pieces are whole characters) with the WASM engine; the first with the pure-JS engine too.
-  const cases = [['bytepiece.plus.80k', 'wasm'], ['bytepiece.zh.id.eu.80k', 'wasm'], ['bytepiece.plus.80k', 'js']] as const;
+  const cases = [
+    ['bytepiece.plus.80k', 'wasm'],
+    ['bytepiece.zh.id.eu.80k', 'wasm'],
+    ['bytepiece.plus.80k', 'js'],
+  ] as const;
   for (const [model, engine] of cases) {
     it(`${model} [${engine}]`, async () => {
       const tok = await Tokenizer.load(modelPath(model), { seed: 11, engine });

@@ -25,7 +25,9 @@ describe('same seed, same samples in both engines', () => {
     fc.assert(
       fc.property(
         fc.oneof(
-          fc.string({ maxLength: 60 }), fc.constantFrom(...SAMPLE_TEXTS), fc.string({ unit: 'grapheme', maxLength: 40 }),
+          fc.string({ maxLength: 60 }),
+          fc.constantFrom(...SAMPLE_TEXTS),
+          fc.string({ unit: 'grapheme', maxLength: 40 }),
           // Multi-line texts of 128+ bytes: the WASM sampler segments two halves side by side.
           fc.array(fc.oneof(fc.constantFrom(...SAMPLE_TEXTS), fc.string({ maxLength: 80 })), { minLength: 4, maxLength: 16 }).map((lines) => lines.join('\n')),
         ),
@@ -46,33 +48,37 @@ describe('same seed, same samples in both engines', () => {
     expect(sampled).toBe(3000);
   });
 
-  it.skipIf(!HAS_SHARED)('on 1,000 shared-corpus documents, three alphas, tokenize and encode', async () => {
-    const path = modelPath('bytepiece.plus.80k');
-    const wasm = await Tokenizer.load(path, { seed: 2024 });
-    const js = await Tokenizer.load(path, { seed: 2024, engine: 'js' });
-    // Round-robin over the corpora until 1,000 documents: Chinese, English and code alike (at most
-    // 40 code files: they are 20 KB each, the fortunes 0.1-0.5 KB).
-    const texts = corpora().map((c) => corpusTexts(c).slice(0, c === 'code' ? 40 : undefined));
-    const docs: string[] = [];
-    for (let i = 0; docs.length < 1000; i++) for (const t of texts) if (i < t.length && docs.length < 1000) docs.push(t[i]!);
-    expect(docs.length).toBe(1000);
-    let differing = 0;
-    let pieces = 0;
-    for (const alpha of [0, 0.1, 1]) {
-      for (const doc of docs) {
-        const a = wasm.encode(doc, { alpha, addEos: true });
-        const b = js.encode(doc, { alpha, addEos: true });
-        if (a.length !== b.length || a.some((id, k) => id !== b[k])) differing++;
-        pieces += a.length;
+  it.skipIf(!HAS_SHARED)(
+    'on 1,000 shared-corpus documents, three alphas, tokenize and encode',
+    async () => {
+      const path = modelPath('bytepiece.plus.80k');
+      const wasm = await Tokenizer.load(path, { seed: 2024 });
+      const js = await Tokenizer.load(path, { seed: 2024, engine: 'js' });
+      // Round-robin over the corpora until 1,000 documents: Chinese, English and code alike (at most
+      // 40 code files: they are 20 KB each, the fortunes 0.1-0.5 KB).
+      const texts = corpora().map((c) => corpusTexts(c).slice(0, c === 'code' ? 40 : undefined));
+      const docs: string[] = [];
+      for (let i = 0; docs.length < 1000; i++) for (const t of texts) if (i < t.length && docs.length < 1000) docs.push(t[i]!);
+      expect(docs.length).toBe(1000);
+      let differing = 0;
+      let pieces = 0;
+      for (const alpha of [0, 0.1, 1]) {
+        for (const doc of docs) {
+          const a = wasm.encode(doc, { alpha, addEos: true });
+          const b = js.encode(doc, { alpha, addEos: true });
+          if (a.length !== b.length || a.some((id, k) => id !== b[k])) differing++;
+          pieces += a.length;
+        }
       }
-    }
-    const pieceList = (pieces: Uint8Array[]) => pieces.map((p) => p.join(' ')).join('|');
-    for (const doc of docs.slice(0, 100)) {
-      expect(pieceList(js.tokenize(doc, { alpha: 0.2 }))).toBe(pieceList(wasm.tokenize(doc, { alpha: 0.2 })));
-    }
-    console.log(`${docs.length} documents x 3 alphas: ${pieces} sampled ids, ${differing} documents differing between engines`);
-    expect(differing).toBe(0);
-  }, 60_000);
+      const pieceList = (pieces: Uint8Array[]) => pieces.map((p) => p.join(' ')).join('|');
+      for (const doc of docs.slice(0, 100)) {
+        expect(pieceList(js.tokenize(doc, { alpha: 0.2 }))).toBe(pieceList(wasm.tokenize(doc, { alpha: 0.2 })));
+      }
+      console.log(`${docs.length} documents x 3 alphas: ${pieces} sampled ids, ${differing} documents differing between engines`);
+      expect(differing).toBe(0);
+    },
+    60_000,
+  );
 });
 
 describe('seeding', () => {

@@ -26,10 +26,31 @@ import { substringModel as tinyModel } from '../helpers/substring-model.js';
 
 // 3 to 12 bytes of UTF-8 each: Chinese, English, code, mixed.
 const STRINGS = [
-  '今天', '天气好', '我们的', '中国人', '学习中文', '你好吗',
-  'the cat', 'hello', 'running', "isn't it", 'New York', 'abc',
-  'x = 1;', 'foo()', 'i++', 'if (a)', 'def f():', '=> {}', 'a[i]',
-  'AI模型', 'v2版本', '好ok', '😀ab', 'ünï', 'GPT-4o',
+  '今天',
+  '天气好',
+  '我们的',
+  '中国人',
+  '学习中文',
+  '你好吗',
+  'the cat',
+  'hello',
+  'running',
+  "isn't it",
+  'New York',
+  'abc',
+  'x = 1;',
+  'foo()',
+  'i++',
+  'if (a)',
+  'def f():',
+  '=> {}',
+  'a[i]',
+  'AI模型',
+  'v2版本',
+  '好ok',
+  '😀ab',
+  'ünï',
+  'GPT-4o',
 ];
 const ALPHAS = [0, 0.1, 0.5, 1, 5];
 const SAMPLES = 20_000;
@@ -54,7 +75,15 @@ function exactDistribution(model: CompiledModel, bytes: Uint8Array, alpha: numbe
   return new Map(segs.map((s) => [s.key, Math.exp(s.logw - top) / z]));
 }
 
-interface CaseResult { text: string; alpha: number; segmentations: number; p: number; tv: number; bins: number; redrawnFrom?: number }
+interface CaseResult {
+  text: string;
+  alpha: number;
+  segmentations: number;
+  p: number;
+  tv: number;
+  bins: number;
+  redrawnFrom?: number;
+}
 
 function runCases(tok: Tokenizer, model: CompiledModel): CaseResult[] {
   const results: CaseResult[] = [];
@@ -100,7 +129,9 @@ function report(name: string, results: CaseResult[]): void {
   );
   for (const alpha of ALPHAS) {
     const rs = results.filter((r) => r.alpha === alpha);
-    console.log(`  alpha ${alpha}: TV ${Math.min(...rs.map((r) => r.tv)).toFixed(4)}-${Math.max(...rs.map((r) => r.tv)).toFixed(4)}, smallest p ${Math.min(...rs.map((r) => r.p)).toPrecision(3)}`);
+    console.log(
+      `  alpha ${alpha}: TV ${Math.min(...rs.map((r) => r.tv)).toFixed(4)}-${Math.max(...rs.map((r) => r.tv)).toFixed(4)}, smallest p ${Math.min(...rs.map((r) => r.p)).toPrecision(3)}`,
+    );
   }
   for (const r of results.filter((r) => r.redrawnFrom !== undefined)) {
     console.log(`  redrawn: ${JSON.stringify(r.text)} alpha ${r.alpha}: p ${r.redrawnFrom!.toPrecision(3)}, then ${r.p.toPrecision(3)}`);
@@ -147,7 +178,11 @@ describe('sampling follows the exact distribution', () => {
       const index = new Map(keys.map((k, i) => [k, i]));
       const counts = new Array<number>(keys.length).fill(0);
       for (let n = 0; n < SAMPLES; n++) counts[index.get(tok.encodeBytes(bytes, { alpha: 0.5 }).join(','))!]!++;
-      const fit = goodnessOfFit(keys.map((k) => exact.get(k)!), counts, SAMPLES);
+      const fit = goodnessOfFit(
+        keys.map((k) => exact.get(k)!),
+        counts,
+        SAMPLES,
+      );
       console.log(`power check ${JSON.stringify(text)}: p ${fit.p.toPrecision(3)}, TV ${fit.tv.toFixed(4)}`);
       expect(fit.p).toBeLessThan(1e-6);
     }
@@ -174,11 +209,15 @@ describe('sampling follows the exact distribution', () => {
     }
   }, 180_000);
 
-  it.skipIf(!HAS_SHARED)('on bytepiece.plus.80k', async () => {
-    const path = modelPath('bytepiece.plus.80k');
-    const model = compileModel(modelFromBytes(new Uint8Array(readFileSync(path))));
-    const tok = await Tokenizer.load(path, { seed: 7 });
-    for (const alpha of ALPHAS) expect(linearPlan(model, alpha), `alpha ${alpha}`).not.toBeNull();
-    report('bytepiece.plus.80k', runCases(tok, model));
-  }, 180_000);
+  it.skipIf(!HAS_SHARED)(
+    'on bytepiece.plus.80k',
+    async () => {
+      const path = modelPath('bytepiece.plus.80k');
+      const model = compileModel(modelFromBytes(new Uint8Array(readFileSync(path))));
+      const tok = await Tokenizer.load(path, { seed: 7 });
+      for (const alpha of ALPHAS) expect(linearPlan(model, alpha), `alpha ${alpha}`).not.toBeNull();
+      report('bytepiece.plus.80k', runCases(tok, model));
+    },
+    180_000,
+  );
 });

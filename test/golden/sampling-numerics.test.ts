@@ -58,7 +58,7 @@ describe('xoshiro128**', () => {
     for (let i = 0; i < 200_000; i++) {
       const total = 1 + pick.nextDouble() * 100;
       // Mostly random fractions, sometimes a part that sits right on a draw's edge.
-      const part = i % 3 ? pick.nextDouble() * total : total * ((pick.nextUint32() * 2 ** 21) * 2 ** -53);
+      const part = i % 3 ? pick.nextDouble() * total : total * (pick.nextUint32() * 2 ** 21 * 2 ** -53);
       const fast = a.chance(part, total);
       const full = b.nextDouble() * total < part;
       if (fast !== full) disagreements++;
@@ -146,7 +146,9 @@ describe('long inputs: one 10 MB chunk', () => {
       const ids = wasm.encodeBytes(big, { alpha });
       const head = tv(histogram(ids, model.lengths, big.length, 0, MB), want);
       const tail = tv(histogram(ids, model.lengths, big.length, big.length - MB, big.length), want);
-      console.log(`${name} alpha ${alpha}: ${ids.length} pieces for 10 MB; piece-length histogram vs short inputs: first MB TV ${head.toFixed(4)}, last MB TV ${tail.toFixed(4)}`);
+      console.log(
+        `${name} alpha ${alpha}: ${ids.length} pieces for 10 MB; piece-length histogram vs short inputs: first MB TV ${head.toFixed(4)}, last MB TV ${tail.toFixed(4)}`,
+      );
       expect(head).toBeLessThan(0.01);
       expect(tail).toBeLessThan(0.01);
       if (bothEngines && alpha === 0) {
@@ -205,7 +207,9 @@ describe('long inputs: one 10 MB chunk', () => {
       const v = Array.from((sampler as unknown as { liveV: Float64Array }).liveV).filter((x) => x !== 0);
       expect(v.length).toBeGreaterThan(0);
       expect(v.every((x) => Number.isFinite(x) && x >= 2 ** -1022)).toBe(true);
-      console.log(`alpha ${alpha}: live V in [${Math.min(...v).toExponential(2)}, ${Math.max(...v).toExponential(2)}] after 2 MB (rescale window [${plan!.low.toExponential(1)}, ${plan!.high.toExponential(1)}])`);
+      console.log(
+        `alpha ${alpha}: live V in [${Math.min(...v).toExponential(2)}, ${Math.max(...v).toExponential(2)}] after 2 MB (rescale window [${plan!.low.toExponential(1)}, ${plan!.high.toExponential(1)}])`,
+      );
       expect(Math.max(...v)).toBeLessThan(2 ** 1000);
     }
   }, 60_000);
@@ -224,10 +228,14 @@ describe('long inputs: one 10 MB chunk', () => {
     await check('tiny model', json, compileModel(vocabularyFromJson(json)), true);
   }, 120_000);
 
-  it.skipIf(!HAS_SHARED)('bytepiece.plus.80k: exact statistics at both ends', async () => {
-    const path = modelPath('bytepiece.plus.80k');
-    await check('bytepiece.plus.80k', path, compileModel(modelFromBytes(new Uint8Array(readFileSync(path)))), false);
-  }, 120_000);
+  it.skipIf(!HAS_SHARED)(
+    'bytepiece.plus.80k: exact statistics at both ends',
+    async () => {
+      const path = modelPath('bytepiece.plus.80k');
+      await check('bytepiece.plus.80k', path, compileModel(modelFromBytes(new Uint8Array(readFileSync(path)))), false);
+    },
+    120_000,
+  );
 });
 
 describe('linear-domain weight tables', () => {
@@ -238,7 +246,7 @@ describe('linear-domain weight tables', () => {
       const w = new Float64Array(model.trie.size);
       fillWeights(model, alpha, w);
       expect(w.every((x) => x >= 0 && x <= 1)).toBe(true);
-      expect(w.every((x, node) => (x > 0) === (model.trie.nodeIds[node]! >= 0))).toBe(true);
+      expect(w.every((x, node) => x > 0 === model.trie.nodeIds[node]! >= 0)).toBe(true);
       if (alpha === 0) expect(w.every((x, node) => x === (model.trie.nodeIds[node]! >= 0 ? 1 : 0))).toBe(true);
     }
   });

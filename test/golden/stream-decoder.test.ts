@@ -10,11 +10,22 @@ import { tinyModel } from '../helpers/tiny-model.js';
 const enc = new TextEncoder();
 // Pieces that end or start inside characters, invalid sequences, a BOM, U+FFFD, 4-byte characters.
 const PIECES: Array<[string | Uint8Array, number]> = [
-  ['hello', 9], ['世界', 9], ['😀', 9], ['\uFEFF', 9], ['\uFFFD', 9],
-  [Uint8Array.of(0xe4, 0xb8), 5], [Uint8Array.of(0x96, 0xe7), 5], [Uint8Array.of(0x95, 0x8c, 0x20), 5],
-  [Uint8Array.of(0xf0, 0x9f), 5], [Uint8Array.of(0x98, 0x80), 5], [Uint8Array.of(0xed, 0xa0, 0x80), 5],
-  [Uint8Array.of(0xe0, 0x80), 5], [Uint8Array.of(0xf4, 0x90), 5], [Uint8Array.of(0xc0, 0xaf), 5],
-  [Uint8Array.of(0xef, 0xbb), 5], [Uint8Array.of(0xbf, 0x41), 5],
+  ['hello', 9],
+  ['世界', 9],
+  ['😀', 9],
+  ['\uFEFF', 9],
+  ['\uFFFD', 9],
+  [Uint8Array.of(0xe4, 0xb8), 5],
+  [Uint8Array.of(0x96, 0xe7), 5],
+  [Uint8Array.of(0x95, 0x8c, 0x20), 5],
+  [Uint8Array.of(0xf0, 0x9f), 5],
+  [Uint8Array.of(0x98, 0x80), 5],
+  [Uint8Array.of(0xed, 0xa0, 0x80), 5],
+  [Uint8Array.of(0xe0, 0x80), 5],
+  [Uint8Array.of(0xf4, 0x90), 5],
+  [Uint8Array.of(0xc0, 0xaf), 5],
+  [Uint8Array.of(0xef, 0xbb), 5],
+  [Uint8Array.of(0xbf, 0x41), 5],
 ];
 
 /** Splits `ids` at the given fractions into consecutive (possibly empty) parts. */
@@ -64,14 +75,27 @@ for (const engine of ['wasm', 'js'] as const) {
     const fractions = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 });
 
     it('equals decode(ids so far) after every push, for random ids and splits', () => {
-      fc.assert(fc.property(ids, fractions, (all, f) => {
-        expect(checkStreaming(tok, split(all, f))).toBe(tok.decode(all));
-      }), { numRuns: 500 });
+      fc.assert(
+        fc.property(ids, fractions, (all, f) => {
+          expect(checkStreaming(tok, split(all, f))).toBe(tok.decode(all));
+        }),
+        { numRuns: 500 },
+      );
     });
 
     it('one id at a time through text that splits characters across pieces', () => {
-      const all = [...tok.encodeBytes(enc.encode('\uFEFF世界 😀 hello \uFFFD 世界')), tok.pieceToId(Uint8Array.of(0xe4, 0xb8)), tok.pieceToId(Uint8Array.of(0x96, 0xe7)), tok.pieceToId(Uint8Array.of(0x95, 0x8c, 0x20))];
-      expect(checkStreaming(tok, all.map((id) => [id]))).toBe('\uFEFF世界 😀 hello \uFFFD 世界世界 ');
+      const all = [
+        ...tok.encodeBytes(enc.encode('\uFEFF世界 😀 hello \uFFFD 世界')),
+        tok.pieceToId(Uint8Array.of(0xe4, 0xb8)),
+        tok.pieceToId(Uint8Array.of(0x96, 0xe7)),
+        tok.pieceToId(Uint8Array.of(0x95, 0x8c, 0x20)),
+      ];
+      expect(
+        checkStreaming(
+          tok,
+          all.map((id) => [id]),
+        ),
+      ).toBe('\uFEFF世界 😀 hello \uFFFD 世界世界 ');
     });
 
     it('holds a character still arriving, then emits it whole (no U+FFFD)', () => {
@@ -85,7 +109,7 @@ for (const engine of ['wasm', 'js'] as const) {
       expect(d.push(tok.pieceToId('hello'))).toBe('hello'); // flush forgot the E4
     });
 
-    it('an unknown id throws decode\'s RangeError and consumes nothing', () => {
+    it("an unknown id throws decode's RangeError and consumes nothing", () => {
       const d = tok.decoder();
       expect(d.push(tok.pieceToId(Uint8Array.of(0xe4, 0xb8)))).toBe('');
       const bad = [tok.pieceToId(Uint8Array.of(0x96)), tok.vocabSize];
@@ -121,13 +145,16 @@ describe.skipIf(!HAS_SHARED)('streaming decode on the shared models and corpora'
   });
 
   it('random ids of the whole vocabulary, random splits', () => {
-    fc.assert(fc.property(
-      fc.array(fc.integer({ min: 0, max: tok.vocabSize - 1 }), { maxLength: 60 }),
-      fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 10 }),
-      (all, f) => {
-        expect(checkStreaming(tok, split(all, f))).toBe(tok.decode(all));
-      },
-    ), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: tok.vocabSize - 1 }), { maxLength: 60 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 10 }),
+        (all, f) => {
+          expect(checkStreaming(tok, split(all, f))).toBe(tok.decode(all));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('every corpus document, one id at a time, decodes to its NFC', () => {

@@ -55,8 +55,38 @@ function cut(s: string, fractions: number[], bytes: boolean): Chunk[] {
 
 // Pieces that stress each rule: NFC compositions across a cut (e + U+0301, Hangul jamo, A + ring),
 // surrogate pairs, `\n` runs, characters that are not line breaks here (\r, U+2028, U+0085), a BOM.
-const PALETTE = ['a', 'hello ', 'é', 'e', '\u0301', '\u0327', 'A\u030A', '\u1100', '\u1161', '\u11A8', '今天天气', '😀', '🇫🇷', '\n', '\n\n', '\n\n\n\n', '\r\n', '\r', '\u2028', '\u0085', '\uFEFF', ' ', '\t', 'ﬁ', '1234', '\u00A0'];
-const text = fc.array(fc.oneof(fc.constantFrom(...PALETTE), fc.string({ maxLength: 6 })), { maxLength: 60 }).map((parts) => parts.join('')).filter((s) => firstLoneSurrogate(s) < 0);
+const PALETTE = [
+  'a',
+  'hello ',
+  'é',
+  'e',
+  '\u0301',
+  '\u0327',
+  'A\u030A',
+  '\u1100',
+  '\u1161',
+  '\u11A8',
+  '今天天气',
+  '😀',
+  '🇫🇷',
+  '\n',
+  '\n\n',
+  '\n\n\n\n',
+  '\r\n',
+  '\r',
+  '\u2028',
+  '\u0085',
+  '\uFEFF',
+  ' ',
+  '\t',
+  'ﬁ',
+  '1234',
+  '\u00A0',
+];
+const text = fc
+  .array(fc.oneof(fc.constantFrom(...PALETTE), fc.string({ maxLength: 6 })), { maxLength: 60 })
+  .map((parts) => parts.join(''))
+  .filter((s) => firstLoneSurrogate(s) < 0);
 const fractions = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 });
 
 describe.skipIf(!HAS_SHARED)('EncodeStream / EncodeTransform', () => {
@@ -159,7 +189,13 @@ describe('EncodeStream / EncodeTransform backpressure (generated model, no ../sh
   const CAP = 1024; // chunks (64 MiB): an unbounded pipeline would pull all of them
   let tok: Tokenizer;
   beforeAll(async () => {
-    tok = await Tokenizer.load(tinyModel([['hello', 5], [' world', 5], ['stream', 3]]));
+    tok = await Tokenizer.load(
+      tinyModel([
+        ['hello', 5],
+        [' world', 5],
+        ['stream', 3],
+      ]),
+    );
   });
 
   /** Waits until `count()` stops growing (stalled: true) or reaches CAP (false). */

@@ -18,24 +18,46 @@ const DIR = join(SHARED, 'trainer', 'fortunes');
 const HAS = existsSync(join(DIR, 'params.json'));
 if (!HAS) console.warn(`[bytepiece-wasm tests] ${DIR} not found: SKIPPING the trainer's fortunes parity tests`);
 
-interface Params { order: number; max_vocab_size: number[]; max_piece_length: number; min_count: number; isolate_digits: boolean; ensure_unicode: boolean; corpora: string[]; field: string; outputs: Record<string, number> }
+interface Params {
+  order: number;
+  max_vocab_size: number[];
+  max_piece_length: number;
+  min_count: number;
+  isolate_digits: boolean;
+  ensure_unicode: boolean;
+  corpora: string[];
+  field: string;
+  outputs: Record<string, number>;
+}
 const params = (): Params => JSON.parse(readFileSync(join(DIR, 'params.json'), 'utf8'));
 
 function texts(): string[] {
   const p = params();
-  return p.corpora.flatMap((c) => readFileSync(join(SHARED, c), 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l)[p.field] as string));
+  return p.corpora.flatMap((c) =>
+    readFileSync(join(SHARED, c), 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 0)
+      .map((l) => JSON.parse(l)[p.field] as string),
+  );
 }
 
 const options = (p: Params) => ({
-  order: p.order, maxVocabSize: p.max_vocab_size, maxPieceLength: p.max_piece_length, minCount: p.min_count,
-  isolateDigits: p.isolate_digits, ensureUnicode: p.ensure_unicode,
+  order: p.order,
+  maxVocabSize: p.max_vocab_size,
+  maxPieceLength: p.max_piece_length,
+  minCount: p.min_count,
+  isolateDigits: p.isolate_digits,
+  ensureUnicode: p.ensure_unicode,
 });
 
 const stageFile = (name: string): Record<string, number> => JSON.parse(gunzipSync(readFileSync(join(DIR, 'stages', name))).toString('utf8'));
 
 describe.skipIf(!HAS)('trainer parity on fortunes', () => {
   const runs = [
-    { engine: 'wasm', workers: 1 }, { engine: 'wasm', workers: 2 }, { engine: 'wasm', workers: 3 }, { engine: 'js', workers: 1 },
+    { engine: 'wasm', workers: 1 },
+    { engine: 'wasm', workers: 2 },
+    { engine: 'wasm', workers: 3 },
+    { engine: 'js', workers: 1 },
   ] as const;
   for (const { engine, workers } of runs) {
     it(`writes the reference's .model files byte for byte (${engine} engine, ${workers} worker${workers > 1 ? 's' : ''})`, async () => {
@@ -57,43 +79,49 @@ describe.skipIf(!HAS)('trainer parity on fortunes', () => {
     }, 120_000);
   }
 
-  for (const which of ['js', 'wasm'] as const) it(`matches every stage of stages/: chunks, n-gram tables, ${which === 'js' ? 'log-probabilities, ' : ''}raw pieces (${which} kernel)`, async () => {
-    const p = params();
-    const stages = JSON.parse(readFileSync(join(DIR, 'stages', 'stages.json'), 'utf8'));
-    const js = new JsTrainKernel(p.order, p.ensure_unicode);
-    const kernel: TrainKernel = which === 'js' ? js : new WasmTrainKernel(new WebAssembly.Module(readFileSync(fileURLToPath(trainWasmUrl()))), p.order, p.ensure_unicode);
-    let chunks = 0;
-    const read = await forEachBatch(texts(), p.isolate_digits, (b) => { kernel.countNgrams(b); chunks += b.count; });
-    expect(chunks).toBe(stages.segments);
-    expect(read.bytes).toBe(stages.segment_bytes);
-    const sizes = await kernel.pruneNgrams(p.min_count);
-    expect(sizes.rawSizes).toEqual(stages.ngrams_raw_sizes);
-    expect(sizes.prunedSizes).toEqual(stages.ngrams_pruned_sizes);
-    const model = js.ngramModel!;
-    for (let L = 1; which === 'js' && L <= p.order; L++) {
-      const want = stageFile(`ngrams_order${L}.json.gz`);
-      const table = model.tables[L]!;
-      expect(table.size).toBe(Object.keys(want).length);
-      const key = new Uint32Array(keyWidth(L));
-      let checked = 0;
-      for (const [b64, value] of Object.entries(want)) {
-        const bytes = Buffer.from(b64, 'base64');
-        key.fill(0);
-        for (let m = 0; m < L; m++) key[m >> 2]! |= bytes[L - 1 - m]! << (8 * (m & 3));
-        const slot = table.find(key, 0);
-        if (slot < 0 || !Object.is(table.values[slot], value)) expect.fail(`order ${L} n-gram ${b64}: ${slot < 0 ? 'absent' : table.values[slot]} != ${value}`);
-        checked++;
+  for (const which of ['js', 'wasm'] as const)
+    it(`matches every stage of stages/: chunks, n-gram tables, ${which === 'js' ? 'log-probabilities, ' : ''}raw pieces (${which} kernel)`, async () => {
+      const p = params();
+      const stages = JSON.parse(readFileSync(join(DIR, 'stages', 'stages.json'), 'utf8'));
+      const js = new JsTrainKernel(p.order, p.ensure_unicode);
+      const kernel: TrainKernel =
+        which === 'js' ? js : new WasmTrainKernel(new WebAssembly.Module(readFileSync(fileURLToPath(trainWasmUrl()))), p.order, p.ensure_unicode);
+      let chunks = 0;
+      const read = await forEachBatch(texts(), p.isolate_digits, (b) => {
+        kernel.countNgrams(b);
+        chunks += b.count;
+      });
+      expect(chunks).toBe(stages.segments);
+      expect(read.bytes).toBe(stages.segment_bytes);
+      const sizes = await kernel.pruneNgrams(p.min_count);
+      expect(sizes.rawSizes).toEqual(stages.ngrams_raw_sizes);
+      expect(sizes.prunedSizes).toEqual(stages.ngrams_pruned_sizes);
+      const model = js.ngramModel!;
+      for (let L = 1; which === 'js' && L <= p.order; L++) {
+        const want = stageFile(`ngrams_order${L}.json.gz`);
+        const table = model.tables[L]!;
+        expect(table.size).toBe(Object.keys(want).length);
+        const key = new Uint32Array(keyWidth(L));
+        let checked = 0;
+        for (const [b64, value] of Object.entries(want)) {
+          const bytes = Buffer.from(b64, 'base64');
+          key.fill(0);
+          for (let m = 0; m < L; m++) key[m >> 2]! |= bytes[L - 1 - m]! << (8 * (m & 3));
+          const slot = table.find(key, 0);
+          if (slot < 0 || !Object.is(table.values[slot], value))
+            expect.fail(`order ${L} n-gram ${b64}: ${slot < 0 ? 'absent' : table.values[slot]} != ${value}`);
+          checked++;
+        }
+        expect(checked).toBe(stages.ngrams_pruned_sizes[L]);
       }
-      expect(checked).toBe(stages.ngrams_pruned_sizes[L]);
-    }
-    await forEachBatch(texts(), p.isolate_digits, (b) => kernel.countPieces(b));
-    const { pieces, total } = await kernel.pieces();
-    expect(pieces.size).toBe(stages.raw_pieces);
-    expect(total).toBe(stages.raw_pieces_total_count);
-    const want = stageFile('raw_pieces.json.gz');
-    for (const [b64, count] of Object.entries(want)) {
-      const got = pieces.get(bytesToKey(Buffer.from(b64, 'base64')));
-      if (got !== count) expect.fail(`raw piece ${b64}: ${got} != ${count}`);
-    }
-  }, 120_000);
+      await forEachBatch(texts(), p.isolate_digits, (b) => kernel.countPieces(b));
+      const { pieces, total } = await kernel.pieces();
+      expect(pieces.size).toBe(stages.raw_pieces);
+      expect(total).toBe(stages.raw_pieces_total_count);
+      const want = stageFile('raw_pieces.json.gz');
+      for (const [b64, count] of Object.entries(want)) {
+        const got = pieces.get(bytesToKey(Buffer.from(b64, 'base64')));
+        if (got !== count) expect.fail(`raw piece ${b64}: ${got} != ${count}`);
+      }
+    }, 120_000);
 });

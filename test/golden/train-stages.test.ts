@@ -33,7 +33,11 @@ function run(args: string[]): void {
 
 /** The fortunes corpus (zh then en, as params.json) cut into 4 JSONL shards of unequal sizes. */
 function shards(): string[] {
-  const lines = ['zh-fortunes.jsonl', 'en-fortunes.jsonl'].flatMap((c) => readFileSync(join(SHARED, 'corpora', c), 'utf8').split('\n').filter((l) => l.length > 0));
+  const lines = ['zh-fortunes.jsonl', 'en-fortunes.jsonl'].flatMap((c) =>
+    readFileSync(join(SHARED, 'corpora', c), 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 0),
+  );
   const cuts = [0, 3000, 9000, 16000, lines.length];
   return cuts.slice(1).map((end, i) => {
     const path = join(dir, `shard${i}.jsonl`);
@@ -55,17 +59,26 @@ describe.skipIf(!HAS)('staged training on fortunes', () => {
     run(['merge-counts', 's3.pieces', 'a.pieces', '-q', '-o', 'all.pieces']);
     run(['finish-training', 'all.pieces', '--vocab', p.max_vocab_size.join(','), '-q', '-o', 'fortunes.model']);
     for (const size of p.max_vocab_size) {
-      expect(readFileSync(join(dir, `fortunes.model.${size}`)).equals(readFileSync(join(FORTUNES, `fortunes.model.${size}`))), `fortunes.model.${size}`).toBe(true);
+      expect(readFileSync(join(dir, `fortunes.model.${size}`)).equals(readFileSync(join(FORTUNES, `fortunes.model.${size}`))), `fortunes.model.${size}`).toBe(
+        true,
+      );
     }
     // A stage file that does not fit is refused naming it, exit 1, nothing written.
     const r = cli(['merge-counts', 'model.ngrams', 'a.ngrams', '-o', 'bad.ngrams']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('bytepiece: cannot merge model.ngrams: it holds pruned, final n-gram counts (pruning is the last merge; merge the raw counts instead)\n');
+    expect(r.stderr).toBe(
+      'bytepiece: cannot merge model.ngrams: it holds pruned, final n-gram counts (pruning is the last merge; merge the raw counts instead)\n',
+    );
     expect(readdirSync(dir).filter((f) => f.includes('bad.ngrams'))).toEqual([]);
   }, 300_000);
 
   it('spilling sorted runs at a 1 MiB budget gives the same count file as one run', async () => {
-    const texts = ['zh-fortunes.jsonl'].flatMap((c) => readFileSync(join(SHARED, 'corpora', c), 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l).text as string));
+    const texts = ['zh-fortunes.jsonl'].flatMap((c) =>
+      readFileSync(join(SHARED, 'corpora', c), 'utf8')
+        .split('\n')
+        .filter((l) => l.length > 0)
+        .map((l) => JSON.parse(l).text as string),
+    );
     for (const workers of [1, 2]) {
       const small = join(dir, `small-${workers}.ngrams`);
       const big = join(dir, `big-${workers}.ngrams`);

@@ -3,7 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export interface ReadmeBlock { info: string; code: string; line: number }
+export interface ReadmeBlock {
+  info: string;
+  code: string;
+  line: number;
+}
 
 export function readmeBlocks(markdown = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8')): ReadmeBlock[] {
   const out: ReadmeBlock[] = [];

@@ -8,7 +8,12 @@ const enc = new TextEncoder();
 const latin1 = (b: Uint8Array) => Array.from(b, (x) => String.fromCharCode(x)).join('');
 
 export interface OracleParams {
-  order: number; sizes: number[]; maxPieceLength: number; minCount: number; isolateDigits: boolean; ensureUnicode: boolean;
+  order: number;
+  sizes: number[];
+  maxPieceLength: number;
+  minCount: number;
+  isolateDigits: boolean;
+  ensureUnicode: boolean;
 }
 
 /** normalize(text, 10000, isolate_digits) with Python's regex semantics, as Latin-1 byte strings. */
@@ -18,7 +23,11 @@ export function oracleChunks(text: string, isolateDigits: boolean): string[] {
   const out: string[] = [];
   let i = 0;
   while (i < cps.length) {
-    if (digit(cps[i]!)) { out.push(cps[i]!); i++; continue; }
+    if (digit(cps[i]!)) {
+      out.push(cps[i]!);
+      i++;
+      continue;
+    }
     let j = i;
     while (j < cps.length && j - i < 10000 && cps[j] !== '\n' && !digit(cps[j]!)) j++;
     let k = j;
@@ -35,7 +44,10 @@ function unigram(keep: Map<string, number>): (text: string) => string[] {
   const lt = ln(total);
   const score = new Map<string, number>();
   let longest = 0;
-  for (const [k, v] of keep) { score.set(k, ln(v) - lt); longest = Math.max(longest, k.length); }
+  for (const [k, v] of keep) {
+    score.set(k, ln(v) - lt);
+    longest = Math.max(longest, k.length);
+  }
   return (text) => {
     const n = text.length;
     const best = new Array<number>(n + 1).fill(-Infinity);
@@ -45,7 +57,10 @@ function unigram(keep: Map<string, number>): (text: string) => string[] {
       for (let s = Math.max(0, e - longest); s < e; s++) {
         const sc = score.get(text.slice(s, e));
         if (sc === undefined) continue;
-        if (best[s]! + sc > best[e]!) { best[e] = best[s]! + sc; back[e] = s; }
+        if (best[s]! + sc > best[e]!) {
+          best[e] = best[s]! + sc;
+          back[e] = s;
+        }
       }
     }
     const pieces: string[] = [];
@@ -63,14 +78,19 @@ export function oracleRawPieces(texts: string[], p: OracleParams): Map<string, n
   const chunks = texts.flatMap((t) => oracleChunks(t, p.isolateDigits));
   // count_ngrams
   const ngrams: Map<string, number>[] = Array.from({ length: p.order + 1 }, () => new Map());
-  for (const t of chunks) for (let i = 0; i < t.length; i++) for (let j = 0; j <= p.order; j++) {
-    const k = t.slice(i, i + j);
-    ngrams[j]!.set(k, (ngrams[j]!.get(k) ?? 0) + 1);
-  }
+  for (const t of chunks)
+    for (let i = 0; i < t.length; i++)
+      for (let j = 0; j <= p.order; j++) {
+        const k = t.slice(i, i + j);
+        ngrams[j]!.set(k, (ngrams[j]!.get(k) ?? 0) + 1);
+      }
   // prune_ngrams
   for (let b = 0; b < 256; b++) {
     const k = String.fromCharCode(b);
-    if (!ngrams[1]!.has(k)) { ngrams[1]!.set(k, 1); ngrams[0]!.set('', ngrams[0]!.get('')! + 1); }
+    if (!ngrams[1]!.has(k)) {
+      ngrams[1]!.set(k, 1);
+      ngrams[0]!.set('', ngrams[0]!.get('')! + 1);
+    }
   }
   const logp: Map<string, number>[] = new Array(p.order + 1);
   for (let i = p.order; i >= 0; i--) {
@@ -91,20 +111,30 @@ export function oracleRawPieces(texts: string[], p: OracleParams): Map<string, n
     const n = text.length;
     const nodes = Array.from({ length: n }, () => new Array<number>(O).fill(-Infinity));
     for (let j = 0; j < O; j++) for (let i = j; i < n; i++) nodes[i]![j] = logp[j + 1]!.get(text.slice(i - j, i + 1)) ?? -Infinity;
-    if (p.ensureUnicode) for (let i = 0; i < n; i++) { const c = text.charCodeAt(i); if (c >= 128 && c < 192) nodes[i]![0] = -Infinity; }
+    if (p.ensureUnicode)
+      for (let i = 0; i < n; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 128 && c < 192) nodes[i]![0] = -Infinity;
+      }
     const routes: number[][] = [];
     for (let i = 1; i < n; i++) {
       const row: number[] = [];
       const next: number[] = [];
       for (let b = 0; b < O; b++) {
-        let best = -Infinity; let arg = -1;
+        let best = -Infinity;
+        let arg = -1;
         for (let a = 0; a < O; a++) {
-          const c = (nodes[i - 1]![a]! + trans(a, b)) + nodes[i]![b]!;
-          if (arg < 0 || c > best) { best = c; arg = a; }
+          const c = nodes[i - 1]![a]! + trans(a, b) + nodes[i]![b]!;
+          if (arg < 0 || c > best) {
+            best = c;
+            arg = a;
+          }
         }
-        row.push(arg); next.push(best);
+        row.push(arg);
+        next.push(best);
       }
-      routes.push(row); nodes[i] = next;
+      routes.push(row);
+      nodes[i] = next;
     }
     const last = nodes[n - 1]!;
     let s = 0;
@@ -131,21 +161,33 @@ function prunePiecesOracle(pieces: Map<string, number>, p: OracleParams): Map<st
     return counter;
   };
   const settle = (keep: Map<string, number>) => {
-    for (;;) { const before = keep.size; keep = split(keep, keep); if (keep.size === before) return keep; }
+    for (;;) {
+      const before = keep.size;
+      keep = split(keep, keep);
+      if (keep.size === before) return keep;
+    }
   };
-  for (let b = 0; b < 256; b++) { const k = String.fromCharCode(b); if (!pieces.has(k)) pieces.set(k, 1); }
+  for (let b = 0; b < 256; b++) {
+    const k = String.fromCharCode(b);
+    if (!pieces.has(k)) pieces.set(k, 1);
+  }
   let keep = new Map<string, number>();
   const drop = new Map<string, number>();
   for (const [k, v] of pieces) {
-    if (k.length === 1 || (k.length <= p.maxPieceLength && v >= p.minCount)) keep.set(k, v); else drop.set(k, v);
+    if (k.length === 1 || (k.length <= p.maxPieceLength && v >= p.minCount)) keep.set(k, v);
+    else drop.set(k, v);
   }
   for (const [k, v] of split(keep, drop)) keep.set(k, keep.get(k)! + v);
   keep = settle(keep);
   const finals: Map<string, number>[] = [];
   for (const size of [...p.sizes].sort((a, b) => b - a)) {
-    if (keep.size <= size - 3) { finals.push(keep); continue; }
-    const sorted = [...keep].sort((x, y) =>
-      (x[0].length > 1 ? 1 : 0) - (y[0].length > 1 ? 1 : 0) || y[1] - x[1] || y[0].length - x[0].length || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    if (keep.size <= size - 3) {
+      finals.push(keep);
+      continue;
+    }
+    const sorted = [...keep].sort(
+      (x, y) => (x[0].length > 1 ? 1 : 0) - (y[0].length > 1 ? 1 : 0) || y[1] - x[1] || y[0].length - x[0].length || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0),
+    );
     keep = new Map(sorted.slice(0, size - 3));
     for (const [k, v] of split(keep, sorted.slice(size - 3))) keep.set(k, keep.get(k)! + v);
     keep = settle(keep);

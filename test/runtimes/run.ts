@@ -45,11 +45,22 @@ const UNSUPPORTED: { runtime: RegExp; entry: string; case: string; error: RegExp
 
 let passed = 0;
 let failed = 0;
-const pass = (what: string) => { passed++; console.log(`ok    ${what}`); };
-const fail = (what: string) => { failed++; console.log(`FAIL  ${what}`); };
+const pass = (what: string) => {
+  passed++;
+  console.log(`ok    ${what}`);
+};
+const fail = (what: string) => {
+  failed++;
+  console.log(`FAIL  ${what}`);
+};
 
 type Cases = Record<string, unknown>;
-interface SmokeOutput { runtime: { name: string; version?: string }; entry: string; cases: Cases; loadMs?: number }
+interface SmokeOutput {
+  runtime: { name: string; version?: string };
+  entry: string;
+  cases: Cases;
+  loadMs?: number;
+}
 
 function sh(cmd: string, args: string[], cwd: string, timeout = 300_000): string {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, maxBuffer: 256 << 20, env: { ...process.env, NO_COLOR: '1' } });
@@ -63,8 +74,12 @@ function shAsync(cmd: string, args: string[], cwd: string, timeout = 300_000): P
     const child = spawn(cmd, args, { cwd, timeout, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (code === 0) resolve(stdout);
@@ -79,7 +94,10 @@ function install(): string {
   for (const f of readdirSync(WORK)) if (f.endsWith('.tgz')) rmSync(join(WORK, f));
   const tarball = sh('npm', ['pack', '--silent', '--pack-destination', WORK], ROOT).trim().split('\n').pop()!;
   const devDependencies = { ...RUNTIMES, 'bytepiece-wasm': `file:./${tarball}` };
-  writeFileSync(join(WORK, 'package.json'), `${JSON.stringify({ name: 'bytepiece-wasm-runtimes', private: true, type: 'module', devDependencies }, null, 2)}\n`);
+  writeFileSync(
+    join(WORK, 'package.json'),
+    `${JSON.stringify({ name: 'bytepiece-wasm-runtimes', private: true, type: 'module', devDependencies }, null, 2)}\n`,
+  );
   rmSync(join(WORK, 'node_modules', 'bytepiece-wasm'), { recursive: true, force: true }); // same name, new contents
   sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], WORK, 600_000);
   for (const f of readdirSync(HERE)) if (f.endsWith('.js')) copyFileSync(join(HERE, f), join(WORK, f));
@@ -102,7 +120,11 @@ const runScript = (rt: Local, file: string, args: string[]): [string, string[]] 
 
 function version(rt: keyof typeof bin): string {
   const out = sh(bin[rt](), ['--version'], WORK).trim();
-  return rt === 'deno' ? out.split('\n')[0]!.replace(/ \(.*/, '') : rt === 'workerd' ? `${out} (npm workerd@${RUNTIMES.workerd})` : `${rt.startsWith('node') ? 'node ' : 'bun '}${out.replace(/^v/, '')}`;
+  return rt === 'deno'
+    ? out.split('\n')[0]!.replace(/ \(.*/, '')
+    : rt === 'workerd'
+      ? `${out} (npm workerd@${RUNTIMES.workerd})`
+      : `${rt.startsWith('node') ? 'node ' : 'bun '}${out.replace(/^v/, '')}`;
 }
 
 // Results are compared as JSON text: "byte for byte".
@@ -126,7 +148,10 @@ function judge(label: string, rt: string, out: SmokeOutput, expected: (caseName:
       else fail(`${what}: documented as not supported, but ${error ? `failed otherwise: ${error}` : 'it works now: update docs/runtimes.md and run.ts'}`);
     } else if (error) fail(`${what}: ${error}`);
     else if (same(value, expected(name))) pass(`${what}: ids equal Node 20's`);
-    else fail(`${what}: differs from Node 20's:\n      got      ${JSON.stringify(value).slice(0, 300)}\n      expected ${JSON.stringify(expected(name)).slice(0, 300)}`);
+    else
+      fail(
+        `${what}: differs from Node 20's:\n      got      ${JSON.stringify(value).slice(0, 300)}\n      expected ${JSON.stringify(expected(name)).slice(0, 300)}`,
+      );
   }
 }
 
@@ -147,7 +172,20 @@ async function smokeLocal(rt: Local, entry: 'node' | 'universal', shared: string
 /** `bytepiece encode` on a file of lines, with two worker threads and small blocks; the output's bytes. */
 async function cli(rt: Local, model: string | undefined, out: string): Promise<Buffer> {
   const cliJs = join('node_modules', 'bytepiece-wasm', 'dist', 'cli.js');
-  const args = ['encode', '--lines', 'cli-input.txt', '--workers', '2', '--block-size', '4096', '--add-eos', '--quiet', '-o', out, ...(model ? ['--model', model] : [])];
+  const args = [
+    'encode',
+    '--lines',
+    'cli-input.txt',
+    '--workers',
+    '2',
+    '--block-size',
+    '4096',
+    '--add-eos',
+    '--quiet',
+    '-o',
+    out,
+    ...(model ? ['--model', model] : []),
+  ];
   const [cmd, full] = runScript(rt, cliJs, args);
   rmSync(join(WORK, out), { force: true });
   await shAsync(cmd, full, WORK);
@@ -156,10 +194,12 @@ async function cli(rt: Local, model: string | undefined, out: string): Promise<B
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    const server = createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
   });
 }
 
@@ -183,19 +223,26 @@ async function workerd(mainModule: string, shared: string, init: RequestInit = {
     `(name = "kernel-bytes", data = embed "${dist}/bytepiece.wasm")`,
     `(name = "shared-model.zip", data = embed "shared-model.zip")`,
   ];
-  writeFileSync(join(WORK, 'workerd.capnp'), [
-    'using Workerd = import "/workerd/workerd.capnp";',
-    'const config :Workerd.Config = (',
-    '  services = [ (name = "main", worker = .smoke) ],',
-    `  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],`,
-    ');',
-    `const smoke :Workerd.Worker = ( modules = [ ${modules.join(', ')} ], compatibilityDate = "2025-09-01" );`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(WORK, 'workerd.capnp'),
+    [
+      'using Workerd = import "/workerd/workerd.capnp";',
+      'const config :Workerd.Config = (',
+      '  services = [ (name = "main", worker = .smoke) ],',
+      `  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],`,
+      ');',
+      `const smoke :Workerd.Worker = ( modules = [ ${modules.join(', ')} ], compatibilityDate = "2025-09-01" );`,
+      '',
+    ].join('\n'),
+  );
   const child = spawn(bin.workerd(), ['serve', 'workerd.capnp'], { cwd: WORK, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
-  child.stdout.on('data', (d: Buffer) => { log += d; });
-  child.stderr.on('data', (d: Buffer) => { log += d; });
+  child.stdout.on('data', (d: Buffer) => {
+    log += d;
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    log += d;
+  });
   try {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -232,15 +279,21 @@ async function main(): Promise<void> {
   // Node 20: the reference.
   const refNode = await smokeLocal('node20', 'node', shared);
   const expected = expectation(refNode);
-  const refCli = { default: await cli('node20', undefined, 'cli-node20-default.jsonl'), shared: shared ? await cli('node20', shared, 'cli-node20-shared.jsonl') : undefined };
-  if (refCli.default.length === 0) throw new Error('Node 20\'s CLI wrote nothing');
+  const refCli = {
+    default: await cli('node20', undefined, 'cli-node20-default.jsonl'),
+    shared: shared ? await cli('node20', shared, 'cli-node20-shared.jsonl') : undefined,
+  };
+  if (refCli.default.length === 0) throw new Error("Node 20's CLI wrote nothing");
 
   // Each runtime's runs, two runtimes at a time; results are printed in order.
   const perRuntime = async (rt: Local): Promise<() => void> => {
     const smokes: (SmokeOutput | Error)[] = [];
     for (const entry of ['node', 'universal'] as const) smokes.push(await smokeLocal(rt, entry, shared).catch((e: unknown) => e as Error));
     const clis: [string, Buffer | Error][] = [];
-    for (const [label, model] of [['default', undefined], ['shared', shared || undefined]] as const) {
+    for (const [label, model] of [
+      ['default', undefined],
+      ['shared', shared || undefined],
+    ] as const) {
       if (label === 'shared' && !model) continue;
       clis.push([label, await cli(rt, model, `cli-${rt}-${label}.jsonl`).catch((e: unknown) => e as Error)]);
     }

@@ -15,9 +15,12 @@ const [entry, sharedModel] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
 const packageDir = require.resolve('bytepiece-wasm/package.json').slice(0, -'package.json'.length);
 
-const runtime = typeof Deno !== 'undefined' ? { name: 'deno', version: Deno.version.deno }
-  : typeof Bun !== 'undefined' ? { name: 'bun', version: Bun.version }
-  : { name: 'node', version: process.versions.node };
+const runtime =
+  typeof Deno !== 'undefined'
+    ? { name: 'deno', version: Deno.version.deno }
+    : typeof Bun !== 'undefined'
+      ? { name: 'bun', version: Bun.version }
+      : { name: 'node', version: process.versions.node };
 
 const cases = {};
 // The error and its causes, in the runtime's own words.
@@ -61,11 +64,14 @@ if (entry === 'node') {
   const sharedBytes = sharedModel ? readFileSync(sharedModel) : undefined;
   await run('default model, load() located by itself', () => smokeBothEngines((o) => Tokenizer.load(undefined, o)));
   await run('default model, load() with wasm: Module, defaultModel: bytes', () =>
-    smokeBothEngines((o) => Tokenizer.load(undefined, { ...o, wasm: kernel, defaultModel: defaultBytes })));
+    smokeBothEngines((o) => Tokenizer.load(undefined, { ...o, wasm: kernel, defaultModel: defaultBytes })),
+  );
   await run('default model, loadSync() with wasm: Module, defaultModel: bytes', () =>
-    smokeBothEngines(async (o) => Tokenizer.loadSync(undefined, { ...o, wasm: kernel, defaultModel: defaultBytes })));
+    smokeBothEngines(async (o) => Tokenizer.loadSync(undefined, { ...o, wasm: kernel, defaultModel: defaultBytes })),
+  );
   if (sharedBytes) await run('shared model, load(bytes) with wasm: Module', () => smokeBothEngines((o) => Tokenizer.load(sharedBytes, { ...o, wasm: kernel })));
-  if (sharedBytes) await run('shared model, loadSync(bytes) with wasm: Module', () => smokeBothEngines(async (o) => Tokenizer.loadSync(sharedBytes, { ...o, wasm: kernel })));
+  if (sharedBytes)
+    await run('shared model, loadSync(bytes) with wasm: Module', () => smokeBothEngines(async (o) => Tokenizer.loadSync(sharedBytes, { ...o, wasm: kernel })));
 } else {
   throw new Error(`usage: smoke-local.js node|universal SHARED_MODEL.zip (got ${entry})`);
 }

@@ -40,15 +40,21 @@ export default {
     if (first.vocabSize !== 159831) throw new Error(`default model: vocabSize ${first.vocabSize}`);
     await run(cases, 'default model, load() located by itself', () => smokeBothEngines((o) => Tokenizer.load(undefined, o)));
     await run(cases, 'default model, load() with wasm: Module, defaultModel: bytes', () =>
-      smokeBothEngines((o) => Tokenizer.load(undefined, { ...o, wasm: kernel, defaultModel })));
+      smokeBothEngines((o) => Tokenizer.load(undefined, { ...o, wasm: kernel, defaultModel })),
+    );
     await run(cases, 'default model, loadSync() with wasm: Module, defaultModel: bytes', () =>
-      smokeBothEngines(async (o) => Tokenizer.loadSync(undefined, { ...o, wasm: kernel, defaultModel })));
-    if (sharedModel.byteLength > 0) { // empty when ../shared is missing (run.ts says so)
-    await run(cases, 'shared model, load(bytes) with wasm: Module', () => smokeBothEngines((o) => Tokenizer.load(sharedModel, { ...o, wasm: kernel })));
-    await run(cases, 'shared model, loadSync(bytes) with wasm: Module', () => smokeBothEngines(async (o) => Tokenizer.loadSync(sharedModel, { ...o, wasm: kernel })));
+      smokeBothEngines(async (o) => Tokenizer.loadSync(undefined, { ...o, wasm: kernel, defaultModel })),
+    );
+    if (sharedModel.byteLength > 0) {
+      // empty when ../shared is missing (run.ts says so)
+      await run(cases, 'shared model, load(bytes) with wasm: Module', () => smokeBothEngines((o) => Tokenizer.load(sharedModel, { ...o, wasm: kernel })));
+      await run(cases, 'shared model, loadSync(bytes) with wasm: Module', () =>
+        smokeBothEngines(async (o) => Tokenizer.loadSync(sharedModel, { ...o, wasm: kernel })),
+      );
     }
     await run(cases, 'kernel as bytes (compiling in the Worker)', () =>
-      smokeBothEngines((o) => Tokenizer.load(undefined, { ...o, wasm: kernelBytes, defaultModel })));
+      smokeBothEngines((o) => Tokenizer.load(undefined, { ...o, wasm: kernelBytes, defaultModel })),
+    );
     return Response.json({ runtime: { name: 'workerd' }, entry: 'universal', cases, loadMs });
   },
 };

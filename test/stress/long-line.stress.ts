@@ -39,7 +39,11 @@ const firstDifference = (a: Uint32Array, b: Uint32Array) => {
 };
 
 describe('single lines of hundreds of MB (WASM engine)', () => {
-  const model = tinyModel([['ab', 10], ['ab ', 1000], ['b ', 10]]);
+  const model = tinyModel([
+    ['ab', 10],
+    ['ab ', 1000],
+    ['b ', 10],
+  ]);
   const tok = Tokenizer.loadSync(model, { engine: 'wasm' });
   const abSpace = tok.pieceToId(Buffer.from('ab '))!;
   const times = 84_000_000; // 252 MB: its trace (8 bytes a byte) ends past 2 GiB
@@ -61,7 +65,9 @@ describe('single lines of hundreds of MB (WASM engine)', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(RangeError);
-    expect((error as Error).message).toMatch(/an input of 480000000 UTF-8 bytes is too large for the WebAssembly engine: it needs \d+ bytes of memory .* WebAssembly memory stops at 4294967296 bytes/);
+    expect((error as Error).message).toMatch(
+      /an input of 480000000 UTF-8 bytes is too large for the WebAssembly engine: it needs \d+ bytes of memory .* WebAssembly memory stops at 4294967296 bytes/,
+    );
     // The engine is still usable after the refusal.
     expect(Array.from(tok.encode('ab ab '))).toEqual([abSpace, abSpace]);
   });
@@ -74,7 +80,15 @@ describe('a varied 252 MB line whose one-pass buffers cross 2^31: one pass, wind
   const rand = () => ((seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
   const unit = Array.from({ length: 997 }, () => 'ab '[Math.floor(rand() * 3)]).join('');
   const line = repeatBytes(unit, Math.floor(252_000_000 / unit.length));
-  const model = tinyModel([['ab', 10], ['ab ', 1000], ['b ', 10], ['a ', 30], ['ba', 25], ['aab', 40], ['  ', 8]]);
+  const model = tinyModel([
+    ['ab', 10],
+    ['ab ', 1000],
+    ['b ', 10],
+    ['a ', 30],
+    ['ba', 25],
+    ['aab', 40],
+    ['  ', 8],
+  ]);
   let oneWasm = '';
   afterEach(() => Object.assign(windowing, defaults));
 

@@ -15,10 +15,27 @@ function model(): ModelJson {
   return m;
 }
 
-const EDGES = ['', 'x', '\n', '\n\n\nhello', 'hello world\n', 'hello world\n\n', '世界 hello', 'o', '\nhello\nworld\n',
-  'hello world, 世界! '.repeat(3), 'hello world, 世界! '.repeat(40), 'he\nllo '.repeat(30), 'ab'.repeat(2100), '世'.repeat(4096), '世'.repeat(4097),
+const EDGES = [
+  '',
+  'x',
+  '\n',
+  '\n\n\nhello',
+  'hello world\n',
+  'hello world\n\n',
+  '世界 hello',
+  'o',
+  '\nhello\nworld\n',
+  'hello world, 世界! '.repeat(3),
+  'hello world, 世界! '.repeat(40),
+  'he\nllo '.repeat(30),
+  'ab'.repeat(2100),
+  '世'.repeat(4096),
+  '世'.repeat(4097),
   // More ids than UTF-16 units (characters outside the model fall back to their bytes).
-  '丂丄'.repeat(60), '😀 x'.repeat(40), '丂'.repeat(5000)];
+  '丂丄'.repeat(60),
+  '😀 x'.repeat(40),
+  '丂'.repeat(5000),
+];
 
 describe('Tokenizer.encodeBatch', () => {
   for (const engine of ['wasm', 'js'] as const) {

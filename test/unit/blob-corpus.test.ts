@@ -21,7 +21,7 @@ describe('blobCorpus', () => {
     expect(await docs(blobCorpus(file('c.jsonl', '{"body": "x"}\n'), { field: 'body' }))).toEqual(['x']);
   });
 
-  it('streams lines across the Blob\'s chunks (a line longer than a chunk stays whole)', async () => {
+  it("streams lines across the Blob's chunks (a line longer than a chunk stays whole)", async () => {
     const long = 'x'.repeat(200_000);
     expect(await docs(blobCorpus(file('long.txt', `${long}\n${long}y\nz`), { format: 'lines' }))).toEqual([long, `${long}y`, 'z']);
   });
@@ -33,9 +33,13 @@ describe('blobCorpus', () => {
   });
 
   it('names the File and line of bad JSONL, and the byte offset of invalid UTF-8', async () => {
-    await expect(docs(blobCorpus(file('bad.jsonl', '{"text": "ok"}\n[1, 2]\n')))).rejects.toThrow('bad.jsonl:2: expected a JSON object with a string field "text", got an array');
+    await expect(docs(blobCorpus(file('bad.jsonl', '{"text": "ok"}\n[1, 2]\n')))).rejects.toThrow(
+      'bad.jsonl:2: expected a JSON object with a string field "text", got an array',
+    );
     await expect(docs(blobCorpus(file('missing.jsonl', '{"text": "ok"}\n{"txt": "no"}\n')))).rejects.toThrow('missing.jsonl:2: the object has no field "text"');
-    await expect(docs(blobCorpus(file('bad-utf8.txt', new Uint8Array([0x61, 0x0a, 0x62, 0x63, 0xff, 0x0a])), { format: 'lines' }))).rejects.toThrow('bad-utf8.txt:2: invalid UTF-8 at byte offset 4');
+    await expect(docs(blobCorpus(file('bad-utf8.txt', new Uint8Array([0x61, 0x0a, 0x62, 0x63, 0xff, 0x0a])), { format: 'lines' }))).rejects.toThrow(
+      'bad-utf8.txt:2: invalid UTF-8 at byte offset 4',
+    );
     // A Blob without a name is named by its place in the list.
     await expect(docs(blobCorpus([new Blob(['ok']), new Blob([new Uint8Array([0xc3])])]))).rejects.toThrow('blob 1: invalid UTF-8 at byte offset 0');
   });

@@ -13,16 +13,25 @@ const echo = {
 function run(docs: number[][], format: BlockJob['format']): Uint8Array {
   const lines = docs.map((ids) => JSON.stringify({ text: JSON.stringify(ids) })).join('\n');
   return processBlock(echo, {
-    bytes: new TextEncoder().encode(`${lines}\n`), mode: 'jsonl', field: 'text', format,
-    addBos: false, addEos: false, lossy: false, fileOffset: 0, stripBom: false,
+    bytes: new TextEncoder().encode(`${lines}\n`),
+    mode: 'jsonl',
+    field: 'text',
+    format,
+    addBos: false,
+    addEos: false,
+    lossy: false,
+    fileOffset: 0,
+    stripBom: false,
   }).data;
 }
 
 const jsonl = (docs: number[][]) => docs.map((ids) => `${JSON.stringify({ ids })}\n`).join('');
 
 describe('CLI block output', () => {
-  const edges = [0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 9999, 10000, 65535, 65536, 99999, 100000, 999999,
-    1000000, 9999999, 10000000, 99999999, 100000000, 999999999, 1000000000, 2147483647, 2147483648, 4294967294, 4294967295];
+  const edges = [
+    0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 9999, 10000, 65535, 65536, 99999, 100000, 999999, 1000000, 9999999, 10000000, 99999999, 100000000, 999999999,
+    1000000000, 2147483647, 2147483648, 4294967294, 4294967295,
+  ];
 
   it('jsonl: ids at every digit-count boundary, as JSON.stringify writes them', () => {
     const docs = [edges, [], [7], edges.slice().reverse()];
@@ -30,9 +39,12 @@ describe('CLI block output', () => {
   });
 
   it('jsonl: any uint32 ids (property)', () => {
-    fc.assert(fc.property(fc.array(fc.array(fc.nat({ max: 0xffffffff }), { maxLength: 50 }), { minLength: 1, maxLength: 8 }), (docs) => {
-      expect(new TextDecoder().decode(run(docs, 'jsonl'))).toBe(jsonl(docs));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.nat({ max: 0xffffffff }), { maxLength: 50 }), { minLength: 1, maxLength: 8 }), (docs) => {
+        expect(new TextDecoder().decode(run(docs, 'jsonl'))).toBe(jsonl(docs));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('u32: the ids, each document followed by <eos> (2)', () => {

@@ -39,7 +39,9 @@ describe('the default model', () => {
     expect(Array.from(WebTokenizer.loadSync(undefined, { defaultModel: bytes, engine: 'js' }).encode(TEXT))).toEqual(ids);
     expect(Array.from((await WebTokenizer.load(DEFAULT_MODEL, { defaultModel: bytes.slice(), engine: 'js' })).encode(TEXT))).toEqual(ids);
     // Node's fetch has no file: URLs; the message names the default model and what to do.
-    expect(() => WebTokenizer.loadSync(undefined, { engine: 'js' })).toThrow(/cannot fetch the default model here: use Tokenizer\.load\(\), or pass its bytes as options\.defaultModel/);
+    expect(() => WebTokenizer.loadSync(undefined, { engine: 'js' })).toThrow(
+      /cannot fetch the default model here: use Tokenizer\.load\(\), or pass its bytes as options\.defaultModel/,
+    );
     // A Node path as the override.
     expect(Array.from(Tokenizer.loadSync(undefined, { defaultModel: defaultModelUrl().pathname }).encode(TEXT))).toEqual(ids);
     expect(Array.from((await Tokenizer.load(undefined, { defaultModel: pathToFileURL(defaultModelUrl().pathname) })).encode(TEXT))).toEqual(ids);
@@ -78,7 +80,9 @@ describe('options a method does not take are refused, saying where they belong',
   });
 
   it('an encode option given to tokenize or load; a misspelt one lists what the method takes', () => {
-    expect(() => tok.tokenize('x', { addEos: true } as never)).toThrow('tokenize: unknown option "addEos": it is an encode option: tokenizer.encode(text, { addEos })');
+    expect(() => tok.tokenize('x', { addEos: true } as never)).toThrow(
+      'tokenize: unknown option "addEos": it is an encode option: tokenizer.encode(text, { addEos })',
+    );
     expect(() => Tokenizer.loadSync(undefined, { addBos: true } as never)).toThrow(/load: unknown option "addBos": it is an encode option/);
     expect(() => tok.encode('x', { add_eos: true } as never)).toThrow('encode: unknown option "add_eos": encode takes alpha, addBos, addEos');
   });

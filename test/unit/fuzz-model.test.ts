@@ -9,7 +9,13 @@ import { Tokenizer as WebTokenizer } from '../../src/index.js';
 import { tinyModel } from '../helpers/tiny-model.js';
 
 const CASES = 10_000;
-const model = tinyModel([['ab', 30], ['abc', 20], ['hello', 40], ['世界', 25], [' wo', 12]]);
+const model = tinyModel([
+  ['ab', 30],
+  ['abc', 20],
+  ['hello', 40],
+  ['世界', 25],
+  [' wo', 12],
+]);
 const sample = 'abc hello world 世界 abcab\n\nxyz';
 const want = Array.from(Tokenizer.loadSync(model).encode(sample));
 
@@ -35,7 +41,8 @@ function mutate(src: Uint8Array, rand: () => number): Uint8Array {
     const p = at();
     if (r < 0.35) b[p]! ^= 1 << int(8);
     else if (r < 0.55) b[p] = [0, 0xff, 0x7f, 0x80, int(256)][int(5)]!;
-    else if (r < 0.65 && b.length >= 4) new DataView(b.buffer).setUint32(Math.min(p, b.length - 4), [0, 0xffffffff, 0x7fffffff, 0x80000000, int(2 ** 32)][int(5)]!, true);
+    else if (r < 0.65 && b.length >= 4)
+      new DataView(b.buffer).setUint32(Math.min(p, b.length - 4), [0, 0xffffffff, 0x7fffffff, 0x80000000, int(2 ** 32)][int(5)]!, true);
     else if (r < 0.75) b = b.slice(0, p);
     else if (r < 0.85) b = Uint8Array.from([...b.subarray(0, p), ...b.subarray(p + 1 + int(16))]);
     else if (r < 0.95) b = Uint8Array.from([...b.subarray(0, p), ...Array.from({ length: 1 + int(8) }, () => int(256)), ...b.subarray(p)]);

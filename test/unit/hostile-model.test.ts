@@ -127,7 +127,10 @@ describe('zip integrity (issue 14 item 3)', () => {
       return out;
     };
     const deflated = patch(deflatedBad, crcOf(original));
-    for (const [label, zip] of [['stored', flipped], ['deflated', deflated]] as const) {
+    for (const [label, zip] of [
+      ['stored', flipped],
+      ['deflated', deflated],
+    ] as const) {
       const file = join(dir, `${label}.zip`);
       writeFileSync(file, zip);
       const errors: Array<[string, Error]> = [
@@ -140,7 +143,9 @@ describe('zip integrity (issue 14 item 3)', () => {
       ];
       for (const [path, e] of errors) {
         expect(e, `${label} ${path}`).toBeInstanceOf(ModelError);
-        expect(e.message, `${label} ${path}`).toMatch(/\.zip: corrupt zip \(m\.model: CRC-32 mismatch \(the directory says 0x[0-9a-f]{8}, the data has 0x[0-9a-f]{8}\)\)/);
+        expect(e.message, `${label} ${path}`).toMatch(
+          /\.zip: corrupt zip \(m\.model: CRC-32 mismatch \(the directory says 0x[0-9a-f]{8}, the data has 0x[0-9a-f]{8}\)\)/,
+        );
       }
     }
     // The unaltered zips still load, on the same paths.
@@ -149,7 +154,10 @@ describe('zip integrity (issue 14 item 3)', () => {
   });
 
   it('rejects two model entries of the same name (it loaded the last one)', async () => {
-    const other = tinyModel([['ab', 5], ['xy', 9]]);
+    const other = tinyModel([
+      ['ab', 5],
+      ['xy', 9],
+    ]);
     // fflate's zipSync keys entries by name: make two names of equal length, then rename one.
     const zip = zipSync({ 'a.model': bytes, 'b.model': strToU8(JSON.stringify(other)) });
     const at = Buffer.from(zip).indexOf(Buffer.from('b.model'));
@@ -197,7 +205,10 @@ describe('no stack overflow, no recursion into values (issue 14 item 5)', () => 
   it('a value nested 100,000 deep is a ModelError with a short message', () => {
     // The last of two equal keys counts (JSON.parse): the deep value replaces byte 0's.
     const deep = goodText.replace(/\}$/, `,"AA==":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
-    for (const [path, e] of [['bytes', errorOf(() => Tokenizer.loadSync(strToU8(deep)))], ['object', errorOf(() => Tokenizer.loadSync(JSON.parse(deep) as ModelSource))]] as const) {
+    for (const [path, e] of [
+      ['bytes', errorOf(() => Tokenizer.loadSync(strToU8(deep)))],
+      ['object', errorOf(() => Tokenizer.loadSync(JSON.parse(deep) as ModelSource))],
+    ] as const) {
       expect(e, path).toBeInstanceOf(ModelError);
       expect(e.message, path).toMatch(/piece "AA==": value must be \[id, text, count\], got an array of 1 items$/);
     }
@@ -218,7 +229,9 @@ describe('numbers quoted as read (issue 14 item 8)', () => {
     expect(goodText.endsWith(',3]}')).toBe(true);
     const unsafe = errorOf(() => Tokenizer.loadSync(strToU8(withCount('9007199254740993'))));
     expect(unsafe).toBeInstanceOf(ModelError);
-    expect(unsafe.message).toContain(`piece "${lastKey}": count must be a positive integer (at most 2^53-1), got a number beyond 2^53-1 (read as 9007199254740992)`);
+    expect(unsafe.message).toContain(
+      `piece "${lastKey}": count must be a positive integer (at most 2^53-1), got a number beyond 2^53-1 (read as 9007199254740992)`,
+    );
     const huge = errorOf(() => Tokenizer.loadSync(strToU8(withCount('1e400'))));
     expect(huge.message).toContain('got a number beyond the range of a double (read as Infinity)');
   });
@@ -255,7 +268,10 @@ describe('size cap and zip bombs (issue 14 item 4)', () => {
 
   it('an entry announcing more than the cap is refused before inflating (default cap 1 GiB)', async () => {
     const zip = announcing(zipSync({ 'm.model': bytes }), 2_200_000_000);
-    await rejectedEverywhere(zip, /bomb\.zip: its entry m\.model has 2200000000 bytes, more than the 1073741824 allowed \(LoadOptions\.maxModelBytes, default 1073741824\)/);
+    await rejectedEverywhere(
+      zip,
+      /bomb\.zip: its entry m\.model has 2200000000 bytes, more than the 1073741824 allowed \(LoadOptions\.maxModelBytes, default 1073741824\)/,
+    );
   });
 
   it('the cap is overridable, and applies to files, bytes and responses too', async () => {
@@ -268,7 +284,13 @@ describe('size cap and zip bombs (issue 14 item 4)', () => {
     expect(errorOf(() => Tokenizer.loadSync(file, { maxModelBytes: 1000 })).message).toMatch(/big\.model: the file has \d+ bytes, more than the 1000 allowed/);
     expect((await errorOfAsync(() => Tokenizer.load(file, { maxModelBytes: 1000 }))).message).toMatch(/the file has \d+ bytes, more than the 1000 allowed/);
     expect(errorOf(() => Tokenizer.loadSync(bytes, { maxModelBytes: 1000 })).message).toMatch(/the model has \d+ bytes, more than the 1000 allowed/);
-    const stream = new ReadableStream<Uint8Array>({ start(c) { c.enqueue(bytes.subarray(0, 600)); c.enqueue(bytes.subarray(600)); c.close(); } });
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(bytes.subarray(0, 600));
+        c.enqueue(bytes.subarray(600));
+        c.close();
+      },
+    });
     const e = await errorOfAsync(() => Tokenizer.load(new Response(stream), { maxModelBytes: 1000 }));
     expect(e).toBeInstanceOf(ModelError);
     expect(e.message).toMatch(/the response has \d+ bytes, more than the 1000 allowed/);

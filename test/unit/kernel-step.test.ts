@@ -18,7 +18,10 @@ function copyOf(k: number): string {
 
 /** Code only: comments dropped, whitespace collapsed, the copy's names replaced. */
 function normalized(code: string, names: Record<string, string>): string {
-  let out = code.replace(/\/\/[^\n]*/g, '').replace(/\s+/g, ' ').trim();
+  let out = code
+    .replace(/\/\/[^\n]*/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   for (const [from, to] of Object.entries(names)) out = out.replace(new RegExp(`\\b${from}\\b`, 'g'), to);
   return out;
 }

@@ -44,7 +44,21 @@ function run(tok: Tokenizer, parts: (string | Uint8Array)[], options = {}): { id
 }
 
 const engines = ['wasm', 'js'] as const;
-const models = { small: smallModel(), tiny: tinyModel([['aa', 50], ['aaa', 20], ['ab', 30], ['ba', 30], ['abab', 60], ['b\n', 5], ['\n\n', 9], ['aab', 7], ['世界', 40], ['é', 9]]) };
+const models = {
+  small: smallModel(),
+  tiny: tinyModel([
+    ['aa', 50],
+    ['aaa', 20],
+    ['ab', 30],
+    ['ba', 30],
+    ['abab', 60],
+    ['b\n', 5],
+    ['\n\n', 9],
+    ['aab', 7],
+    ['世界', 40],
+    ['é', 9],
+  ]),
+};
 
 describe.each(engines)('one long line through the streams, in windows (%s engine)', (engine) => {
   const tokens = { small: Tokenizer.loadSync(models.small, { engine }), tiny: Tokenizer.loadSync(models.tiny, { engine }) };
@@ -69,7 +83,10 @@ describe.each(engines)('one long line through the streams, in windows (%s engine
       fc.property(
         fc.array(piece, { maxLength: 120 }),
         fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 30 }),
-        fc.boolean(), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 5, max: 40 }), fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 5, max: 40 }),
+        fc.boolean(),
         (parts, cuts, bytes, long, window, frame) => {
           small(long, window);
           const text = parts.join('');
@@ -83,12 +100,25 @@ describe.each(engines)('one long line through the streams, in windows (%s engine
   });
 
   it('random lines over {a, b} where best paths meet at the last stretch of a window, random pushes (property)', () => {
-    const tok = Tokenizer.loadSync(tinyModel([['aa', 50], ['aaa', 20], ['ab', 30], ['ba', 30], ['abab', 60], ['aab', 7], ['baab', 25], ['bbbbb', 3]]), { engine });
+    const tok = Tokenizer.loadSync(
+      tinyModel([
+        ['aa', 50],
+        ['aaa', 20],
+        ['ab', 30],
+        ['ba', 30],
+        ['abab', 60],
+        ['aab', 7],
+        ['baab', 25],
+        ['bbbbb', 3],
+      ]),
+      { engine },
+    );
     fc.assert(
       fc.property(
         fc.array(fc.constantFrom('a', 'a', 'b'), { minLength: 5, maxLength: 60 }),
         fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }),
-        fc.integer({ min: 1, max: 12 }), fc.integer({ min: 5, max: 16 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 5, max: 16 }),
         (letters, cuts, long, window) => {
           small(long, window);
           const text = letters.join('');
@@ -129,7 +159,12 @@ describe.each(engines)('one long line through the streams, in windows (%s engine
     const text = `${'hello '.repeat(50)}\uD800${'world '.repeat(10)}`;
     const enc = new IncrementalEncoder(tok);
     expect(() => {
-      for (const part of chunks(text, Array.from({ length: 40 }, (_, k) => k / 40), false)) enc.push(part);
+      for (const part of chunks(
+        text,
+        Array.from({ length: 40 }, (_, k) => k / 40),
+        false,
+      ))
+        enc.push(part);
       enc.end();
     }).toThrow(/^lone surrogate U\+D800 at UTF-16 offset 300 of the stream/);
   });
@@ -139,9 +174,18 @@ describe.each(engines)('one long line through the streams, in windows (%s engine
     const tok = tokens.small;
     const line = 'hello world 世界 e\u0301 '.repeat(500);
     const want = Array.from(tok.encode(line, { addBos: true }));
-    const parts = chunks(line, Array.from({ length: 100 }, (_, k) => k / 100), true);
+    const parts = chunks(
+      line,
+      Array.from({ length: 100 }, (_, k) => k / 100),
+      true,
+    );
     const web: number[] = [];
-    const stream = new ReadableStream({ start(c) { for (const p of parts) c.enqueue(p); c.close(); } }).pipeThrough(new EncodeStream(tok, { addBos: true }));
+    const stream = new ReadableStream({
+      start(c) {
+        for (const p of parts) c.enqueue(p);
+        c.close();
+      },
+    }).pipeThrough(new EncodeStream(tok, { addBos: true }));
     const reader = stream.getReader();
     for (let r = await reader.read(); !r.done; r = await reader.read()) web.push(...r.value);
     expect(web).toEqual(want);

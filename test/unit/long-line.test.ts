@@ -50,7 +50,13 @@ describe('long chunks in windows (WASM engine)', () => {
     // 'aa' far likelier than 'a': a run of n 'a's is all 'aa' when n is even, and the one 'a' of an
     // odd run goes where the tie-break puts it: the best paths to neighbouring ends differ down to
     // the run's start, so they meet only where the run begins.
-    const [wasm, js] = load(tinyModel([['aa', 1000], ['aaa', 3], ['ab', 40]]));
+    const [wasm, js] = load(
+      tinyModel([
+        ['aa', 1000],
+        ['aaa', 3],
+        ['ab', 40],
+      ]),
+    );
     const win = { long: 100, window: 16 };
     for (const n of [999, 1000, 4097]) check(wasm, js, 'a'.repeat(n), `a x ${n}`, win);
     check(wasm, js, Array.from({ length: 40 }, (_, k) => 'a'.repeat(50 + 13 * k)).join('b'), 'runs of a between b', win);
@@ -58,7 +64,16 @@ describe('long chunks in windows (WASM engine)', () => {
   });
 
   it('give the ids of one pass on random texts over a small alphabet (property)', () => {
-    const model = tinyModel([['aa', 50], ['aaa', 20], ['ab', 30], ['ba', 30], ['abab', 60], ['b\n', 5], ['\n\n', 9], ['aab', 7]]);
+    const model = tinyModel([
+      ['aa', 50],
+      ['aaa', 20],
+      ['ab', 30],
+      ['ba', 30],
+      ['abab', 60],
+      ['b\n', 5],
+      ['\n\n', 9],
+      ['aab', 7],
+    ]);
     const [wasm, js] = load(model);
     fc.assert(
       fc.property(fc.array(fc.constantFrom('a', 'b', '\n', 'ab', 'aa'), { minLength: 0, maxLength: 400 }), fc.integer({ min: 5, max: 40 }), (parts, window) => {
@@ -70,7 +85,10 @@ describe('long chunks in windows (WASM engine)', () => {
   });
 
   it.skipIf(!HAS_SHARED)('give the ids of one pass on the shared corpora as one line, with a published model', () => {
-    const [wasm, js] = [Tokenizer.loadSync(modelPath('bytepiece.plus.80k'), { engine: 'wasm' }), Tokenizer.loadSync(modelPath('bytepiece.plus.80k'), { engine: 'js' })];
+    const [wasm, js] = [
+      Tokenizer.loadSync(modelPath('bytepiece.plus.80k'), { engine: 'wasm' }),
+      Tokenizer.loadSync(modelPath('bytepiece.plus.80k'), { engine: 'js' }),
+    ];
     for (const corpus of corpora()) {
       const text = corpusTexts(corpus).join(' ').replace(/\n/g, ' ').slice(0, 400_000);
       check(wasm, js, text, corpus, { long: 20_000, window: 2_000 });

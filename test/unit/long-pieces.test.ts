@@ -53,8 +53,23 @@ const compiled = (json: Parameters<typeof vocabularyFromJson>[0]) => compileMode
 describe('long pieces', () => {
   it('the linear walk gives the bound the table gave', () => {
     const models = [
-      tinyModel([['aa', 50], ['aaa', 20], ['ab', 30], ['aab', 7], ['abab', 60], ['a'.repeat(40), 9], ['a'.repeat(17), 3]]),
-      tinyModel([['hello', 40], ['hell', 3], ['ell', 9], ['llo', 20], ['lo', 30], ['o w', 2]]),
+      tinyModel([
+        ['aa', 50],
+        ['aaa', 20],
+        ['ab', 30],
+        ['aab', 7],
+        ['abab', 60],
+        ['a'.repeat(40), 9],
+        ['a'.repeat(17), 3],
+      ]),
+      tinyModel([
+        ['hello', 40],
+        ['hell', 3],
+        ['ell', 9],
+        ['llo', 20],
+        ['lo', 30],
+        ['o w', 2],
+      ]),
       smallModel(),
     ];
     for (const json of models) {
@@ -73,14 +88,19 @@ describe('long pieces', () => {
     // Letters from a seeded generator: walks along it from other starts die at once (a piece
     // repeating itself would make every Viterbi step walk thousands of live prefixes).
     let seed = 7;
-    const long = Array.from({ length: 65535 }, () => String.fromCharCode(97 + ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) % 26)).join('');
-    const json = tinyModel([[long, 5], ['ab', 40]]);
+    const long = Array.from({ length: 65535 }, () => String.fromCharCode(97 + (((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) % 26))).join('');
+    const json = tinyModel([
+      [long, 5],
+      ['ab', 40],
+    ]);
     const tok = Tokenizer.loadSync(json, { seed: 1 });
     const text = long + 'ab' + long.slice(0, 1000);
     expect(tok.decode(tok.encode(text, { alpha: 0.1 }))).toBe(text);
     const back = Tokenizer.loadSync(tok.toBinary());
     expect(Array.from(back.encode(text))).toEqual(Array.from(tok.encode(text)));
-    expect(Array.from(Tokenizer.loadSync(json, { engine: 'js', seed: 1 }).encode(text, { alpha: 0.1 }))).toEqual(Array.from(Tokenizer.loadSync(json, { seed: 1 }).encode(text, { alpha: 0.1 })));
+    expect(Array.from(Tokenizer.loadSync(json, { engine: 'js', seed: 1 }).encode(text, { alpha: 0.1 }))).toEqual(
+      Array.from(Tokenizer.loadSync(json, { seed: 1 }).encode(text, { alpha: 0.1 })),
+    );
   });
 
   it('toBinary refuses a model with a piece of 65,536 bytes or more, naming it', () => {

@@ -41,7 +41,13 @@ describe.each(engines)('ids and pieces of the wrong type (%s engine)', (engine) 
   });
 
   it('decode: ids that are not a list are a TypeError naming the argument and what is accepted', () => {
-    for (const [ids, shown] of [[12345, 'the number 12345'], [null, 'null'], [undefined, 'undefined'], ['12', 'the string "12"'], [true, 'the boolean true']] as const) {
+    for (const [ids, shown] of [
+      [12345, 'the number 12345'],
+      [null, 'null'],
+      [undefined, 'undefined'],
+      ['12', 'the string "12"'],
+      [true, 'the boolean true'],
+    ] as const) {
       const e = thrown(() => tok.decode(ids as never));
       expect(e).toBeInstanceOf(TypeError);
       expect(e.message).toBe(`decode: ids must be an array or a typed array of ids, got ${shown}`);
@@ -103,7 +109,10 @@ describe('options.alpha: one class per kind of bad value, in every entry point',
     const pool = await TokenizerPool.create(model, { threads: 1 });
     try {
       for (const [alpha, kind, message] of cases) {
-        const e = await pool.encodeBatch(['ab'], { alpha } as never).then(() => undefined, (err: Error) => err);
+        const e = await pool.encodeBatch(['ab'], { alpha } as never).then(
+          () => undefined,
+          (err: Error) => err,
+        );
         expect(e, String(alpha)).toBeInstanceOf(kind);
         expect(e!.message, String(alpha)).toMatch(message);
       }
@@ -128,8 +137,13 @@ describe('model files that are no model', () => {
 
   it('other bytes: their first bytes in hex, with the file', () => {
     const path = join(dir, 'junk.model');
-    writeFileSync(path, Uint8Array.from({ length: 40 }, (_, i) => (i * 37 + 1) & 255));
-    expect(thrown(() => Tokenizer.loadSync(path)).message).toBe(`${path}: not a zip, a binary model or UTF-8 JSON text: its 40 bytes start 01 26 4b 70 95 ba df 04 29 4e 73 98 bd e2 07 2c …`);
+    writeFileSync(
+      path,
+      Uint8Array.from({ length: 40 }, (_, i) => (i * 37 + 1) & 255),
+    );
+    expect(thrown(() => Tokenizer.loadSync(path)).message).toBe(
+      `${path}: not a zip, a binary model or UTF-8 JSON text: its 40 bytes start 01 26 4b 70 95 ba df 04 29 4e 73 98 bd e2 07 2c …`,
+    );
     // Zeros after a JSON-looking start are still read as JSON, and the JSON error says where.
     expect(thrown(() => Tokenizer.loadSync(Uint8Array.of(0x7b, 0, 0), { name: 'brace.model' })).message).toMatch(/^brace\.model: not valid JSON/);
   });
@@ -140,7 +154,9 @@ describe('model files that are no model', () => {
     const path = join(dir, 'holes.model');
     writeFileSync(path, JSON.stringify(holes));
     for (const engine of engines) {
-      expect(thrown(() => Tokenizer.loadSync(path, { engine })).message).toBe(`${path}: the model lacks single-byte pieces 0x41: every byte 0x00-0xff must be a piece`);
+      expect(thrown(() => Tokenizer.loadSync(path, { engine })).message).toBe(
+        `${path}: the model lacks single-byte pieces 0x41: every byte 0x00-0xff must be a piece`,
+      );
       expect(thrown(() => Tokenizer.loadSync(path, { engine, name: 'mine' })).message).toMatch(/^mine: the model lacks single-byte pieces 0x41/);
     }
     await expect(Tokenizer.load(path)).rejects.toThrow(`${path}: the model lacks single-byte pieces 0x41`);
@@ -151,9 +167,14 @@ describe('model files that are no model', () => {
     const path = join(dir, 'counts.model');
     const text = JSON.stringify(model);
     const ab = Buffer.from('ab').toString('base64');
-    for (const [spelled, shown] of [['1e400', 'a number beyond the range of a double'], ['9007199254740993', 'a number beyond 2^53-1']] as const) {
+    for (const [spelled, shown] of [
+      ['1e400', 'a number beyond the range of a double'],
+      ['9007199254740993', 'a number beyond 2^53-1'],
+    ] as const) {
       writeFileSync(path, text.replace(new RegExp(`"${ab}":\\[(\\d+),"ab",10\\]`), `"${ab}":[$1,"ab",${spelled}]`));
-      expect(thrown(() => Tokenizer.loadSync(path)).message).toMatch(new RegExp(`^${path}: piece "${ab}": count must be a positive integer \\(at most 2\\^53-1\\), got ${shown.replace(/[\^()]/g, '\\$&')}`));
+      expect(thrown(() => Tokenizer.loadSync(path)).message).toMatch(
+        new RegExp(`^${path}: piece "${ab}": count must be a positive integer \\(at most 2\\^53-1\\), got ${shown.replace(/[\^()]/g, '\\$&')}`),
+      );
     }
   });
 });

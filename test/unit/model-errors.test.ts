@@ -44,20 +44,20 @@ describe('model validation', () => {
   it('rejects values that are not [int >= 3, string, count > 0], naming the key', () => {
     const n = Object.keys(good).length;
     const next = n + 3;
-    expect(load({ ...good, 'eHl6': [next, 'xyz'] })).toThrow(/piece "eHl6": value must be \[id, text, count\], got \[\d+,"xyz"\]/);
-    expect(load({ ...good, 'eHl6': 'x' })).toThrow(/piece "eHl6": value must be/);
-    expect(load({ ...good, 'eHl6': [2, 'xyz', 1] })).toThrow(/piece "eHl6": id must be an integer >= 3, got 2/);
-    expect(load({ ...good, 'eHl6': [3.5, 'xyz', 1] })).toThrow(/id must be an integer >= 3, got 3.5/);
-    expect(load({ ...good, 'eHl6': ['7', 'xyz', 1] })).toThrow(/id must be an integer >= 3, got "7"/);
-    expect(load({ ...good, 'eHl6': [next, 5, 1] })).toThrow(/piece "eHl6": text must be a string/);
-    expect(load({ ...good, 'eHl6': [next, 'xyz', 0] })).toThrow(/piece "eHl6": count must be a positive integer/);
-    expect(load({ ...good, 'eHl6': [next, 'xyz', -4] })).toThrow(/count must be a positive integer.*got -4/);
-    expect(load({ ...good, 'eHl6': [next, 'xyz', 1.25] })).toThrow(/got 1.25/);
-    expect(load({ ...good, 'eHl6': [next + 5, 'xyz', 1] })).toThrow(/id \d+ is out of range: a model with \d+ pieces uses ids 3\.\.\d+/);
+    expect(load({ ...good, eHl6: [next, 'xyz'] })).toThrow(/piece "eHl6": value must be \[id, text, count\], got \[\d+,"xyz"\]/);
+    expect(load({ ...good, eHl6: 'x' })).toThrow(/piece "eHl6": value must be/);
+    expect(load({ ...good, eHl6: [2, 'xyz', 1] })).toThrow(/piece "eHl6": id must be an integer >= 3, got 2/);
+    expect(load({ ...good, eHl6: [3.5, 'xyz', 1] })).toThrow(/id must be an integer >= 3, got 3.5/);
+    expect(load({ ...good, eHl6: ['7', 'xyz', 1] })).toThrow(/id must be an integer >= 3, got "7"/);
+    expect(load({ ...good, eHl6: [next, 5, 1] })).toThrow(/piece "eHl6": text must be a string/);
+    expect(load({ ...good, eHl6: [next, 'xyz', 0] })).toThrow(/piece "eHl6": count must be a positive integer/);
+    expect(load({ ...good, eHl6: [next, 'xyz', -4] })).toThrow(/count must be a positive integer.*got -4/);
+    expect(load({ ...good, eHl6: [next, 'xyz', 1.25] })).toThrow(/got 1.25/);
+    expect(load({ ...good, eHl6: [next + 5, 'xyz', 1] })).toThrow(/id \d+ is out of range: a model with \d+ pieces uses ids 3\.\.\d+/);
   });
 
   it('rejects duplicate ids and a model without pieces', () => {
-    expect(load({ ...good, 'eHl6': [4, 'xyz', 1] })).toThrow(/duplicate id 4: pieces "[^"]+" and "eHl6"/);
+    expect(load({ ...good, eHl6: [4, 'xyz', 1] })).toThrow(/duplicate id 4: pieces "[^"]+" and "eHl6"/);
     expect(load({})).toThrow(/no pieces/);
   });
 

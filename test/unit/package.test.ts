@@ -23,7 +23,9 @@ function exportedFiles(pkg: { exports: unknown; bin: Record<string, string> }): 
 
 describe.skipIf(!hasDist)('npm pack', () => {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const listing = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' })) as { files: { path: string }[] }[];
+  const listing = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' })) as {
+    files: { path: string }[];
+  }[];
   const files = listing[0]!.files.map((f) => f.path);
 
   it('ships LICENSE (Apache-2.0), NOTICE, README.md and package.json', () => {

@@ -25,7 +25,14 @@ describe.each(ENGINES)('segmentation [%s]', (engine) => {
   });
 
   it('prefers the higher total score, not the longest piece', () => {
-    const model = tinyModel([['ab', 5], ['bc', 5000], ['abc', 2]], 10);
+    const model = tinyModel(
+      [
+        ['ab', 5],
+        ['bc', 5000],
+        ['abc', 2],
+      ],
+      10,
+    );
     const tok = Tokenizer.loadSync(model, { engine });
     expect(piecesAsText(tok, 'abc')).toEqual(['a', 'bc']);
   });
@@ -55,7 +62,13 @@ describe.each(ENGINES)('segmentation [%s]', (engine) => {
     // Texts of 20-600 bytes with chunk starts anywhere (or none): the WASM kernel cuts at the chunk
     // start nearest the middle and runs both halves at once when each has at least 16 bytes.
     const alphabet = ['a', 'b', 'ab', 'ba', '\n', '\n\n', ' ', 'é'];
-    const modelArb = fc.array(fc.tuple(fc.array(fc.constantFrom('a', 'b', '\n', ' '), { minLength: 2, maxLength: 4 }).map((a) => a.join('')), fc.constantFrom(1, 2, 3, 1000)), { maxLength: 15 });
+    const modelArb = fc.array(
+      fc.tuple(
+        fc.array(fc.constantFrom('a', 'b', '\n', ' '), { minLength: 2, maxLength: 4 }).map((a) => a.join('')),
+        fc.constantFrom(1, 2, 3, 1000),
+      ),
+      { maxLength: 15 },
+    );
     const textArb = fc.array(fc.constantFrom(...alphabet), { minLength: 20, maxLength: 300 }).map((a) => a.join(''));
     fc.assert(
       fc.property(modelArb, textArb, (pieces, text) => {
@@ -73,10 +86,26 @@ describe.each(ENGINES)('segmentation [%s]', (engine) => {
   it('matches the oracle whichever side of the middle the nearest chunk start lies', () => {
     // 262 bytes, middle 131, chunk starts at 101 (30 before) and 162 (31 after): the kernel cuts
     // at 101; with one more `a` in front both move and the cut is after the middle instead.
-    const model = tinyModel([['aa', 50], ['ab', 40], ['ba', 30], ['bb', 60], ['a\n', 5]], 10);
+    const model = tinyModel(
+      [
+        ['aa', 50],
+        ['ab', 40],
+        ['ba', 30],
+        ['bb', 60],
+        ['a\n', 5],
+      ],
+      10,
+    );
     const tok = Tokenizer.loadSync(model, { engine });
     // And short texts: 16 bytes on each side of the cut is enough for two streams; 15 is not.
-    for (const text of ['ab'.repeat(8) + '\n' + 'ba'.repeat(8), 'ab'.repeat(8) + '\n' + 'bab'.repeat(5), 'a'.repeat(14) + '\n' + 'b'.repeat(16), 'a'.repeat(100) + '\n' + 'b'.repeat(60) + '\n' + 'ab'.repeat(50), 'a'.repeat(101) + '\n' + 'b'.repeat(60) + '\n' + 'ab'.repeat(50), '\n'.repeat(3) + 'ba'.repeat(70) + '\n\n' + 'a'.repeat(130)]) {
+    for (const text of [
+      'ab'.repeat(8) + '\n' + 'ba'.repeat(8),
+      'ab'.repeat(8) + '\n' + 'bab'.repeat(5),
+      'a'.repeat(14) + '\n' + 'b'.repeat(16),
+      'a'.repeat(100) + '\n' + 'b'.repeat(60) + '\n' + 'ab'.repeat(50),
+      'a'.repeat(101) + '\n' + 'b'.repeat(60) + '\n' + 'ab'.repeat(50),
+      '\n'.repeat(3) + 'ba'.repeat(70) + '\n\n' + 'a'.repeat(130),
+    ]) {
       const chunks = text.match(/[^\n]*\n+|[^\n]+/g) ?? [];
       expect(Array.from(tok.encode(text))).toEqual(chunks.flatMap((c) => oracleSegment(model, enc.encode(c))));
     }
@@ -85,7 +114,17 @@ describe.each(ENGINES)('segmentation [%s]', (engine) => {
 
 describe.each(ENGINES)('chunking and special text [%s]', (engine) => {
   // A model where "\n\n" and "x\r" and "\r\n" are pieces, so chunk boundaries show in the output.
-  const model = tinyModel([['\n\n', 50], ['\r\n', 50], ['a\n', 50], ['\u2028a', 50], ['\u0085', 50], ['ab', 50]], 1);
+  const model = tinyModel(
+    [
+      ['\n\n', 50],
+      ['\r\n', 50],
+      ['a\n', 50],
+      ['\u2028a', 50],
+      ['\u0085', 50],
+      ['ab', 50],
+    ],
+    1,
+  );
   const tok = Tokenizer.loadSync(model, { engine });
 
   it('splits only after runs of U+000A', () => {

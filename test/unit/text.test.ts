@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { Tokenizer } from '../../src/node.js';
 import { tinyModel } from '../helpers/tiny-model.js';
 
-const model = tinyModel([['é', 10], ['\uFFFD', 10], ['\uFEFF', 10], ['ab', 10], [Uint8Array.of(0xe4, 0xb8), 10]]);
+const model = tinyModel([
+  ['é', 10],
+  ['\uFFFD', 10],
+  ['\uFEFF', 10],
+  ['ab', 10],
+  [Uint8Array.of(0xe4, 0xb8), 10],
+]);
 
 describe.each(['wasm', 'js'] as const)('text handling [%s]', (engine) => {
   const tok = Tokenizer.loadSync(model, { engine });

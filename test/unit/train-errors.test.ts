@@ -38,7 +38,9 @@ describe('trainer corpora', () => {
     await expect(train(['ok', 42 as unknown as string], { engine: 'js' })).rejects.toThrow(/corpus document 1: expected a string, got number/);
   });
   it('rejects a corpus that is neither a list nor a function giving an iterable', async () => {
-    await expect(train((() => 5) as never, { engine: 'js' })).rejects.toThrow(/the corpus must be a list of strings or a function returning an \(async\) iterable/);
+    await expect(train((() => 5) as never, { engine: 'js' })).rejects.toThrow(
+      /the corpus must be a list of strings or a function returning an \(async\) iterable/,
+    );
   });
   it('notices a corpus that changes between its two readings', async () => {
     let calls = 0;
@@ -47,7 +49,11 @@ describe('trainer corpora', () => {
   });
   it('reads a function returning an async iterable, twice', async () => {
     let calls = 0;
-    async function* docs() { calls++; yield 'hello world\n'; yield 'hello there\n'; }
+    async function* docs() {
+      calls++;
+      yield 'hello world\n';
+      yield 'hello there\n';
+    }
     const [model] = await train(docs, { engine: 'js', maxVocabSize: 300 });
     expect(calls).toBe(2);
     expect(model!.tokenizer.decode(model!.tokenizer.encode('hello'))).toBe('hello');
@@ -66,6 +72,13 @@ describe('convertToBytePiece', () => {
   it('rejects bad counts and pieces, naming them', async () => {
     await expect(convertToBytePiece({ ab: 0 })).rejects.toThrow(/piece "ab": count must be a positive integer, got 0/);
     await expect(convertToBytePiece({ '': 3 })).rejects.toThrow(/the empty piece/);
-    await expect(convertToBytePiece(new Map<string | Uint8Array, number>([['ab', 2], [new Uint8Array([97, 98]), 3]]))).rejects.toThrow(/piece bytes \[97, 98\] is given twice/);
+    await expect(
+      convertToBytePiece(
+        new Map<string | Uint8Array, number>([
+          ['ab', 2],
+          [new Uint8Array([97, 98]), 3],
+        ]),
+      ),
+    ).rejects.toThrow(/piece bytes \[97, 98\] is given twice/);
   });
 });

@@ -28,7 +28,10 @@ describe('fileCorpus', () => {
     expect(await docs(fileCorpus(jsonl))).toEqual(['one\ntwo', 'three\r\n']);
     const lines = file('b.txt', 'a\u2028b\r\nc\n\nd');
     expect(await docs(fileCorpus(lines, { format: 'lines' }))).toEqual(['a\u2028b\r', 'c', '', 'd']);
-    expect(await docs(fileCorpus([lines, jsonl], { format: 'text' }))).toEqual(['a\u2028b\r\nc\n\nd', '{"text": "one\\ntwo"}\n{"text": "three\\r\\n", "id": 2}\n']);
+    expect(await docs(fileCorpus([lines, jsonl], { format: 'text' }))).toEqual([
+      'a\u2028b\r\nc\n\nd',
+      '{"text": "one\\ntwo"}\n{"text": "three\\r\\n", "id": 2}\n',
+    ]);
     expect(await docs(fileCorpus(file('c.jsonl', '{"body": "x"}\n'), { field: 'body' }))).toEqual(['x']);
   });
   it('names the file and line of a JSONL line that is not an object or lacks the field', async () => {

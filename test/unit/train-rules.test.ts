@@ -48,8 +48,18 @@ describe('training chunks (SPEC §6.1)', () => {
   });
   it('with isolateDigits, every Unicode Nd digit is a chunk (ASCII, Arabic-Indic, astral), not ² (No)', () => {
     const text = 'ab12c٣٤\n𝟘x²y\n\n9';
-    expect(chunksOf(text, true).map((c) => new TextDecoder().decode(Uint8Array.from(c, (ch) => ch.charCodeAt(0)))))
-      .toEqual(['ab', '1', '2', 'c', '٣', '٤', '\n', '𝟘', 'x²y\n\n', '9']);
+    expect(chunksOf(text, true).map((c) => new TextDecoder().decode(Uint8Array.from(c, (ch) => ch.charCodeAt(0))))).toEqual([
+      'ab',
+      '1',
+      '2',
+      'c',
+      '٣',
+      '٤',
+      '\n',
+      '𝟘',
+      'x²y\n\n',
+      '9',
+    ]);
     expect(chunksOf(text, false)).toHaveLength(3);
     expect(chunksOf(text, true)).toEqual(oracleChunks(text, true));
   });
@@ -126,10 +136,13 @@ describe('the whole trainer against the transliterated reference', () => {
   });
   for (const engine of ['js', 'wasm'] as const) {
     it(`gives the reference's pieces and counts (${engine} engine)`, async () => {
-      await fc.assert(fc.asyncProperty(fc.array(text, { minLength: 1, maxLength: 8 }), params, async (texts, p) => {
-        fc.pre(texts.some((t) => t.length > 0));
-        expect(await pieces(texts, p, engine)).toEqual(oracleTrain(texts, p).map(sortedPieces));
-      }), { numRuns: 60 });
+      await fc.assert(
+        fc.asyncProperty(fc.array(text, { minLength: 1, maxLength: 8 }), params, async (texts, p) => {
+          fc.pre(texts.some((t) => t.length > 0));
+          expect(await pieces(texts, p, engine)).toEqual(oracleTrain(texts, p).map(sortedPieces));
+        }),
+        { numRuns: 60 },
+      );
     });
   }
 });

@@ -17,9 +17,11 @@ const fresh = (name: string) => join(dir, `${serial++}-${name}`);
 function prng(seed: number): (n: number) => number {
   let s = seed >>> 0 || 1;
   return (n) => {
-    s ^= s << 13; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
     s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
+    s ^= s << 5;
+    s >>>= 0;
     return s % n;
   };
 }
@@ -60,49 +62,59 @@ const opts = { order: 4, workers: 1, engine: 'wasm' as const };
 
 describe('training stages: merge order independence', () => {
   it('n-gram and piece counts of random shards merged in random trees equal one count of the whole corpus', async () => {
-    await fc.assert(fc.asyncProperty(
-      fc.array(text, { minLength: 1, maxLength: 25 }), fc.array(fc.nat(), { maxLength: 5 }), fc.nat(), fc.nat(),
-      async (docs, cuts, seed1, seed2) => {
-        const whole = fresh('whole.ngrams');
-        await countNgramsStage(docs, whole, opts);
-        const shards = shardsOf(docs, cuts);
-        const counted: string[] = [];
-        for (const s of shards) {
-          const f = fresh('shard.ngrams');
-          await countNgramsStage(s, f, opts);
-          counted.push(f);
-        }
-        const merged = await mergeTree(counted, seed1);
-        if (counted.length > 1) expect(readFileSync(merged).equals(readFileSync(whole))).toBe(true);
-        // The model: pruned at the last merge, or on its own.
-        const model = fresh('model.ngrams');
-        await mergeCountFiles([whole], model, { minCount: 2 });
-        const model2 = await mergeTree(counted, seed1, { minCount: 2 });
-        expect(readFileSync(model2).equals(readFileSync(model))).toBe(true);
-        const wholePieces = fresh('whole.pieces');
-        await countPiecesStage(docs, model, wholePieces, { workers: 1 });
-        const pieceFiles: string[] = [];
-        for (const s of shards) {
-          const f = fresh('shard.pieces');
-          await countPiecesStage(s, model, f, { workers: 1 });
-          pieceFiles.push(f);
-        }
-        const pieces = await mergeTree(pieceFiles, seed2);
-        if (pieceFiles.length > 1) expect(readFileSync(pieces).equals(readFileSync(wholePieces))).toBe(true);
-        // The models equal one-piece training.
-        if (docs.join('').length > 0) {
-          const [staged] = await finishStage(pieces, { maxVocabSize: 300 });
-          const [direct] = await train(docs, { ...opts, maxVocabSize: 300, minCount: 2 });
-          expect(staged!.toJSON()).toBe(direct!.toJSON());
-        }
-      },
-    ), { numRuns: 12 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(text, { minLength: 1, maxLength: 25 }),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        fc.nat(),
+        fc.nat(),
+        async (docs, cuts, seed1, seed2) => {
+          const whole = fresh('whole.ngrams');
+          await countNgramsStage(docs, whole, opts);
+          const shards = shardsOf(docs, cuts);
+          const counted: string[] = [];
+          for (const s of shards) {
+            const f = fresh('shard.ngrams');
+            await countNgramsStage(s, f, opts);
+            counted.push(f);
+          }
+          const merged = await mergeTree(counted, seed1);
+          if (counted.length > 1) expect(readFileSync(merged).equals(readFileSync(whole))).toBe(true);
+          // The model: pruned at the last merge, or on its own.
+          const model = fresh('model.ngrams');
+          await mergeCountFiles([whole], model, { minCount: 2 });
+          const model2 = await mergeTree(counted, seed1, { minCount: 2 });
+          expect(readFileSync(model2).equals(readFileSync(model))).toBe(true);
+          const wholePieces = fresh('whole.pieces');
+          await countPiecesStage(docs, model, wholePieces, { workers: 1 });
+          const pieceFiles: string[] = [];
+          for (const s of shards) {
+            const f = fresh('shard.pieces');
+            await countPiecesStage(s, model, f, { workers: 1 });
+            pieceFiles.push(f);
+          }
+          const pieces = await mergeTree(pieceFiles, seed2);
+          if (pieceFiles.length > 1) expect(readFileSync(pieces).equals(readFileSync(wholePieces))).toBe(true);
+          // The models equal one-piece training.
+          if (docs.join('').length > 0) {
+            const [staged] = await finishStage(pieces, { maxVocabSize: 300 });
+            const [direct] = await train(docs, { ...opts, maxVocabSize: 300, minCount: 2 });
+            expect(staged!.toJSON()).toBe(direct!.toJSON());
+          }
+        },
+      ),
+      { numRuns: 12 },
+    );
   }, 240_000);
 
   it('gives the same files with the JS kernel, and for any number of threads', async () => {
     const docs = ['hello world, hello there', '世界 你好 世界 123', 'abc abc abd'];
     const files = [];
-    for (const o of [{ engine: 'wasm' as const, workers: 1 }, { engine: 'js' as const, workers: 1 }, { engine: 'wasm' as const, workers: 2 }]) {
+    for (const o of [
+      { engine: 'wasm' as const, workers: 1 },
+      { engine: 'js' as const, workers: 1 },
+      { engine: 'wasm' as const, workers: 2 },
+    ]) {
       const f = fresh('engine.ngrams');
       await countNgramsStage(docs, f, { ...o, order: 5 });
       files.push(readFileSync(f));
@@ -125,7 +137,9 @@ describe('training stages: bad input names the file', () => {
     const a = await counts();
     const b = await counts({ order: 3 });
     const out = fresh('out');
-    await expect(mergeCountFiles([a, b], out)).rejects.toThrow(`cannot merge ${b} with ${a}: counted with other parameters ({"order":3,"isolateDigits":false} vs {"order":4,"isolateDigits":false})`);
+    await expect(mergeCountFiles([a, b], out)).rejects.toThrow(
+      `cannot merge ${b} with ${a}: counted with other parameters ({"order":3,"isolateDigits":false} vs {"order":4,"isolateDigits":false})`,
+    );
     const d = await counts({ isolateDigits: true });
     await expect(mergeCountFiles([a, d], out)).rejects.toThrow(/cannot merge .* counted with other parameters/);
     const model = fresh('m.ngrams');
@@ -164,7 +178,10 @@ describe('training stages: bad input names the file', () => {
     const out = fresh('out');
     for (let i = 16; i < good.length; i += Math.max(1, Math.floor(good.length / 40))) {
       const f = fresh('flip.ngrams');
-      writeFileSync(f, Uint8Array.from(good, (b, j) => (j === i ? b ^ 1 : b)));
+      writeFileSync(
+        f,
+        Uint8Array.from(good, (b, j) => (j === i ? b ^ 1 : b)),
+      );
       await expect(mergeCountFiles([f], out), `byte ${i}`).rejects.toThrow(f);
     }
   });
@@ -172,11 +189,15 @@ describe('training stages: bad input names the file', () => {
   it('counts pieces only with a pruned n-gram model, and finishes only on pieces of the whole corpus', async () => {
     const raw = await counts();
     const out = fresh('out.pieces');
-    await expect(countPiecesStage(docs, raw, out, { workers: 1 })).rejects.toThrow(`${raw}: holds raw n-gram counts; prune them first (merge with a min count)`);
+    await expect(countPiecesStage(docs, raw, out, { workers: 1 })).rejects.toThrow(
+      `${raw}: holds raw n-gram counts; prune them first (merge with a min count)`,
+    );
     const model = fresh('m.ngrams');
     await mergeCountFiles([raw], model, { minCount: 2 });
     await countPiecesStage(docs.slice(0, 1), model, out, { workers: 1 });
-    await expect(finishStage(out, { maxVocabSize: 300 })).rejects.toThrow(`${out}: pieces were counted on 1 documents (24 bytes) but the n-gram model on 2 (44 bytes): count pieces on every shard`);
+    await expect(finishStage(out, { maxVocabSize: 300 })).rejects.toThrow(
+      `${out}: pieces were counted on 1 documents (24 bytes) but the n-gram model on 2 (44 bytes): count pieces on every shard`,
+    );
     await expect(finishStage(model, { maxVocabSize: 300 })).rejects.toThrow(`${model}: holds ngrams counts, not piece counts`);
     const all = fresh('all.pieces');
     await countPiecesStage(docs, model, all, { workers: 1 });

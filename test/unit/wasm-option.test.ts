@@ -68,7 +68,9 @@ describe('options.wasm', () => {
     await expect(ids(`${base}/spa.wasm`)).rejects.toThrow(/not a WebAssembly binary .*content-type text\/html/);
     await expect(ids(new Uint8Array([1, 2, 3]))).rejects.toThrow(/not a WebAssembly binary \(3 bytes starting 01 02 03\)/);
     const empty = new WebAssembly.Module(Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0));
-    await expect(ids(empty)).rejects.toThrow(/not this version's kernel: it lacks the export\(s\) memory, NODES, liveListBytes, setModel, encode, encodeTwo, secondCount, count, forwardWindow, traceback, setSampler/);
+    await expect(ids(empty)).rejects.toThrow(
+      /not this version's kernel: it lacks the export\(s\) memory, NODES, liveListBytes, setModel, encode, encodeTwo, secondCount, count, forwardWindow, traceback, setSampler/,
+    );
     await expect(ids(42)).rejects.toThrow(/options.wasm must be .* got number/);
     await expect(ids({})).rejects.toThrow(/got Object/);
     const corrupt = new Uint8Array(KERNEL);

@@ -21,7 +21,16 @@ afterEach(() => {
 });
 
 // Pieces of 2-5 bytes over 'a' and 'b' whose counts make ties and late meetings common.
-const model = tinyModel([['aa', 50], ['aaa', 20], ['ab', 30], ['ba', 30], ['abab', 60], ['aab', 7], ['baab', 25], ['bbbbb', 3]]);
+const model = tinyModel([
+  ['aa', 50],
+  ['aaa', 20],
+  ['ab', 30],
+  ['ba', 30],
+  ['abab', 60],
+  ['aab', 7],
+  ['baab', 25],
+  ['bbbbb', 3],
+]);
 const L = 5;
 
 /** Seeded lines over {a, b} and a window size for each (5-16 bytes: a window holds 1-3 pieces). */

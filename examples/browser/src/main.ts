@@ -298,7 +298,10 @@ function drawComparison(wasmMs: number, jsMs: number, bytes: number): void {
   const ratio = jsMs / wasmMs;
   const max = Math.max(wasmMs, jsMs);
   el.innerHTML = '';
-  for (const [name, ms] of [['WebAssembly', wasmMs], ['Pure JS', jsMs]] as const) {
+  for (const [name, ms] of [
+    ['WebAssembly', wasmMs],
+    ['Pure JS', jsMs],
+  ] as const) {
     const row = document.createElement('span');
     row.className = 'bar-row';
     row.innerHTML = `<span class="bar-name">${name}</span><span class="bar"><i style="width:${Math.max(2, (100 * ms) / max)}%"></i></span><span class="bar-ms">${fmtMs(ms)}</span>`;
@@ -307,7 +310,11 @@ function drawComparison(wasmMs: number, jsMs: number, bytes: number): void {
   const verdict = document.createElement('span');
   verdict.className = 'verdict';
   verdict.textContent =
-    ratio >= 1.05 ? `WebAssembly is ${fmt(ratio, 1)}× faster on this text` : ratio <= 0.95 ? `pure JS is ${fmt(1 / ratio, 1)}× faster on this text` : 'both engines take about as long on this text';
+    ratio >= 1.05
+      ? `WebAssembly is ${fmt(ratio, 1)}× faster on this text`
+      : ratio <= 0.95
+        ? `pure JS is ${fmt(1 / ratio, 1)}× faster on this text`
+        : 'both engines take about as long on this text';
   el.append(verdict);
 }
 

@@ -38,7 +38,7 @@ export function pieceParts(bytes: Uint8Array): Part[] {
     else if (last?.kind === 'hex' && part.kind === 'hex') last.bytes.push(...part.bytes);
     else parts.push(part);
   };
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const len = sequenceLength(bytes, i);
     if (len === 0) {
       push({ kind: 'hex', bytes: [bytes[i]!] });
@@ -49,7 +49,8 @@ export function pieceParts(bytes: Uint8Array): Part[] {
     const cp = ch.codePointAt(0)!;
     const invisible = INVISIBLE[cp];
     if (invisible) push({ kind: 'symbol', symbol: invisible[0], name: invisible[1] });
-    else if (cp < 0x20 || cp === 0x7f || (cp >= 0x80 && cp < 0xa0)) push({ kind: 'symbol', symbol: `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`, name: 'control character' });
+    else if (cp < 0x20 || cp === 0x7f || (cp >= 0x80 && cp < 0xa0))
+      push({ kind: 'symbol', symbol: `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`, name: 'control character' });
     else push({ kind: 'text', text: ch });
     i += len;
   }

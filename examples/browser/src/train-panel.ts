@@ -64,7 +64,14 @@ export function setupTrainPanel(hooks: TrainPanelHooks): void {
     const stage = STAGES[p.stage];
     const within = p.total ? Math.min(1, p.done / p.total) : 0.5;
     bar.value = stage.from + (stage.to - stage.from) * within;
-    const detail = p.stage === 'prune-pieces' ? `round ${fmt(p.done)}` : p.total ? `${fmt(Math.round((100 * p.done) / p.total))}%` : p.stage.startsWith('count') ? `${fmt(Math.round(p.done / 1024))} KiB` : '';
+    const detail =
+      p.stage === 'prune-pieces'
+        ? `round ${fmt(p.done)}`
+        : p.total
+          ? `${fmt(Math.round((100 * p.done) / p.total))}%`
+          : p.stage.startsWith('count')
+            ? `${fmt(Math.round(p.done / 1024))} KiB`
+            : '';
     $('train-stage').textContent = `${stage.label}${detail ? ` · ${detail}` : ''}`;
   };
 
@@ -83,7 +90,13 @@ export function setupTrainPanel(hooks: TrainPanelHooks): void {
     setStatus('running', `Training a ${fmt(size)}-id vocabulary on ${file ? file.name : 'the text above'} (${fmt(corpus.size)} bytes)…`);
     const started = performance.now();
     try {
-      const [files] = await trainInWorker(corpus, { maxVocabSize: size, minCount, format: format.value as 'lines' | 'text' | 'jsonl', onProgress, signal: controller.signal });
+      const [files] = await trainInWorker(corpus, {
+        maxVocabSize: size,
+        minCount,
+        format: format.value as 'lines' | 'text' | 'jsonl',
+        onProgress,
+        signal: controller.signal,
+      });
       result = { files: files!, label };
       const seconds = (performance.now() - started) / 1000;
       const kept = files!.vocabSize < size ? ` (the text has only enough for ${fmt(files!.vocabSize)} ids)` : '';
@@ -102,14 +115,20 @@ export function setupTrainPanel(hooks: TrainPanelHooks): void {
   const showResult = (files: TrainedFiles, label: string) => {
     // The .model file: base64 piece → [id, text, count], in id order.
     const entries = Object.values(JSON.parse(files.model) as Record<string, [number, string, number]>);
-    const longest = entries.filter(([, t]) => t.length > 0).sort((a, b) => b[1].length - a[1].length || b[2] - a[2]).slice(0, SHOWN_PIECES);
+    const longest = entries
+      .filter(([, t]) => t.length > 0)
+      .sort((a, b) => b[1].length - a[1].length || b[2] - a[2])
+      .slice(0, SHOWN_PIECES);
     const chips = longest.map(([id, piece, count], i) => {
       const chip = document.createElement('span');
       chip.className = `chip c${i % 6}`;
       chip.dataset.id = String(id);
       chip.title = `id ${id} · count ${fmt(count)}`;
       // Line breaks, spaces and other control characters drawn visibly (C0 controls as their U+24xx pictures).
-      chip.textContent = piece.replace(/\n/g, '⏎').replace(/ /g, '·').replace(/[\u0000-\u001f]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0)));
+      chip.textContent = piece
+        .replace(/\n/g, '⏎')
+        .replace(/ /g, '·')
+        .replace(/[\u0000-\u001f]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0)));
       return chip;
     });
     $('train-pieces').replaceChildren(...chips);

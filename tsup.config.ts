@@ -78,6 +78,7 @@ export default defineConfig([
       worker: 'src/web-worker/worker.ts',
       'worker-thread': 'src/web-worker/worker-thread.ts',
       train: 'src/train.ts',
+      'trainer-worker': 'src/web-worker/trainer-worker.ts',
       'train-thread': 'src/web-worker/train-thread.ts',
     },
     format: ['esm'],

@@ -12,6 +12,7 @@ export default defineConfig(({ command }) => ({
     alias: [
       { find: /^bytepiece-wasm$/, replacement: dist('browser.js') },
       { find: /^bytepiece-wasm\/worker$/, replacement: dist('worker.js') },
+      { find: /^bytepiece-wasm\/trainer-worker$/, replacement: dist('trainer-worker.js') },
     ],
   },
   worker: { format: 'es' },

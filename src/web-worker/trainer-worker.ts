@@ -1,4 +1,9 @@
-// Training off the page's thread: trainInWorker starts a Web Worker running train-thread.js (the
+/**
+ * `bytepiece-wasm/trainer-worker`: training off the page's thread (an entry of its own, so that
+ * bundling the tokenizer's worker never emits the trainer's chunk and kernel).
+ * @packageDocumentation
+ */
+// trainInWorker starts a Web Worker running train-thread.js (the
 // trainer and its kernel load there, never in the page), posts the corpus, relays progress and
 // resolves with the models as files.
 import type { TrainProgress } from '../train/options.js';
@@ -33,7 +38,8 @@ function rebuilt({ name, message }: { name: string; message: string }): Error {
  *
  * @example
  * ```ts
- * import { trainInWorker, TokenizerWorker } from 'bytepiece-wasm/worker';
+ * import { trainInWorker } from 'bytepiece-wasm/trainer-worker';
+ * import { TokenizerWorker } from 'bytepiece-wasm/worker';
  * const [model] = await trainInWorker(fileInput.files[0], { maxVocabSize: 4000, format: 'lines', onProgress: console.log });
  * const tok = await TokenizerWorker.load(model.binary);
  * ```

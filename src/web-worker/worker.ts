@@ -22,7 +22,6 @@ import { DEFAULT_MODEL, isDefaultModel } from '../model/default-model.js';
 import type { ModelInfo, PostedModel, PostedWasm, Reply, Request, ThreadOptions } from './worker-protocol.js';
 
 export type { ModelInfo } from './worker-protocol.js';
-export { trainInWorker, type TrainInWorkerOptions, type TrainedFiles, type TrainProgress } from './trainer-worker.js';
 export type { EncodeOptions, SpecialToken } from '../api/tokenizer.js';
 
 /** The options `Tokenizer.tokenize` takes in this build (sampling adds `alpha`). */

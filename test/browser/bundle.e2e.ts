@@ -19,7 +19,7 @@ import { serve, type StaticServer } from './static-server.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DIST = join(ROOT, 'dist');
-const BROWSER_BUNDLES = ['browser.js', 'worker.js', 'worker-thread.js', 'train.js', 'train-thread.js'];
+const BROWSER_BUNDLES = ['browser.js', 'worker.js', 'worker-thread.js', 'train.js', 'train-thread.js', 'trainer-worker.js'];
 const MODEL = testModel('bytepiece.plus.80k', 'the in-browser bundle tests');
 const MODEL_URL = `/models/${MODEL.file}`;
 const DOCS = ['今天天气不错，我们去公园散步吧。', 'The quick brown fox jumps over the lazy dog.', 'family 👩‍👩‍👧‍👦 and flag 🏳️‍🌈', 'line one\r\nline two\r\n\r\nend'];
@@ -79,7 +79,8 @@ describe('the built package', () => {
       expect(readFileSync(join(DIST, file), 'utf8')).toContain('new URL("./bytepiece-train.wasm", import.meta.url)');
     const worker = readFileSync(join(DIST, 'worker.js'), 'utf8');
     expect(worker).toContain('new Worker(new URL("./worker-thread.js", import.meta.url), { type: "module" })');
-    expect(worker).toContain('new Worker(new URL("./train-thread.js", import.meta.url), { type: "module" })');
+    expect(worker).not.toContain('train-thread.js'); // tokenizer-only bundles never emit the trainer
+    expect(readFileSync(join(DIST, 'trainer-worker.js'), 'utf8')).toContain('new Worker(new URL("./train-thread.js", import.meta.url), { type: "module" })');
     expect(existsSync(join(DIST, 'bytepiece.wasm'))).toBe(true);
   });
 

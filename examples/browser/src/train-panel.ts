@@ -1,7 +1,7 @@
 // "Train on your text": a vocabulary trained in a Web Worker (trainInWorker) from a file or the
 // page's text, with progress, the longest pieces shown, the model usable at once on the page and
 // downloadable as the reference's .model and as this package's binary format.
-import { trainInWorker, type TrainedFiles, type TrainProgress } from 'bytepiece-wasm/worker';
+import { trainInWorker, type TrainedFiles, type TrainProgress } from 'bytepiece-wasm/trainer-worker';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const fmt = (n: number) => n.toLocaleString('en-US');

@@ -152,6 +152,9 @@ export function pieceUnits(bytes: Uint8Array, offsets: Uint32Array, vocabSize: n
   return units;
 }
 
+/** UTF-8 bytes of the code point whose first UTF-16 unit is `c` (a high surrogate starts a 4-byte pair; the text is well formed). */
+const utf8Width = (c: number) => (c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? 4 : 3);
+
 /**
  * tokenSpans where NFC changes nothing (the common case), in one plain loop: the
  * atoms are the code points of `original`, and NFC bytes are its own bytes. A token of whole
@@ -191,35 +194,15 @@ function unchangedSpans(
     while (b + cb <= at) {
       u += cu;
       b += cb;
-      const c = original.charCodeAt(u);
-      if (c < 0x80) cu = cb = 1;
-      else if (c < 0x800) {
-        cu = 1;
-        cb = 2;
-      } else if (c >= 0xd800 && c <= 0xdbff) {
-        cu = 2;
-        cb = 4;
-      } else {
-        cu = 1;
-        cb = 3;
-      }
+      cb = utf8Width(original.charCodeAt(u));
+      cu = cb === 4 ? 2 : 1; // a surrogate pair is the only 4-byte code point, and the only 2-unit one
     }
     starts[k] = bytes ? b : u;
     while (b + cb < end) {
       u += cu;
       b += cb;
-      const c = original.charCodeAt(u);
-      if (c < 0x80) cu = cb = 1;
-      else if (c < 0x800) {
-        cu = 1;
-        cb = 2;
-      } else if (c >= 0xd800 && c <= 0xdbff) {
-        cu = 2;
-        cb = 4;
-      } else {
-        cu = 1;
-        cb = 3;
-      }
+      cb = utf8Width(original.charCodeAt(u));
+      cu = cb === 4 ? 2 : 1; // a surrogate pair is the only 4-byte code point, and the only 2-unit one
     }
     ends[k] = bytes ? b + cb : u + cu;
     at = end;

@@ -19,7 +19,7 @@ import { keyWidth } from '../train/ngram-count.js';
 import { LnCache, type NgramModel } from '../train/ngram-model.js';
 import { lnCorrectlyRounded } from '../model/ln.js';
 import type { TrainProgress } from '../train/options.js';
-import { bytesToKey, type PieceCounts } from '../train/piece-set.js';
+import { bytesToKey, recordsToCounts, type PieceCounts, type PieceRecords } from '../train/piece-set.js';
 import { ngramParams, ngramSections, writeCountRun } from './count-runs.js';
 import { compareKeys, StageReader, writeStage, type StageHeader } from './stage-file.js';
 import { TrainThreads } from './train-threads.js';
@@ -134,7 +134,7 @@ export async function countNgrams(corpus: TrainCorpus, o: StageOptions, output: 
 
 /** What {@link trainLocally} hands to the finish stage. */
 export interface LocalCounts {
-  pieces: PieceCounts;
+  pieces: PieceRecords;
   total: number;
   documents: number;
   bytes: number;
@@ -488,7 +488,7 @@ export async function countPieces(
   const kernel = await countingKernel({ ...o, order: model.order, isolateDigits: model.isolateDigits, memoryBudget: 0 });
   try {
     await setModel(kernel, model);
-    const { pieces, documents, bytes, chunks } = await piecePass(corpus, kernel, { ...o, isolateDigits: model.isolateDigits }, model.bytes);
+    const { pieces: records, documents, bytes, chunks } = await piecePass(corpus, kernel, { ...o, isolateDigits: model.isolateDigits }, model.bytes);
     await kernel.close?.();
     const header: StageHeader = {
       kind: 'pieces',
@@ -499,6 +499,7 @@ export async function countPieces(
       chunks,
     };
     // Keys are Latin-1 strings of the bytes: string order is byte order.
+    const pieces = recordsToCounts(records);
     const keys = [...pieces.keys()].sort();
     await writeStage(output, header, (w) => {
       w.beginSection();

@@ -41,7 +41,7 @@ export class Trainer extends CoreTrainer {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const rawPieces = counts.pieces.size;
+    const rawPieces = counts.pieces.counts.length;
     const models = await Trainer.modelsFromPieces(counts.pieces, o);
     this.stats = {
       documents: counts.documents,

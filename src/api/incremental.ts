@@ -17,6 +17,20 @@ export interface StreamEncodeOptions extends SamplingEncodeOptions {
 const EMPTY = new Uint32Array(0);
 
 /**
+ * @internal Invalid UTF-8 in a byte stream: a RangeError that also carries the offending byte's
+ * offset in the stream, so a caller reading a file in parts (the CLI) can name it in the file.
+ */
+export class InvalidUtf8Error extends RangeError {
+  override name = 'RangeError';
+  constructor(
+    message: string,
+    readonly byteOffset: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * Text with no `\n` to cut at that grows past `long` UTF-16 units (a line too long to hold: a JS
  * string stops at ~536M units) is segmented in parts as it arrives (Tokenizer.lineEncoder).
  * Settable for tests. Sampling (`alpha`) keeps the whole line: a draw needs its every end first.
@@ -129,7 +143,8 @@ export class IncrementalEncoder {
     this.ended = true;
     if (this.carry.length > 0) {
       if (this.fatal) {
-        throw new RangeError(`invalid UTF-8: the input ends inside a multi-byte sequence at byte offset ${this.bytesSeen - this.carry.length}`);
+        const at = this.bytesSeen - this.carry.length;
+        throw new InvalidUtf8Error(`invalid UTF-8: the input ends inside a multi-byte sequence at byte offset ${at}`, at);
       }
       this.text += this.decoder.decode(this.carry);
       this.carry = new Uint8Array(0);
@@ -169,7 +184,7 @@ export class IncrementalEncoder {
       text = this.decoder.decode(all.subarray(0, complete));
     } catch {
       const at = invalidUtf8Offset(all, 0, complete);
-      throw new RangeError(`invalid UTF-8 at byte offset ${base + Math.max(at, 0)} of the stream`);
+      throw new InvalidUtf8Error(`invalid UTF-8 at byte offset ${base + Math.max(at, 0)} of the stream`, base + Math.max(at, 0));
     }
     this.text += text;
     return text.length;

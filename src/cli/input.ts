@@ -182,8 +182,9 @@ export async function* readBlocks(
         }
       }
       if (inLine) {
-        // The next part of the long line: up to its end if that is within blockSize bytes.
-        cut = firstCut(buf, start, start, end, mode);
+        // The next part of the long line: up to its end if that is within blockSize bytes (the
+        // search stops there: the buffer can hold much more of the line).
+        cut = firstCut(buf, start, start, Math.min(end, start + blockSize + 1), mode);
         if (cut >= 0 && cut - start <= blockSize) inLine = false;
         else if (eof && end - start <= blockSize) {
           cut = end;
@@ -217,8 +218,9 @@ function lastCut(buf: Uint8Array, start: number, limit: number, end: number, mod
 
 /** The first allowed cut p with p - 1 >= from, or -1. */
 function firstCut(buf: Uint8Array, start: number, from: number, end: number, mode: InputMode): number {
+  const view = buf.subarray(0, end); // indexOf stops at end, not at the end of the buffer
   for (let i = Math.max(from, start); i < end; i++) {
-    i = buf.indexOf(10, i);
+    i = view.indexOf(10, i);
     if (i < 0 || i >= end) return -1;
     if (allowedAfter(buf, i, end, mode)) return i + 1;
   }

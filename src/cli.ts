@@ -135,7 +135,7 @@ program
   .option('-w, --workers <n>', 'worker threads (default: available cores); the model is the same for any number', positiveInt('--workers'))
   .option(
     '--memory <MiB>',
-    'n-gram counts held in memory before they are spilled to disk as sorted runs (default 1024); the model is the same',
+    'peak memory of the n-gram counting (default 1024): past it, counts are spilled to disk as sorted runs; the model is the same',
     positiveInt('--memory'),
   )
   .addOption(
@@ -167,7 +167,7 @@ corpusOptions(
     .requiredOption('-o, --output <file>', 'count file; written to a temporary file renamed on success')
     .option('--order <n>', 'order of the byte n-gram model (default 6)', positiveInt('--order'))
     .option('--isolate-digits', 'every decimal digit is a training chunk of its own')
-    .option('--memory <MiB>', 'counts held in memory before they are spilled to disk as sorted runs (default 1024)', positiveInt('--memory')),
+    .option('--memory <MiB>', 'peak memory of the counting (default 1024): past it, counts are spilled to disk as sorted runs', positiveInt('--memory')),
 ).action((inputs: string[], options) => countNgramsCommand(inputs, options));
 
 program

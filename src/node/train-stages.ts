@@ -38,13 +38,25 @@ export interface StageOptions {
   ensureUnicode: boolean;
   engine: 'wasm' | 'js';
   workers: number;
-  /** Bytes of n-gram counts held before a sorted run is spilled. */
+  /** Peak bytes the counting stage may use: past its share of them, counts spill as sorted runs. */
   memoryBudget: number;
   onProgress?: (p: TrainProgress) => void;
 }
 
-/** Bytes one held n-gram costs at most (hash slot at the lowest load, growth, export and sort copies). */
-const BYTES_PER_NGRAM = 96;
+/**
+ * The counting stage's resident memory, fitted to peak RSS with spills (count-ngrams -w 2 on 30 and
+ * 90 MB of real text): ~250 MiB fixed (the isolates, batches in flight) plus ~90 bytes per held
+ * n-gram (hash slots at load 3/8-3/4, the blocks earlier doublings left in the free lists, the
+ * sorted copies of a spill; a WebAssembly memory never shrinks, so this stays after the first
+ * spill). The budget is the peak: the fixed part is taken off it first, with margin on both.
+ */
+const FIXED_BYTES = 160 * 2 ** 20;
+const BYTES_PER_NGRAM = 128;
+
+/** Distinct n-grams a counting thread may hold before it spills, for a budget of the whole process. */
+function heldNgramBudget(memoryBudget: number, threads: number): number {
+  return Math.max(1 << 12, Math.floor((memoryBudget - FIXED_BYTES) / BYTES_PER_NGRAM / threads));
+}
 
 type CountingKernel = WasmTrainKernel | JsTrainKernel | TrainThreads;
 
@@ -73,7 +85,7 @@ interface NgramPass {
 async function countPass(corpus: TrainCorpus, o: StageOptions, runsDir: string): Promise<NgramPass> {
   const kernel = await countingKernel(o);
   const parts = kernel instanceof TrainThreads ? kernel.parts : 1;
-  const budget = Math.max(1 << 12, Math.floor(o.memoryBudget / BYTES_PER_NGRAM / parts));
+  const budget = heldNgramBudget(o.memoryBudget, parts);
   const runs: string[] = [];
   const spill = async () => {
     const paths = Array.from({ length: parts }, (_, i) => join(runsDir, `run-${runs.length + i}`));

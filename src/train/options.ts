@@ -42,9 +42,9 @@ export interface TrainOptions {
   /** Called as the stages advance (a few times per second at most in the counting passes). */
   onProgress?: (progress: TrainProgress) => void;
   /**
-   * Node entry: bytes of n-gram counts held in memory (over all threads) before they are written
-   * to disk as a sorted run and merged later (default 1 GiB, at least 1 MiB). The model does not
-   * depend on it; peak memory does (docs/design.md).
+   * Node entry: peak bytes the n-gram counting may use (the whole process, all threads); past it
+   * the counts are written to disk as sorted runs and merged later (default 1 GiB, at least 1 MiB).
+   * The model does not depend on it; peak memory does (docs/design.md).
    */
   memoryBudget?: number;
   /** Node entry: where the staged trainer's intermediate files go (default: the OS temporary folder). */

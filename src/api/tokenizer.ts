@@ -442,7 +442,8 @@ export class Tokenizer {
    * The longest prefix of `text` (as given, cut between code points) whose ids are the first ids
    * of `encode(text)`, at most `maxTokens` of them counting `<bos>`/`<eos>` if asked for (`''` if
    * those alone do not fit); `text` itself if it fits. Reads only as much of `text` as the budget
-   * needs, plus the rest of the line where it cuts (a line's segmentation depends on all of it).
+   * needs, even inside one long line (the first tokens of a line are final once the best
+   * segmentations of a head of it agree), so the cost grows with `maxTokens`, not with the text.
    * `maxTokens` must be a non-negative integer (else a RangeError naming it).
    */
   truncate(text: string, maxTokens: number, options: LimitOptions = {}): string {
@@ -456,6 +457,7 @@ export class Tokenizer {
       normalize: (window, base) => normalizeText(window, loneSurrogates, base),
       count: (normalized) => impl.countText(normalized, true),
       encode: (normalized) => impl.encodeText(normalized, true, 0, 0),
+      chunkWindows: (window) => new LineWindows(impl.windowPass(), model, window),
       get lengths() {
         return model.lengths;
       }, // a binary model's view is re-made when memory grows

@@ -4,7 +4,7 @@
 // JS twin is src/train/kernel-js.ts. Orders up to 8 (an n-gram key is one u64).
 
 export { alloc, release } from './alloc';
-export { initNgrams, countNgrams, ngramsCounted, unigramCount, setUnigramCount, keptNgrams, countsAtLeast, tailCounts, addCounts, freeCounts, setProbs } from './ngrams';
-export { initPieces, pieceCount, records, arena } from './pieces';
+export { initNgrams, countNgrams, ngramsCounted, unigramCount, keptNgrams, countsAtLeast, tailCounts, addCounts, freeCounts, setProbs } from './ngrams';
+export { initPieces, mergePieces, pieceCount, records, arena } from './pieces';
 export { setEnsureUnicode, countPieces } from './viterbi';
 export { sortCounts } from './sort';

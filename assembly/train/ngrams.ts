@@ -161,9 +161,6 @@ export function ngramsCounted(L: i32, tail: bool): i32 {
 export function unigramCount(b: i32): f64 {
   return <f64>load<u64>(countTable(1) + (<usize>b << 3));
 }
-export function setUnigramCount(b: i32, c: f64): void {
-  store<u64>(countTable(1) + (<usize>b << 3), <u64>c);
-}
 
 /** The count of the L-gram `key` (0 if absent). */
 @inline function countIn(L: i32, key: u64): u64 {

@@ -44,8 +44,8 @@ function sameBytes(a: usize, b: usize, len: i32): bool {
   return true;
 }
 
-/** Adds 1 to the count of the piece at p[0..len). */
-export function addPiece(p: usize, len: i32): void {
+/** Adds `amount` to the count of the piece at p[0..len). */
+export function addPiece(p: usize, len: i32, amount: f64): void {
   const h = hashBytes(p, len);
   const mask = (<u32>1 << <u32>bits) - 1;
   let i = h >> (32 - <u32>bits);
@@ -56,7 +56,7 @@ export function addPiece(p: usize, len: i32): void {
     if (load<u32>(s, 4) == h) {
       const r = records + (<usize>(idx - 1) << 4);
       if (load<i32>(r, 4) == len && sameBytes(arena + <usize>load<u32>(r), p, len)) {
-        store<f64>(r, load<f64>(r, 8) + 1, 8);
+        store<f64>(r, load<f64>(r, 8) + amount, 8);
         return;
       }
     }
@@ -82,7 +82,7 @@ export function addPiece(p: usize, len: i32): void {
   const r = records + (<usize>pieceCount << 4);
   store<u32>(r, <u32>arenaUsed);
   store<i32>(r, len, 4);
-  store<f64>(r, 1, 8);
+  store<f64>(r, amount, 8);
   arenaUsed += <usize>len;
   pieceCount++;
   const s = slots + (<usize>i << 3);
@@ -110,4 +110,15 @@ function growSlots(): void {
     store<u32>(slots + (<usize>i << 3), h, 4);
   }
   release(old, oldN << 3);
+}
+
+/**
+ * Adds n piece records (16 bytes each, as `records`: offset into `bytes`, length, count) counted
+ * elsewhere: merging what the counting threads found, without a string per piece on the host.
+ */
+export function mergePieces(recs: usize, bytes: usize, n: i32): void {
+  for (let k = 0; k < n; k++) {
+    const r = recs + (<usize>k << 4);
+    addPiece(bytes + <usize>load<u32>(r), load<i32>(r, 4), load<f64>(r, 8));
+  }
 }

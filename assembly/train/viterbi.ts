@@ -90,7 +90,7 @@ export function countPieces(bytes: usize, ends: usize, nChunks: i32, back: usize
     let pieceEnd = end;
     for (let i = end - start - 1; i >= 0; i--) {
       if (state == 0) {
-        addPiece(bytes + <usize>(start + i), pieceEnd - start - i);
+        addPiece(bytes + <usize>(start + i), pieceEnd - start - i, 1);
         pieceEnd = start + i;
       }
       if (i > 0) state = load<u8>(back + <usize>i * <usize>n + <usize>state);

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forEachBatch, type TrainCorpus } from '../train/corpus.js';
-import { JsTrainKernel } from '../train/kernel-js.js';
+import { JsTrainKernel, type NgramSizes, type PieceTotals } from '../train/kernel-js.js';
 import { WasmTrainKernel, WASM_MAX_ORDER } from '../train/kernel-wasm.js';
 import { trainWasmUrl } from '../train/kernel-module.js';
 import { KeyTable } from '../train/key-table.js';
@@ -19,7 +19,7 @@ import { keyWidth } from '../train/ngram-count.js';
 import { LnCache, type NgramModel } from '../train/ngram-model.js';
 import { lnCorrectlyRounded } from '../model/ln.js';
 import type { TrainProgress } from '../train/options.js';
-import { bytesToKey, type PieceCounts } from '../train/piece-set.js';
+import { bytesToKey, recordsToCounts, type PieceCounts, type PieceRecords } from '../train/piece-set.js';
 import { ngramParams, ngramSections, writeCountRun } from './count-runs.js';
 import { compareKeys, StageReader, writeStage, type StageHeader } from './stage-file.js';
 import { TrainThreads } from './train-threads.js';
@@ -56,14 +56,21 @@ function countingKernel(o: StageOptions): CountingKernel | Promise<TrainThreads>
   return new JsTrainKernel(o.order, o.ensureUnicode);
 }
 
+/** The first pass over a shard: n-gram counts still held in `kernel`, and the sorted runs spilled so far. */
+interface NgramPass {
+  kernel: CountingKernel;
+  runs: string[];
+  /** Writes what the kernel holds as sorted runs (one per thread) and empties it. */
+  spill(): Promise<void>;
+  header: StageHeader;
+}
+
 /**
- * Stage 1: counts the n-grams of a shard of the corpus into `output` (raw counts, mergeable; with
- * `prune`, the whole corpus's final, pruned counts).
- * When the counts held pass the memory budget they are written out as a sorted run and counting
- * starts afresh; the runs are merged at the end, so memory does not grow with the shard.
+ * Counts the n-grams of a shard. When the counts held pass the memory budget they are written to
+ * `runsDir` as a sorted run and counting starts afresh, so memory does not grow with the shard.
+ * The caller closes the kernel.
  */
-export async function countNgrams(corpus: TrainCorpus, o: StageOptions, output: string, prune?: { minCount: number }): Promise<StageHeader> {
-  const runsDir = mkdtempSync(join(dirname(output), '.bytepiece-runs-'));
+async function countPass(corpus: TrainCorpus, o: StageOptions, runsDir: string): Promise<NgramPass> {
   const kernel = await countingKernel(o);
   const parts = kernel instanceof TrainThreads ? kernel.parts : 1;
   const budget = Math.max(1 << 12, Math.floor(o.memoryBudget / BYTES_PER_NGRAM / parts));
@@ -85,8 +92,6 @@ export async function countNgrams(corpus: TrainCorpus, o: StageOptions, output: 
       o.onProgress?.({ stage: 'count-ngrams', done });
       if (kernel.heldNgrams() > budget) await spill();
     });
-    await spill();
-    await kernel.close?.();
     const header: StageHeader = {
       kind: 'ngrams',
       params: ngramParams(o.order, o.isolateDigits),
@@ -95,12 +100,87 @@ export async function countNgrams(corpus: TrainCorpus, o: StageOptions, output: 
       bytes: read.bytes,
       chunks,
     };
-    if (prune) o.onProgress?.({ stage: 'prune-ngrams', done: 0 });
-    // Training on one machine prunes at this merge of the runs (the last one): one pass less.
-    if (prune && read.bytes === 0) throw new RangeError(`the corpus is empty: ${read.documents} document(s), no text to train on`);
-    return await mergeInto(runs, output, header, prune);
-  } finally {
+    return { kernel, runs, spill, header };
+  } catch (e) {
     await kernel.close?.();
+    throw e;
+  }
+}
+
+function emptyCorpus(documents: number): RangeError {
+  return new RangeError(`the corpus is empty: ${documents} document(s), no text to train on`);
+}
+
+/**
+ * Stage 1: counts the n-grams of a shard of the corpus into `output` (raw counts, mergeable; with
+ * `prune`, the whole corpus's final, pruned counts, pruned at the merge of its runs).
+ */
+export async function countNgrams(corpus: TrainCorpus, o: StageOptions, output: string, prune?: { minCount: number }): Promise<StageHeader> {
+  const runsDir = mkdtempSync(join(dirname(output), '.bytepiece-runs-'));
+  try {
+    const pass = await countPass(corpus, o, runsDir);
+    try {
+      await pass.spill();
+    } finally {
+      await pass.kernel.close?.();
+    }
+    if (prune) o.onProgress?.({ stage: 'prune-ngrams', done: 0 });
+    if (prune && pass.header.bytes === 0) throw emptyCorpus(pass.header.documents);
+    return await mergeInto(pass.runs, output, pass.header, prune);
+  } finally {
+    rmSync(runsDir, { recursive: true, force: true });
+  }
+}
+
+/** What {@link trainLocally} hands to the finish stage. */
+export interface LocalCounts {
+  pieces: PieceRecords;
+  total: number;
+  documents: number;
+  bytes: number;
+  chunks: number;
+  sizes: NgramSizes;
+}
+
+/**
+ * The counting stages on one machine over the whole corpus, with `minCount` applied: stage 1,
+ * the pruning merge (stage 2), stage 3. When nothing spilled (the counts fit the memory budget)
+ * the stages hand their tables to each other in memory: the kernel prunes the counts it holds and
+ * segments with them. Otherwise the runs go through the files, as separate stages would.
+ */
+export async function trainLocally(corpus: TrainCorpus, o: StageOptions & { minCount: number }, workDir: string): Promise<LocalCounts> {
+  const runsDir = mkdtempSync(join(workDir, '.bytepiece-runs-'));
+  let kernel: CountingKernel | undefined;
+  try {
+    const pass = await countPass(corpus, o, runsDir);
+    kernel = pass.kernel;
+    const first = pass.header;
+    if (first.bytes === 0) throw emptyCorpus(first.documents);
+    o.onProgress?.({ stage: 'prune-ngrams', done: 0 });
+    let sizes: NgramSizes;
+    if (pass.runs.length === 0) {
+      sizes = await kernel.pruneNgrams(o.minCount);
+    } else {
+      await pass.spill();
+      await kernel.close?.();
+      kernel = undefined;
+      const path = join(runsDir, 'model.ngrams');
+      await mergeInto(pass.runs, path, first, { minCount: o.minCount });
+      const model = loadNgramModel(path);
+      kernel = await countingKernel({ ...o, memoryBudget: 0 });
+      await setModel(kernel, model);
+      sizes = { rawSizes: model.rawSizes, prunedSizes: model.prunedSizes };
+    }
+    rmSync(runsDir, { recursive: true, force: true });
+    const second = await piecePass(corpus, kernel, o, first.bytes);
+    if (second.bytes !== first.bytes || second.documents !== first.documents) {
+      throw new Error(
+        `the corpus changed between its two readings: ${first.documents} documents (${first.bytes} bytes), then ${second.documents} (${second.bytes} bytes); it must give the same texts each time`,
+      );
+    }
+    return { pieces: second.pieces, total: second.total, documents: first.documents, bytes: first.bytes, chunks: first.chunks, sizes };
+  } finally {
+    await kernel?.close?.();
     rmSync(runsDir, { recursive: true, force: true });
   }
 }
@@ -371,6 +451,29 @@ function pieceParams(m: LoadedNgramModel, ensureUnicode: boolean): StageHeader['
   };
 }
 
+/** Installs a loaded n-gram model on a kernel. */
+async function setModel(kernel: CountingKernel, model: LoadedNgramModel): Promise<void> {
+  if (kernel instanceof JsTrainKernel) kernel.setModel(jsModel(model));
+  else await kernel.setPruned(wasmTables(model));
+}
+
+/** The second pass over a shard: the pieces of the n-gram Viterbi of the model `kernel` holds. */
+async function piecePass(
+  corpus: TrainCorpus,
+  kernel: CountingKernel,
+  o: { isolateDigits: boolean; onProgress?: (p: TrainProgress) => void },
+  modelBytes: number,
+): Promise<PieceTotals & { documents: number; bytes: number; chunks: number }> {
+  let chunks = 0;
+  const read = await forEachBatch(corpus, o.isolateDigits, async (batch, done) => {
+    chunks += batch.count;
+    await kernel.countPieces(batch);
+    o.onProgress?.({ stage: 'count-pieces', done, total: modelBytes });
+  });
+  const { pieces, total } = await kernel.pieces();
+  return { pieces, total, chunks, ...read };
+}
+
 /**
  * Stage 3: segments a shard with the n-gram Viterbi of the model in `modelPath` (a final n-gram
  * count file) and writes the pieces' counts to `output`. The order and isolateDigits are the model's.
@@ -384,25 +487,19 @@ export async function countPieces(
   const model = loadNgramModel(modelPath);
   const kernel = await countingKernel({ ...o, order: model.order, isolateDigits: model.isolateDigits, memoryBudget: 0 });
   try {
-    if (kernel instanceof JsTrainKernel) kernel.setModel(jsModel(model));
-    else await kernel.setPruned(wasmTables(model));
-    let chunks = 0;
-    const read = await forEachBatch(corpus, model.isolateDigits, async (batch, done) => {
-      chunks += batch.count;
-      await kernel.countPieces(batch);
-      o.onProgress?.({ stage: 'count-pieces', done, total: model.bytes });
-    });
-    const { pieces } = await kernel.pieces();
+    await setModel(kernel, model);
+    const { pieces: records, documents, bytes, chunks } = await piecePass(corpus, kernel, { ...o, isolateDigits: model.isolateDigits }, model.bytes);
     await kernel.close?.();
     const header: StageHeader = {
       kind: 'pieces',
       params: pieceParams(model, o.ensureUnicode),
       sections: [0],
-      documents: read.documents,
-      bytes: read.bytes,
+      documents,
+      bytes,
       chunks,
     };
     // Keys are Latin-1 strings of the bytes: string order is byte order.
+    const pieces = recordsToCounts(records);
     const keys = [...pieces.keys()].sort();
     await writeStage(output, header, (w) => {
       w.beginSection();

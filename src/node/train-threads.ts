@@ -7,8 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ChunkBatch } from '../train/chunker.js';
 import type { NgramSizes, PieceTotals, TrainKernel } from '../train/kernel-js.js';
-import { WasmTrainKernel, mergePieceRecords } from '../train/kernel-wasm.js';
-import type { PieceCounts } from '../train/piece-set.js';
+import { WasmTrainKernel } from '../train/kernel-wasm.js';
 import { workerEntry } from './thread-pool.js';
 import type { SharedBatch, TrainReply, TrainRequest, TrainWorkerData } from './train-protocol.js';
 
@@ -192,12 +191,12 @@ export class TrainThreads implements TrainKernel {
     await this.throttle(IN_FLIGHT * this.threads.length);
   }
 
+  /** The threads' piece counts, summed in a kernel instance here (no string per piece). */
   async pieces(): Promise<PieceTotals> {
     await this.throttle(0);
-    const pieces: PieceCounts = new Map();
-    let total = 0;
-    for (const t of this.threads) total += mergePieceRecords(pieces, await t.call<{ records: Uint8Array; arena: Uint8Array }>({ op: 'pieces' }));
-    return { pieces, total };
+    const merged = new WasmTrainKernel(this.module, this.order, this.ensureUnicode);
+    for (const t of this.threads) merged.addPieceRecords(await t.call<{ records: Uint8Array; arena: Uint8Array }>({ op: 'pieces' }));
+    return merged.pieces();
   }
 
   async close(): Promise<void> {

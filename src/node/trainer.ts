@@ -4,7 +4,6 @@
 // exported one by one, for running them on many machines (examples/dask/).
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Tokenizer as CoreTokenizer } from '../api/tokenizer.js';
 import { Trainer as CoreTrainer, type ExternalPieces } from '../train/trainer.js';
@@ -14,7 +13,7 @@ import type { TrainCorpus } from '../train/corpus.js';
 import { nodePlatform } from './platform.js';
 import { Tokenizer } from './tokenizer.js';
 import type { StageHeader } from './stage-file.js';
-import { countNgrams, countPieces, loadPieces, mergeCounts, trainKernelModule, workFolder } from './train-stages.js';
+import { countNgrams, countPieces, loadPieces, mergeCounts, trainKernelModule, trainLocally, workFolder, type LocalCounts } from './train-stages.js';
 
 /** The BytePiece trainer (see the universal entry); its models' Tokenizers take file paths too. */
 export class Trainer extends CoreTrainer {
@@ -28,43 +27,34 @@ export class Trainer extends CoreTrainer {
 
   /**
    * Trains on `corpus` (read twice) through the stages: count n-grams, prune them, count pieces,
-   * prune pieces. Intermediate files go to `options.workDir` (default: the OS temporary folder)
-   * and are removed at the end.
+   * prune pieces. The stages hand their tables over in memory while the counts fit
+   * `options.memoryBudget`; past it, sorted runs go to `options.workDir` (default: the OS
+   * temporary folder) and are removed at the end.
    */
   override async train(corpus: TrainCorpus): Promise<TrainedModel[]> {
     const o = this.options;
     const progress = o.onProgress ?? (() => {});
     const dir = workFolder(o.workDir ?? tmpdir());
+    let counts: LocalCounts;
     try {
-      const model = join(dir, 'model.ngrams');
-      const pieces = join(dir, 'counts.pieces');
-      // The whole corpus is one shard: its runs' merge is the last one, and prunes.
-      const first = await countNgrams(corpus, o, model, { minCount: o.minCount });
-      const second = await countPieces(corpus, model, o, pieces);
-      if (second.bytes !== first.bytes || second.documents !== first.documents) {
-        throw new Error(
-          `the corpus changed between its two readings: ${first.documents} documents (${first.bytes} bytes), then ${second.documents} (${second.bytes} bytes); it must give the same texts each time`,
-        );
-      }
-      const loaded = loadPieces(pieces);
-      rmSync(dir, { recursive: true, force: true });
-      const rawPieces = loaded.pieces.size;
-      const models = await Trainer.modelsFromPieces(loaded.pieces, { ...o, minCount: loaded.minCount });
-      this.stats = {
-        documents: first.documents,
-        bytes: first.bytes,
-        chunks: first.chunks,
-        ngramsRaw: first.final!.rawSizes as number[],
-        ngramsPruned: String(second.params.ngramsPruned).split(',').map(Number),
-        rawPieces,
-        rawPiecesTotal: loaded.total,
-        pieces: models.map((m) => m.vocabSize - 3),
-      };
-      progress({ stage: 'done', done: 1, total: 1 });
-      return models;
+      counts = await trainLocally(corpus, o, dir);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+    const rawPieces = counts.pieces.counts.length;
+    const models = await Trainer.modelsFromPieces(counts.pieces, o);
+    this.stats = {
+      documents: counts.documents,
+      bytes: counts.bytes,
+      chunks: counts.chunks,
+      ngramsRaw: counts.sizes.rawSizes,
+      ngramsPruned: counts.sizes.prunedSizes,
+      rawPieces,
+      rawPiecesTotal: counts.total,
+      pieces: models.map((m) => m.vocabSize - 3),
+    };
+    progress({ stage: 'done', done: 1, total: 1 });
+    return models;
   }
 }
 

@@ -8,7 +8,7 @@ import { NgramCounter } from './ngram-count.js';
 import { pruneNgrams, type NgramModel } from './ngram-model.js';
 import { NgramSegmenter } from './ngram-viterbi.js';
 import { PieceTable } from './piece-table.js';
-import { bytesToKey, type PieceCounts } from './piece-set.js';
+import type { PieceRecords } from './piece-set.js';
 
 /**
  * What the trainer needs from a kernel, in call order. A kernel on threads (src/node/) answers
@@ -39,7 +39,7 @@ export interface SortedCounts {
   counts: Float64Array;
 }
 export interface PieceTotals {
-  pieces: PieceCounts;
+  pieces: PieceRecords;
   total: number;
 }
 
@@ -132,14 +132,16 @@ export class JsTrainKernel implements TrainKernel {
     this.segmenter!.countBatch(batch, this.table);
   }
 
-  pieces(): { pieces: PieceCounts; total: number } {
+  pieces(): PieceTotals {
     const t = this.table;
-    const pieces: PieceCounts = new Map();
+    const n = t.size;
+    const lengths = new Uint32Array(n);
     let total = 0;
-    for (let i = 0; i < t.size; i++) {
-      pieces.set(bytesToKey(t.piece(i)), t.counts[i]!);
+    for (let i = 0; i < n; i++) {
+      lengths[i] = t.length(i);
       total += t.counts[i]!;
     }
+    const pieces = { arena: t.arena.slice(0, t.arenaLength), starts: Uint32Array.from(t.starts.subarray(0, n)), lengths, counts: t.counts.slice(0, n) };
     return { pieces, total };
   }
 }

@@ -5,9 +5,9 @@
  * JsTrainKernel, its twin. Orders up to 8.
  */
 import type { ChunkBatch } from './chunker.js';
-import type { SortedCounts, TrainKernel } from './kernel-js.js';
+import type { PieceTotals, SortedCounts, TrainKernel } from './kernel-js.js';
 import { LnCache } from './ngram-model.js';
-import { bytesToKey, type PieceCounts } from './piece-set.js';
+import type { PieceRecords } from './piece-set.js';
 import { lnCorrectlyRounded } from '../model/ln.js';
 
 /** The highest order the kernel handles (an n-gram key is one u64); higher orders use the JS twin. */
@@ -25,11 +25,11 @@ interface Exports {
   countNgrams(bytes: number, ends: number, nChunks: number): void;
   ngramsCounted(L: number, tail: number): number;
   unigramCount(b: number): number;
-  setUnigramCount(b: number, c: number): void;
   keptNgrams(L: number, minCount: number, keys: number, cs: number, ps: number, dry: number): number;
   freeCounts(): void;
   setProbs(L: number, keys: number, values: number, n: number): void;
   initPieces(): void;
+  mergePieces(records: number, bytes: number, n: number): void;
   pieceCount: WebAssembly.Global;
   records: WebAssembly.Global;
   arena: WebAssembly.Global;
@@ -290,36 +290,35 @@ export class WasmTrainKernel implements TrainKernel {
     return { records, arena: new Uint8Array(buf, k.arena.value as number, end).slice() };
   }
 
-  pieces(): { pieces: PieceCounts; total: number } {
+  /** Adds piece records counted by other instances (see pieceRecords): the threads' merge. */
+  addPieceRecords({ records, arena }: { records: Uint8Array; arena: Uint8Array }): void {
     const k = this.k;
-    const n = k.pieceCount.value as number;
-    const buf = k.memory.buffer;
-    const recs = new DataView(buf, k.records.value as number, n * 16);
-    const arena = new Uint8Array(buf, k.arena.value as number);
-    const pieces: PieceCounts = new Map();
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const at = recs.getUint32(16 * i, true);
-      const len = recs.getInt32(16 * i + 4, true);
-      const count = recs.getFloat64(16 * i + 8, true);
-      pieces.set(bytesToKey(arena.subarray(at, at + len)), count);
-      total += count;
-    }
-    return { pieces, total };
+    const rs = Math.max(16, records.length);
+    const as = Math.max(16, arena.length);
+    const rp = k.alloc(rs);
+    const ap = k.alloc(as);
+    new Uint8Array(k.memory.buffer, rp, records.length).set(records);
+    new Uint8Array(k.memory.buffer, ap, arena.length).set(arena);
+    k.mergePieces(rp, ap, records.length / 16);
+    k.release(rp, rs);
+    k.release(ap, as);
+  }
+
+  pieces(): PieceTotals {
+    return piecesOfRecords(this.pieceRecords());
   }
 }
 
-/** Adds piece records (see WasmTrainKernel.pieceRecords) to `pieces`; returns their total count. */
-export function mergePieceRecords(pieces: PieceCounts, { records, arena }: { records: Uint8Array; arena: Uint8Array }): number {
+/** Piece records (see WasmTrainKernel.pieceRecords) as {@link PieceRecords}, and their total count. */
+export function piecesOfRecords({ records, arena }: { records: Uint8Array; arena: Uint8Array }): PieceTotals {
   const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  const n = records.length / 16;
+  const pieces: PieceRecords = { arena, starts: new Uint32Array(n), lengths: new Uint32Array(n), counts: new Float64Array(n) };
   let total = 0;
-  for (let i = 0; i < records.length / 16; i++) {
-    const at = view.getUint32(16 * i, true);
-    const len = view.getInt32(16 * i + 4, true);
-    const count = view.getFloat64(16 * i + 8, true);
-    const key = bytesToKey(arena.subarray(at, at + len));
-    pieces.set(key, (pieces.get(key) ?? 0) + count);
-    total += count;
+  for (let i = 0; i < n; i++) {
+    pieces.starts[i] = view.getUint32(16 * i, true);
+    pieces.lengths[i] = view.getInt32(16 * i + 4, true);
+    total += pieces.counts[i] = view.getFloat64(16 * i + 8, true);
   }
-  return total;
+  return { pieces, total };
 }

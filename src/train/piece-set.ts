@@ -22,3 +22,22 @@ export function byLengthThenBytes(a: string, b: string): number {
   if (a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * Pieces as the kernels count them, over one byte arena: piece i is
+ * arena[starts[i] .. starts[i] + lengths[i]), counted counts[i] times. Most of them are dropped
+ * by the first prune (SPEC §6.5): they are read from here, never made strings.
+ */
+export interface PieceRecords {
+  arena: Uint8Array;
+  starts: Uint32Array;
+  lengths: Uint32Array;
+  counts: Float64Array;
+}
+
+/** The records as a {@link PieceCounts} map (for the staged trainer's files). */
+export function recordsToCounts(r: PieceRecords): PieceCounts {
+  const out: PieceCounts = new Map();
+  for (let i = 0; i < r.counts.length; i++) out.set(bytesToKey(r.arena.subarray(r.starts[i]!, r.starts[i]! + r.lengths[i]!)), r.counts[i]!);
+  return out;
+}

@@ -16,7 +16,7 @@ import { WasmTrainKernel, WASM_MAX_ORDER } from './kernel-wasm.js';
 import { compileTrainWasm } from './kernel-module.js';
 import { checkOptions, type CheckedOptions, type TrainOptions, type TrainProgress } from './options.js';
 import { prunePieces, type EngineFactory } from './piece-prune.js';
-import { bytesToKey, type PieceCounts } from './piece-set.js';
+import { bytesToKey, type PieceCounts, type PieceRecords } from './piece-set.js';
 import { TrainedModel, type TokenizerMaker } from './trained-model.js';
 
 /** An external piece table: piece (a string, taken as its UTF-8, or bytes) → count (a positive integer). */
@@ -130,10 +130,10 @@ export class Trainer {
 
   /**
    * The prune loops (SPEC §6.5-6.7) on counted pieces: one model per size, largest first. The
-   * last stage of the staged trainer (Node entry); `pieces` is consumed.
+   * last stage of the staged trainer (Node entry); a `pieces` map is consumed.
    */
   static async modelsFromPieces(
-    pieces: PieceCounts,
+    pieces: PieceCounts | PieceRecords,
     o: { sizes: readonly number[]; maxPieceLength: number; minCount: number; engine: 'wasm' | 'js'; onProgress?: (p: TrainProgress) => void },
   ): Promise<TrainedModel[]> {
     const { engine, makeTokenizer } = await this.engines(o.engine);
@@ -202,7 +202,7 @@ export class Trainer {
     const { pieces, total } = await kernel.pieces();
     // The n-gram tables and threads are no longer needed: let their memory go before the prune loops.
     await kernel.close?.();
-    const rawPieces = pieces.size;
+    const rawPieces = pieces.counts.length;
     const results = prunePieces(pieces, {
       maxPieceLength: o.maxPieceLength,
       minCount: o.minCount,

@@ -74,7 +74,7 @@ describe('the packed package, installed offline into an empty project', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  it(`holds dist/ (no source maps), the default model, LICENSE, NOTICE, README and nothing else; under ${PACKED_LIMIT / 1e6} MB packed`, () => {
+  it(`holds dist/ (no source maps), the default model, LICENSE, NOTICE, README and the docs it links, nothing else; under ${PACKED_LIMIT / 1e6} MB packed`, () => {
     const paths = pack.files.map((f) => f.path).sort();
     console.log(`[package] ${pack.filename}: ${pack.size} bytes packed, ${pack.unpackedSize} unpacked, ${paths.length} files:\n  ${paths.join('\n  ')}`);
     expect(paths).toContain('dist/models/bytepiece.eu.plus.160k.bin');
@@ -94,7 +94,7 @@ describe('the packed package, installed offline into an empty project', () => {
       ]),
     );
     expect(
-      paths.filter((p) => !/^(dist\/.*|package\.json|README\.md|LICENSE|NOTICE)$/.test(p)),
+      paths.filter((p) => !/^(dist\/.*|package\.json|README\.md|LICENSE|NOTICE|CONTRIBUTING\.md|docs\/[^/]+\.md|bench\/RESULTS\.md)$/.test(p)),
       'files outside dist/ and the package documents',
     ).toEqual([]);
     expect(

@@ -6,6 +6,7 @@ import { Trainer } from '../../src/node.js';
 import { ChunkBatch, addDocument } from '../../src/train/chunker.js';
 import { JsTrainKernel } from '../../src/train/kernel-js.js';
 import { forEachBatch } from '../../src/train/corpus.js';
+import { recordsToCounts } from '../../src/train/piece-set.js';
 import { oracleChunks, oracleRawPieces, oracleTrain, sortedPieces, type OracleParams } from '../helpers/train-oracle.js';
 
 const latin1 = (b: Uint8Array) => Array.from(b, (x) => String.fromCharCode(x)).join('');
@@ -29,7 +30,7 @@ async function rawPieces(texts: string[], p: OracleParams): Promise<Map<string, 
   await forEachBatch(texts, p.isolateDigits, (b) => kernel.countNgrams(b));
   kernel.pruneNgrams(p.minCount);
   await forEachBatch(texts, p.isolateDigits, (b) => kernel.countPieces(b));
-  return kernel.pieces().pieces;
+  return recordsToCounts(kernel.pieces().pieces);
 }
 
 const defaults: OracleParams = { order: 6, sizes: [300], maxPieceLength: 36, minCount: 2, isolateDigits: false, ensureUnicode: true };

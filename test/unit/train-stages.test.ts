@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { countNgramsStage, countPiecesStage, finishStage, mergeCountFiles, train } from '../../src/node.js';
+import { countNgramsStage, countPiecesStage, finishStage, mergeCountFiles, train, Trainer } from '../../src/node.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bytepiece-stages-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -122,6 +122,31 @@ describe('training stages: merge order independence', () => {
     expect(files[1]!.equals(files[0]!)).toBe(true);
     expect(files[2]!.equals(files[0]!)).toBe(true);
   }, 60_000);
+});
+
+describe('Trainer.train: in memory below the budget, through run files past it', () => {
+  it('gives the same models and figures either way, for both engines and 1-2 threads', async () => {
+    // ~40k distinct n-grams of orders 3-5: past a 1 MiB budget (~10.9k held n-grams), so runs spill.
+    const next = prng(7);
+    const letters = 'abcdefghijklmnopqrstuvwxyzéあい世界 ';
+    const docs = Array.from({ length: 300 }, () => Array.from({ length: 120 }, () => letters[next(letters.length)]).join(''));
+    const o = { order: 5, maxVocabSize: [600, 400], minCount: 2 };
+    const results: string[] = [];
+    for (const engine of ['wasm', 'js'] as const) {
+      for (const workers of engine === 'wasm' ? [1, 2] : [1]) {
+        for (const memoryBudget of [1 << 30, 1 << 20]) {
+          const trainer = new Trainer({ ...o, engine, workers, memoryBudget, workDir: dir });
+          const models = await trainer.train(docs);
+          const s = trainer.stats!;
+          const held = s.ngramsRaw.slice(3).reduce((a, b) => a + b, 0);
+          expect(held, 'the corpus passes the small budget').toBeGreaterThan((1 << 20) / 96);
+          results.push(JSON.stringify([models.map((m) => m.toJSON()), s]));
+        }
+      }
+    }
+    for (const r of results) expect(r).toBe(results[0]);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+  }, 120_000);
 });
 
 describe('training stages: bad input names the file', () => {

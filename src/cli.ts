@@ -53,7 +53,11 @@ program
   .option('--add-bos', 'put <bos> (1) before each document')
   .option('--add-eos', 'put <eos> (2) after each document (u16/u32 always end a document with one <eos>)')
   .option('--lossy', 'replace invalid UTF-8 and lone surrogates by U+FFFD instead of failing')
-  .addOption(new Option('--block-size <bytes>', 'input bytes per worker task').default(1 << 20).argParser(positiveInt('--block-size')))
+  .addOption(
+    new Option('--block-size <bytes>', 'input bytes per worker task (a line longer than 16 blocks is read and encoded in parts, in order)')
+      .default(1 << 20)
+      .argParser(positiveInt('--block-size')),
+  )
   .option(
     '--shard <K/N>',
     'encode only the K-th of N shares of the inputs, by document (files, or lines with --lines/--jsonl); `bytepiece concat` of shares 1..N in order is the whole',

@@ -17,6 +17,20 @@ export interface StreamEncodeOptions extends SamplingEncodeOptions {
 const EMPTY = new Uint32Array(0);
 
 /**
+ * @internal Invalid UTF-8 in a byte stream: a RangeError that also carries the offending byte's
+ * offset in the stream, so a caller reading a file in parts (the CLI) can name it in the file.
+ */
+export class InvalidUtf8Error extends RangeError {
+  override name = 'RangeError';
+  constructor(
+    message: string,
+    readonly byteOffset: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * Text with no `\n` to cut at that grows past `long` UTF-16 units (a line too long to hold: a JS
  * string stops at ~536M units) is segmented in parts as it arrives (Tokenizer.lineEncoder).
  * Settable for tests. Sampling (`alpha`) keeps the whole line: a draw needs its every end first.
@@ -46,6 +60,8 @@ export class IncrementalEncoder {
   private carry: Uint8Array = new Uint8Array(0);
   private bytesSeen = 0;
   private started = false;
+  /** The last UTF-16 unit appended (the text's last, when it is not empty). */
+  private lastUnit = 0;
   private ended = false;
   /** The line being segmented in parts (its text so far went to it; `text` holds its rest). */
   private line: ReturnType<Tokenizer['lineEncoder']> | undefined;
@@ -65,9 +81,12 @@ export class IncrementalEncoder {
   /** Adds a chunk (a string, or UTF-8 bytes); returns the ids that became final (often none). */
   push(chunk: string | Uint8Array | ArrayBuffer): Uint32Array {
     if (this.ended) throw new Error('push after end');
-    const appended = this.append(chunk);
-    if (appended === 0) return EMPTY;
-    const cut = this.releasePoint(this.text.length - appended);
+    const followsNewline = this.text.length > 0 && this.lastUnit === 10;
+    const added = this.append(chunk);
+    if (added.length === 0) return EMPTY;
+    // A cut needs a `\n` in what was added, or just before it; else the text (a rope while a long
+    // line grows) is neither flattened nor scanned.
+    const cut = followsNewline || added.includes('\n') ? this.releasePoint(this.text.length - added.length) : 0;
     if (cut <= 0) return this.longLinePart();
     let ids: Uint32Array = EMPTY;
     let from = 0;
@@ -129,7 +148,8 @@ export class IncrementalEncoder {
     this.ended = true;
     if (this.carry.length > 0) {
       if (this.fatal) {
-        throw new RangeError(`invalid UTF-8: the input ends inside a multi-byte sequence at byte offset ${this.bytesSeen - this.carry.length}`);
+        const at = this.bytesSeen - this.carry.length;
+        throw new InvalidUtf8Error(`invalid UTF-8: the input ends inside a multi-byte sequence at byte offset ${at}`, at);
       }
       this.text += this.decoder.decode(this.carry);
       this.carry = new Uint8Array(0);
@@ -140,14 +160,23 @@ export class IncrementalEncoder {
     return this.encode(rest, true);
   }
 
-  /** Appends the chunk's text; returns how many UTF-16 units were added. */
-  private append(chunk: string | Uint8Array | ArrayBuffer): number {
+  /** Appends the chunk's text; returns the text added. */
+  private append(chunk: string | Uint8Array | ArrayBuffer): string {
+    const text = this.decodeChunk(chunk);
+    if (text.length > 0) {
+      this.text += text;
+      this.lastUnit = text.charCodeAt(text.length - 1);
+    }
+    return text;
+  }
+
+  /** The chunk's text (a byte chunk's complete UTF-8 sequences; an unfinished one is carried). */
+  private decodeChunk(chunk: string | Uint8Array | ArrayBuffer): string {
     if (typeof chunk === 'string') {
       if (this.carry.length > 0) {
         throw new TypeError(`a string chunk came after byte chunks that ended inside a UTF-8 sequence (byte offset ${this.bytesSeen - this.carry.length})`);
       }
-      this.text += chunk;
-      return chunk.length;
+      return chunk;
     }
     let bytes: Uint8Array;
     if (chunk instanceof Uint8Array) bytes = chunk;
@@ -169,10 +198,9 @@ export class IncrementalEncoder {
       text = this.decoder.decode(all.subarray(0, complete));
     } catch {
       const at = invalidUtf8Offset(all, 0, complete);
-      throw new RangeError(`invalid UTF-8 at byte offset ${base + Math.max(at, 0)} of the stream`);
+      throw new InvalidUtf8Error(`invalid UTF-8 at byte offset ${base + Math.max(at, 0)} of the stream`, base + Math.max(at, 0));
     }
-    this.text += text;
-    return text.length;
+    return text;
   }
 
   /**
@@ -182,6 +210,8 @@ export class IncrementalEncoder {
   private releasePoint(from: number): number {
     const t = this.text;
     if (t.length < 2) return 0;
+    // No `\n` in what the append made checkable: done, without scanning back through a long line.
+    if (t.indexOf('\n', Math.max(0, from - 1)) < 0) return 0;
     let j = t.lastIndexOf('\n', t.length - 2);
     while (j >= 0 && j + 1 >= from) {
       if (t.charCodeAt(j + 1) !== 10) return j + 1;

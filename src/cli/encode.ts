@@ -3,10 +3,11 @@
 
 import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { loadSharedModel } from '../node/shared-model.js';
+import { loadSharedModel, SharedModelTokenizer } from '../node/shared-model.js';
 import { ThreadPool } from '../node/thread-pool.js';
 import { mixSeed } from '../api/sampling-support.js';
-import type { BlockJob, BlockResult, InputMode, OutputFormat } from './block.js';
+import { BlockError, type BlockJob, type BlockResult, type InputMode, type OutputFormat } from './block.js';
+import { LONG_LINE_BLOCKS, LongLine, longLineLimits, type LongLineOptions } from './long-line.js';
 import { CliError, describeError } from './errors.js';
 import { checkInputs, readBlocks, type InputFile } from './input.js';
 import { parseShard, shardInputs } from './shard.js';
@@ -115,16 +116,59 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
       if (entry.kind !== 'block') return;
       blocks--;
       // Written (the writes are awaited): both buffers can take another block.
+      if (!entry.job) return; // a part of a long line: its buffers went back when it was encoded
       const { data } = await entry.result;
-      if (data.buffer !== entry.out.buffer) outputBuffers.grow(1.5 * data.byteLength, 16 * outputCapacity(options.format, options.blockSize));
+      if (data.buffer !== entry.out!.buffer) outputBuffers.grow(1.5 * data.byteLength, 16 * outputCapacity(options.format, options.blockSize));
       inputBuffers.give(entry.job.bytes);
       outputBuffers.give(entry.out);
     };
     let jobIndex = 0;
-    for (const input of inputs) {
+    // A line longer than longLines comes in parts, encoded in order here (long-line.ts); a JSONL
+    // record that long is an error (it is parsed whole).
+    const longLines = mode === 'jsonl' ? longLineLimits.jsonlRecord : LONG_LINE_BLOCKS * options.blockSize;
+    let lineTokenizer: SharedModelTokenizer | undefined;
+    let line: LongLine | undefined;
+    reading: for (const input of inputs) {
       queue.push({ kind: 'start', input });
-      for await (const block of readBlocks(input, mode, options.blockSize, (n) => inputBuffers.take(n))) {
+      for await (const block of readBlocks(input, mode, options.blockSize, (n) => inputBuffers.take(n), longLines)) {
         while (blocks >= maxInFlight) await settle();
+        if (block.part) {
+          let result: Promise<BlockResult>;
+          try {
+            if (mode === 'jsonl') {
+              throw new BlockError(
+                `a JSONL record longer than ${count(longLines, 'byte')} (it starts at byte offset ${block.offset}): records are parsed whole; ` +
+                  `give a text that long as plain text (one document per file, or --lines), which is read in parts`,
+                1,
+              );
+            }
+            if (block.part.first) {
+              lineTokenizer ??= SharedModelTokenizer.fromShared(shared);
+              const lineOptions: LongLineOptions = {
+                mode,
+                format: options.format,
+                addBos: options.addBos === true,
+                addEos: options.addEos === true,
+                lossy: options.lossy === true,
+                offset: block.offset,
+              };
+              if (options.alpha !== undefined) lineOptions.alpha = options.alpha;
+              if (options.seed !== undefined) lineOptions.seed = mixSeed(mixSeed(options.seed, jobIndex), 0); // as a block's first document
+              line = new LongLine(lineTokenizer, lineOptions);
+            }
+            result = Promise.resolve(line!.part(block.bytes, block.part.last));
+          } catch (e) {
+            result = Promise.reject(e as Error);
+            result.catch(() => {}); // handled in order by the writer
+          }
+          inputBuffers.give(block.bytes); // encoded (the encoder keeps copies of what it holds)
+          jobIndex++;
+          queue.push({ kind: 'block', input, bytes: block.bytes.length, result });
+          blocks++;
+          // A failed part ends the run: what came before it is written, then its error is thrown.
+          if (await isRejected(result)) break reading;
+          continue;
+        }
         const job: BlockJob = {
           bytes: block.bytes,
           mode,
@@ -169,6 +213,14 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
   }
 }
 
+/** Whether a promise is rejected (it is settled: made by Promise.resolve or reject). */
+async function isRejected(promise: Promise<unknown>): Promise<boolean> {
+  return promise.then(
+    () => false,
+    () => true,
+  );
+}
+
 /** Bytes of an input that are read (all of it, or its shard's range). */
 function inputBytes(input: InputFile): number {
   return input.range ? input.range.end - input.range.start : input.size!;
@@ -181,7 +233,8 @@ function outputCapacity(format: OutputFormat, blockSize: number): number {
 
 type Entry =
   | { kind: 'start'; input: InputFile }
-  | { kind: 'block'; input: InputFile; bytes: number; result: Promise<BlockResult>; job: BlockJob; out: Uint8Array }
+  /** A block sent to the pool (`job`, `out`: its recycled buffers), or a part of a long line (encoded here). */
+  | { kind: 'block'; input: InputFile; bytes: number; result: Promise<BlockResult>; job?: BlockJob; out?: Uint8Array }
   | { kind: 'end'; input: InputFile };
 
 /**
@@ -245,8 +298,10 @@ class OrderedWriter {
       this.tokens += result.tokens;
     } else {
       await this.out.write(result.data);
-      if (this.index) await this.writeOffsets(result.docTokens);
-      else this.tokens += result.tokens;
+      if (this.index) {
+        this.tokens += result.carriedTokens ?? 0;
+        await this.writeOffsets(result.docTokens);
+      } else this.tokens += result.tokens;
       this.documents += result.docTokens.length;
     }
     this.progress.add(entry.bytes);

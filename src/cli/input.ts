@@ -103,6 +103,12 @@ export interface Block {
   offset: number;
   /** Index of the block in its file. */
   index: number;
+  /**
+   * Set when the block is a part of one line (in doc mode, one chunk: a line and its `\n` run)
+   * longer than `longLines` bytes: whether it is the line's first part and its last. The parts of a
+   * line are consecutive blocks, cut anywhere (inside a character too), to be encoded in order.
+   */
+  part?: { first: boolean; last: boolean };
 }
 
 const READ = 1 << 20;
@@ -111,15 +117,17 @@ const READ = 1 << 20;
  * Cuts an input into blocks of about `blockSize` bytes: at the last allowed cut within the first
  * `blockSize` bytes of what is left, else at the first one after. The cuts depend only on the
  * content and `blockSize`, never on how reads happen to return, so seeded sampling is reproducible.
- * A block is as long as it must be to reach a cut: memory is bounded by the longest line (lines,
- * jsonl) or the longest line of a document (doc). `allocate(n)` gives each block's memory (n bytes
- * on a SharedArrayBuffer; the caller may recycle them).
+ * A block is as long as it must be to reach a cut, up to `longLines` bytes: a line (doc mode: a
+ * chunk) longer than that comes in parts of `blockSize` bytes (see {@link Block.part}), so memory
+ * is bounded by about `longLines` whatever the input. `allocate(n)` gives each block's memory (n
+ * bytes on a SharedArrayBuffer; the caller may recycle them).
  */
 export async function* readBlocks(
   input: InputFile,
   mode: InputMode,
   blockSize: number,
   allocate: (n: number) => Uint8Array = (n) => new Uint8Array(new SharedArrayBuffer(n)),
+  longLines = Infinity,
 ): AsyncGenerator<Block> {
   const source = await openSource(input);
   try {
@@ -129,6 +137,9 @@ export async function* readBlocks(
     let offset = input.range?.start ?? 0;
     let eof = false;
     let index = 0;
+    /** Inside a line given in parts (the next block is one of them); `lineStarted`: its first part is out. */
+    let inLine = false;
+    let lineStarted = false;
     /** Reads until at least `need` bytes are buffered past `start`, or the input ends. */
     const fill = async (need: number) => {
       while (!eof && end - start < need) {
@@ -151,17 +162,42 @@ export async function* readBlocks(
     for (;;) {
       await fill(blockSize + 1);
       if (end === start) return;
-      let cut = lastCut(buf, start, Math.min(start + blockSize, end), end, mode);
-      if (cut < 0) cut = firstCut(buf, start, Math.min(start + blockSize, end) - 1, end, mode);
-      while (cut < 0 && !eof) {
-        const checked = end - start; // a \n at the last byte could not be judged yet (doc mode)
-        await fill(end - start + READ);
-        cut = firstCut(buf, start, start + checked - 1, end, mode);
+      let cut: number;
+      let part: Block['part'];
+      if (inLine) {
+        cut = -1;
+      } else {
+        cut = lastCut(buf, start, Math.min(start + blockSize, end), end, mode);
+        if (cut < 0) {
+          // The line at `start` is longer than blockSize: its end, unless it is longer than longLines.
+          cut = firstCut(buf, start, Math.min(start + blockSize, end) - 1, end, mode);
+          while (cut < 0 && !eof && end - start <= longLines) {
+            const checked = end - start; // a \n at the last byte could not be judged yet (doc mode)
+            await fill(end - start + READ);
+            cut = firstCut(buf, start, start + checked - 1, end, mode);
+          }
+          if (cut < 0 && eof) cut = end;
+          // Parts or not depends on the line's length only, not on how far the reads went.
+          if (cut < 0 || cut - start > longLines) inLine = true;
+        }
       }
-      if (cut < 0) cut = end;
+      if (inLine) {
+        // The next part of the long line: up to its end if that is within blockSize bytes (the
+        // search stops there: the buffer can hold much more of the line).
+        cut = firstCut(buf, start, start, Math.min(end, start + blockSize + 1), mode);
+        if (cut >= 0 && cut - start <= blockSize) inLine = false;
+        else if (eof && end - start <= blockSize) {
+          cut = end;
+          inLine = false;
+        } else cut = start + blockSize;
+        part = { first: !lineStarted, last: !inLine };
+        lineStarted = inLine;
+      }
       const bytes = allocate(cut - start);
       bytes.set(buf.subarray(start, cut));
-      yield { bytes, offset, index: index++ };
+      const block: Block = { bytes, offset, index: index++ };
+      if (part) block.part = part;
+      yield block;
       offset += cut - start;
       start = cut;
     }
@@ -182,8 +218,9 @@ function lastCut(buf: Uint8Array, start: number, limit: number, end: number, mod
 
 /** The first allowed cut p with p - 1 >= from, or -1. */
 function firstCut(buf: Uint8Array, start: number, from: number, end: number, mode: InputMode): number {
+  const view = buf.subarray(0, end); // indexOf stops at end, not at the end of the buffer
   for (let i = Math.max(from, start); i < end; i++) {
-    i = buf.indexOf(10, i);
+    i = view.indexOf(10, i);
     if (i < 0 || i >= end) return -1;
     if (allowedAfter(buf, i, end, mode)) return i + 1;
   }

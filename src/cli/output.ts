@@ -48,6 +48,7 @@ abstract class BatchedOutput implements Output {
 export class TempFileOutput extends BatchedOutput {
   readonly name: string;
   readonly temporary: string;
+  private closed = false;
   private constructor(
     readonly path: string,
     temporary: string,
@@ -95,7 +96,15 @@ export class TempFileOutput extends BatchedOutput {
 
   async close(): Promise<void> {
     await this.flush();
+    this.closed = true;
     await this.handle.close();
+  }
+
+  /** Closes the file without writing what is batched (the run failed). */
+  async abandon(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.handle.close().catch(() => {});
   }
 }
 
@@ -117,6 +126,7 @@ export async function commitOutputs(outputs: TempFileOutput[]): Promise<void> {
 /** Removes unfinished temporaries (the caller is failing). */
 export async function discardOutputs(outputs: TempFileOutput[]): Promise<void> {
   for (const out of outputs) {
+    await out.abandon();
     await rm(out.temporary, { force: true });
     untrackTemporary(out.temporary);
   }

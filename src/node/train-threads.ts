@@ -72,6 +72,13 @@ function share(batch: ChunkBatch): SharedBatch {
   return { bytes, ends, length: batch.length, count: batch.count };
 }
 
+/** A copy of `a` in a SharedArrayBuffer. */
+function inShared<T extends BigUint64Array | Float64Array>(a: T): T {
+  const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+  copy.set(a as never);
+  return copy;
+}
+
 export class TrainThreads implements TrainKernel {
   private readonly pending: Promise<unknown>[] = [];
   private next = 0;
@@ -139,7 +146,9 @@ export class TrainThreads implements TrainKernel {
 
   /** Installs a pruned n-gram model (per order L: keys, log-probabilities) on every thread. */
   async setPruned(tables: { keys: BigUint64Array; values: Float64Array }[]): Promise<void> {
-    await Promise.all(this.threads.map((t) => t.call({ op: 'set-pruned', tables })));
+    // In shared memory, the tables go to every thread without a copy each.
+    const shared = tables.map(({ keys, values }) => ({ keys: inShared(keys), values: inShared(values) }));
+    await Promise.all(this.threads.map((t) => t.call({ op: 'set-pruned', tables: shared })));
   }
 
   get parts(): number {
@@ -167,11 +176,15 @@ export class TrainThreads implements TrainKernel {
     next.catch(() => {}); // awaited below; a failure is reported there
     let sizes: NgramSizes;
     try {
-      for (const t of this.threads) {
-        const tables = await t.call<{ keys: BigUint64Array; counts: Float64Array }[]>({ op: 'export-counts', minCount });
-        await t.worker.terminate();
-        tables.forEach((table, i) => merged.addCounts(i + 1, table.keys, table.counts));
-      }
+      // Every thread exports at once; each ends as soon as it has.
+      const exported = this.threads.map((t) =>
+        t.call<{ keys: BigUint64Array; counts: Float64Array }[]>({ op: 'export-counts', minCount }).then(async (tables) => {
+          await t.worker.terminate();
+          return tables;
+        }),
+      );
+      exported.forEach((e) => e.catch(() => {})); // awaited below, in order
+      for (const e of exported) (await e).forEach((table, i) => merged.addCounts(i + 1, table.keys, table.counts));
       sizes = merged.prunedTables(minCount, rawSizes);
     } catch (e) {
       await next.then(
@@ -181,7 +194,7 @@ export class TrainThreads implements TrainKernel {
       throw e;
     }
     this.threads = await next;
-    await Promise.all(this.threads.map((t) => t.call({ op: 'set-pruned', tables: merged.pruned })));
+    await this.setPruned(merged.pruned);
     return sizes;
   }
 

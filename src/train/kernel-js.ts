@@ -63,11 +63,6 @@ export class JsTrainKernel implements TrainKernel {
     return n;
   }
 
-  /** Bytes counted since the last reset. */
-  get counted0(): number {
-    return this.counter!.total;
-  }
-
   /** The n-grams of order L (or, with `tail`, the chunk endings of L bytes), sorted by key. */
   sortedCounts(L: number, tail: boolean): SortedCounts {
     const table = (tail ? this.counter!.tails : this.counter!.tables)[L]!;

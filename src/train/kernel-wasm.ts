@@ -145,11 +145,6 @@ export class WasmTrainKernel implements TrainKernel {
     this.total = 0;
   }
 
-  /** Bytes counted since the last reset. */
-  get counted0(): number {
-    return this.total;
-  }
-
   /** The n-grams of order L counted here with count ≥ minCount (copies). */
   countsAtLeast(L: number, minCount: number): { keys: BigUint64Array; counts: Float64Array } {
     const k = this.k;

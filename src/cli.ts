@@ -155,6 +155,10 @@ const corpusOptions = (c: Command) =>
     .option('--jsonl', 'inputs are JSONL: one document per record')
     .option('--field <name>', 'JSONL field holding the text (default "text")')
     .option('-w, --workers <n>', 'worker threads (default: available cores); the counts are the same for any number', positiveInt('--workers'))
+    .option(
+      '--shard <K/N>',
+      'count only the K-th of N shares of the inputs, by document (files, or lines with --lines/--jsonl), as `encode --shard` cuts them; shares 1..N merged are the whole',
+    )
     .addOption(engineOption())
     .addOption(progressOption())
     .option('-q, --quiet', 'no progress and no summary on stderr');

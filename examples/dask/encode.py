@@ -24,22 +24,12 @@ python3-distributed; pip: distributed).
 
 import argparse
 import os
-import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO_CLI = os.path.join(HERE, "..", "..", "dist", "cli.js")
-
-
-def default_bytepiece():
-    """This checkout's built CLI if there is one, else the installed package's."""
-    if os.path.exists(REPO_CLI) and shutil.which("node"):
-        return [shutil.which("node"), os.path.abspath(REPO_CLI)]
-    return ["npx", "--no-install", "bytepiece"]
+from bytepiece_dask import add_cluster_flags, bytepiece_command, check_input_flags, run, start_client
 
 
 def parse_args(argv):
@@ -54,34 +44,10 @@ def parse_args(argv):
     p.add_argument("--add-bos", action="store_true", help="put <bos> before each document")
     p.add_argument("--add-eos", action="store_true", help="put <eos> after each document")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary on stderr")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a LocalCluster here)")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="LocalCluster worker processes (default: cores)")
-    p.add_argument("--shards", type=int, help="number of shares (default: 4 per LocalCluster worker, else 64)")
-    p.add_argument("--task-threads", type=int, default=1, help="threads of each `bytepiece encode` task (default 1: one per Dask worker)")
-    p.add_argument("--work-dir", help="directory for the shares, shared by all workers (default: beside OUTPUT)")
-    p.add_argument("--bytepiece", help="command that runs the CLI on the workers, e.g. 'npx bytepiece' (default: this checkout's dist/cli.js, else npx bytepiece)")
+    add_cluster_flags(p, 4, "`bytepiece encode`")
     a = p.parse_args(argv)
-    for name in ("workers", "shards", "task_threads"):
-        value = getattr(a, name)
-        if value is not None and value < 1:
-            p.error(f"--{name.replace('_', '-')} must be a positive integer, got {value}")
-    if a.lines and a.jsonl:
-        p.error("--lines and --jsonl exclude each other")
-    if a.field is not None and not a.jsonl:
-        p.error("--field only applies with --jsonl")
+    check_input_flags(p, a)
     return a
-
-
-def run(command):
-    """Runs a bytepiece command; raises with its own one-line error when it fails."""
-    r = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if r.returncode != 0:
-        lines = [line for line in r.stderr.splitlines() if line.strip()]
-        ours = [line for line in lines if line.startswith("bytepiece: ")]
-        # bytepiece's own one-line error; else (a crash) the end of what it printed.
-        message = ours[-1] if ours else " | ".join(lines[-5:]) or f"exit code {r.returncode}"
-        raise RuntimeError(f"{message} (exit code {r.returncode}; command: {shlex.join(command)})")
-    return r.stderr
 
 
 def encode_share(bytepiece, flags, inputs, k, n, out):
@@ -98,7 +64,7 @@ def main(argv=None):
         if not os.path.isfile(p):
             sys.exit(f"encode.py: {p}: no such file")
     output = os.path.abspath(a.output)
-    bytepiece = shlex.split(a.bytepiece) if a.bytepiece else default_bytepiece()
+    bytepiece = bytepiece_command(a.bytepiece)
     flags = ["-f", a.format, "-w", str(a.task_threads)]
     if a.model:
         flags += ["-m", os.path.abspath(a.model)]
@@ -113,18 +79,12 @@ def main(argv=None):
     say = (lambda *m: None) if a.quiet else (lambda *m: print("encode.py:", *m, file=sys.stderr, flush=True))
 
     # Imported here so `--help` works without Dask installed.
-    import logging
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import as_completed
 
     started = time.monotonic()
     cluster = None
     try:
-        if a.scheduler:
-            client = Client(a.scheduler)
-        else:
-            cluster = LocalCluster(n_workers=a.workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
-            client = Client(cluster)
+        client, cluster = start_client(a.scheduler, a.workers)
         with client:
             say(f"{shards} shares on {len(client.scheduler_info()['workers'])} Dask workers; shares in {work}")
             parts = [os.path.join(work, f"share-{k:06d}-of-{shards}.{ext}") for k in range(1, shards + 1)]

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Train a BytePiece model on a Dask cluster, byte-identical to one `bytepiece train`.
 
-    inputs ──► N shards ──► count-ngrams (one task per shard)
+    inputs ──► N shards ──► count-ngrams --shard K/N (one task per shard)
            ──► merge-counts in a tree (fan-in --fan-in), the last merge prunes (--min-count)
-           ──► count-pieces (one task per shard, with the pruned model)
+           ──► count-pieces --shard K/N (one task per shard, with the pruned model)
            ──► merge-counts in a tree ──► finish-training ──► OUTPUT (or OUTPUT.<size> each)
 
 Counts are exact integers in sorted, checksummed files; a merge sums them, so any split into
@@ -19,9 +19,9 @@ On a cluster (`dask scheduler` on one machine, `dask worker tcp://HOST:8786` on 
     python3 train.py /shared/corpus/*.jsonl --jsonl --vocab 32000 -o /shared/my.model \\
         --scheduler tcp://HOST:8786 --shards 256 --work-dir /shared/tmp
 
-Shards: with --lines/--jsonl the inputs are cut into N pieces of about equal size on line
-boundaries (written once into the work folder by this driver); otherwise each file is a
-document and shards are groups of whole files. A task that fails stops the run with its error
+Shards are cut by the CLI itself (`--shard K/N`, the rule of `bytepiece encode --shard`): each
+task reads only the byte range of the documents (files; lines with --lines/--jsonl) that start in
+its share, so nothing is pre-split or copied. A task that fails stops the run with its error
 (exit 1); nothing is written to OUTPUT, and the work folder is removed. Every stage file is
 written under a temporary name and renamed when complete, so a rerun simply redoes and
 overwrites. Needs Dask distributed (Debian: python3-distributed; pip: distributed).
@@ -29,34 +29,12 @@ overwrites. Needs Dask distributed (Debian: python3-distributed; pip: distribute
 
 import argparse
 import os
-import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO_CLI = os.path.join(HERE, "..", "..", "dist", "cli.js")
-
-
-def default_bytepiece():
-    """This checkout's built CLI if there is one, else the installed package's."""
-    if os.path.exists(REPO_CLI) and shutil.which("node"):
-        return [shutil.which("node"), os.path.abspath(REPO_CLI)]
-    return ["npx", "--no-install", "bytepiece"]
-
-
-def positive(name):
-    def parse(value):
-        try:
-            n = int(value)
-        except ValueError:
-            n = 0
-        if n < 1 or str(n) != value.strip():
-            raise argparse.ArgumentTypeError(f"{name} must be a positive integer, got {value!r}")
-        return n
-    return parse
+from bytepiece_dask import add_cluster_flags, bytepiece_command, check_input_flags, positive, run, start_client
 
 
 def parse_args(argv):
@@ -77,43 +55,24 @@ def parse_args(argv):
     p.add_argument("--memory", type=positive("--memory"), help="MiB of n-gram counts a task holds before spilling sorted runs (default 1024)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary on stderr")
     # The cluster.
-    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a LocalCluster here)")
-    p.add_argument("--workers", type=positive("--workers"), default=os.cpu_count() or 1, help="LocalCluster worker processes (default: cores)")
-    p.add_argument("--shards", type=positive("--shards"), help="number of shards (default: 2 per LocalCluster worker, else 64)")
+    add_cluster_flags(p, 2, "counting")
     p.add_argument("--fan-in", type=positive("--fan-in"), default=4, help="files per merge task (default 4)")
-    p.add_argument("--task-threads", type=positive("--task-threads"), default=1, help="threads of each counting task (default 1: one per Dask worker)")
-    p.add_argument("--work-dir", help="directory for shards and counts, shared by all workers (default: beside OUTPUT)")
-    p.add_argument("--bytepiece", help="command that runs the CLI on the workers, e.g. 'npx bytepiece' (default: this checkout's dist/cli.js, else npx bytepiece)")
     a = p.parse_args(argv)
-    if a.lines and a.jsonl:
-        p.error("--lines and --jsonl exclude each other")
-    if a.field is not None and not a.jsonl:
-        p.error("--field only applies with --jsonl")
+    check_input_flags(p, a)
     if a.fan_in < 2:
         p.error("--fan-in must be at least 2")
     return a
 
 
-def run(command):
-    """Runs a bytepiece command; raises with its own one-line error when it fails."""
-    r = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if r.returncode != 0:
-        lines = [line for line in r.stderr.splitlines() if line.strip()]
-        ours = [line for line in lines if line.startswith("bytepiece: ")]
-        message = ours[-1] if ours else " | ".join(lines[-5:]) or f"exit code {r.returncode}"
-        raise RuntimeError(f"{message} (exit code {r.returncode}; command: {shlex.join(command)})")
-    return r.stderr
-
-
 # The Dask tasks: each runs one stage of the CLI on a worker and returns the path it wrote.
 
-def count_ngrams(bytepiece, flags, inputs, out):
-    run(bytepiece + ["count-ngrams", "--quiet", *flags, "-o", out, *inputs])
+def count_ngrams(bytepiece, flags, inputs, shard, out):
+    run(bytepiece + ["count-ngrams", "--quiet", "--shard", shard, *flags, "-o", out, *inputs])
     return out
 
 
-def count_pieces(bytepiece, flags, inputs, model, out):
-    run(bytepiece + ["count-pieces", "--quiet", *flags, "--model", model, "-o", out, *inputs])
+def count_pieces(bytepiece, flags, inputs, shard, model, out):
+    run(bytepiece + ["count-pieces", "--quiet", "--shard", shard, *flags, "--model", model, "-o", out, *inputs])
     return out
 
 
@@ -126,31 +85,6 @@ def merge(bytepiece, inputs, out, min_count=None):
 def finish(bytepiece, flags, pieces, output):
     run(bytepiece + ["finish-training", "--quiet", *flags, "-o", output, pieces])
     return output
-
-
-def cut_shards(inputs, n, by_line, work):
-    """The inputs as n shards (lists of files). By line: n files of about equal size, cut after a
-    `\\n`, written into `work`, in input order; else: groups of whole files, in order."""
-    if not by_line:
-        groups = [inputs[k * len(inputs) // n:(k + 1) * len(inputs) // n] for k in range(n)]
-        return [g for g in groups if g]
-    total = max(1, sum(os.path.getsize(p) for p in inputs))
-    shards, out, pos, current = [], None, 0, -1
-    for path in inputs:
-        with open(path, "rb") as f:
-            for line in f:
-                k = min(n - 1, pos * n // total)  # the shard where this line starts
-                pos += len(line)
-                if k != current:
-                    if out is not None:
-                        out.close()
-                    current = k
-                    shards.append([os.path.join(work, f"shard-{k + 1:06d}.txt")])
-                    out = open(shards[-1][0], "wb")
-                out.write(line if line.endswith(b"\n") else line + b"\n")  # a file's last line stays a line
-    if out is not None:
-        out.close()
-    return shards
 
 
 def merge_tree(client, bytepiece, files, fan_in, work, name, min_count=None):
@@ -175,6 +109,21 @@ def merge_tree(client, bytepiece, files, fan_in, work, name, min_count=None):
             return files[0]
 
 
+def work_sizes(work, model, pieces):
+    """The intermediate files' sizes by stage (MB), for sizing a cluster's shared storage."""
+    names = os.listdir(work)
+    def mb(paths):
+        return f"{sum(os.path.getsize(os.path.join(work, p)) for p in paths) / 1e6:.1f} MB"
+    return ", ".join([
+        f"n-gram counts of the shards {mb([n for n in names if n.endswith('.ngrams')])}",
+        f"their merges {mb([n for n in names if n.startswith('ngrams-merge-') and n != os.path.basename(model)])}",
+        f"pruned model {mb([os.path.basename(model)])}",
+        f"piece counts of the shards {mb([n for n in names if n.endswith('.pieces')])}",
+        f"their merges {mb([n for n in names if n.startswith('pieces-merge-')])}",
+        f"(all merged: {mb([os.path.basename(pieces)])})",
+    ])
+
+
 def main(argv=None):
     a = parse_args(sys.argv[1:] if argv is None else argv)
     inputs = [os.path.abspath(p) for p in a.inputs]
@@ -182,7 +131,7 @@ def main(argv=None):
         if not os.path.isfile(p):
             sys.exit(f"train.py: {p}: no such file")
     output = os.path.abspath(a.output)
-    bytepiece = shlex.split(a.bytepiece) if a.bytepiece else default_bytepiece()
+    bytepiece = bytepiece_command(a.bytepiece)
     mode = ["--jsonl"] if a.jsonl else ["--lines"] if a.lines else []
     if a.field is not None:
         mode += ["--field", a.field]
@@ -198,41 +147,38 @@ def main(argv=None):
     work = tempfile.mkdtemp(prefix=f".{os.path.basename(output)}.train.", dir=work_parent)
     say = (lambda *m: None) if a.quiet else (lambda *m: print("train.py:", *m, file=sys.stderr, flush=True))
 
-    # Imported here so `--help` works without Dask installed.
-    import logging
-    from dask.distributed import Client, LocalCluster
-
     started = time.monotonic()
     cluster = None
-    stage = "cutting shards"
+    stage = "starting the cluster"
+    parts = [f"{k}/{shards}" for k in range(1, shards + 1)]
     try:
-        parts = cut_shards(inputs, shards, bool(mode), work)
-        if a.scheduler:
-            client = Client(a.scheduler)
-        else:
-            cluster = LocalCluster(n_workers=a.workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
-            client = Client(cluster)
+        client, cluster = start_client(a.scheduler, a.workers)
         with client:
-            say(f"{len(parts)} shards on {len(client.scheduler_info()['workers'])} Dask workers; work files in {work}")
+            ready = time.monotonic()
+            say(f"{len(parts)} shards on {len(client.scheduler_info()['workers'])} Dask workers (ready in {ready - started:.1f} s); work files in {work}")
             pid = os.getpid()
             stage = "counting n-grams"
-            counts = [client.submit(count_ngrams, bytepiece, ngram_flags, part, os.path.join(work, f"shard-{k:06d}.ngrams"),
+            counts = [client.submit(count_ngrams, bytepiece, ngram_flags, inputs, part, os.path.join(work, f"shard-{k:06d}.ngrams"),
                                     key=f"bytepiece-count-ngrams-{k}-{pid}", pure=False) for k, part in enumerate(parts, 1)]
             model = merge_tree(client, bytepiece, counts, a.fan_in, work, "ngrams", a.min_count)
             model.result()
             counted = time.monotonic()
-            say(f"n-grams counted, merged and pruned in {counted - started:.1f} s")
+            say(f"n-grams counted, merged and pruned in {counted - ready:.1f} s")
             stage = "counting pieces"
-            pieces = [client.submit(count_pieces, bytepiece, piece_flags, part, model, os.path.join(work, f"shard-{k:06d}.pieces"),
+            pieces = [client.submit(count_pieces, bytepiece, piece_flags, inputs, part, model, os.path.join(work, f"shard-{k:06d}.pieces"),
                                     key=f"bytepiece-count-pieces-{k}-{pid}", pure=False) for k, part in enumerate(parts, 1)]
             merged = merge_tree(client, bytepiece, pieces, a.fan_in, work, "pieces")
+            merged_path = merged if isinstance(merged, str) else merged.result()
+            pieced = time.monotonic()
+            say(f"pieces counted and merged in {pieced - counted:.1f} s")
             stage = "finishing"
             client.submit(finish, bytepiece, finish_flags, merged, output, key=f"bytepiece-finish-{pid}", pure=False).result()
             end = time.monotonic()
+            say("work files: " + work_sizes(work, model.result(), merged_path))
         size = sum(os.path.getsize(p) for p in inputs)
         say(f"trained on {size / 1e6:.1f} MB in {len(parts)} shards in {end - started:.1f} s "
-            f"(n-grams {counted - started:.1f} s, pieces and models {end - counted:.1f} s); wrote "
+            f"(cluster {ready - started:.1f} s, n-grams {counted - ready:.1f} s, pieces {pieced - counted:.1f} s, "
+            f"finish {end - pieced:.1f} s); wrote "
             + (a.output if "," not in a.vocab else ", ".join(f"{a.output}.{v}" for v in a.vocab.split(","))))
     except Exception as e:  # a task's error (its bytepiece message) or the cluster's
         raise SystemExit(f"train.py: {stage} failed: {e}; no model written")

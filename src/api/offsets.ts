@@ -17,7 +17,7 @@ export interface EncodingWithOffsets {
 
 /**
  * Spans for `ids` (framed by `bos`/`eos` slots) of `text`, whose NFC (lone surrogates replaced) is
- * `normalized`; `lengths[id]` is a piece's byte length, `units` the model's pieceUnits.
+ * `normalized`; `lengths[id]` is a piece's byte length, `steps` the model's pieceSteps in the unit asked for.
  */
 export function withOffsets(
   text: string,
@@ -27,14 +27,14 @@ export function withOffsets(
   eos: number,
   lengths: Int32Array,
   byteOffsets: boolean,
-  units?: Int32Array,
+  steps?: Int32Array,
 ): EncodingWithOffsets {
   // normalizeText has thrown already for a lone surrogate unless they are to be replaced: the
   // replaced text has the same units, so its offsets are the caller's.
   const original = normalized === text ? text : toWellFormed(text);
   const count = ids.length - bos - eos;
-  const spans = tokenSpans(original, changedSegments(original, normalized), ids, bos, count, lengths, byteOffsets, units);
-  if (!bos && !eos) return { ids, ...spans };
+  const spans = tokenSpans(original, changedSegments(original, normalized), ids, bos, count, lengths, byteOffsets, steps);
+  if (!bos && !eos) return { ids, starts: spans.starts, ends: spans.ends };
   const starts = new Uint32Array(ids.length);
   const ends = new Uint32Array(ids.length);
   starts.set(spans.starts, bos);

@@ -12,7 +12,7 @@ import { writeBinaryModel } from '../model/binary-model.js';
 import { decodeUtf8Ignore } from '../text/utf8.js';
 import { StreamDecoder, type Decoder } from './stream-decoder.js';
 import { withOffsets, type EncodingWithOffsets } from './offsets.js';
-import { pieceUnits } from '../text/offsets.js';
+import { pieceSteps } from '../text/offsets.js';
 import { checkBudget, isWithinTokenLimit, truncate, type LimitContext } from './limits.js';
 import { SPECIAL_TOKENS, type ModelJson } from '../model/vocabulary.js';
 import { compileDefaultWasm, compileWasm, compileWasmSync, type WasmSource } from '../engine/wasm-module.js';
@@ -237,13 +237,14 @@ export class Tokenizer {
     const eos = options.addEos ? 1 : 0;
     const normalized = this.normalize(text);
     const ids = frame(this.impl.encodeText(normalized, true, bos, eos, alpha), bos, eos);
+    const inBytes = options.byteOffsets === true;
     const { vocab } = this.model;
-    this.units ??= pieceUnits(vocab.bytes, vocab.offsets, vocab.vocabSize);
-    return withOffsets(text, normalized, ids, bos, eos, this.model.lengths, options.byteOffsets === true, this.units);
+    const steps = (this.steps[inBytes ? 1 : 0] ??= pieceSteps(vocab.bytes, vocab.offsets, vocab.vocabSize, inBytes));
+    return withOffsets(text, normalized, ids, bos, eos, this.model.lengths, inBytes, steps);
   }
 
-  /** pieceUnits of the model, made at the first encodeWithOffsets (~1 ms per 100k pieces). */
-  private units?: Int32Array;
+  /** pieceSteps of the model in UTF-16 units and in bytes, made at first use (~1 ms per 100k pieces). */
+  private steps: [Int32Array?, Int32Array?] = [];
 
   /** Segments raw bytes as one chunk: no NFC, no split at `\n`. `options.alpha` as in {@link Tokenizer.tokenize}. */
   tokenizeBytes(bytes: Uint8Array, options: TokenizeOptions = {}): Uint8Array[] {
@@ -442,7 +443,8 @@ export class Tokenizer {
    * The longest prefix of `text` (as given, cut between code points) whose ids are the first ids
    * of `encode(text)`, at most `maxTokens` of them counting `<bos>`/`<eos>` if asked for (`''` if
    * those alone do not fit); `text` itself if it fits. Reads only as much of `text` as the budget
-   * needs, plus the rest of the line where it cuts (a line's segmentation depends on all of it).
+   * needs, even inside one long line (the first tokens of a line are final once the best
+   * segmentations of a head of it agree), so the cost grows with `maxTokens`, not with the text.
    * `maxTokens` must be a non-negative integer (else a RangeError naming it).
    */
   truncate(text: string, maxTokens: number, options: LimitOptions = {}): string {
@@ -456,6 +458,7 @@ export class Tokenizer {
       normalize: (window, base) => normalizeText(window, loneSurrogates, base),
       count: (normalized) => impl.countText(normalized, true),
       encode: (normalized) => impl.encodeText(normalized, true, 0, 0),
+      chunkWindows: (window) => new LineWindows(impl.windowPass(), model, window),
       get lengths() {
         return model.lengths;
       }, // a binary model's view is re-made when memory grows

@@ -6,8 +6,8 @@ import { availableParallelism } from 'node:os';
 import { loadSharedModel, SharedModelTokenizer } from '../node/shared-model.js';
 import { ThreadPool } from '../node/thread-pool.js';
 import { mixSeed } from '../api/sampling-support.js';
-import { BlockError, type BlockJob, type BlockResult, type InputMode, type OutputFormat } from './block.js';
-import { LONG_LINE_BLOCKS, LongLine, longLineLimits, type LongLineOptions } from './long-line.js';
+import type { BlockJob, BlockResult, InputMode, OutputFormat } from './block.js';
+import { LongLine, longLineBytes, recordTooLong, type LongLineOptions } from './long-line.js';
 import { CliError, describeError } from './errors.js';
 import { checkInputs, readBlocks, type InputFile } from './input.js';
 import { parseShard, shardInputs } from './shard.js';
@@ -125,7 +125,7 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
     let jobIndex = 0;
     // A line longer than longLines comes in parts, encoded in order here (long-line.ts); a JSONL
     // record that long is an error (it is parsed whole).
-    const longLines = mode === 'jsonl' ? longLineLimits.jsonlRecord : LONG_LINE_BLOCKS * options.blockSize;
+    const longLines = longLineBytes(mode, options.blockSize);
     let lineTokenizer: SharedModelTokenizer | undefined;
     let line: LongLine | undefined;
     reading: for (const input of inputs) {
@@ -135,13 +135,7 @@ export async function encodeCommand(paths: string[], options: EncodeOptions): Pr
         if (block.part) {
           let result: Promise<BlockResult>;
           try {
-            if (mode === 'jsonl') {
-              throw new BlockError(
-                `a JSONL record longer than ${count(longLines, 'byte')} (it starts at byte offset ${block.offset}): records are parsed whole; ` +
-                  `give a text that long as plain text (one document per file, or --lines), which is read in parts`,
-                1,
-              );
-            }
+            if (mode === 'jsonl') throw recordTooLong(block.offset);
             if (block.part.first) {
               lineTokenizer ??= SharedModelTokenizer.fromShared(shared);
               const lineOptions: LongLineOptions = {

@@ -1,7 +1,8 @@
 // `bytepiece info`: what a model holds, how long it takes to load, and bytes/token on a file.
 
 import { Tokenizer } from '../node/tokenizer.js';
-import { processBlock, type InputMode } from './block.js';
+import { processBlock, type BlockResult, type InputMode } from './block.js';
+import { LongLine, longLineBytes, recordTooLong } from './long-line.js';
 import { CliError, describeError } from './errors.js';
 import { checkInputs, readBlocks } from './input.js';
 import { checkModelPath, type CommonOptions } from './options.js';
@@ -59,19 +60,28 @@ export async function infoCommand(model: string | undefined, file: string | unde
     let bytes = 0;
     let tokens = 0;
     let lines = 0;
-    for await (const block of readBlocks(input, mode, 1 << 20)) {
+    const blockSize = 1 << 20;
+    let longLine: LongLine | undefined; // a line too long for a block comes in parts (as for encode)
+    for await (const block of readBlocks(input, mode, blockSize, undefined, longLineBytes(mode, blockSize))) {
       try {
-        const result = processBlock(tokenizer, {
-          bytes: block.bytes,
-          mode,
-          field: options.field ?? 'text',
-          format: 'jsonl',
-          addBos: false,
-          addEos: false,
-          lossy: options.lossy === true,
-          fileOffset: block.offset,
-          stripBom: mode === 'jsonl' && block.index === 0,
-        });
+        let result: BlockResult;
+        if (block.part) {
+          if (mode === 'jsonl') throw recordTooLong(block.offset);
+          if (block.part.first)
+            longLine = new LongLine(tokenizer, { mode, format: 'jsonl', addBos: false, addEos: false, lossy: options.lossy === true, offset: block.offset });
+          result = longLine!.part(block.bytes, block.part.last);
+        } else
+          result = processBlock(tokenizer, {
+            bytes: block.bytes,
+            mode,
+            field: options.field ?? 'text',
+            format: 'jsonl',
+            addBos: false,
+            addEos: false,
+            lossy: options.lossy === true,
+            fileOffset: block.offset,
+            stripBom: mode === 'jsonl' && block.index === 0,
+          });
         if (mode !== 'doc') documents += result.docTokens.length;
         bytes += result.textBytes;
         tokens += result.tokens;

@@ -9,7 +9,7 @@
 import type { Tokenizer } from '../api/tokenizer.js';
 import type { SamplingEncodeOptions } from '../api/sampling-support.js';
 import { IncrementalEncoder, InvalidUtf8Error, type StreamEncodeOptions } from '../api/incremental.js';
-import { BlockError, type BlockResult, type OutputFormat } from './block.js';
+import { BlockError, type BlockResult, type InputMode, type OutputFormat } from './block.js';
 import { ByteSink, pack, writeIds } from './id-output.js';
 import { count } from './units.js';
 import { invalidUtf8Offset } from '../text/utf8-scan.js';
@@ -24,6 +24,20 @@ export const longLineLimits = { sampled: 2 ** 29 - 24, jsonlRecord: 2 ** 28 };
 
 /** A long line is given in parts once it is longer than this many blocks (`--block-size`). */
 export const LONG_LINE_BLOCKS = 16;
+
+/** The bytes past which readBlocks gives a line in parts: a JSONL record then is an error ({@link recordTooLong}). */
+export function longLineBytes(mode: InputMode, blockSize: number): number {
+  return mode === 'jsonl' ? longLineLimits.jsonlRecord : LONG_LINE_BLOCKS * blockSize;
+}
+
+/** The error for a JSONL record longer than the limit (given in parts), starting at `offset`. */
+export function recordTooLong(offset: number): BlockError {
+  return new BlockError(
+    `a JSONL record longer than ${count(longLineLimits.jsonlRecord, 'byte')} (it starts at byte offset ${offset}): records are parsed whole; ` +
+      `give a text that long as plain text (one document per file, or --lines), which is read in parts`,
+    1,
+  );
+}
 
 export interface LongLineOptions {
   mode: 'doc' | 'lines';

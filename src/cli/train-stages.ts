@@ -9,25 +9,38 @@ import { fileCorpus } from '../node/train-files.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { CliError } from './errors.js';
 import { checkInputs } from './input.js';
+import { parseShard, shardInputs } from './shard.js';
+import { shardCorpus } from './shard-corpus.js';
+import type { TrainCorpus } from '../train/corpus.js';
 import { TempFileOutput, commitOutputs, discardOutputs } from './output.js';
 import { duration, peakRssMiB } from './progress.js';
 import { modelPaths, stageReporter, type TrainCliOptions } from './train.js';
 
-type StageCliOptions = Partial<TrainCliOptions> & { output: string; progressInterval: number; model?: string; memory?: number };
+type StageCliOptions = Partial<TrainCliOptions> & { output: string; progressInterval: number; model?: string; memory?: number; shard?: string };
 
-/** The corpus of a counting stage: files, or stdin (read once: each stage passes over its shard once). */
-async function corpusOf(inputs: string[], o: StageCliOptions) {
+/**
+ * The corpus of a counting stage: files, a `--shard K/N` share of them (the byte ranges
+ * `encode --shard` takes, so a task reads only its share), or stdin (read once: each stage passes
+ * over its shard once).
+ */
+async function corpusOf(inputs: string[], o: StageCliOptions): Promise<TrainCorpus> {
   if (o.jsonl && o.lines) throw new CliError('--jsonl and --lines exclude each other');
   if (o.field !== undefined && !o.jsonl) throw new CliError('--field only applies with --jsonl');
+  const shard = o.shard === undefined ? undefined : parseShard(o.shard);
   if (inputs.length === 0) {
+    if (shard) throw new CliError('--shard needs input files (a share of stdin cannot be cut without reading all of it)');
     if (process.stdin.isTTY) throw new CliError('no input: give FILES, or - to read stdin');
     inputs = ['-'];
   }
+  const format = o.jsonl ? 'jsonl' : o.lines ? 'lines' : 'text';
   const checked = await checkInputs(inputs);
-  return fileCorpus(
-    checked.map((i) => (i.path === '-' ? '/dev/stdin' : i.path)),
-    { format: o.jsonl ? 'jsonl' : o.lines ? 'lines' : 'text', field: o.field },
-  );
+  if (!shard)
+    return fileCorpus(
+      checked.map((i) => (i.path === '-' ? '/dev/stdin' : i.path)),
+      { format, field: o.field },
+    );
+  const share = await shardInputs(checked, format === 'text' ? 'doc' : format, shard);
+  return shardCorpus(share, format, o.field);
 }
 
 /** Runs a stage; its errors become one-line CLI errors; a summary line unless quiet. */

@@ -59,11 +59,13 @@ export class LineWindows {
   private window: number;
   private marks = new Uint8Array(0);
 
+  /** `window`: the first window's size in bytes (at least 4 pieces of the longest); lineWindowing's by default. */
   constructor(
     private readonly pass: WindowPass,
     private readonly model: CompiledModel,
+    window = lineWindowing.window,
   ) {
-    this.window = Math.max(lineWindowing.window, 4 * model.maxPieceLength);
+    this.window = Math.max(window, 4 * model.maxPieceLength);
   }
 
   /** Adds the chunk's next bytes; returns the ids that became final. */
@@ -136,7 +138,8 @@ export class LineWindows {
   }
 }
 
-function concat(parts: Uint32Array[]): Uint32Array {
+/** The ids of `parts` in one array (the part itself if only one). */
+export function concat(parts: Uint32Array[]): Uint32Array {
   if (parts.length === 1) return parts[0]!;
   let n = 0;
   for (const p of parts) n += p.length;

@@ -86,7 +86,7 @@ describe.skipIf(!HAS || !PYTHON)('Dask: examples/dask/train.py on a LocalCluster
     const r = driver([bad, '--jsonl', '--vocab', '300', '-o', join(dir, 'failed.model'), '--workers', '2', '--shards', '4', '--quiet']);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(
-      /^train\.py: counting n-grams failed: bytepiece: .*shard-000004\.txt:\d+: field "text" is number, not a string .*; no model written\n$/,
+      /^train\.py: counting n-grams failed: bytepiece: .*bad\.jsonl \[the shard from byte \d+\]:\d+: field "text" is number, not a string .*--shard 4\/4.*; no model written\n$/,
     );
     expect(readdirSync(dir).sort(), 'files left behind').toEqual(before);
   });

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Tokenizer } from '../../src/node.js';
 import { HAS_SHARED, corpusTexts, modelPath } from '../helpers/shared.js';
 import { tinyModel } from '../helpers/tiny-model.js';
-import { trickyText } from '../helpers/tricky-text.js';
+import { PALETTE, trickyText } from '../helpers/tricky-text.js';
 
 const isPrefix = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length <= b.length && Array.from(a).every((x, i) => x === b[i]);
 
@@ -51,6 +51,26 @@ function checkAllBudgets(tok: Tokenizer, text: string): void {
   }
 }
 
+/**
+ * truncate(text, budget, options) checked against a brute-force oracle: the longest prefix between
+ * code points whose ids are the first ids of encode(text), at most budget of them with the frame.
+ */
+function checkTruncate(tok: Tokenizer, text: string, budget: number, options: { addBos?: boolean; addEos?: boolean }): void {
+  const frame = (options.addBos ? 1 : 0) + (options.addEos ? 1 : 0);
+  const all = tok.encode(text);
+  let expected = '';
+  if (budget >= frame) {
+    for (const p of boundaries(text)) {
+      const ids = tok.encode(text.slice(0, p));
+      if (ids.length + frame <= budget && isPrefix(ids, all)) expected = text.slice(0, p);
+    }
+  }
+  expect(tok.truncate(text, budget, options), `budget ${budget} ${JSON.stringify(options)}`).toBe(expected);
+}
+
+/** Budgets worth checking for a text of `total` tokens: the small ones, and around the middle and the end. */
+const someBudgets = (total: number) => [...new Set([0, 1, 2, 3, 5, 8, 13, total >> 2, total >> 1, total - 1, total, total + 1])].filter((b) => b >= 0);
+
 for (const engine of ['wasm', 'js'] as const) {
   describe(`token limits (${engine})`, () => {
     const tok = Tokenizer.loadSync(
@@ -79,6 +99,45 @@ for (const engine of ['wasm', 'js'] as const) {
       );
     });
 
+    // Lines much longer than the budget's span: truncate reads only a head of the line, segmented
+    // in windows of a few pieces (4 × longest piece = 24 bytes here) that stop where best paths meet.
+    it('long lines, small budgets: the windowed head of a line agrees with the oracle', () => {
+      const part = fc.oneof(fc.constantFrom(...PALETTE.filter((p) => !p.includes('\n'))), fc.string({ maxLength: 5 }), fc.constantFrom('\n', '\n'.repeat(40)));
+      const longLine = fc.array(part, { minLength: 30, maxLength: 120 }).map((p) => p.join(''));
+      fc.assert(
+        fc.property(longLine, fc.constantFrom({}, { addBos: true }, { addBos: true, addEos: true }), (text, options) => {
+          for (const budget of someBudgets(tok.encode(text).length)) checkTruncate(tok, text, budget, options);
+        }),
+        { numRuns: 40 },
+      );
+    });
+
+    it('long lines: a mark run with no NFC boundary for a whole part, a long \\n run, the budget at the line end', () => {
+      for (const text of [
+        'hello '.repeat(20) + 'a' + '\u0301'.repeat(400) + 'hello '.repeat(20),
+        'a\u0328' + '\u0301\u0327'.repeat(150) + 'é',
+        '今天'.repeat(10) + '\n'.repeat(300) + 'hello '.repeat(30),
+        '\n'.repeat(200),
+        'hello'.repeat(60) + '\n\n',
+      ]) {
+        const total = tok.encode(text).length;
+        for (const budget of [...someBudgets(total), 21, 22, 23, 60]) checkTruncate(tok, text, budget, {});
+      }
+      // Pieces of 8 bytes, longer than the head of a line is sized for (4 bytes a token): the head
+      // read first ends inside the \n run with fewer tokens than the budget, so the line's end
+      // must be found beyond it (ending the line there would cut the run's pieces differently).
+      const runs = Tokenizer.loadSync(
+        tinyModel([
+          ['abcdefgh', 9],
+          ['\n'.repeat(8), 9],
+          ['\n'.repeat(3), 9],
+        ]),
+        { engine },
+      );
+      const text = 'abcdefgh'.repeat(10) + '\n'.repeat(83) + 'abcdefgh'.repeat(10);
+      for (let budget = 0; budget <= runs.encode(text).length + 1; budget++) checkTruncate(runs, text, budget, {});
+    });
+
     it('cut inside text NFC changes when the prefix still gives the first tokens (ą + U+0301)', () => {
       const text = 'a\u0328\u0301b';
       expect(Array.from(tok.encode(text))).toEqual([tok.pieceToId('ą'), tok.pieceToId('\u0301'), tok.pieceToId('b')]);
@@ -103,6 +162,8 @@ for (const engine of ['wasm', 'js'] as const) {
       expect(strict.encode(cut).length).toBe(100);
       const oneLine = 'hello world '.repeat(1 << 18) + '\uD800';
       expect(strict.isWithinTokenLimit(oneLine, 100)).toBe(false);
+      // truncate too reads only a head of the one long line (the lone surrogate at its end is never reached)
+      expect(Array.from(strict.encode(strict.truncate(oneLine, 100)))).toEqual(Array.from(strict.encode(oneLine.slice(0, 1200)).subarray(0, 100)));
       // a lone surrogate in the part read is encode's error, naming its offset in the whole text
       expect(() => strict.isWithinTokenLimit('hello\n\uD800' + 'x'.repeat(10), 100)).toThrow(/lone surrogate U\+D800 at UTF-16 offset 6/);
       // NFC shrinks this line (3 units → 1 character of 2 bytes, one token): longer in units than
@@ -124,8 +185,10 @@ for (const engine of ['wasm', 'js'] as const) {
 describe.skipIf(!HAS_SHARED)('token limits on the shared models', () => {
   const models = ['bytepiece.plus.80k', 'bytepiece.eu.plus.160k'];
   const toks = new Map<string, Tokenizer>();
+  const jsToks = new Map<string, Tokenizer>();
   beforeAll(async () => {
     for (const m of models) toks.set(m, await Tokenizer.load(modelPath(m), { loneSurrogates: 'replace' }));
+    for (const m of models) jsToks.set(m, await Tokenizer.load(modelPath(m), { engine: 'js' }));
   });
   for (const m of models) {
     it(`${m}: random tricky text, every budget`, () => {
@@ -135,6 +198,28 @@ describe.skipIf(!HAS_SHARED)('token limits on the shared models', () => {
         }),
         { numRuns: 60 },
       );
+    });
+    it(`${m}: one long line of corpus text (NFC and NFD), both engines: the windowed head of the line`, () => {
+      const docs = ['en-fortunes', 'zh-fortunes', 'code'].flatMap((c) => corpusTexts(c).slice(0, 12));
+      const line = docs.join(' ').replace(/\n/g, ' ');
+      for (const engine of ['wasm', 'js'] as const) {
+        const tok = (engine === 'wasm' ? toks : jsToks).get(m)!;
+        for (const text of [line, line.normalize('NFD')]) {
+          const all = tok.encode(text);
+          for (const budget of [1, 2, 100, 1000, all.length >> 1, all.length - 1]) {
+            const cut = tok.truncate(text, budget);
+            const ids = tok.encode(cut);
+            expect(isPrefix(ids, all) && ids.length <= budget, `budget ${budget}`).toBe(true);
+            expect(ids.length).toBeGreaterThanOrEqual(budget - 2);
+            // no longer prefix (a few characters further) qualifies
+            const longer = boundaries(text.slice(0, cut.length + 24)).filter((p) => p > cut.length);
+            for (const p of longer) {
+              const more = tok.encode(text.slice(0, p));
+              expect(more.length <= budget && isPrefix(more, all), `${p} also fits budget ${budget}`).toBe(false);
+            }
+          }
+        }
+      }
     });
     it(`${m}: corpus documents (NFC and NFD), sampled budgets`, () => {
       const tok = toks.get(m)!;

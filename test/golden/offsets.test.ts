@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Tokenizer } from '../../src/node.js';
 import { ASTRAL_NFC_STABLE_RANGES, isNfcBoundary } from '../../src/text/nfc-boundary.js';
+import { pieceSteps, tokenSpans } from '../../src/text/offsets.js';
 import { HAS_SHARED, corpusTexts, modelPath } from '../helpers/shared.js';
 import { tinyModel } from '../helpers/tiny-model.js';
 import { trickyText } from '../helpers/tricky-text.js';
@@ -136,6 +137,48 @@ for (const engine of ['wasm', 'js'] as const) {
     });
   });
 }
+
+// Where NFC changes nothing, spans come from one table step per token (pieceSteps); the same
+// spans come from walking the text's characters (tokenSpans without steps): both must agree.
+describe('one step per token (pieceSteps) equals the walk over characters', () => {
+  const tok = Tokenizer.loadSync(
+    tinyModel([
+      ['hello', 9],
+      ['今天', 8],
+      [Uint8Array.of(0xe5, 0xa4), 6],
+      [Uint8Array.of(0xa9, 0xe6), 6],
+      [Uint8Array.of(0x9f, 0x98, 0x80, 0x61), 6], // the end of 😀, then 'a'
+      [Uint8Array.of(0xf0, 0x9f), 6],
+      ['👨', 7],
+    ]),
+    { engine: 'js' },
+  );
+  const pieces = Array.from({ length: tok.vocabSize }, (_, id) => {
+    const p = tok.idToPiece(id);
+    return typeof p === 'string' ? new Uint8Array(0) : p;
+  });
+  const offsets = new Uint32Array(tok.vocabSize + 1);
+  pieces.forEach((p, id) => (offsets[id + 1] = offsets[id]! + p.length));
+  const bytes = new Uint8Array(offsets[tok.vocabSize]!);
+  pieces.forEach((p, id) => bytes.set(p, offsets[id]));
+  const lengths = Int32Array.from(pieces, (p) => p.length);
+  const steps = [false, true].map((inBytes) => pieceSteps(bytes, offsets, tok.vocabSize, inBytes));
+
+  it('random NFC text, in UTF-16 units and in bytes', () => {
+    fc.assert(
+      fc.property(trickyText, (raw) => {
+        const text = wellFormed(raw).normalize('NFC') + 'a😀a天气';
+        const ids = tok.encode(text);
+        for (const inBytes of [false, true]) {
+          const fast = tokenSpans(text, [], ids, 0, ids.length, lengths, inBytes, steps[inBytes ? 1 : 0]);
+          const walk = tokenSpans(text, [], ids, 0, ids.length, lengths, inBytes);
+          expect([Array.from(fast.starts), Array.from(fast.ends)]).toEqual([Array.from(walk.starts), Array.from(walk.ends)]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
 
 describe.skipIf(!HAS_SHARED)('encodeWithOffsets on the shared models', () => {
   const models = ['bytepiece.plus.80k', 'bytepiece.eu.plus.160k'];

@@ -72,6 +72,45 @@ describe.skipIf(!HAS)('staged training on fortunes', () => {
     expect(readdirSync(dir).filter((f) => f.includes('bad.ngrams'))).toEqual([]);
   }, 300_000);
 
+  it('--shard K/N shares of the corpus files, counted and merged, give the reference files byte for byte', () => {
+    const p = JSON.parse(readFileSync(join(FORTUNES, 'params.json'), 'utf8')) as {
+      order: number;
+      min_count: number;
+      max_vocab_size: number[];
+      corpora: string[];
+    };
+    const inputs = p.corpora.map((c) => join(SHARED, c));
+    // 3 shares: the cuts fall inside the first file, then across the two (by bytes of both).
+    const n = 3;
+    const shares = Array.from({ length: n }, (_, i) => `${i + 1}/${n}`);
+    shares.forEach((s, i) => run(['count-ngrams', '--jsonl', ...inputs, '--shard', s, '--order', String(p.order), '-w', '1', '-q', '-o', `k${i}.ngrams`]));
+    run(['merge-counts', ...shares.map((_, i) => `k${i}.ngrams`), '--min-count', String(p.min_count), '-q', '-o', 'kmodel.ngrams']);
+    shares.forEach((s, i) => run(['count-pieces', '--jsonl', ...inputs, '--shard', s, '--model', 'kmodel.ngrams', '-w', '1', '-q', '-o', `k${i}.pieces`]));
+    run(['merge-counts', ...shares.map((_, i) => `k${i}.pieces`), '-q', '-o', 'kall.pieces']);
+    run(['finish-training', 'kall.pieces', '--vocab', p.max_vocab_size.join(','), '-q', '-o', 'kfortunes.model']);
+    for (const size of p.max_vocab_size) {
+      expect(readFileSync(join(dir, `kfortunes.model.${size}`)).equals(readFileSync(join(FORTUNES, `fortunes.model.${size}`))), `${size}`).toBe(true);
+    }
+    // A share of stdin cannot be cut: refused before any work.
+    const r = cli(['count-ngrams', '--jsonl', '--shard', '1/2', '-o', 'x.ngrams']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('bytepiece: --shard needs input files (a share of stdin cannot be cut without reading all of it)\n');
+    const bad = cli(['count-pieces', '--jsonl', inputs[0]!, '--shard', '3/2', '--model', 'kmodel.ngrams', '-o', 'x.pieces']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe('bytepiece: --shard 3/2: K must be between 1 and N (2)\n');
+  }, 300_000);
+
+  it('a --shard share names the file and its line counted from the share start in an error', () => {
+    const path = join(dir, 'broken.jsonl');
+    // 4 lines of 21 bytes; the 2nd of 2 shares starts at byte 42 (the 3rd line); its 2nd line is not JSON.
+    writeFileSync(path, '{"text":"aaaaaaaaa"}\n{"text":"bbbbbbbbb"}\n{"text":"ccccccccc"}\nnot json at all.....\n');
+    expect(cli(['count-ngrams', '--jsonl', path, '--shard', '1/2', '-q', '-o', 'ok.ngrams']).code).toBe(0);
+    const r = cli(['count-ngrams', '--jsonl', path, '--shard', '2/2', '-q', '-o', 'broken.ngrams']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^bytepiece: .*broken\.jsonl \[the shard from byte 42\]:2: not valid JSON/);
+    expect(readdirSync(dir).filter((f) => f.includes('broken.ngrams'))).toEqual([]);
+  });
+
   it('spilling sorted runs at a 1 MiB budget gives the same count file as one run', async () => {
     const texts = ['zh-fortunes.jsonl'].flatMap((c) =>
       readFileSync(join(SHARED, 'corpora', c), 'utf8')

@@ -16,6 +16,8 @@ import { streamLines } from '../../src/api/incremental.js';
 import { lineWindowing } from '../../src/engine/line-windows.js';
 import { tinyModel } from '../helpers/tiny-model.js';
 import { PALETTE } from '../helpers/tricky-text.js';
+import { longLine } from '../helpers/long-line-text.js';
+import { expectBuilt, ok } from '../helpers/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bp-cli-long-line-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -208,5 +210,22 @@ describe.each(engines)('bytepiece encode: lines longer than blocks, in parts (%s
     await expect(encodeFile(input, { engine, jsonl: true })).rejects.toThrow(
       `${input}:3: a JSONL record longer than 100 bytes (it starts at byte offset ${before.length}): records are parsed whole`,
     );
+  });
+});
+
+describe('bytepiece info on a single 20 MiB line (the built CLI)', () => {
+  it('counts its tokens through the long-line parts (20 MiB > 16 blocks of 1 MiB): as many as encode of the whole line', () => {
+    expectBuilt();
+    const input = join(dir, 'line20.txt');
+    writeFileSync(input, Buffer.concat([...longLine(20 << 20)]));
+    const want = Tokenizer.loadSync().countTokens(readFileSync(input, 'utf8'));
+    for (const mode of [[], ['--lines']]) {
+      const sample = (
+        JSON.parse(ok(['info', '--json', ...mode, 'bytepiece.eu.plus.160k', input]).stdout.toString()) as {
+          sample: { documents: number; tokens: number; bytes: number };
+        }
+      ).sample;
+      expect(sample).toMatchObject({ documents: 1, tokens: want, bytes: 20 << 20 });
+    }
   });
 });

@@ -6,6 +6,8 @@ import os
 import shlex
 import shutil
 import subprocess
+import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_CLI = os.path.join(HERE, "..", "..", "dist", "cli.js")
@@ -82,3 +84,15 @@ def start_client(scheduler, workers):
     # The tasks call run() from this module: ship it to the workers (a remote worker has no copy).
     client.upload_file(os.path.abspath(__file__))
     return client, cluster
+
+
+def work_folder(output, work_dir, kind):
+    """A fresh folder for intermediate files, in --work-dir or beside the output (hidden)."""
+    parent = os.path.abspath(work_dir or os.path.dirname(output))
+    os.makedirs(parent, exist_ok=True)
+    return tempfile.mkdtemp(prefix=f".{os.path.basename(output)}.{kind}.", dir=parent)
+
+
+def reporter(name, quiet):
+    """say(*message): a progress line on stderr, prefixed with the driver's name; nothing if quiet."""
+    return (lambda *m: None) if quiet else (lambda *m: print(f"{name}:", *m, file=sys.stderr, flush=True))

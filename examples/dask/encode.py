@@ -26,10 +26,9 @@ import argparse
 import os
 import shutil
 import sys
-import tempfile
 import time
 
-from bytepiece_dask import add_cluster_flags, bytepiece_command, check_input_flags, run, start_client
+from bytepiece_dask import add_cluster_flags, bytepiece_command, check_input_flags, reporter, run, start_client, work_folder
 
 
 def parse_args(argv):
@@ -73,10 +72,8 @@ def main(argv=None):
         flags += ["--field", a.field]
     shards = a.shards or (4 * a.workers if a.scheduler is None else 64)
     ext = {"jsonl": "jsonl", "u16": "u16", "u32": "u32"}[a.format]
-    work_parent = os.path.abspath(a.work_dir or os.path.dirname(output))
-    os.makedirs(work_parent, exist_ok=True)
-    work = tempfile.mkdtemp(prefix=f".{os.path.basename(output)}.shares.", dir=work_parent)
-    say = (lambda *m: None) if a.quiet else (lambda *m: print("encode.py:", *m, file=sys.stderr, flush=True))
+    work = work_folder(output, a.work_dir, "shares")
+    say = reporter("encode.py", a.quiet)
 
     # Imported here so `--help` works without Dask installed.
     from dask.distributed import as_completed

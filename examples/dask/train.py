@@ -31,10 +31,9 @@ import argparse
 import os
 import shutil
 import sys
-import tempfile
 import time
 
-from bytepiece_dask import add_cluster_flags, bytepiece_command, check_input_flags, positive, run, start_client
+from bytepiece_dask import add_cluster_flags, bytepiece_command, check_input_flags, positive, reporter, run, start_client, work_folder
 
 
 def parse_args(argv):
@@ -142,10 +141,8 @@ def main(argv=None):
     finish_flags = ["--vocab", a.vocab, "-f", a.format, "--min-count", str(a.min_count)] \
         + (["--max-piece-length", str(a.max_piece_length)] if a.max_piece_length else [])
     shards = a.shards or (2 * a.workers if a.scheduler is None else 64)
-    work_parent = os.path.abspath(a.work_dir or os.path.dirname(output))
-    os.makedirs(work_parent, exist_ok=True)
-    work = tempfile.mkdtemp(prefix=f".{os.path.basename(output)}.train.", dir=work_parent)
-    say = (lambda *m: None) if a.quiet else (lambda *m: print("train.py:", *m, file=sys.stderr, flush=True))
+    work = work_folder(output, a.work_dir, "train")
+    say = reporter("train.py", a.quiet)
 
     started = time.monotonic()
     cluster = None

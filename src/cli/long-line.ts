@@ -13,6 +13,7 @@ import { BlockError, type BlockResult, type InputMode, type OutputFormat } from 
 import { ByteSink, pack, writeIds } from './id-output.js';
 import { count } from './units.js';
 import { invalidUtf8Offset } from '../text/utf8-scan.js';
+import { concat } from '../engine/line-windows.js';
 
 /**
  * Size limits (bytes) of the lines that cannot be streamed. Sampling (`--alpha`) draws from a
@@ -161,7 +162,7 @@ export class LongLine {
     }
     try {
       const parts = [cr ? this.encoder.push(CR) : EMPTY, this.encoder.push(body), last ? this.encoder.end() : EMPTY];
-      return join(parts);
+      return concat(parts);
     } catch (e) {
       if (e instanceof InvalidUtf8Error) {
         throw new BlockError(`invalid UTF-8 at byte offset ${this.options.offset + e.byteOffset} (use --lossy to replace invalid bytes with U+FFFD)`, 1);
@@ -193,20 +194,6 @@ function concatBytes(parts: Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
   const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function join(parts: Uint32Array[]): Uint32Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  if (n === 0) return EMPTY;
-  for (const p of parts) if (p.length === n) return p;
-  const out = new Uint32Array(n);
   let at = 0;
   for (const p of parts) {
     out.set(p, at);
